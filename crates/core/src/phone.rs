@@ -1,0 +1,538 @@
+//! E.164 phone numbers: parsed once, normalised, masked when printed.
+//!
+//! Two parsers build a [`PhoneNumber`]:
+//! - [`PhoneNumber::parse_strict`] (also `FromStr` and `TryFrom<&str>`) takes exactly the CAMARA form
+//!   `^\+[1-9][0-9]{4,14}$`, as the APIs' request bodies require;
+//! - [`PhoneNumber::parse_lenient`] also takes what operators and users really send: the number
+//!   without `+` (the Orange France KYC page sends `33699901040`), the `00` international prefix,
+//!   `tel:` URIs, and the visual separators space, dot, dash, slash and parentheses, including the
+//!   `(0)` trunk-prefix convention (`+44 (0)20 7946 0000`).
+//!
+//! Both require an assigned ITU country calling code, so [`PhoneNumber::country_code`] is infallible.
+//! Country-specific validity (is this a mobile range in Spain?) is the `libphonenumber` feature's job.
+//!
+//! This parser is written by hand rather than taken from the `phonenumber` crate because the CAMARA
+//! form is a simple pattern: the crate's metadata costs about 100 ms to load and 5–10 µs a parse
+//! (see `BENCHMARKS.md`), for checks that the APIs do not need.
+
+mod country;
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use sha2::{Digest, Sha256};
+
+/// Longest input the lenient parser reads, in bytes: far above any formatted number.
+const MAX_LENIENT_INPUT: usize = 128;
+/// Fewest digits the CAMARA pattern allows, country code included.
+const MIN_DIGITS: usize = 5;
+/// Most digits E.164 allows, country code included.
+const MAX_DIGITS: usize = 15;
+
+/// Why a phone number was refused. Carries no digit of the input.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PhoneNumberError {
+    /// Nothing but white space.
+    #[error("phone number is empty")]
+    Empty,
+    /// The strict form requires a leading `+`.
+    #[error("phone number must start with '+' and the country calling code")]
+    MissingPlus,
+    /// A character that is neither a digit nor an accepted separator.
+    #[error("phone number has an unexpected character at byte {position}")]
+    UnexpectedCharacter {
+        /// Byte offset of the character in the input.
+        position: usize,
+    },
+    /// Too few or too many digits.
+    #[error("phone number has {digits} digits, expected {MIN_DIGITS} to {MAX_DIGITS}")]
+    Length {
+        /// Number of digits found, country code included.
+        digits: usize,
+    },
+    /// A country calling code never starts with 0.
+    #[error("phone number must not start with 0 after the international prefix")]
+    LeadingZero,
+    /// The digits do not start with an assigned country calling code.
+    #[error("phone number does not start with an assigned country calling code")]
+    UnknownCountryCode,
+    /// `tel:` URIs with parameters (`;phone-context=`, `;ext=`) denote local numbers or extensions.
+    #[error("tel URI parameters are not supported")]
+    TelUriParameters,
+    /// The input is longer than any formatted phone number.
+    #[error("phone number input is longer than {MAX_LENIENT_INPUT} bytes")]
+    TooLong,
+}
+
+/// An ITU-T E.164 country calling code, such as 33 for France.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CountryCode(u16);
+
+impl CountryCode {
+    /// The numeric code.
+    pub fn value(self) -> u16 {
+        self.0
+    }
+}
+
+impl fmt::Display for CountryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// A phone number in E.164 form (`+` and 5 to 15 digits, country code first).
+///
+/// `Debug` and `Display` show the country code and the last two digits only (`+33*******40`); the full
+/// number is reachable through [`PhoneNumber::expose_e164`] and [`PhoneNumber::expose_digits`].
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PhoneNumber {
+    /// `+` followed by the digits.
+    e164: String,
+    country_code: CountryCode,
+    /// Number of digits of the country code.
+    country_code_len: u8,
+}
+
+impl PhoneNumber {
+    /// Parses the strict CAMARA form `^\+[1-9][0-9]{4,14}$` with an assigned country code.
+    ///
+    /// # Errors
+    ///
+    /// [`PhoneNumberError`] naming the first rule the input breaks.
+    pub fn parse_strict(input: &str) -> Result<Self, PhoneNumberError> {
+        if input.is_empty() {
+            return Err(PhoneNumberError::Empty);
+        }
+        let Some(digits) = input.strip_prefix('+') else {
+            return Err(PhoneNumberError::MissingPlus);
+        };
+        if let Some(position) = digits.bytes().position(|b| !b.is_ascii_digit()) {
+            return Err(PhoneNumberError::UnexpectedCharacter {
+                position: position + 1,
+            });
+        }
+        Self::from_digits(digits)
+    }
+
+    /// Parses what operators and users really send, and normalises it to E.164.
+    ///
+    /// Accepts a leading `+`, `00` or nothing (the digits then start with the country code), a `tel:`
+    /// URI without parameters, and the separators space, dot, dash, slash and parentheses, including a
+    /// `(0)` trunk prefix after the country code.
+    ///
+    /// # Errors
+    ///
+    /// [`PhoneNumberError`] naming the first rule the input breaks.
+    pub fn parse_lenient(input: &str) -> Result<Self, PhoneNumberError> {
+        if input.len() > MAX_LENIENT_INPUT {
+            return Err(PhoneNumberError::TooLong);
+        }
+        let trimmed = input.trim();
+        let offset = input.len() - input.trim_start().len();
+        if trimmed.is_empty() {
+            return Err(PhoneNumberError::Empty);
+        }
+        let (rest, offset) = match trimmed.get(..4) {
+            Some(scheme) if scheme.eq_ignore_ascii_case("tel:") => (&trimmed[4..], offset + 4),
+            _ => (trimmed, offset),
+        };
+        if rest.contains(';') {
+            return Err(PhoneNumberError::TelUriParameters);
+        }
+        let (rest, offset) = if let Some(rest) = rest.strip_prefix('+') {
+            (rest, offset + 1)
+        } else if let Some(rest) = rest.strip_prefix("00") {
+            (rest, offset + 2)
+        } else {
+            (rest, offset)
+        };
+
+        let mut digits = String::with_capacity(MAX_DIGITS);
+        let mut chars = rest.char_indices().peekable();
+        while let Some((index, c)) = chars.next() {
+            match c {
+                '0'..='9' => digits.push(c),
+                // "(0)" after the country code is the trunk prefix written for national callers.
+                '(' if rest[index..].starts_with("(0)") && !digits.is_empty() => {
+                    chars.next();
+                    chars.next();
+                }
+                ' ' | '.' | '-' | '/' | '(' | ')' => {}
+                c if c.is_whitespace() => {}
+                _ => {
+                    return Err(PhoneNumberError::UnexpectedCharacter {
+                        position: offset + index,
+                    });
+                }
+            }
+            if digits.len() > MAX_DIGITS {
+                return Err(PhoneNumberError::Length { digits: digits.len() });
+            }
+        }
+        Self::from_digits(&digits)
+    }
+
+    /// Builds from the digits after `+` (all ASCII digits already).
+    fn from_digits(digits: &str) -> Result<Self, PhoneNumberError> {
+        if digits.is_empty() {
+            return Err(PhoneNumberError::Empty);
+        }
+        if digits.starts_with('0') {
+            return Err(PhoneNumberError::LeadingZero);
+        }
+        if !(MIN_DIGITS..=MAX_DIGITS).contains(&digits.len()) {
+            return Err(PhoneNumberError::Length { digits: digits.len() });
+        }
+        let (code, len) = country::split(digits).ok_or(PhoneNumberError::UnknownCountryCode)?;
+        let mut e164 = String::with_capacity(digits.len() + 1);
+        e164.push('+');
+        e164.push_str(digits);
+        Ok(Self {
+            e164,
+            country_code: CountryCode(code),
+            // Country codes have at most three digits.
+            country_code_len: len as u8,
+        })
+    }
+
+    /// The number in E.164 form, `+` included (`+33699901040`).
+    ///
+    /// # Security
+    ///
+    /// A phone number is personal data: do not log it or put it in an error message.
+    pub fn expose_e164(&self) -> &str {
+        &self.e164
+    }
+
+    /// The digits without `+` (`33699901040`), as some operators expect them.
+    ///
+    /// # Security
+    ///
+    /// As for [`PhoneNumber::expose_e164`].
+    pub fn expose_digits(&self) -> &str {
+        &self.e164[1..]
+    }
+
+    /// The country calling code.
+    pub fn country_code(&self) -> CountryCode {
+        self.country_code
+    }
+
+    /// The national significant number: the digits after the country code.
+    ///
+    /// # Security
+    ///
+    /// As for [`PhoneNumber::expose_e164`].
+    pub fn expose_national_number(&self) -> &str {
+        &self.e164[1 + usize::from(self.country_code_len)..]
+    }
+
+    /// The Number Verification hashed form: lowercase hex SHA-256 of the `+`-prefixed number.
+    pub fn hashed(&self) -> HashedPhoneNumber {
+        HashedPhoneNumber(hex::encode(Sha256::digest(self.e164.as_bytes())))
+    }
+
+    /// Whether libphonenumber's metadata knows the number as valid for its country.
+    ///
+    /// The first call loads the metadata (about 100 ms).
+    #[cfg(feature = "libphonenumber")]
+    pub fn is_valid_for_country(&self) -> bool {
+        phonenumber::parse(None, &self.e164).is_ok_and(|number| phonenumber::is_valid(&number))
+    }
+
+    fn masked(&self) -> String {
+        let national = self.expose_national_number();
+        // Showing the last two digits of a very short number would show most of it.
+        let shown = if national.len() > 4 { 2 } else { 0 };
+        let mut out = String::with_capacity(self.e164.len());
+        out.push('+');
+        out.push_str(&self.e164[1..1 + usize::from(self.country_code_len)]);
+        out.extend(std::iter::repeat_n('*', national.len() - shown));
+        out.push_str(&national[national.len() - shown..]);
+        out
+    }
+}
+
+impl fmt::Debug for PhoneNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("PhoneNumber").field(&self.masked()).finish()
+    }
+}
+
+/// Masked: country code and last two digits.
+impl fmt::Display for PhoneNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.masked())
+    }
+}
+
+impl FromStr for PhoneNumber {
+    type Err = PhoneNumberError;
+
+    /// Strict: see [`PhoneNumber::parse_strict`].
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse_strict(s)
+    }
+}
+
+impl TryFrom<&str> for PhoneNumber {
+    type Error = PhoneNumberError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::parse_strict(value)
+    }
+}
+
+impl TryFrom<String> for PhoneNumber {
+    type Error = PhoneNumberError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse_strict(&value)
+    }
+}
+
+/// Serialised in E.164 form.
+impl Serialize for PhoneNumber {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.e164)
+    }
+}
+
+/// Deserialised strictly; see [`serde_lenient`] for operators that omit the `+`.
+impl<'de> Deserialize<'de> for PhoneNumber {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Self::parse_strict(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// `#[serde(with = "netid_core::phone::serde_lenient")]`: reads with [`PhoneNumber::parse_lenient`],
+/// writes E.164.
+pub mod serde_lenient {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::PhoneNumber;
+
+    /// Writes the number in E.164 form.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the serializer reports.
+    pub fn serialize<S: Serializer>(number: &PhoneNumber, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(number.expose_e164())
+    }
+
+    /// Reads a number leniently.
+    ///
+    /// # Errors
+    ///
+    /// A custom serde error carrying the [`super::PhoneNumberError`] text (never the digits).
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<PhoneNumber, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        PhoneNumber::parse_lenient(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Why a hashed phone number was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum HashedPhoneNumberError {
+    /// Not 64 hexadecimal characters.
+    #[error("hashed phone number must be 64 hexadecimal characters (SHA-256)")]
+    Format,
+}
+
+/// The SHA-256 of an E.164 number (`+` included), in lowercase hex: Number Verification's
+/// `hashedPhoneNumber`.
+///
+/// A hash of a phone number can be reversed by trying every number, so it is personal data too:
+/// `Debug` is redacted.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct HashedPhoneNumber(String);
+
+impl HashedPhoneNumber {
+    /// The 64 lowercase hex characters.
+    ///
+    /// # Security
+    ///
+    /// Reversible by enumeration: treat it as the phone number it hashes.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for HashedPhoneNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("HashedPhoneNumber([redacted])")
+    }
+}
+
+impl FromStr for HashedPhoneNumber {
+    type Err = HashedPhoneNumberError;
+
+    /// Accepts upper- or lowercase hex, keeps lowercase.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()) {
+            Ok(Self(s.to_ascii_lowercase()))
+        } else {
+            Err(HashedPhoneNumberError::Format)
+        }
+    }
+}
+
+impl Serialize for HashedPhoneNumber {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for HashedPhoneNumber {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(
+        parser: fn(&str) -> Result<PhoneNumber, PhoneNumberError>,
+        input: &str,
+        expected: Result<&str, PhoneNumberError>,
+    ) {
+        let got = parser(input);
+        assert_eq!(
+            got.as_ref().map(PhoneNumber::expose_e164),
+            expected.as_ref().map(|s| *s),
+            "input {input:?}"
+        );
+    }
+
+    #[test]
+    fn strict_accepts_only_the_camara_form() {
+        let strict = PhoneNumber::parse_strict;
+        check(strict, "+33699901040", Ok("+33699901040"));
+        check(strict, "+123456789", Ok("+123456789"));
+        check(strict, "+34600000000", Ok("+34600000000"));
+        check(strict, "+12345", Ok("+12345"));
+        check(strict, "+1234", Err(PhoneNumberError::Length { digits: 4 }));
+        check(
+            strict,
+            "+1234567890123456",
+            Err(PhoneNumberError::Length { digits: 16 }),
+        );
+        check(strict, "33699901040", Err(PhoneNumberError::MissingPlus));
+        check(strict, "+033699901040", Err(PhoneNumberError::LeadingZero));
+        check(
+            strict,
+            "+33 699901040",
+            Err(PhoneNumberError::UnexpectedCharacter { position: 3 }),
+        );
+        check(strict, "+99912345", Err(PhoneNumberError::UnknownCountryCode));
+        check(strict, "", Err(PhoneNumberError::Empty));
+        check(strict, "+", Err(PhoneNumberError::Empty));
+        check(
+            strict,
+            "+٣٣٦٩٩٩٠١٠٤٠",
+            Err(PhoneNumberError::UnexpectedCharacter { position: 1 }),
+        );
+    }
+
+    #[test]
+    fn lenient_normalises_what_operators_and_users_send() {
+        let lenient = PhoneNumber::parse_lenient;
+        check(lenient, "33699901040", Ok("+33699901040"));
+        check(lenient, "336666666", Ok("+336666666"));
+        check(lenient, "+33 6 99 90 10 40", Ok("+33699901040"));
+        check(lenient, "+33 (0)6 99 90 10 40", Ok("+33699901040"));
+        check(lenient, "+44 (0)20 7946 0000", Ok("+442079460000"));
+        check(lenient, "0033699901040", Ok("+33699901040"));
+        check(lenient, "tel:+34600000000", Ok("+34600000000"));
+        check(lenient, "TEL:+34-600-000-000", Ok("+34600000000"));
+        check(lenient, "+1 (415) 555.0100", Ok("+14155550100"));
+        check(lenient, "  +31 6/1234 5678\u{a0}", Ok("+31612345678"));
+        check(
+            lenient,
+            "tel:+34600000000;phone-context=example.com",
+            Err(PhoneNumberError::TelUriParameters),
+        );
+        check(
+            lenient,
+            "+33 6 99 90 10 40 x12",
+            Err(PhoneNumberError::UnexpectedCharacter { position: 18 }),
+        );
+        check(
+            lenient,
+            "+33+699901040",
+            Err(PhoneNumberError::UnexpectedCharacter { position: 3 }),
+        );
+        check(lenient, "0699901040", Err(PhoneNumberError::LeadingZero));
+        check(lenient, "   ", Err(PhoneNumberError::Empty));
+        check(lenient, "tel:", Err(PhoneNumberError::Empty));
+        check(lenient, &"1".repeat(200), Err(PhoneNumberError::TooLong));
+        check(
+            lenient,
+            &"1".repeat(20),
+            Err(PhoneNumberError::Length { digits: 16 }),
+        );
+    }
+
+    #[test]
+    fn parts_and_masking() {
+        let number = PhoneNumber::parse_strict("+33699901040").unwrap();
+        assert_eq!(number.country_code(), CountryCode(33));
+        assert_eq!(number.expose_digits(), "33699901040");
+        assert_eq!(number.expose_national_number(), "699901040");
+        assert_eq!(number.to_string(), "+33*******40");
+        assert_eq!(format!("{number:?}"), "PhoneNumber(\"+33*******40\")");
+        let short = PhoneNumber::parse_strict("+35112").unwrap();
+        assert_eq!(short.to_string(), "+351**");
+    }
+
+    #[test]
+    fn hashed_matches_the_number_verification_spec_example() {
+        // number-verification.yaml gives this hash as the example of `hashedPhoneNumber`;
+        // it is the SHA-256 of "+34600000000".
+        let number = PhoneNumber::parse_strict("+34600000000").unwrap();
+        assert_eq!(
+            number.hashed().as_str(),
+            "32f67ab4e4312618b09cd23ed8ce41b13e095fe52b73b2e8da8ef49830e50dba"
+        );
+        let parsed: HashedPhoneNumber = "32F67AB4E4312618B09CD23ED8CE41B13E095FE52B73B2E8DA8EF49830E50DBA"
+            .parse()
+            .unwrap();
+        assert_eq!(parsed, number.hashed());
+        assert_eq!(format!("{parsed:?}"), "HashedPhoneNumber([redacted])");
+        assert_eq!(
+            "abc".parse::<HashedPhoneNumber>(),
+            Err(HashedPhoneNumberError::Format)
+        );
+    }
+
+    #[test]
+    fn serde_is_strict_by_default_and_lenient_on_request() {
+        #[derive(Deserialize, Serialize)]
+        struct Lenient {
+            #[serde(with = "serde_lenient")]
+            number: PhoneNumber,
+        }
+        let number: PhoneNumber = serde_json::from_str("\"+33699901040\"").unwrap();
+        assert_eq!(serde_json::to_string(&number).unwrap(), "\"+33699901040\"");
+        let err = serde_json::from_str::<PhoneNumber>("\"33699901040\"").unwrap_err();
+        assert!(
+            !err.to_string().contains("699901040"),
+            "error leaks the number: {err}"
+        );
+        let lenient: Lenient = serde_json::from_str(r#"{"number":"33699901040"}"#).unwrap();
+        assert_eq!(lenient.number, number);
+        assert_eq!(
+            serde_json::to_string(&lenient).unwrap(),
+            r#"{"number":"+33699901040"}"#
+        );
+    }
+}

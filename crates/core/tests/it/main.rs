@@ -1,0 +1,3 @@
+//! Integration tests of `netid-core`: properties of the parsers and snapshots of what users see.
+
+mod parsers;

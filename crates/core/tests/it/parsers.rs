@@ -1,0 +1,79 @@
+//! Properties: every parser returns a value or a typed error for any input; renderings round-trip.
+
+use netid_core::correlator::XCorrelator;
+use netid_core::login_hint::LoginHint;
+use netid_core::phone::PhoneNumber;
+use netid_core::scope::Scope;
+use proptest::prelude::*;
+
+/// Strings biased towards phone-number shapes, plus arbitrary Unicode.
+fn phone_like() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[+0-9 ().\\-/]{0,24}",
+        "(tel:|TEL:|00|\\+)?[0-9 ().\\-]{0,20}(;[a-z=.]{0,10})?",
+        any::<String>(),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn phone_parsers_never_panic_and_normalise_to_strict(input in phone_like()) {
+        let strict = PhoneNumber::parse_strict(&input);
+        let lenient = PhoneNumber::parse_lenient(&input);
+        if let Ok(number) = &strict {
+            prop_assert_eq!(lenient.as_ref(), Ok(number));
+        }
+        if let Ok(number) = lenient {
+            // Normalisation is idempotent and its output is the strict form.
+            prop_assert_eq!(PhoneNumber::parse_strict(number.expose_e164()), Ok(number.clone()));
+            prop_assert_eq!(PhoneNumber::parse_lenient(number.expose_e164()), Ok(number.clone()));
+            // The masked rendering never shows more than the last two national digits.
+            let masked = number.to_string();
+            let national = number.expose_national_number();
+            prop_assert!(masked.chars().filter(char::is_ascii_digit).count()
+                <= number.country_code().to_string().len() + 2);
+            prop_assert!(national.len() < 3 || !masked.contains(national));
+        }
+    }
+
+    #[test]
+    fn strict_numbers_round_trip(digits in "[1-9][0-9]{4,14}") {
+        let e164 = format!("+{digits}");
+        if let Ok(number) = PhoneNumber::parse_strict(&e164) {
+            prop_assert_eq!(number.expose_e164(), e164.as_str());
+            let json = serde_json::to_string(&number).unwrap();
+            prop_assert_eq!(serde_json::from_str::<PhoneNumber>(&json).unwrap(), number.clone());
+            prop_assert_eq!(number.hashed().as_str().len(), 64);
+        }
+    }
+
+    #[test]
+    fn login_hints_never_panic_and_round_trip(input in prop_oneof![
+        "(tel:|ipport:|operatortoken:)?[0-9a-f:.\\[\\]+]{0,40}",
+        any::<String>(),
+    ]) {
+        if let Ok(hint) = input.parse::<LoginHint>() {
+            prop_assert!(hint.expose_value().parse::<LoginHint>().unwrap() == hint);
+        }
+    }
+
+    #[test]
+    fn ip_port_hints_round_trip(addr in any::<std::net::IpAddr>(), port in proptest::option::of(any::<u16>())) {
+        let hint = LoginHint::IpPort { addr, port };
+        prop_assert!(hint.expose_value().parse::<LoginHint>().unwrap() == hint);
+    }
+
+    #[test]
+    fn scopes_never_panic_and_round_trip(input in any::<String>()) {
+        if let Ok(scope) = input.parse::<Scope>() {
+            prop_assert_eq!(scope.to_string().parse::<Scope>().unwrap(), scope);
+        }
+    }
+
+    #[test]
+    fn correlators_never_panic_and_round_trip(input in any::<String>()) {
+        if let Ok(correlator) = input.parse::<XCorrelator>() {
+            prop_assert_eq!(correlator.as_str(), input.as_str());
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! Project automation (matklad's xtask convention): `cargo xtask <task>`.
+//!
+//! - `ci`: the stages of `.ci/run`, in order: fmt check, clippy (all targets, all features, warnings
+//!   denied), tests, docs (warnings denied), tidy, fuzz smoke.
+//! - `tidy`: repository invariants that no compiler checks (no I/O crate under `netid-core`).
+//! - `fuzz [--smoke] [SECONDS]`: every cargo-fuzz target, briefly (needs nightly and cargo-fuzz).
+//! - `bench`: the criterion benches.
+//! - `test`: the test command README.md gives.
+#![forbid(unsafe_code)]
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+/// Crates that do I/O or async and must never be in `netid-core`'s normal dependency tree.
+const IO_CRATES: &[&str] = &["tokio", "reqwest", "hyper", "http", "async-std", "mio", "socket2", "axum"];
+
+/// Crates whose normal dependency tree must not contain reqwest (only adapters and binaries may).
+const REQWEST_FREE: &[&str] = &["netid-core", "netid-transport", "netid-ciba", "netid-saml", "netid-camara"];
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("ci") => ci(),
+        Some("tidy") => tidy(),
+        Some("fuzz") => fuzz(&args[1..]),
+        Some("bench") => run("cargo", &["bench", "--workspace"]),
+        Some("test") => test(),
+        _ => {
+            eprintln!("usage: cargo xtask <ci|tidy|fuzz [--smoke] [SECONDS]|bench|test>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    // xtask lives one level below the workspace root.
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+fn run(program: &str, args: &[&str]) -> Result {
+    run_in(&root(), program, args, &[])
+}
+
+fn run_in(dir: &Path, program: &str, args: &[&str], envs: &[(&str, &str)]) -> Result {
+    eprintln!("$ {program} {}", args.join(" "));
+    let status = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .envs(envs.iter().copied())
+        .status()
+        .map_err(|err| format!("cannot start {program}: {err}"))?;
+    if status.success() { Ok(()) } else { Err(format!("`{program} {}` failed: {status}", args.join(" "))) }
+}
+
+fn output(program: &str, args: &[&str]) -> Result<String> {
+    let out = Command::new(program)
+        .args(args)
+        .current_dir(root())
+        .output()
+        .map_err(|err| format!("cannot start {program}: {err}"))?;
+    if !out.status.success() {
+        return Err(format!("`{program} {}` failed: {}", args.join(" "), String::from_utf8_lossy(&out.stderr)));
+    }
+    String::from_utf8(out.stdout).map_err(|err| err.to_string())
+}
+
+/// The test command of README.md: nextest when installed (faster, per-test isolation), then doctests.
+fn test() -> Result {
+    run("cargo", &["test", "--workspace", "--all-features", "--no-fail-fast"])
+}
+
+fn ci() -> Result {
+    run("cargo", &["fmt", "--all", "--check"])?;
+    run("cargo", &["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"])?;
+    test()?;
+    run_in(&root(), "cargo", &["doc", "--workspace", "--no-deps", "--all-features"], &[("RUSTDOCFLAGS", "-D warnings")])?;
+    tidy()?;
+    fuzz(&["--smoke".to_owned()])
+}
+
+/// Names of the crates in `package`'s normal (non-dev, non-build) dependency tree, all features on.
+fn normal_dependencies(package: &str) -> Result<Vec<String>> {
+    let tree = output(
+        "cargo",
+        &["tree", "--package", package, "--edges", "normal", "--all-features", "--prefix", "none", "--format", "{p}"],
+    )?;
+    Ok(tree.lines().filter_map(|line| line.split_whitespace().next()).map(str::to_owned).collect())
+}
+
+fn tidy() -> Result {
+    let mut problems = Vec::new();
+    let core = normal_dependencies("netid-core")?;
+    for krate in IO_CRATES {
+        if core.iter().any(|name| name == krate) {
+            problems.push(format!("netid-core depends on the I/O crate `{krate}` (see ARCHITECTURE.md)"));
+        }
+    }
+    let members = output("cargo", &["metadata", "--no-deps", "--format-version", "1"])?;
+    for package in REQWEST_FREE {
+        // Crates not written yet are skipped; the list names every planned protocol crate.
+        if !members.contains(&format!("\"name\":\"{package}\"")) {
+            continue;
+        }
+        if normal_dependencies(package)?.iter().any(|name| name == "reqwest") {
+            problems.push(format!("{package} depends on reqwest; only netid-reqwest may name it"));
+        }
+    }
+    if problems.is_empty() {
+        eprintln!("tidy: ok");
+        Ok(())
+    } else {
+        Err(problems.join("\n"))
+    }
+}
+
+/// Every target in fuzz/Cargo.toml, `seconds` each (default 10 with --smoke, 60 otherwise).
+fn fuzz(args: &[String]) -> Result {
+    let smoke = args.iter().any(|a| a == "--smoke");
+    let seconds = args.iter().find_map(|a| a.parse::<u32>().ok()).unwrap_or(if smoke { 10 } else { 60 });
+    let dir = root().join("fuzz");
+    let list = Command::new("cargo")
+        .args(["+nightly", "fuzz", "list"])
+        .current_dir(&dir)
+        .output()
+        .map_err(|err| format!("cannot start cargo fuzz: {err}"))?;
+    if !list.status.success() {
+        return Err(format!(
+            "`cargo +nightly fuzz list` failed (install with `cargo install cargo-fuzz --locked`): {}",
+            String::from_utf8_lossy(&list.stderr)
+        ));
+    }
+    let targets = String::from_utf8_lossy(&list.stdout).into_owned();
+    let time = format!("-max_total_time={seconds}");
+    for target in targets.lines().map(str::trim).filter(|t| !t.is_empty()) {
+        let corpus = dir.join("corpus").join(target);
+        std::fs::create_dir_all(&corpus).map_err(|err| err.to_string())?;
+        let seeds = dir.join("seeds").join(target);
+        let corpus = corpus.to_string_lossy().into_owned();
+        let seeds = seeds.to_string_lossy().into_owned();
+        let mut args = vec!["+nightly", "fuzz", "run", target, corpus.as_str()];
+        if Path::new(&seeds).is_dir() {
+            args.push(seeds.as_str());
+        }
+        args.extend(["--", time.as_str(), "-rss_limit_mb=2048"]);
+        run_in(&dir, "cargo", &args, &[])?;
+    }
+    Ok(())
+}
