@@ -1,7 +1,8 @@
 //! Project automation (matklad's xtask convention): `cargo xtask <task>`.
 //!
-//! - `ci`: the stages of `.ci/run`, in order: fmt check, clippy (all targets, all features, warnings
-//!   denied), tests, docs (warnings denied), tidy, fuzz smoke.
+//! - `ci`: what `.ci/run` runs: installs missing tools (xmlsec1, cargo-fuzz, the npm packages of the
+//!   interop OpenID Provider), then fmt check, clippy (all targets, all features, warnings denied),
+//!   tests, docs (warnings denied), tidy, fuzz smoke.
 //! - `tidy`: repository invariants that no compiler checks (no I/O crate under `netid-core`).
 //! - `fuzz [--smoke] [SECONDS]`: every cargo-fuzz target, briefly (needs nightly and cargo-fuzz).
 //! - `bench`: the criterion benches.
@@ -81,12 +82,47 @@ fn test() -> Result {
 }
 
 fn ci() -> Result {
+    setup()?;
     run("cargo", &["fmt", "--all", "--check"])?;
     run("cargo", &["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"])?;
     test()?;
     run_in(&root(), "cargo", &["doc", "--workspace", "--no-deps", "--all-features"], &[("RUSTDOCFLAGS", "-D warnings")])?;
     tidy()?;
     fuzz(&["--smoke".to_owned()])
+}
+
+fn found(program: &str, args: &[&str]) -> bool {
+    Command::new(program).args(args).output().is_ok_and(|out| out.status.success())
+}
+
+/// Installs what the checks need and the machine lacks, so `cargo xtask ci` works on a fresh machine:
+/// Debian's xmlsec1 (the third-party SAML signer of the tests), cargo-fuzz, and the npm packages of
+/// the third-party OpenID Provider used by the interop tests.
+fn setup() -> Result {
+    if !found("xmlsec1", &["--version"]) {
+        let is_root = output("id", &["-u"]).is_ok_and(|uid| uid.trim() == "0");
+        if !is_root {
+            return Err("xmlsec1 is missing: install Debian's `xmlsec1` package (sudo apt-get install xmlsec1)".into());
+        }
+        run("apt-get", &["update", "-q"])?;
+        run_in(
+            &root(),
+            "apt-get",
+            &["install", "-y", "-q", "--no-install-recommends", "xmlsec1"],
+            &[("DEBIAN_FRONTEND", "noninteractive")],
+        )?;
+    }
+    if !found("cargo", &["+nightly", "--version"]) {
+        return Err("the nightly toolchain is missing: `rustup toolchain install nightly` (cargo-fuzz needs it)".into());
+    }
+    if !found("cargo", &["+nightly", "fuzz", "--version"]) {
+        run("cargo", &["install", "cargo-fuzz", "--locked"])?;
+    }
+    let provider = root().join("tests").join("oidc-provider");
+    if provider.join("package-lock.json").is_file() && !provider.join("node_modules").is_dir() {
+        run_in(&provider, "npm", &["ci", "--no-audit", "--no-fund"], &[])?;
+    }
+    Ok(())
 }
 
 /// Names of the crates in `package`'s normal (non-dev, non-build) dependency tree, all features on.

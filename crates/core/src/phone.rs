@@ -87,10 +87,12 @@ impl fmt::Display for CountryCode {
 ///
 /// `Debug` and `Display` show the country code and the last two digits only (`+33*******40`); the full
 /// number is reachable through [`PhoneNumber::expose_e164`] and [`PhoneNumber::expose_digits`].
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PhoneNumber {
-    /// `+` followed by the digits.
-    e164: String,
+    /// `+` followed by the digits, then zero padding: stored inline, so parsing never allocates.
+    e164: [u8; 1 + MAX_DIGITS],
+    /// Bytes of `e164` in use, `+` included.
+    len: u8,
     country_code: CountryCode,
     /// Number of digits of the country code.
     country_code_len: u8,
@@ -114,7 +116,7 @@ impl PhoneNumber {
                 position: position + 1,
             });
         }
-        Self::from_digits(digits)
+        Self::from_digits(digits.as_bytes())
     }
 
     /// Parses what operators and users really send, and normalises it to E.164.
@@ -130,8 +132,9 @@ impl PhoneNumber {
         if input.len() > MAX_LENIENT_INPUT {
             return Err(PhoneNumberError::TooLong);
         }
-        let trimmed = input.trim();
-        let offset = input.len() - input.trim_start().len();
+        let start = input.trim_start();
+        let offset = input.len() - start.len();
+        let trimmed = start.trim_end();
         if trimmed.is_empty() {
             return Err(PhoneNumberError::Empty);
         }
@@ -139,9 +142,6 @@ impl PhoneNumber {
             Some(scheme) if scheme.eq_ignore_ascii_case("tel:") => (&trimmed[4..], offset + 4),
             _ => (trimmed, offset),
         };
-        if rest.contains(';') {
-            return Err(PhoneNumberError::TelUriParameters);
-        }
         let (rest, offset) = if let Some(rest) = rest.strip_prefix('+') {
             (rest, offset + 1)
         } else if let Some(rest) = rest.strip_prefix("00") {
@@ -150,48 +150,58 @@ impl PhoneNumber {
             (rest, offset)
         };
 
-        let mut digits = String::with_capacity(MAX_DIGITS);
-        let mut chars = rest.char_indices().peekable();
-        while let Some((index, c)) = chars.next() {
-            match c {
-                '0'..='9' => digits.push(c),
+        // Digits are collected on the stack: one allocation in all, for the result.
+        let mut digits = [0u8; MAX_DIGITS];
+        let mut count = 0;
+        let bytes = rest.as_bytes();
+        let mut index = 0;
+        while let Some(&byte) = bytes.get(index) {
+            match byte {
+                b'0'..=b'9' => {
+                    let Some(slot) = digits.get_mut(count) else {
+                        return Err(PhoneNumberError::Length { digits: count + 1 });
+                    };
+                    *slot = byte;
+                    count += 1;
+                }
                 // "(0)" after the country code is the trunk prefix written for national callers.
-                '(' if rest[index..].starts_with("(0)") && !digits.is_empty() => {
-                    chars.next();
-                    chars.next();
+                b'(' if count > 0 && bytes[index..].starts_with(b"(0)") => index += 2,
+                b' ' | b'.' | b'-' | b'/' | b'(' | b')' => {}
+                b';' => return Err(PhoneNumberError::TelUriParameters),
+                _ if byte.is_ascii_whitespace() => {}
+                0x80.. => {
+                    // Non-ASCII: only Unicode white space (no-break space, thin space…) is a separator.
+                    match rest[index..].chars().next() {
+                        Some(c) if c.is_whitespace() => index += c.len_utf8() - 1,
+                        _ => return Err(PhoneNumberError::UnexpectedCharacter { position: offset + index }),
+                    }
                 }
-                ' ' | '.' | '-' | '/' | '(' | ')' => {}
-                c if c.is_whitespace() => {}
-                _ => {
-                    return Err(PhoneNumberError::UnexpectedCharacter {
-                        position: offset + index,
-                    });
-                }
+                _ => return Err(PhoneNumberError::UnexpectedCharacter { position: offset + index }),
             }
-            if digits.len() > MAX_DIGITS {
-                return Err(PhoneNumberError::Length { digits: digits.len() });
-            }
+            index += 1;
         }
-        Self::from_digits(&digits)
+        Self::from_digits(&digits[..count])
     }
 
-    /// Builds from the digits after `+` (all ASCII digits already).
-    fn from_digits(digits: &str) -> Result<Self, PhoneNumberError> {
+    /// Builds from the ASCII digits after `+`.
+    fn from_digits(digits: &[u8]) -> Result<Self, PhoneNumberError> {
         if digits.is_empty() {
             return Err(PhoneNumberError::Empty);
         }
-        if digits.starts_with('0') {
+        if digits[0] == b'0' {
             return Err(PhoneNumberError::LeadingZero);
         }
         if !(MIN_DIGITS..=MAX_DIGITS).contains(&digits.len()) {
             return Err(PhoneNumberError::Length { digits: digits.len() });
         }
         let (code, len) = country::split(digits).ok_or(PhoneNumberError::UnknownCountryCode)?;
-        let mut e164 = String::with_capacity(digits.len() + 1);
-        e164.push('+');
-        e164.push_str(digits);
+        let mut e164 = [0u8; 1 + MAX_DIGITS];
+        e164[0] = b'+';
+        e164[1..=digits.len()].copy_from_slice(digits);
         Ok(Self {
             e164,
+            // At most 16 bytes, checked above.
+            len: (digits.len() + 1) as u8,
             country_code: CountryCode(code),
             // Country codes have at most three digits.
             country_code_len: len as u8,
@@ -204,7 +214,9 @@ impl PhoneNumber {
     ///
     /// A phone number is personal data: do not log it or put it in an error message.
     pub fn expose_e164(&self) -> &str {
-        &self.e164
+        // Only ASCII '+' and digits are ever stored, so this conversion cannot fail; the empty
+        // fallback keeps the method panic-free even so.
+        std::str::from_utf8(&self.e164[..usize::from(self.len)]).unwrap_or_default()
     }
 
     /// The digits without `+` (`33699901040`), as some operators expect them.
@@ -213,7 +225,7 @@ impl PhoneNumber {
     ///
     /// As for [`PhoneNumber::expose_e164`].
     pub fn expose_digits(&self) -> &str {
-        &self.e164[1..]
+        &self.expose_e164()[1..]
     }
 
     /// The country calling code.
@@ -227,12 +239,12 @@ impl PhoneNumber {
     ///
     /// As for [`PhoneNumber::expose_e164`].
     pub fn expose_national_number(&self) -> &str {
-        &self.e164[1 + usize::from(self.country_code_len)..]
+        &self.expose_e164()[1 + usize::from(self.country_code_len)..]
     }
 
     /// The Number Verification hashed form: lowercase hex SHA-256 of the `+`-prefixed number.
     pub fn hashed(&self) -> HashedPhoneNumber {
-        HashedPhoneNumber(hex::encode(Sha256::digest(self.e164.as_bytes())))
+        HashedPhoneNumber(hex::encode(Sha256::digest(self.expose_e164().as_bytes())))
     }
 
     /// Whether libphonenumber's metadata knows the number as valid for its country.
@@ -240,16 +252,16 @@ impl PhoneNumber {
     /// The first call loads the metadata (about 100 ms).
     #[cfg(feature = "libphonenumber")]
     pub fn is_valid_for_country(&self) -> bool {
-        phonenumber::parse(None, &self.e164).is_ok_and(|number| phonenumber::is_valid(&number))
+        phonenumber::parse(None, self.expose_e164()).is_ok_and(|number| phonenumber::is_valid(&number))
     }
 
     fn masked(&self) -> String {
         let national = self.expose_national_number();
         // Showing the last two digits of a very short number would show most of it.
         let shown = if national.len() > 4 { 2 } else { 0 };
-        let mut out = String::with_capacity(self.e164.len());
+        let mut out = String::with_capacity(usize::from(self.len));
         out.push('+');
-        out.push_str(&self.e164[1..1 + usize::from(self.country_code_len)]);
+        out.push_str(&self.expose_e164()[1..1 + usize::from(self.country_code_len)]);
         out.extend(std::iter::repeat_n('*', national.len() - shown));
         out.push_str(&national[national.len() - shown..]);
         out
@@ -297,7 +309,7 @@ impl TryFrom<String> for PhoneNumber {
 /// Serialised in E.164 form.
 impl Serialize for PhoneNumber {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.e164)
+        serializer.serialize_str(self.expose_e164())
     }
 }
 

@@ -41,10 +41,14 @@ const THREE_DIGITS: &[u16] = &[
 /// Splits `digits` (the E.164 number without `+`) into its country calling code and the rest.
 ///
 /// Returns `None` when no assigned code prefixes the digits.
-pub(crate) fn split(digits: &str) -> Option<(u16, usize)> {
+pub(crate) fn split(digits: &[u8]) -> Option<(u16, usize)> {
+    let mut code: u16 = 0;
     for (len, table) in [(1, ONE_DIGIT), (2, TWO_DIGITS), (3, THREE_DIGITS)] {
-        let prefix = digits.get(..len)?;
-        let code: u16 = prefix.parse().ok()?;
+        let digit = *digits.get(len - 1)?;
+        if !digit.is_ascii_digit() {
+            return None;
+        }
+        code = code * 10 + u16::from(digit - b'0');
         if table.binary_search(&code).is_ok() {
             return Some((code, len));
         }
@@ -76,7 +80,7 @@ mod tests {
     #[test]
     fn splits_known_codes() {
         let check =
-            |digits: &str, expected: Option<(u16, usize)>| assert_eq!(split(digits), expected, "{digits}");
+            |digits: &str, expected: Option<(u16, usize)>| assert_eq!(split(digits.as_bytes()), expected, "{digits}");
         check("14155550100", Some((1, 1)));
         check("79161234567", Some((7, 1)));
         check("33699901040", Some((33, 2)));
