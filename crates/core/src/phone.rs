@@ -87,7 +87,7 @@ impl fmt::Display for CountryCode {
 ///
 /// `Debug` and `Display` show the country code and the last two digits only (`+33*******40`); the full
 /// number is reachable through [`PhoneNumber::expose_e164`] and [`PhoneNumber::expose_digits`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PhoneNumber {
     /// `+` followed by the digits, then zero padding: stored inline, so parsing never allocates.
     e164: [u8; 1 + MAX_DIGITS],
