@@ -3,6 +3,7 @@
 //! - `ci`: what `.ci/run` runs: installs missing tools (xmlsec1, cargo-fuzz, the npm packages of the
 //!   interop OpenID Provider), then fmt check, clippy (all targets, all features, warnings denied),
 //!   tests, docs (warnings denied), tidy, fuzz smoke.
+//! - `demo`: README's main job (`netid demo --json`), checked step by step.
 //! - `tidy`: repository invariants that no compiler checks (no I/O crate under `netid-core`).
 //! - `fuzz [--smoke] [SECONDS]`: every cargo-fuzz target, briefly (needs nightly and cargo-fuzz).
 //! - `bench`: the criterion benches.
@@ -30,8 +31,9 @@ fn main() -> ExitCode {
         Some("fuzz") => fuzz(&args[1..]),
         Some("bench") => run("cargo", &["bench", "--workspace"]),
         Some("test") => test(),
+        Some("demo") => demo(),
         _ => {
-            eprintln!("usage: cargo xtask <ci|tidy|fuzz [--smoke] [SECONDS]|bench|test>");
+            eprintln!("usage: cargo xtask <ci|test|demo|tidy|fuzz [--smoke] [SECONDS]|bench>");
             return ExitCode::from(2);
         }
     };
@@ -76,9 +78,71 @@ fn output(program: &str, args: &[&str]) -> Result<String> {
     String::from_utf8(out.stdout).map_err(|err| err.to_string())
 }
 
-/// The test command of README.md: nextest when installed (faster, per-test isolation), then doctests.
+/// Every test of the workspace, all features on, with the third-party OpenID Provider of the CIBA
+/// interop tests running on loopback for the duration.
 fn test() -> Result {
-    run("cargo", &["test", "--workspace", "--all-features", "--no-fail-fast"])
+    let provider = OidcProvider::start()?;
+    let url = provider.url.clone();
+    run_in(
+        &root(),
+        "cargo",
+        &["test", "--workspace", "--all-features", "--no-fail-fast"],
+        &[("NETID_OIDC_PROVIDER_URL", url.as_str())],
+    )
+}
+
+/// panva's oidc-provider (tests/oidc-provider), started on 127.0.0.1 and stopped on drop.
+struct OidcProvider {
+    child: std::process::Child,
+    url: String,
+}
+
+impl OidcProvider {
+    fn start() -> Result<Self> {
+        use std::io::BufRead;
+        use std::sync::mpsc;
+        use std::time::Duration;
+
+        let dir = root().join("tests").join("oidc-provider");
+        if !dir.join("node_modules").is_dir() {
+            return Err("tests/oidc-provider/node_modules is missing: run `cargo xtask ci` (it runs npm ci)".into());
+        }
+        eprintln!("$ node tests/oidc-provider/server.mjs");
+        let mut child = Command::new("node")
+            .arg("server.mjs")
+            .current_dir(&dir)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .map_err(|err| format!("cannot start node: {err}"))?;
+        let stdout = child.stdout.take().ok_or("node has no stdout")?;
+        let (sender, receiver) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines().map_while(std::result::Result::ok) {
+                if let Some(url) = line.strip_prefix("NETID_OIDC_PROVIDER_URL=") {
+                    let _ = sender.send(url.to_owned());
+                }
+            }
+        });
+        match receiver.recv_timeout(Duration::from_secs(60)) {
+            Ok(url) => {
+                eprintln!("oidc-provider listening at {url}");
+                Ok(Self { child, url })
+            }
+            Err(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                Err("oidc-provider did not print its URL within 60 s".into())
+            }
+        }
+    }
+}
+
+impl Drop for OidcProvider {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        eprintln!("oidc-provider stopped");
+    }
 }
 
 fn ci() -> Result {
@@ -86,6 +150,7 @@ fn ci() -> Result {
     run("cargo", &["fmt", "--all", "--check"])?;
     run("cargo", &["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"])?;
     test()?;
+    demo()?;
     run_in(&root(), "cargo", &["doc", "--workspace", "--no-deps", "--all-features"], &[("RUSTDOCFLAGS", "-D warnings")])?;
     tidy()?;
     fuzz(&["--smoke".to_owned()])
@@ -122,6 +187,27 @@ fn setup() -> Result {
     if provider.join("package-lock.json").is_file() && !provider.join("node_modules").is_dir() {
         run_in(&provider, "npm", &["ci", "--no-audit", "--no-fund"], &[])?;
     }
+    Ok(())
+}
+
+/// README's main job, `netid demo --json`, run for real: every step must report `ok`.
+fn demo() -> Result {
+    let json = output("cargo", &["run", "--quiet", "--package", "netid-cli", "--", "demo", "--json"])?;
+    let report: serde_json::Value =
+        serde_json::from_str(&json).map_err(|err| format!("`netid demo --json` printed invalid JSON: {err}"))?;
+    let steps = report["steps"].as_array().ok_or("`netid demo --json` has no `steps` array")?;
+    if steps.is_empty() {
+        return Err("`netid demo --json` ran no step".into());
+    }
+    let failed: Vec<&str> = steps
+        .iter()
+        .filter(|step| step["ok"] != serde_json::Value::Bool(true))
+        .map(|step| step["name"].as_str().unwrap_or("<unnamed>"))
+        .collect();
+    if !failed.is_empty() || report["ok"] != serde_json::Value::Bool(true) {
+        return Err(format!("`netid demo` failed steps: {}", failed.join(", ")));
+    }
+    eprintln!("demo: {} steps ok", steps.len());
     Ok(())
 }
 
