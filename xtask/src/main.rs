@@ -16,10 +16,25 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 /// Crates that do I/O or async and must never be in `netid-core`'s normal dependency tree.
-const IO_CRATES: &[&str] = &["tokio", "reqwest", "hyper", "http", "async-std", "mio", "socket2", "axum"];
+const IO_CRATES: &[&str] = &[
+    "tokio",
+    "reqwest",
+    "hyper",
+    "http",
+    "async-std",
+    "mio",
+    "socket2",
+    "axum",
+];
 
 /// Crates whose normal dependency tree must not contain reqwest (only adapters and binaries may).
-const REQWEST_FREE: &[&str] = &["netid-core", "netid-transport", "netid-ciba", "netid-saml", "netid-camara"];
+const REQWEST_FREE: &[&str] = &[
+    "netid-core",
+    "netid-transport",
+    "netid-ciba",
+    "netid-saml",
+    "netid-camara",
+];
 
 type Result<T = ()> = std::result::Result<T, String>;
 
@@ -48,7 +63,10 @@ fn main() -> ExitCode {
 
 fn root() -> PathBuf {
     // xtask lives one level below the workspace root.
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 fn run(program: &str, args: &[&str]) -> Result {
@@ -63,7 +81,11 @@ fn run_in(dir: &Path, program: &str, args: &[&str], envs: &[(&str, &str)]) -> Re
         .envs(envs.iter().copied())
         .status()
         .map_err(|err| format!("cannot start {program}: {err}"))?;
-    if status.success() { Ok(()) } else { Err(format!("`{program} {}` failed: {status}", args.join(" "))) }
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{program} {}` failed: {status}", args.join(" ")))
+    }
 }
 
 fn output(program: &str, args: &[&str]) -> Result<String> {
@@ -73,7 +95,11 @@ fn output(program: &str, args: &[&str]) -> Result<String> {
         .output()
         .map_err(|err| format!("cannot start {program}: {err}"))?;
     if !out.status.success() {
-        return Err(format!("`{program} {}` failed: {}", args.join(" "), String::from_utf8_lossy(&out.stderr)));
+        return Err(format!(
+            "`{program} {}` failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
     String::from_utf8(out.stdout).map_err(|err| err.to_string())
 }
@@ -105,7 +131,9 @@ impl OidcProvider {
 
         let dir = root().join("tests").join("oidc-provider");
         if !dir.join("node_modules").is_dir() {
-            return Err("tests/oidc-provider/node_modules is missing: run `cargo xtask ci` (it runs npm ci)".into());
+            return Err(
+                "tests/oidc-provider/node_modules is missing: run `cargo xtask ci` (it runs npm ci)".into(),
+            );
         }
         eprintln!("$ node tests/oidc-provider/server.mjs");
         let mut child = Command::new("node")
@@ -117,7 +145,10 @@ impl OidcProvider {
         let stdout = child.stdout.take().ok_or("node has no stdout")?;
         let (sender, receiver) = mpsc::channel();
         std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stdout).lines().map_while(std::result::Result::ok) {
+            for line in std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(std::result::Result::ok)
+            {
                 if let Some(url) = line.strip_prefix("NETID_OIDC_PROVIDER_URL=") {
                     let _ = sender.send(url.to_owned());
                 }
@@ -148,16 +179,35 @@ impl Drop for OidcProvider {
 fn ci() -> Result {
     setup()?;
     run("cargo", &["fmt", "--all", "--check"])?;
-    run("cargo", &["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"])?;
+    run(
+        "cargo",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
     test()?;
     demo()?;
-    run_in(&root(), "cargo", &["doc", "--workspace", "--no-deps", "--all-features"], &[("RUSTDOCFLAGS", "-D warnings")])?;
+    run_in(
+        &root(),
+        "cargo",
+        &["doc", "--workspace", "--no-deps", "--all-features"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    )?;
     tidy()?;
     fuzz(&["--smoke".to_owned()])
 }
 
 fn found(program: &str, args: &[&str]) -> bool {
-    Command::new(program).args(args).output().is_ok_and(|out| out.status.success())
+    Command::new(program)
+        .args(args)
+        .output()
+        .is_ok_and(|out| out.status.success())
 }
 
 /// Installs what the checks need and the machine lacks, so `cargo xtask ci` works on a fresh machine:
@@ -167,7 +217,10 @@ fn setup() -> Result {
     if !found("xmlsec1", &["--version"]) {
         let is_root = output("id", &["-u"]).is_ok_and(|uid| uid.trim() == "0");
         if !is_root {
-            return Err("xmlsec1 is missing: install Debian's `xmlsec1` package (sudo apt-get install xmlsec1)".into());
+            return Err(
+                "xmlsec1 is missing: install Debian's `xmlsec1` package (sudo apt-get install xmlsec1)"
+                    .into(),
+            );
         }
         run("apt-get", &["update", "-q"])?;
         run_in(
@@ -178,7 +231,10 @@ fn setup() -> Result {
         )?;
     }
     if !found("cargo", &["+nightly", "--version"]) {
-        return Err("the nightly toolchain is missing: `rustup toolchain install nightly` (cargo-fuzz needs it)".into());
+        return Err(
+            "the nightly toolchain is missing: `rustup toolchain install nightly` (cargo-fuzz needs it)"
+                .into(),
+        );
     }
     if !found("cargo", &["+nightly", "fuzz", "--version"]) {
         run("cargo", &["install", "cargo-fuzz", "--locked"])?;
@@ -192,10 +248,15 @@ fn setup() -> Result {
 
 /// README's main job, `netid demo --json`, run for real: every step must report `ok`.
 fn demo() -> Result {
-    let json = output("cargo", &["run", "--quiet", "--package", "netid-cli", "--", "demo", "--json"])?;
-    let report: serde_json::Value =
-        serde_json::from_str(&json).map_err(|err| format!("`netid demo --json` printed invalid JSON: {err}"))?;
-    let steps = report["steps"].as_array().ok_or("`netid demo --json` has no `steps` array")?;
+    let json = output(
+        "cargo",
+        &["run", "--quiet", "--package", "netid-cli", "--", "demo", "--json"],
+    )?;
+    let report: serde_json::Value = serde_json::from_str(&json)
+        .map_err(|err| format!("`netid demo --json` printed invalid JSON: {err}"))?;
+    let steps = report["steps"]
+        .as_array()
+        .ok_or("`netid demo --json` has no `steps` array")?;
     if steps.is_empty() {
         return Err("`netid demo --json` ran no step".into());
     }
@@ -215,9 +276,24 @@ fn demo() -> Result {
 fn normal_dependencies(package: &str) -> Result<Vec<String>> {
     let tree = output(
         "cargo",
-        &["tree", "--package", package, "--edges", "normal", "--all-features", "--prefix", "none", "--format", "{p}"],
+        &[
+            "tree",
+            "--package",
+            package,
+            "--edges",
+            "normal",
+            "--all-features",
+            "--prefix",
+            "none",
+            "--format",
+            "{p}",
+        ],
     )?;
-    Ok(tree.lines().filter_map(|line| line.split_whitespace().next()).map(str::to_owned).collect())
+    Ok(tree
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .map(str::to_owned)
+        .collect())
 }
 
 fn tidy() -> Result {
@@ -225,7 +301,9 @@ fn tidy() -> Result {
     let core = normal_dependencies("netid-core")?;
     for krate in IO_CRATES {
         if core.iter().any(|name| name == krate) {
-            problems.push(format!("netid-core depends on the I/O crate `{krate}` (see ARCHITECTURE.md)"));
+            problems.push(format!(
+                "netid-core depends on the I/O crate `{krate}` (see ARCHITECTURE.md)"
+            ));
         }
     }
     let members = output("cargo", &["metadata", "--no-deps", "--format-version", "1"])?;
@@ -235,7 +313,9 @@ fn tidy() -> Result {
             continue;
         }
         if normal_dependencies(package)?.iter().any(|name| name == "reqwest") {
-            problems.push(format!("{package} depends on reqwest; only netid-reqwest may name it"));
+            problems.push(format!(
+                "{package} depends on reqwest; only netid-reqwest may name it"
+            ));
         }
     }
     if problems.is_empty() {
@@ -249,7 +329,10 @@ fn tidy() -> Result {
 /// Every target in fuzz/Cargo.toml, `seconds` each (default 10 with --smoke, 60 otherwise).
 fn fuzz(args: &[String]) -> Result {
     let smoke = args.iter().any(|a| a == "--smoke");
-    let seconds = args.iter().find_map(|a| a.parse::<u32>().ok()).unwrap_or(if smoke { 10 } else { 60 });
+    let seconds = args
+        .iter()
+        .find_map(|a| a.parse::<u32>().ok())
+        .unwrap_or(if smoke { 10 } else { 60 });
     let dir = root().join("fuzz");
     let list = Command::new("cargo")
         .args(["+nightly", "fuzz", "list"])

@@ -173,10 +173,18 @@ impl PhoneNumber {
                     // Non-ASCII: only Unicode white space (no-break space, thin space…) is a separator.
                     match rest[index..].chars().next() {
                         Some(c) if c.is_whitespace() => index += c.len_utf8() - 1,
-                        _ => return Err(PhoneNumberError::UnexpectedCharacter { position: offset + index }),
+                        _ => {
+                            return Err(PhoneNumberError::UnexpectedCharacter {
+                                position: offset + index,
+                            });
+                        }
                     }
                 }
-                _ => return Err(PhoneNumberError::UnexpectedCharacter { position: offset + index }),
+                _ => {
+                    return Err(PhoneNumberError::UnexpectedCharacter {
+                        position: offset + index,
+                    });
+                }
             }
             index += 1;
         }

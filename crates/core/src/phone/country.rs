@@ -79,8 +79,9 @@ mod tests {
 
     #[test]
     fn splits_known_codes() {
-        let check =
-            |digits: &str, expected: Option<(u16, usize)>| assert_eq!(split(digits.as_bytes()), expected, "{digits}");
+        let check = |digits: &str, expected: Option<(u16, usize)>| {
+            assert_eq!(split(digits.as_bytes()), expected, "{digits}")
+        };
         check("14155550100", Some((1, 1)));
         check("79161234567", Some((7, 1)));
         check("33699901040", Some((33, 2)));

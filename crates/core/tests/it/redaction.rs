@@ -32,10 +32,17 @@ fn scope_strings() {
     let scopes = [
         fraud().api(ApiScope::KycMatchMatch).build(),
         fraud().api(ApiScope::SimSwap).build(),
-        fraud().apis([ApiScope::SimSwapCheck, ApiScope::SimSwapRetrieveDate]).build(),
+        fraud()
+            .apis([ApiScope::SimSwapCheck, ApiScope::SimSwapRetrieveDate])
+            .build(),
         fraud().api(ApiScope::NumberVerificationVerify).build(),
-        fraud().api(ApiScope::NumberVerificationDevicePhoneNumberRead).build(),
-        fraud().api(ApiScope::NumberVerificationVerify).without_openid().build(),
+        fraud()
+            .api(ApiScope::NumberVerificationDevicePhoneNumberRead)
+            .build(),
+        fraud()
+            .api(ApiScope::NumberVerificationVerify)
+            .without_openid()
+            .build(),
     ];
     insta::assert_snapshot!(scopes.iter().map(Scope::to_string).collect::<Vec<_>>().join("\n"));
 }
@@ -54,13 +61,23 @@ fn error_display_texts() {
     ]
     .iter()
     .map(ToString::to_string)
-    .chain(["mailto:x", "ipport:1.2.3", "operatortoken:", "tel:+33 6"].iter().map(|hint| {
-        hint.parse::<LoginHint>().unwrap_err().to_string()
-    }))
-    .chain([ErrorInfo::new(403, ErrorCode::KycIdDocumentMismatch, "The ID document does not match").to_string()])
+    .chain(
+        ["mailto:x", "ipport:1.2.3", "operatortoken:", "tel:+33 6"]
+            .iter()
+            .map(|hint| hint.parse::<LoginHint>().unwrap_err().to_string()),
+    )
+    .chain([ErrorInfo::new(
+        403,
+        ErrorCode::KycIdDocumentMismatch,
+        "The ID document does not match",
+    )
+    .to_string()])
     .collect();
     for error in &errors {
-        assert!(!error.contains("699901040"), "error text leaks the number: {error}");
+        assert!(
+            !error.contains("699901040"),
+            "error text leaks the number: {error}"
+        );
     }
     insta::assert_snapshot!(errors.join("\n"));
 }

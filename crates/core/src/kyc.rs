@@ -1,0 +1,109 @@
+//! CAMARA Know Your Customer Match: the claims a caller sends, the per-field result an operator
+//! returns, the operator's match semantics, and a decision helper.
+//!
+//! Covers [KYC Match 0.4.0](https://github.com/camaraproject/KnowYourCustomerMatch) and 0.2.1 (the
+//! version Orange France exposes as `v0.2`), in four parts:
+//!
+//! - [`KycClaims`]: the request body, one public field per spec property, with typed values
+//!   ([`time::Date`] for the `YYYY-MM-DD` dates, [`CountryAlpha2`], [`Email`], [`Gender`],
+//!   [`IdDocumentType`], [`PhoneNumber`](crate::phone::PhoneNumber)). Every personal value is
+//!   redacted in `Debug`.
+//! - [`KycMatchResult`]: one [`FieldMatch`] per [`KycField`]: a tri-state [`Match`]
+//!   (`true`/`false`/`not_available`, read from JSON strings or booleans) and an optional
+//!   [`MatchScore`]. [`KycMatchResult::from_json_slice`] tolerates what operators send (booleans, a
+//!   score of 100, the 0.2.1 key `middleNamesScore`, unknown keys);
+//!   [`KycMatchResult::from_json_slice_strict`] accepts exactly the 0.4.0 schema.
+//! - [`Matcher`]: the operator side. It compares claims with the record on file field by field and
+//!   produces the result an operator would (see [`Matcher`] for the normalisation and the scores).
+//! - [`Policy`]: turns a result into [`Decision::Accept`], [`Decision::Review`] or
+//!   [`Decision::Reject`] under stated per-field [`FieldRule`]s.
+//!
+//! Nothing here does I/O; the HTTP call lives in `netid-camara`.
+//!
+//! # What is borrowed and what is written here
+//!
+//! Unicode normalisation comes from `unicode-normalization`, the Jaro-Winkler similarity from
+//! `strsim`, dates from `time`. Written here, because no crate does exactly this: the normalisation
+//! pipeline (which marks count as diacritics, what punctuation means in a name; see
+//! [`normalize_text`]), the mapping of the similarity to the spec's 0–99 score ([`similarity_score`]),
+//! and the email check, which is structural on purpose (an operator compares addresses, it does not
+//! deliver mail, so an RFC 5322 grammar would refuse data operators hold). Case folding is Unicode
+//! lower-casing plus the few letters listed in [`normalize_text`], not full case folding.
+//!
+//! # Example
+//!
+//! ```
+//! use netid_core::kyc::{
+//!     Decision, FieldRule, KycClaims, KycField, KycMatchResult, Match, MatchScore, Matcher, Policy,
+//! };
+//!
+//! // The operator's record and the caller's claims (Orange France's example request).
+//! let mut record = KycClaims::new();
+//! record.given_name = Some(String::from("Peter").into());
+//! record.family_name = Some(String::from("Lefebvre").into());
+//! let mut claims = KycClaims::new();
+//! claims.given_name = Some(String::from("Pet er").into());
+//! claims.family_name = Some(String::from("LEFEBVRE").into());
+//!
+//! let result = Matcher::new().match_claims(&claims, &record);
+//! let given = result.get(KycField::GivenName).expect("claimed");
+//! assert_eq!(given.result, Match::Mismatched);
+//! assert_eq!(given.score.map(MatchScore::value), Some(96));
+//! assert_eq!(result.get(KycField::FamilyName).map(|m| m.result), Some(Match::Matched));
+//!
+//! // What goes on the wire, and back.
+//! let json = serde_json::to_string(&result)?;
+//! assert_eq!(json, r#"{"givenNameMatch":"false","givenNameMatchScore":96,"familyNameMatch":"true"}"#);
+//! assert_eq!(KycMatchResult::from_json_slice(json.as_bytes())?, result);
+//!
+//! // A caller's decision: family name must match; a given name scoring 90 or more goes to review.
+//! let policy = Policy::new()
+//!     .with_rule(KycField::FamilyName, FieldRule::require())
+//!     .with_rule(KycField::GivenName, FieldRule::review_from(MatchScore::new(90)?));
+//! assert_eq!(policy.decide(&result), Decision::Review { fields: vec![KycField::GivenName] });
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod claims;
+mod field;
+mod matcher;
+mod normalize;
+mod policy;
+mod result;
+
+pub use claims::{CountryAlpha2, Email, Gender, IdDocumentType, KycClaims, KycValueError, PrivOwnedStr};
+pub use field::{KycField, KycVersion};
+pub use matcher::Matcher;
+pub use normalize::{normalize_name, normalize_text, similarity_score};
+pub use policy::{Decision, FieldRule, Policy, Verdict};
+pub use result::{FieldMatch, KycMatchResult, KycResultError, Match, MatchScore};
+
+/// Fuzzing entry point: decodes `data` as a KYC Match result, leniently and strictly, and checks that
+/// what decodes re-encodes to an equal value.
+///
+/// Not part of the API; `fuzz/fuzz_targets/kyc_result.rs` calls it.
+#[doc(hidden)]
+pub fn fuzz_decode_result(data: &[u8]) {
+    let lenient = KycMatchResult::from_json_slice(data);
+    let strict = KycMatchResult::from_json_slice_strict(data);
+    // Whatever the strict decoder accepts, the lenient one accepts identically.
+    if let Ok(strict) = &strict {
+        assert_eq!(
+            lenient.as_ref().ok(),
+            Some(strict),
+            "strict accepted what lenient refused"
+        );
+    }
+    if let Ok(result) = lenient {
+        for version in [KycVersion::V0_2, KycVersion::V0_4] {
+            let encoded = result.to_json_value(version);
+            let again = KycMatchResult::from_json_value(&encoded);
+            let expected = result.clone().restricted_to(version);
+            assert_eq!(
+                again.as_ref().ok(),
+                Some(&expected),
+                "re-encoded result decodes differently"
+            );
+        }
+    }
+}
