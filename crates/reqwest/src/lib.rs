@@ -1,0 +1,194 @@
+//! The default adapters of the netid ports: [`ReqwestTransport`] implements
+//! [`netid_transport::HttpTransport`] over a [`reqwest::Client`], and [`TokioSleep`] implements
+//! [`netid_transport::Sleep`] over the tokio timer.
+//!
+//! This is the only library crate of the workspace that names reqwest; reqwest types never leave it
+//! except through [`ReqwestTransport::from_client`], which takes the caller's own client. It never
+//! follows redirects, never retries (retry policy belongs to the API clients) and never logs a body
+//! or a header value.
+//!
+//! # Example
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//!
+//! use netid_reqwest::{ReqwestTransport, TokioSleep};
+//! use netid_transport::{HttpTransport, Sleep};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let transport: Arc<dyn HttpTransport> = Arc::new(ReqwestTransport::new()?);
+//! let sleep: Arc<dyn Sleep> = Arc::new(TokioSleep);
+//!
+//! let request = http::Request::get("https://api.example/health").body(bytes::Bytes::new())?;
+//! // Every status, 404 and 503 included, comes back as a response.
+//! let response = transport.send(request).await?;
+//! println!("{}", response.status());
+//! # let _ = sleep;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Defaults
+//!
+//! [`ReqwestTransport::new`] builds a client that follows no redirect (a 3xx is returned as a
+//! response), with a connect timeout of [`DEFAULT_CONNECT_TIMEOUT`] and a total timeout of
+//! [`DEFAULT_TOTAL_TIMEOUT`]. [`ReqwestTransport::from_client`] wraps a client the caller built
+//! (proxies, client certificates, custom roots); if that client follows a redirect anyway, the
+//! transport reports [`TransportError::Redirect`] instead of returning the redirected response.
+//!
+//! # Features
+//!
+//! - `rustls` (default): TLS through rustls with reqwest's default provider and the platform
+//!   certificate verifier.
+//! - `rustls-no-provider`: rustls without a crypto provider; the application installs one.
+//! - `http2`: HTTP/2 negotiated by ALPN.
+//! - `test-util`: `test_util::LoopbackServer`, a scripted HTTP/1.1 server on `127.0.0.1` for adapter
+//!   and contract tests. It is hand-written on a tokio `TcpListener` so tests control every byte
+//!   (truncated bodies, slow bodies, redirects), which a full server framework hides.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use netid_transport::{HttpRequest, HttpResponse, HttpTransport, Sleep, TransportError};
+
+#[cfg(feature = "test-util")]
+pub mod test_util;
+
+/// Connect timeout of the default client.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Total timeout (connect, send, wait, read the whole body) of the default client.
+pub const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The default client could not be built (for example no TLS crypto provider was installed with
+/// the `rustls-no-provider` feature).
+#[derive(Debug, thiserror::Error)]
+#[error("the HTTP client could not be built")]
+#[non_exhaustive]
+pub struct BuildError {
+    #[source]
+    source: reqwest::Error,
+}
+
+/// An [`HttpTransport`] over a [`reqwest::Client`].
+///
+/// Cheap to clone (the client is reference counted). Maps reqwest's failures onto
+/// [`TransportError`]: timeouts to `Timeout`, connection failures to `Connect`, body read failures to
+/// `Body`, a followed redirect to `Redirect`, anything else to `Other` with reqwest's message stripped
+/// of the URL.
+#[derive(Debug, Clone)]
+pub struct ReqwestTransport {
+    client: reqwest::Client,
+}
+
+impl ReqwestTransport {
+    /// A transport over a new client with the default timeouts and no redirects.
+    ///
+    /// # Errors
+    ///
+    /// A [`BuildError`] if reqwest cannot build the client (TLS backend not available).
+    pub fn new() -> Result<Self, BuildError> {
+        Self::with_timeouts(DEFAULT_CONNECT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT)
+    }
+
+    /// A transport over a new client with these timeouts and no redirects.
+    ///
+    /// # Errors
+    ///
+    /// A [`BuildError`] if reqwest cannot build the client (TLS backend not available).
+    pub fn with_timeouts(connect: Duration, total: Duration) -> Result<Self, BuildError> {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(connect)
+            .timeout(total)
+            .build()
+            .map_err(|source| BuildError { source })?;
+        Ok(Self { client })
+    }
+
+    /// A transport over a client the caller built.
+    ///
+    /// Build it with `redirect(reqwest::redirect::Policy::none())` and timeouts: a redirect it
+    /// follows anyway is reported as [`TransportError::Redirect`], and without a timeout a silent
+    /// server makes a call wait until the API client's deadline, if any.
+    #[must_use]
+    pub fn from_client(client: reqwest::Client) -> Self {
+        Self { client }
+    }
+
+    /// The wrapped client.
+    #[must_use]
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+}
+
+#[async_trait]
+impl HttpTransport for ReqwestTransport {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let method = request.method().clone();
+        let requested = request.uri().to_string();
+        let request = reqwest::Request::try_from(request).map_err(map_error)?;
+        let response = self.client.execute(request).await.map_err(map_error)?;
+        if response.url().as_str() != requested && !same_url(response.url(), &requested) {
+            tracing::debug!(%method, "the client followed a redirect; refused");
+            return Err(TransportError::Redirect);
+        }
+        let status = response.status();
+        let version = response.version();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(map_error)?;
+        let mut out = HttpResponse::new(body);
+        *out.status_mut() = status;
+        *out.version_mut() = version;
+        *out.headers_mut() = headers;
+        Ok(out)
+    }
+}
+
+/// Compares URLs after the normalisation reqwest applies (`https://h` becomes `https://h/`).
+fn same_url(actual: &reqwest::Url, requested: &str) -> bool {
+    reqwest::Url::parse(requested).is_ok_and(|requested| &requested == actual)
+}
+
+fn map_error(error: reqwest::Error) -> TransportError {
+    let error = error.without_url();
+    // Logged at debug level only: reqwest's chain may name hosts, never bodies or header values.
+    tracing::debug!(error = %error, "http request failed");
+    if error.is_timeout() {
+        TransportError::Timeout
+    } else if error.is_connect() {
+        TransportError::Connect
+    } else if error.is_redirect() {
+        TransportError::Redirect
+    } else if error.is_body() || error.is_decode() {
+        TransportError::Body
+    } else {
+        TransportError::Other(describe(&error))
+    }
+}
+
+/// reqwest's message and its sources, without the URL.
+fn describe(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// A [`Sleep`] over `tokio::time::sleep`; needs a tokio runtime with the timer enabled.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokioSleep;
+
+#[async_trait]
+impl Sleep for TokioSleep {
+    async fn sleep(&self, duration: Duration) {
+        tokio::time::sleep(duration).await;
+    }
+}
