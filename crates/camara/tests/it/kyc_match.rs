@@ -1,0 +1,165 @@
+//! KYC Match 0.2.1 and 0.4.0: Orange France's page example, quirks, schema validation.
+
+use std::sync::Arc;
+
+use netid_camara::kyc_match::{v0_2, v0_4};
+use netid_camara::{CallOptions, CamaraError, Endpoint, InvalidRequest, OperatorProfile, Target, Tolerance};
+use netid_core::kyc::{KycClaims, KycField, Match};
+use netid_transport::test_util::{ReplayEvent, ReplayTransport};
+
+use crate::support::{Spec, expected, fixture, fixture_json, harness, response, token};
+
+fn page_claims() -> KycClaims {
+    serde_json::from_slice(&fixture("orange-france/kyc-match/match.request.json"))
+        .expect("the page's request decodes")
+}
+
+#[tokio::test]
+async fn orange_france_page_example_round_trips() {
+    let body =
+        String::from_utf8(fixture("orange-france/kyc-match/match.request.json").to_vec()).expect("utf-8");
+    let replay = Arc::new(ReplayTransport::new([ReplayEvent::new(
+        expected(
+            "POST",
+            "https://api.orange.com/camara/ofr/kyc-match/v0.2/match",
+            Some(&body),
+        ),
+        response(200, fixture("orange-france/kyc-match/match.200.json")),
+    )]));
+    let h = harness(replay.clone(), OperatorProfile::orange_france_kyc_match_v0_2());
+    let answer = h
+        .client
+        .send(&token(), &v0_2::Request::new(page_claims()), CallOptions::new())
+        .await
+        .expect("match");
+    let result = &answer.value.result;
+    let given = result.get(KycField::GivenName).expect("given name answered");
+    assert_eq!(
+        (given.result, given.score.map(|s| s.value())),
+        (Match::Mismatched, Some(96))
+    );
+    assert_eq!(
+        result.get(KycField::Gender).map(|m| m.result),
+        Some(Match::NotAvailable)
+    );
+    assert_eq!(result.len(), 8);
+    assert!(answer.tolerated.is_empty());
+    replay.assert_complete();
+    // The request's Debug names fields, never values.
+    let debug = format!("{:?}", v0_2::Request::new(page_claims()));
+    assert!(
+        !debug.contains("Lefebvre") && !debug.contains("sfr.fr"),
+        "{debug}"
+    );
+}
+
+#[test]
+fn requests_and_page_examples_follow_the_specs() {
+    let correlator = "c".parse().expect("valid");
+    let token = token();
+    let target = Target::new("https://op.example", &token, &correlator);
+    let body = |request: http::Request<bytes::Bytes>| -> serde_json::Value {
+        serde_json::from_slice(request.body()).expect("JSON")
+    };
+    let sent = body(
+        v0_2::Request::new(page_claims())
+            .to_http_request(&target)
+            .expect("request"),
+    );
+    assert_eq!(sent, fixture_json("orange-france/kyc-match/match.request.json"));
+    for (file, request) in [
+        (
+            "kyc-match_v0.2.1.yaml",
+            v0_2::Request::new(page_claims()).to_http_request(&target),
+        ),
+        (
+            "kyc-match.yaml",
+            v0_4::Request::new(page_claims()).to_http_request(&target),
+        ),
+    ] {
+        let spec = Spec::load(file);
+        spec.validate(
+            "#/components/schemas/KYC_MatchRequestBody",
+            &body(request.expect("request")),
+        )
+        .expect("valid request");
+    }
+    let spec = Spec::load("kyc-match_v0.2.1.yaml");
+    spec.validate(
+        "#/components/schemas/KYC_MatchResponse",
+        &fixture_json("orange-france/kyc-match/match.200.json"),
+    )
+    .expect("the page's answer is valid 0.2.1");
+    for quirk in [
+        "match.200.booleans.json",
+        "match.200.scores-as-strings.json",
+        "match.200.unknown-enum.json",
+    ] {
+        let outcome = spec.validate(
+            "#/components/schemas/KYC_MatchResponse",
+            &fixture_json(&format!("quirks/kyc-match/{quirk}")),
+        );
+        assert!(outcome.is_err(), "{quirk} is a deviation");
+    }
+    insta::assert_snapshot!(
+        "kyc_match_v0_2_request",
+        serde_json::to_string_pretty(&sent).expect("JSON")
+    );
+}
+
+#[test]
+fn caller_misuse_is_refused() {
+    let correlator = "c".parse().expect("valid");
+    let token = token();
+    let target = Target::new("https://op.example", &token, &correlator);
+    let empty = v0_2::Request::new(KycClaims::new()).to_http_request(&target);
+    assert_eq!(empty.err(), Some(InvalidRequest::NoClaims));
+    let mut claims = page_claims();
+    claims.nationality = Some("FR".parse().expect("valid country"));
+    let newer = v0_2::Request::new(claims.clone()).to_http_request(&target);
+    assert_eq!(
+        newer.err(),
+        Some(InvalidRequest::FieldNotInVersion { field: "nationality" })
+    );
+    assert!(v0_4::Request::new(claims).to_http_request(&target).is_ok());
+    insta::assert_snapshot!(InvalidRequest::FieldNotInVersion { field: "nationality" }, @"claim nationality is not defined in this spec version");
+}
+
+#[test]
+fn quirks_are_tolerated_or_refused() {
+    let decode = |version: u8, path: &str, tolerance: Tolerance| -> String {
+        let response = response(200, fixture(path));
+        let outcome = if version == 2 {
+            v0_2::Request::from_http_response(&response, tolerance).map(|d| (d.value.result, d.tolerated))
+        } else {
+            v0_4::Request::from_http_response(&response, tolerance).map(|d| (d.value.result, d.tolerated))
+        };
+        match outcome {
+            Ok((result, tolerated)) => format!(
+                "{} {:?}",
+                serde_json::to_string(&result).expect("JSON"),
+                tolerated
+            ),
+            Err(CamaraError::Decode(error)) => format!("{:?} at {}", error.kind(), error.path()),
+            Err(other) => format!("{other:?}"),
+        }
+    };
+    let mut report = String::new();
+    for path in [
+        "orange-france/kyc-match/match.200.json",
+        "quirks/kyc-match/match.200.booleans.json",
+        "quirks/kyc-match/match.200.scores-as-strings.json",
+        "quirks/kyc-match/match.200.unknown-enum.json",
+        "quirks/kyc-match/match.200.unknown-field.json",
+    ] {
+        for version in [2, 4] {
+            for (mode, tolerance) in [("lenient", Tolerance::lenient()), ("strict", Tolerance::strict())] {
+                report.push_str(&format!(
+                    "v0.{version} {mode} {path}\n  {}\n",
+                    decode(version, path, tolerance)
+                ));
+            }
+        }
+    }
+    insta::assert_snapshot!(report);
+}

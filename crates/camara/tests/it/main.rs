@@ -1,0 +1,13 @@
+//! Integration tests of netid-camara: every operation against replayed operators, fixtures from the
+//! operator pages and the specs, schema validation, errors, client behaviour, and the transport
+//! contract suite over the replay transport and over reqwest on loopback.
+
+mod client;
+mod contract;
+mod errors;
+mod kyc_match;
+mod number_verification;
+mod proptests;
+mod sim_swap;
+mod support;
+mod tracing_spans;
