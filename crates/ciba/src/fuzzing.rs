@@ -1,0 +1,130 @@
+//! Entry points for the cargo-fuzz targets in `fuzz/` (`ciba_token_response`, `ciba_jwt`).
+//!
+//! Not part of the public API; they exist so the fuzz targets stay one-liners and reach private
+//! decoders. Neither may panic on any input.
+
+use std::sync::Arc;
+use std::time::{Duration, UNIX_EPOCH};
+
+use bytes::Bytes;
+use netid_core::login_hint::LoginHint;
+use netid_core::scope::{ApiScope, Purpose, Scope};
+
+use crate::ciba::{BackchannelRequest, CibaSession, RequestEntropy};
+use crate::client::ClientConfig;
+use crate::jose::{SignError, Signer, SigningAlgorithm};
+use crate::provider::{Jwks, ProviderConfig};
+use crate::tokens::{self, IdTokenContext};
+
+const OP_JWKS: &str = include_str!("../tests/fixtures/keys/op-jwks.json");
+const STATUSES: [u16; 8] = [200, 400, 401, 403, 429, 500, 503, 302];
+
+/// A signer that signs nothing: decoding is under test, not signing.
+#[derive(Debug)]
+struct NullSigner;
+
+impl Signer for NullSigner {
+    fn algorithm(&self) -> SigningAlgorithm {
+        SigningAlgorithm::Es256
+    }
+    fn key_id(&self) -> Option<&str> {
+        None
+    }
+    fn sign(&self, _message: &[u8]) -> Result<Vec<u8>, SignError> {
+        Ok(vec![0; 64])
+    }
+}
+
+fn provider() -> Option<ProviderConfig> {
+    let provider = ProviderConfig::new("https://op.example", "https://op.example/token")
+        .ok()?
+        .with_backchannel_endpoint("https://op.example/bc-authorize")
+        .ok()?;
+    Some(provider.with_jwks(Jwks::from_json(OP_JWKS.as_bytes()).ok()?))
+}
+
+/// Feeds `data` (first byte: HTTP status from a small table; rest: body) to the backchannel and
+/// token answer decoders through a CIBA session, and to the discovery and JWKS decoders.
+pub fn fuzz_token_response(data: &[u8]) {
+    let Some((&selector, body)) = data.split_first() else {
+        return;
+    };
+    let status = STATUSES[usize::from(selector) % STATUSES.len()];
+    let Ok(response) = http::Response::builder()
+        .status(status)
+        .body(Bytes::copy_from_slice(body))
+    else {
+        return;
+    };
+    let _ = ProviderConfig::from_discovery_response("https://op.example", &response);
+    let _ = Jwks::from_json(body);
+    let Some(provider) = provider() else { return };
+    let provider = Arc::new(provider);
+    let client = Arc::new(ClientConfig::new("fuzz", Arc::new(NullSigner)));
+    let scope = Scope::builder(Purpose::FraudPreventionAndDetection)
+        .api(ApiScope::SimSwap)
+        .build();
+    let Ok(hint) = "tel:+34654654654".parse::<LoginHint>() else {
+        return;
+    };
+    let t0 = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+
+    // The body as the backchannel answer.
+    let mut session = CibaSession::new(
+        client.clone(),
+        provider.clone(),
+        BackchannelRequest::new(scope.clone(), hint.clone()),
+    );
+    let _ = session.poll_request(t0, RequestEntropy::from_bytes([1; 32]));
+    let _ = session.handle_response(t0, response.clone());
+    let _ = session.poll_outcome();
+
+    // The body as a token answer.
+    let mut session = CibaSession::new(client, provider, BackchannelRequest::new(scope, hint));
+    let _ = session.poll_request(t0, RequestEntropy::from_bytes([1; 32]));
+    let Ok(accepted) = http::Response::builder().status(200).body(Bytes::from_static(
+        br#"{"auth_req_id":"r","expires_in":600,"interval":1}"#,
+    )) else {
+        return;
+    };
+    let _ = session.handle_response(t0, accepted);
+    let poll_at = t0 + Duration::from_secs(1);
+    let _ = session.poll_request(poll_at, RequestEntropy::from_bytes([2; 32]));
+    let _ = session.handle_response(poll_at, response);
+    let _ = session.poll_outcome();
+}
+
+/// Feeds `data` as a compact JWS to the ID-token validator.
+pub fn fuzz_jwt(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Some(provider) = provider() else { return };
+    let now = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+    let context = IdTokenContext {
+        nonce: None,
+        auth_req_id: Some("r"),
+    };
+    let _ = tokens::validate_id_token(text, &provider, "fuzz", now, context);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entry_points_accept_anything() {
+        let inputs: [&[u8]; 6] = [
+            b"",
+            b"\x00{\"access_token\":\"a\",\"token_type\":\"Bearer\"}",
+            b"\x01{\"error\":\"slow_down\"}",
+            b"\x05<html>",
+            b"eyJhbGciOiJub25lIn0.e30.",
+            &[0xff, 0xfe, 0x00],
+        ];
+        for input in inputs {
+            fuzz_token_response(input);
+            fuzz_jwt(input);
+        }
+    }
+}

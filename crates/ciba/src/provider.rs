@@ -1,0 +1,486 @@
+//! What the client knows about the OpenID Provider: endpoints, keys and the operator profile.
+//!
+//! Built either explicitly (the Orange pages document endpoints but no discovery document) or from
+//! an [OpenID Connect Discovery] document with the [CIBA metadata] (`backchannel_*`), decoded with
+//! `openidconnect`'s `ProviderMetadata`. Fetching is the caller's (or the driver's) business: this
+//! module only builds the `GET` requests and decodes the answers.
+//!
+//! [OpenID Connect Discovery]: https://openid.net/specs/openid-connect-discovery-1_0.html
+//! [CIBA metadata]: https://openid.net/specs/openid-client-initiated-backchannel-authentication-core-1_0.html#rfc.section.4
+
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+use openidconnect::core::{
+    CoreAuthDisplay, CoreClaimName, CoreClaimType, CoreClientAuthMethod, CoreGrantType, CoreJsonWebKey,
+    CoreJsonWebKeySet, CoreJweContentEncryptionAlgorithm, CoreJweKeyManagementAlgorithm, CoreResponseMode,
+    CoreResponseType, CoreSubjectIdentifierType,
+};
+use openidconnect::{AdditionalProviderMetadata, ProviderMetadata};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::error::{DecodeError, Error, FlowError, UsageError};
+use crate::jose::SigningAlgorithm;
+use crate::wire;
+
+/// How the provider's token responses carry the ID token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum IdTokenPolicy {
+    /// An `id_token` must be present and is validated (OpenID Connect; the default).
+    ///
+    /// The Orange France KYC Match page (operator doc 000) shows an opaque, non-JWT `id_token` in
+    /// its sample; an operator really sending one fails here with
+    /// [`crate::error::IdTokenError::Malformed`], on purpose: a value that cannot be verified is
+    /// not accepted as an ID token.
+    #[default]
+    Required,
+    /// An `id_token` is validated when present and tolerated when absent.
+    ///
+    /// The Orange Spain SIM Swap page (operator doc 001) shows a CIBA token response without one.
+    Optional,
+}
+
+/// The CIBA fields of a discovery document ([CIBA §4]).
+///
+/// [CIBA §4]: https://openid.net/specs/openid-client-initiated-backchannel-authentication-core-1_0.html#rfc.section.4
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CibaProviderMetadata {
+    /// `backchannel_authentication_endpoint`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backchannel_authentication_endpoint: Option<String>,
+    /// `backchannel_token_delivery_modes_supported` (`poll`, `ping`, `push`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backchannel_token_delivery_modes_supported: Option<Vec<String>>,
+    /// `backchannel_authentication_request_signing_alg_values_supported`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backchannel_authentication_request_signing_alg_values_supported: Option<Vec<String>>,
+    /// `backchannel_user_code_parameter_supported`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backchannel_user_code_parameter_supported: Option<bool>,
+}
+
+impl AdditionalProviderMetadata for CibaProviderMetadata {}
+
+/// A discovery document with the CIBA fields, as `openidconnect` decodes it.
+pub type DiscoveryDocument = ProviderMetadata<
+    CibaProviderMetadata,
+    CoreAuthDisplay,
+    CoreClientAuthMethod,
+    CoreClaimName,
+    CoreClaimType,
+    CoreGrantType,
+    CoreJweContentEncryptionAlgorithm,
+    CoreJweKeyManagementAlgorithm,
+    CoreJsonWebKey,
+    CoreResponseMode,
+    CoreResponseType,
+    CoreSubjectIdentifierType,
+>;
+
+/// The provider's signing keys (a JWKS, decoded by `openidconnect`).
+#[derive(Debug, Clone)]
+pub struct Jwks(pub(crate) CoreJsonWebKeySet);
+
+impl Jwks {
+    /// Decodes a JWKS document.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Decode`] with the JSON path of the first bad value.
+    pub fn from_json(body: &[u8]) -> Result<Self, Error> {
+        wire::decode_json("jwks", 200, &Bytes::copy_from_slice(body)).map(Self)
+    }
+
+    /// Decodes the answer to [`ProviderConfig::jwks_request`].
+    ///
+    /// # Errors
+    ///
+    /// [`FlowError::UnexpectedStatus`] for a non-200 answer, [`Error::Decode`] for a bad body.
+    pub fn from_response(response: &http::Response<Bytes>) -> Result<Self, Error> {
+        let status = response.status().as_u16();
+        if status != 200 {
+            return Err(FlowError::UnexpectedStatus {
+                status,
+                endpoint: "jwks",
+            }
+            .into());
+        }
+        wire::decode_json("jwks", status, response.body()).map(Self)
+    }
+
+    /// How many keys the set holds.
+    pub fn len(&self) -> usize {
+        self.0.keys().len()
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.keys().is_empty()
+    }
+}
+
+/// Endpoints, keys and profile of one OpenID Provider.
+#[derive(Clone)]
+pub struct ProviderConfig {
+    pub(crate) issuer: String,
+    pub(crate) token_endpoint: Url,
+    pub(crate) backchannel_endpoint: Option<Url>,
+    pub(crate) authorization_endpoint: Option<Url>,
+    pub(crate) jwks_uri: Option<Url>,
+    pub(crate) jwks: Option<Jwks>,
+    pub(crate) id_token_policy: IdTokenPolicy,
+    pub(crate) id_token_algorithms: Vec<SigningAlgorithm>,
+    pub(crate) clock_skew: Duration,
+    pub(crate) delivery_modes: Option<Vec<String>>,
+    pub(crate) token_auth_signing_algs: Option<Vec<String>>,
+    pub(crate) request_signing_algs: Option<Vec<String>>,
+}
+
+impl fmt::Debug for ProviderConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self {
+            issuer,
+            token_endpoint,
+            backchannel_endpoint,
+            authorization_endpoint,
+            jwks_uri,
+            jwks,
+            id_token_policy,
+            id_token_algorithms,
+            clock_skew,
+            delivery_modes,
+            token_auth_signing_algs,
+            request_signing_algs,
+        } = self;
+        f.debug_struct("ProviderConfig")
+            .field("issuer", issuer)
+            .field("token_endpoint", &token_endpoint.as_str())
+            .field(
+                "backchannel_endpoint",
+                &backchannel_endpoint.as_ref().map(Url::as_str),
+            )
+            .field(
+                "authorization_endpoint",
+                &authorization_endpoint.as_ref().map(Url::as_str),
+            )
+            .field("jwks_uri", &jwks_uri.as_ref().map(Url::as_str))
+            .field("jwks_keys", &jwks.as_ref().map(Jwks::len))
+            .field("id_token_policy", id_token_policy)
+            .field("id_token_algorithms", id_token_algorithms)
+            .field("clock_skew", clock_skew)
+            .field("delivery_modes", delivery_modes)
+            .field("token_auth_signing_algs", token_auth_signing_algs)
+            .field("request_signing_algs", request_signing_algs)
+            .finish()
+    }
+}
+
+/// The JOSE name of a discovered algorithm.
+fn alg_name<T: Serialize>(alg: &T) -> Option<String> {
+    match serde_json::to_value(alg) {
+        Ok(serde_json::Value::String(name)) => Some(name),
+        _ => None,
+    }
+}
+
+/// Parses an endpoint URL: absolute, `https`, or `http` on a loopback host (tests, sandboxes).
+pub(crate) fn endpoint_url(what: &'static str, text: &str) -> Result<Url, Error> {
+    let url = Url::parse(text).map_err(|err| UsageError::InvalidUrl {
+        what,
+        reason: err.to_string(),
+    })?;
+    let loopback = match url.host() {
+        Some(url::Host::Domain(domain)) => domain == "localhost",
+        Some(url::Host::Ipv4(addr)) => addr.is_loopback(),
+        Some(url::Host::Ipv6(addr)) => addr.is_loopback(),
+        None => false,
+    };
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        _ => {
+            return Err(UsageError::InvalidUrl {
+                what,
+                reason: "must be https (http only on a loopback host)".to_owned(),
+            }
+            .into());
+        }
+    }
+    if url.fragment().is_some() {
+        return Err(UsageError::InvalidUrl {
+            what,
+            reason: "must not carry a fragment".to_owned(),
+        }
+        .into());
+    }
+    Ok(url)
+}
+
+impl ProviderConfig {
+    /// An explicitly configured provider: its issuer identifier and token endpoint.
+    ///
+    /// Add the backchannel endpoint for CIBA, the authorization endpoint for the code flow, and the
+    /// JWKS (or its URI) to validate ID tokens. Defaults: ID token required, algorithms RS256,
+    /// PS256 and ES256, 60 s clock skew.
+    ///
+    /// # Errors
+    ///
+    /// [`UsageError::InvalidUrl`] for a URL that is not `https` (or loopback `http`).
+    pub fn new(issuer: &str, token_endpoint: &str) -> Result<Self, Error> {
+        endpoint_url("issuer", issuer)?;
+        Ok(Self {
+            issuer: issuer.to_owned(),
+            token_endpoint: endpoint_url("token endpoint", token_endpoint)?,
+            backchannel_endpoint: None,
+            authorization_endpoint: None,
+            jwks_uri: None,
+            jwks: None,
+            id_token_policy: IdTokenPolicy::Required,
+            id_token_algorithms: vec![
+                SigningAlgorithm::Rs256,
+                SigningAlgorithm::Ps256,
+                SigningAlgorithm::Es256,
+            ],
+            clock_skew: Duration::from_secs(60),
+            delivery_modes: None,
+            token_auth_signing_algs: None,
+            request_signing_algs: None,
+        })
+    }
+
+    /// Sets the CIBA backchannel authentication endpoint.
+    ///
+    /// # Errors
+    ///
+    /// [`UsageError::InvalidUrl`].
+    pub fn with_backchannel_endpoint(mut self, url: &str) -> Result<Self, Error> {
+        self.backchannel_endpoint = Some(endpoint_url("backchannel authentication endpoint", url)?);
+        Ok(self)
+    }
+
+    /// Sets the authorization endpoint (authorization-code flow).
+    ///
+    /// # Errors
+    ///
+    /// [`UsageError::InvalidUrl`].
+    pub fn with_authorization_endpoint(mut self, url: &str) -> Result<Self, Error> {
+        self.authorization_endpoint = Some(endpoint_url("authorization endpoint", url)?);
+        Ok(self)
+    }
+
+    /// Sets the JWKS URI (fetched by the driver when no JWKS is set).
+    ///
+    /// # Errors
+    ///
+    /// [`UsageError::InvalidUrl`].
+    pub fn with_jwks_uri(mut self, url: &str) -> Result<Self, Error> {
+        self.jwks_uri = Some(endpoint_url("jwks uri", url)?);
+        Ok(self)
+    }
+
+    /// Sets the provider's signing keys.
+    #[must_use]
+    pub fn with_jwks(mut self, jwks: Jwks) -> Self {
+        self.jwks = Some(jwks);
+        self
+    }
+
+    /// Sets whether token responses must carry an ID token.
+    #[must_use]
+    pub fn with_id_token_policy(mut self, policy: IdTokenPolicy) -> Self {
+        self.id_token_policy = policy;
+        self
+    }
+
+    /// Sets the ID-token signature algorithms accepted (an allow-list; `none` and HMAC are never
+    /// accepted since the crate only names asymmetric algorithms).
+    #[must_use]
+    pub fn with_id_token_algorithms(mut self, algorithms: Vec<SigningAlgorithm>) -> Self {
+        self.id_token_algorithms = algorithms;
+        self
+    }
+
+    /// Sets the clock skew tolerated on `exp`/`iat` of ID tokens and on access-token expiry.
+    #[must_use]
+    pub fn with_clock_skew(mut self, skew: Duration) -> Self {
+        self.clock_skew = skew;
+        self
+    }
+
+    /// The issuer identifier.
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    /// The token endpoint.
+    pub fn token_endpoint(&self) -> &Url {
+        &self.token_endpoint
+    }
+
+    /// The backchannel authentication endpoint, if known.
+    pub fn backchannel_endpoint(&self) -> Option<&Url> {
+        self.backchannel_endpoint.as_ref()
+    }
+
+    /// The authorization endpoint, if known.
+    pub fn authorization_endpoint(&self) -> Option<&Url> {
+        self.authorization_endpoint.as_ref()
+    }
+
+    /// The JWKS URI, if known.
+    pub fn jwks_uri(&self) -> Option<&Url> {
+        self.jwks_uri.as_ref()
+    }
+
+    /// Whether signing keys are loaded.
+    pub fn has_jwks(&self) -> bool {
+        self.jwks.is_some()
+    }
+
+    /// The token delivery modes the discovery document announced, if any.
+    pub fn delivery_modes(&self) -> Option<&[String]> {
+        self.delivery_modes.as_deref()
+    }
+
+    /// The client-assertion algorithms the discovery document announced
+    /// (`token_endpoint_auth_signing_alg_values_supported`), if any.
+    pub fn token_auth_signing_algs(&self) -> Option<&[String]> {
+        self.token_auth_signing_algs.as_deref()
+    }
+
+    /// The CIBA request-object algorithms the discovery document announced
+    /// (`backchannel_authentication_request_signing_alg_values_supported`), if any.
+    pub fn request_signing_algs(&self) -> Option<&[String]> {
+        self.request_signing_algs.as_deref()
+    }
+
+    /// The ID-token algorithms accepted (the allow-list, narrowed by discovery to the announced ones).
+    pub fn id_token_algorithms(&self) -> &[SigningAlgorithm] {
+        &self.id_token_algorithms
+    }
+
+    /// Whether the provider accepts client assertions signed with `algorithm` (true when it
+    /// announced nothing).
+    pub fn accepts_client_algorithm(&self, algorithm: SigningAlgorithm) -> bool {
+        self.token_auth_signing_algs
+            .as_ref()
+            .is_none_or(|algs| algs.iter().any(|alg| alg == algorithm.as_str()))
+    }
+
+    /// The `GET` of `<issuer>/.well-known/openid-configuration`.
+    ///
+    /// # Errors
+    ///
+    /// [`UsageError::InvalidUrl`] for a bad issuer.
+    pub fn discovery_request(issuer: &str) -> Result<http::Request<Bytes>, Error> {
+        endpoint_url("issuer", issuer)?;
+        let url = format!(
+            "{}/.well-known/openid-configuration",
+            issuer.trim_end_matches('/')
+        );
+        wire::get_json(&url)
+    }
+
+    /// Builds the configuration from the answer to [`ProviderConfig::discovery_request`].
+    ///
+    /// The document's `issuer` must equal `issuer` exactly (OpenID Connect Discovery §4.3).
+    ///
+    /// # Errors
+    ///
+    /// [`FlowError::UnexpectedStatus`] for a non-200 answer, [`Error::Decode`] for a bad document,
+    /// an issuer mismatch, or a missing token endpoint; [`UsageError::InvalidUrl`] for endpoints that
+    /// are not `https`.
+    pub fn from_discovery_response(issuer: &str, response: &http::Response<Bytes>) -> Result<Self, Error> {
+        let status = response.status().as_u16();
+        if status != 200 {
+            return Err(FlowError::UnexpectedStatus {
+                status,
+                endpoint: "discovery",
+            }
+            .into());
+        }
+        let document: DiscoveryDocument = wire::decode_json("discovery document", status, response.body())?;
+        Self::from_discovery_document(issuer, &document, status, response.body())
+    }
+
+    fn from_discovery_document(
+        issuer: &str,
+        document: &DiscoveryDocument,
+        status: u16,
+        body: &Bytes,
+    ) -> Result<Self, Error> {
+        if document.issuer().as_str() != issuer {
+            return Err(DecodeError::new(
+                "discovery document",
+                status,
+                "issuer",
+                "issuer differs from the one configured",
+                body.clone(),
+            )
+            .into());
+        }
+        let token_endpoint = document.token_endpoint().ok_or_else(|| {
+            DecodeError::new(
+                "discovery document",
+                status,
+                "token_endpoint",
+                "missing",
+                body.clone(),
+            )
+        })?;
+        let mut config = Self::new(issuer, token_endpoint.as_str())?
+            .with_authorization_endpoint(document.authorization_endpoint().as_str())?
+            .with_jwks_uri(document.jwks_uri().as_str())?;
+        let ciba = document.additional_metadata();
+        if let Some(endpoint) = &ciba.backchannel_authentication_endpoint {
+            config = config.with_backchannel_endpoint(endpoint)?;
+        }
+        config.delivery_modes = ciba.backchannel_token_delivery_modes_supported.clone();
+        config.request_signing_algs = ciba
+            .backchannel_authentication_request_signing_alg_values_supported
+            .clone();
+        config.token_auth_signing_algs = document
+            .token_endpoint_auth_signing_alg_values_supported()
+            .map(|algs| algs.iter().filter_map(alg_name).collect());
+        // Accept only ID-token algorithms that are both on our allow-list and announced.
+        let announced: Vec<String> = document
+            .id_token_signing_alg_values_supported()
+            .iter()
+            .filter_map(alg_name)
+            .collect();
+        let narrowed: Vec<SigningAlgorithm> = config
+            .id_token_algorithms
+            .iter()
+            .copied()
+            .filter(|alg| announced.iter().any(|name| name == alg.as_str()))
+            .collect();
+        if !narrowed.is_empty() {
+            config.id_token_algorithms = narrowed;
+        }
+        Ok(config)
+    }
+
+    /// The `GET` of the JWKS URI.
+    ///
+    /// # Errors
+    ///
+    /// [`UsageError::MissingProviderValue`] when no JWKS URI is configured.
+    pub fn jwks_request(&self) -> Result<http::Request<Bytes>, Error> {
+        let uri = self
+            .jwks_uri
+            .as_ref()
+            .ok_or(UsageError::MissingProviderValue("a jwks_uri"))?;
+        wire::get_json(uri.as_str())
+    }
+
+    /// Whether the provider announced CIBA poll mode (true when it announced nothing).
+    pub fn supports_poll_mode(&self) -> bool {
+        self.delivery_modes
+            .as_ref()
+            .is_none_or(|modes| modes.iter().any(|mode| mode == "poll"))
+    }
+}

@@ -1,0 +1,150 @@
+//! A scripted transport that records when each request arrives, and shared fixtures.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use netid_ciba::client::ClientConfig;
+use netid_ciba::driver::Driver;
+use netid_ciba::jose::{KeySigner, SignError, Signer, SigningAlgorithm};
+use netid_ciba::provider::{IdTokenPolicy, ProviderConfig};
+use netid_core::ports::Clock;
+use netid_core::test_util::{ManualClock, SeededRandom};
+use netid_transport::test_util::InstantSleep;
+use netid_transport::{HttpRequest, HttpResponse, HttpTransport, TransportError};
+
+pub(crate) const EC_PEM: &[u8] = include_bytes!("../fixtures/keys/ec.pem");
+
+pub(crate) fn t0() -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(1_800_000_000)
+}
+
+/// A signer that labels its output ES256 but only hashes: these tests look at timing and claims,
+/// and real ECDSA in an unoptimised build costs tens of milliseconds a request.
+#[derive(Debug)]
+pub(crate) struct FakeSigner;
+
+impl Signer for FakeSigner {
+    fn algorithm(&self) -> SigningAlgorithm {
+        SigningAlgorithm::Es256
+    }
+    fn key_id(&self) -> Option<&str> {
+        Some("client-ec")
+    }
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
+        Ok(message.iter().rev().take(32).copied().collect())
+    }
+}
+
+pub(crate) fn client() -> Arc<ClientConfig> {
+    Arc::new(ClientConfig::new("netid-test-client", Arc::new(FakeSigner)))
+}
+
+/// A client signing with the real P-256 key.
+pub(crate) fn real_client() -> Arc<ClientConfig> {
+    let signer = KeySigner::from_pem(SigningAlgorithm::Es256, EC_PEM, Some("client-ec".into())).unwrap();
+    Arc::new(ClientConfig::new("netid-test-client", Arc::new(signer)))
+}
+
+/// The Orange Spain profile: explicit endpoints, no ID token.
+pub(crate) fn provider() -> Arc<ProviderConfig> {
+    Arc::new(
+        ProviderConfig::new("https://op.example", "https://op.example/token")
+            .unwrap()
+            .with_backchannel_endpoint("https://op.example/bc-authorize")
+            .unwrap()
+            .with_id_token_policy(IdTokenPolicy::Optional),
+    )
+}
+
+/// One scripted reply.
+#[derive(Debug, Clone)]
+pub(crate) enum Reply {
+    Answer(u16, String),
+    Fail(TransportError),
+}
+
+pub(crate) fn json(status: u16, body: &str) -> Reply {
+    Reply::Answer(status, body.to_owned())
+}
+
+/// A request as the script saw it.
+#[derive(Debug, Clone)]
+pub(crate) struct Seen {
+    pub(crate) at: Duration,
+    pub(crate) path: String,
+    pub(crate) form: BTreeMap<String, String>,
+}
+
+/// Answers requests in order from a script (then `fallback`), logging each with the clock's time.
+#[derive(Debug)]
+pub(crate) struct Script {
+    clock: ManualClock,
+    replies: Mutex<VecDeque<Reply>>,
+    fallback: Reply,
+    seen: Mutex<Vec<Seen>>,
+}
+
+impl Script {
+    pub(crate) fn new(clock: ManualClock, replies: Vec<Reply>, fallback: Reply) -> Arc<Self> {
+        Arc::new(Self {
+            clock,
+            replies: Mutex::new(replies.into()),
+            fallback,
+            seen: Mutex::default(),
+        })
+    }
+
+    pub(crate) fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+#[async_trait]
+impl HttpTransport for Script {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let at = self.clock.now().duration_since(t0()).unwrap();
+        let form = url::form_urlencoded::parse(request.body()).into_owned().collect();
+        self.seen.lock().unwrap().push(Seen {
+            at,
+            path: request.uri().path().to_owned(),
+            form,
+        });
+        let reply = self
+            .replies
+            .lock()
+            .unwrap()
+            .pop_front()
+            .unwrap_or_else(|| self.fallback.clone());
+        match reply {
+            Reply::Answer(status, body) => Ok(http::Response::builder()
+                .status(status)
+                .header("content-type", "application/json")
+                .body(Bytes::from(body))
+                .unwrap()),
+            Reply::Fail(error) => Err(error),
+        }
+    }
+}
+
+/// A driver over `transport` on a manual clock at t0, with an instant sleep.
+pub(crate) fn driver(transport: Arc<dyn HttpTransport>) -> (Driver, ManualClock, InstantSleep) {
+    let clock = ManualClock::new(t0());
+    driver_on(transport, clock)
+}
+
+pub(crate) fn driver_on(
+    transport: Arc<dyn HttpTransport>,
+    clock: ManualClock,
+) -> (Driver, ManualClock, InstantSleep) {
+    let sleep = InstantSleep::new(clock.clone());
+    let driver = Driver::with_details(
+        transport,
+        Arc::new(clock.clone()),
+        Arc::new(sleep.clone()),
+        Arc::new(SeededRandom::new(7)),
+    );
+    (driver, clock, sleep)
+}
