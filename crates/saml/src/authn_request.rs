@@ -1,0 +1,347 @@
+//! Building an `AuthnRequest` and encoding it for the HTTP-Redirect binding.
+
+use std::fmt;
+use std::io::Write as _;
+use std::time::{Duration, SystemTime};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use bergshamra::Key;
+use flate2::Compression;
+use flate2::write::DeflateEncoder;
+use netid_core::ports::SecureRandom;
+use quick_xml::Writer;
+use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event};
+
+use crate::config::ServiceProvider;
+use crate::error::Error;
+use crate::redirect::encode_component;
+use crate::signature::SignatureAlgorithm;
+use crate::store::RequestStore;
+use crate::xml::{NS_SAML, NS_SAMLP, format_instant};
+
+/// A SAML binding URI, as used in `ProtocolBinding` and metadata.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Binding {
+    /// HTTP-POST (`urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST`).
+    HttpPost,
+    /// HTTP-Redirect (`urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect`).
+    HttpRedirect,
+}
+
+impl Binding {
+    /// The binding's URI.
+    pub fn uri(self) -> &'static str {
+        match self {
+            Binding::HttpPost => "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST",
+            Binding::HttpRedirect => "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect",
+        }
+    }
+}
+
+/// A NameID format the SP may ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NameIdFormat {
+    /// `urn:oasis:names:tc:SAML:2.0:nameid-format:persistent` (Orange: a stable per-SP pseudonym).
+    Persistent,
+    /// `urn:oasis:names:tc:SAML:2.0:nameid-format:transient` (Orange's page misspells it
+    /// `nameidformat:transient`; the SP always sends the correct URI).
+    Transient,
+}
+
+impl NameIdFormat {
+    /// The format's URI.
+    pub fn uri(self) -> &'static str {
+        match self {
+            NameIdFormat::Persistent => "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
+            NameIdFormat::Transient => "urn:oasis:names:tc:SAML:2.0:nameid-format:transient",
+        }
+    }
+}
+
+/// The optional `NameIDPolicy` of an AuthnRequest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct NameIdPolicy {
+    /// The requested format.
+    pub format: NameIdFormat,
+    /// Whether the IdP may create a new identifier (`AllowCreate`).
+    pub allow_create: bool,
+}
+
+impl NameIdPolicy {
+    /// A policy asking for `format`, with `AllowCreate`.
+    pub fn new(format: NameIdFormat, allow_create: bool) -> Self {
+        Self { format, allow_create }
+    }
+}
+
+/// Builds AuthnRequests for one SP (SAML 2.0 Core §3.4.1).
+///
+/// Holds no clock and no RNG: [`build`](Self::build) takes `now` and a [`SecureRandom`].
+#[derive(Debug, Clone)]
+pub struct AuthnRequestBuilder {
+    issuer: String,
+    acs_url: Option<String>,
+    destination: Option<String>,
+    protocol_binding: Option<Binding>,
+    name_id_policy: Option<NameIdPolicy>,
+}
+
+impl AuthnRequestBuilder {
+    /// A builder issuing as `sp.entity_id`, asking for the answer at `sp.acs_url` over HTTP-POST.
+    pub fn new(sp: &ServiceProvider) -> Self {
+        Self {
+            issuer: sp.entity_id.clone(),
+            acs_url: Some(sp.acs_url.clone()),
+            destination: None,
+            protocol_binding: Some(Binding::HttpPost),
+            name_id_policy: None,
+        }
+    }
+
+    /// Sets `Destination` (the IdP's SSO URL; required by the spec when the request is signed).
+    #[must_use]
+    pub fn destination(mut self, url: impl Into<String>) -> Self {
+        self.destination = Some(url.into());
+        self
+    }
+
+    /// Sets or clears `AssertionConsumerServiceURL` (Orange's minimal sample sends none).
+    #[must_use]
+    pub fn acs_url(mut self, url: Option<String>) -> Self {
+        self.acs_url = url;
+        self
+    }
+
+    /// Sets or clears `ProtocolBinding`.
+    #[must_use]
+    pub fn protocol_binding(mut self, binding: Option<Binding>) -> Self {
+        self.protocol_binding = binding;
+        self
+    }
+
+    /// Sets or clears `NameIDPolicy`.
+    #[must_use]
+    pub fn name_id_policy(mut self, policy: Option<NameIdPolicy>) -> Self {
+        self.name_id_policy = policy;
+        self
+    }
+
+    /// Builds a request: ID from 20 random bytes (`_` + 40 hex digits), IssueInstant `now`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Random`] when the RNG fails; [`Error::Config`] when `now` cannot be formatted.
+    pub fn build(&self, now: SystemTime, rng: &dyn SecureRandom) -> Result<AuthnRequest, Error> {
+        let mut bytes = [0u8; 20];
+        rng.fill(&mut bytes).map_err(Error::Random)?;
+        let mut id = String::with_capacity(41);
+        id.push('_');
+        for b in bytes {
+            id.push_str(&format!("{b:02x}"));
+        }
+        let instant = format_instant(now)?;
+
+        let mut root = BytesStart::new("samlp:AuthnRequest");
+        root.push_attribute(("xmlns:samlp", NS_SAMLP));
+        root.push_attribute(("xmlns:saml", NS_SAML));
+        root.push_attribute(("ID", id.as_str()));
+        root.push_attribute(("Version", "2.0"));
+        root.push_attribute(("IssueInstant", instant.as_str()));
+        if let Some(d) = &self.destination {
+            root.push_attribute(("Destination", d.as_str()));
+        }
+        if let Some(acs) = &self.acs_url {
+            root.push_attribute(("AssertionConsumerServiceURL", acs.as_str()));
+        }
+        if let Some(b) = self.protocol_binding {
+            root.push_attribute(("ProtocolBinding", b.uri()));
+        }
+        let mut w = Writer::new(Vec::new());
+        let io = |e: std::io::Error| Error::config(format!("cannot write XML: {e}"));
+        w.write_event(Event::Start(root)).map_err(io)?;
+        w.write_event(Event::Start(BytesStart::new("saml:Issuer")))
+            .map_err(io)?;
+        w.write_event(Event::Text(BytesText::new(&self.issuer)))
+            .map_err(io)?;
+        w.write_event(Event::End(BytesEnd::new("saml:Issuer")))
+            .map_err(io)?;
+        if let Some(p) = self.name_id_policy {
+            let mut e = BytesStart::new("samlp:NameIDPolicy");
+            e.push_attribute(("Format", p.format.uri()));
+            e.push_attribute(("AllowCreate", if p.allow_create { "true" } else { "false" }));
+            w.write_event(Event::Empty(e)).map_err(io)?;
+        }
+        w.write_event(Event::End(BytesEnd::new("samlp:AuthnRequest")))
+            .map_err(io)?;
+        let xml = String::from_utf8(w.into_inner()).map_err(|_| Error::config("non UTF-8 XML output"))?;
+        Ok(AuthnRequest {
+            id,
+            issue_instant: now,
+            xml,
+        })
+    }
+}
+
+/// A built AuthnRequest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthnRequest {
+    id: String,
+    issue_instant: SystemTime,
+    xml: String,
+}
+
+impl AuthnRequest {
+    /// The request ID (expected back as `InResponseTo`).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The IssueInstant.
+    pub fn issue_instant(&self) -> SystemTime {
+        self.issue_instant
+    }
+
+    /// The request XML.
+    pub fn xml(&self) -> &str {
+        &self.xml
+    }
+
+    /// Records the ID as outstanding in `store` for `lifetime` from the IssueInstant.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the store refuses it (full).
+    pub fn record(&self, store: &dyn RequestStore, lifetime: Duration) -> Result<(), Error> {
+        let expires = self
+            .issue_instant
+            .checked_add(lifetime)
+            .unwrap_or(self.issue_instant);
+        if store.insert(&self.id, expires, self.issue_instant) {
+            Ok(())
+        } else {
+            Err(Error::config("the request store is full"))
+        }
+    }
+
+    /// The `SAMLRequest` value: DEFLATE (raw), Base64, percent-encoded.
+    pub fn encoded(&self) -> Result<String, Error> {
+        let mut enc = DeflateEncoder::new(Vec::new(), Compression::default());
+        enc.write_all(self.xml.as_bytes())
+            .and_then(|()| enc.finish())
+            .map(|deflated| encode_component(&STANDARD.encode(deflated)))
+            .map_err(|e| Error::config(format!("cannot deflate: {e}")))
+    }
+
+    /// The HTTP-Redirect URL: `sso_url?SAMLRequest=…[&RelayState=…]`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] if compression fails.
+    pub fn redirect_url(&self, sso_url: &str, relay_state: Option<&str>) -> Result<String, Error> {
+        Ok(join(sso_url, &self.query(relay_state)?))
+    }
+
+    /// The signed HTTP-Redirect URL: the query string
+    /// `SAMLRequest=…[&RelayState=…]&SigAlg=…` signed by `signer`, then `&Signature=…` (SAML
+    /// Bindings §3.4.4.1).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Signing`] when the signer fails.
+    pub fn signed_redirect_url(
+        &self,
+        sso_url: &str,
+        relay_state: Option<&str>,
+        signer: &dyn RedirectSigner,
+    ) -> Result<String, Error> {
+        let mut query = self.query(relay_state)?;
+        query.push_str("&SigAlg=");
+        query.push_str(&encode_component(signer.algorithm().uri()));
+        let signature = signer.sign(query.as_bytes())?;
+        query.push_str("&Signature=");
+        query.push_str(&encode_component(&STANDARD.encode(signature)));
+        Ok(join(sso_url, &query))
+    }
+
+    fn query(&self, relay_state: Option<&str>) -> Result<String, Error> {
+        let mut query = format!("SAMLRequest={}", self.encoded()?);
+        if let Some(rs) = relay_state {
+            query.push_str("&RelayState=");
+            query.push_str(&encode_component(rs));
+        }
+        Ok(query)
+    }
+}
+
+fn join(base: &str, query: &str) -> String {
+    let sep = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{sep}{query}")
+}
+
+/// Signs HTTP-Redirect query strings; a trait object so an HSM or KMS can plug in.
+pub trait RedirectSigner: Send + Sync + fmt::Debug {
+    /// The algorithm sent as `SigAlg`.
+    fn algorithm(&self) -> SignatureAlgorithm;
+
+    /// Signs `data` (the exact query-string octets).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Signing`] when the key cannot sign.
+    fn sign(&self, data: &[u8]) -> Result<Vec<u8>, Error>;
+}
+
+/// A [`RedirectSigner`] holding a software private key (RSA or EC, PKCS#8 or PKCS#1 PEM).
+#[derive(Clone)]
+pub struct SoftwareSigner {
+    key: Key,
+    algorithm: SignatureAlgorithm,
+}
+
+impl SoftwareSigner {
+    /// Loads an unencrypted private key PEM for `algorithm`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the PEM holds no usable private key.
+    pub fn from_pem(pem: &[u8], algorithm: SignatureAlgorithm) -> Result<Self, Error> {
+        let key = bergshamra::keys::loader::load_pem_auto(pem, None)
+            .map_err(|_| Error::config("the signing key PEM cannot be read"))?;
+        if !key.has_private_key() {
+            return Err(Error::config("the signing key PEM holds no private key"));
+        }
+        Ok(Self { key, algorithm })
+    }
+}
+
+impl fmt::Debug for SoftwareSigner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self { key, algorithm } = self;
+        f.debug_struct("SoftwareSigner")
+            .field("key", &key.algorithm_name())
+            .field("algorithm", algorithm)
+            .finish()
+    }
+}
+
+impl RedirectSigner for SoftwareSigner {
+    fn algorithm(&self) -> SignatureAlgorithm {
+        self.algorithm
+    }
+
+    fn sign(&self, data: &[u8]) -> Result<Vec<u8>, Error> {
+        let signing = |reason: String| Error::Signing { reason };
+        let key = self
+            .key
+            .software_key()
+            .map_err(|e| signing(e.to_string()))?
+            .ok_or_else(|| signing("the key cannot be used for software signing".into()))?;
+        bergshamra::crypto::sign::from_uri(self.algorithm.uri())
+            .and_then(|alg| alg.sign(&key, data))
+            .map_err(|e| signing(e.to_string()))
+    }
+}

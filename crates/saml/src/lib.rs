@@ -1,0 +1,116 @@
+//! SAML 2.0 Service Provider for the netid toolkit (the Orange Authentication API and any SAML
+//! 2.0 IdP): build `AuthnRequest`s for the HTTP-Redirect binding, verify `Response`s received
+//! over HTTP-POST or HTTP-Redirect, write SP metadata and read IdP metadata.
+//!
+//! What it never does: I/O, reading a clock, drawing randomness on its own, trusting a key sent
+//! inside a message (`KeyInfo`), accepting an unsigned message, accepting SHA-1 unless told with
+//! an `insecure_*` setter, or expanding a DTD. Verification is a pure function of (bytes,
+//! expectations, `now`), plus the two state ports ([`RequestStore`], [`ReplayCache`]) it is
+//! handed.
+//!
+//! ```
+//! use std::time::{Duration, SystemTime};
+//!
+//! use netid_core::test_util::SeededRandom;
+//! use netid_saml::{
+//!     AuthnRequestBuilder, Check, IdentityProvider, IdpCertificate, InMemoryReplayCache,
+//!     InMemoryRequestStore, NameIdFormat, NameIdPolicy, ResponseVerifier, ServiceProvider,
+//! };
+//!
+//! # fn main() -> Result<(), netid_saml::Error> {
+//! let sp = ServiceProvider::new("https://sp.example", "https://sp.example/acs");
+//! let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_767_225_600);
+//!
+//! // 1. Send the user to the IdP, remembering the request ID.
+//! let requests = InMemoryRequestStore::new();
+//! let request = AuthnRequestBuilder::new(&sp)
+//!     .name_id_policy(Some(NameIdPolicy::new(NameIdFormat::Persistent, true)))
+//!     .build(now, &SeededRandom::new(7))?;
+//! request.record(&requests, Duration::from_secs(600))?;
+//! let url = request.redirect_url("https://idp.example/sso", Some("state-1"))?;
+//! assert!(url.starts_with("https://idp.example/sso?SAMLRequest="));
+//!
+//! // 2. Verify what comes back on the ACS URL.
+//! let pem = include_bytes!("../tests/fixtures/keys/idp.crt");
+//! let idp = IdentityProvider::new("https://idp.example", vec![IdpCertificate::from_pem(pem)?]);
+//! let verifier = ResponseVerifier::new(idp, sp).clock_skew(Duration::from_secs(30));
+//! let replay = InMemoryReplayCache::new();
+//! let forged = "<samlp:Response xmlns:samlp='urn:oasis:names:tc:SAML:2.0:protocol'/>";
+//! let err = verifier.verify_xml(forged.as_bytes(), now, &requests, &replay).unwrap_err();
+//! assert_eq!(err.check(), Some(Check::Schema));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Security notes
+//!
+//! * Signatures are checked by [bergshamra](https://crates.io/crates/bergshamra) (pure-Rust
+//!   XML-DSig and exclusive C14N) against the configured certificates only. This crate adds the
+//!   SAML signature profile bergshamra leaves to the caller: an allow-list of algorithms, one
+//!   `SignedInfo` with one `Reference` whose URI is `#` + the ID of the signature's parent,
+//!   enveloped-signature and exc-c14n transforms only, no `ds:Object`, signatures only on the
+//!   Response or the single Assertion, unique IDs, exactly one Assertion.
+//! * The document is parsed once (by `uppsala`, with DTDs forbidden and a depth cap) and
+//!   every value is read from that tree; text values concatenate every text node and ignore
+//!   comments, so comment injection cannot truncate a NameID.
+//! * The profile checks on the signature are written by hand (a few hundred lines) because no
+//!   maintained pure-Rust SAML SP exists: `samael` needs libxmlsec1 and accepts an unsigned
+//!   Response when the IdP metadata has no key.
+//! * Errors name the failed [`Check`] and never contain personal data; NameID and attribute
+//!   values are wrapped in [`Pii`](netid_core::secret::Pii), the `OrangeAPIToken` in
+//!   [`Secret`](netid_core::secret::Secret).
+//!
+//! # Standards
+//!
+//! SAML 2.0 Core (AuthnRequest, Response, Assertion), Bindings (HTTP-Redirect with DEFLATE and
+//! query-string signatures, HTTP-POST), Profiles (Web Browser SSO, bearer confirmation),
+//! Metadata (EntityDescriptor). Not supported: encrypted assertions or NameIDs, Artifact and
+//! SOAP bindings, Single Logout, metadata signature verification.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod authn_request;
+mod config;
+mod error;
+#[doc(hidden)]
+pub mod fuzzing;
+mod metadata;
+mod orange;
+mod redirect;
+mod response;
+mod signature;
+mod store;
+mod xml;
+
+pub use authn_request::{
+    AuthnRequest, AuthnRequestBuilder, Binding, NameIdFormat, NameIdPolicy, RedirectSigner, SoftwareSigner,
+};
+pub use config::{IdentityProvider, IdpCertificate, ServiceProvider};
+pub use error::{Check, Error};
+pub use metadata::{SpMetadata, parse_idp_metadata};
+pub use orange::OrangeProfile;
+pub use response::{
+    DEFAULT_CLOCK_SKEW, DEFAULT_MAX_MESSAGE_BYTES, NameId, ResponseVerifier, VerifiedAssertion,
+};
+pub use signature::SignatureAlgorithm;
+pub use store::{
+    DEFAULT_CAPACITY, InMemoryReplayCache, InMemoryRequestStore, ReplayCache, ReplayVerdict, RequestStore,
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn send_sync<T: Send + Sync + std::fmt::Debug>() {}
+
+    #[test]
+    fn shareable_across_threads() {
+        send_sync::<ResponseVerifier>();
+        send_sync::<InMemoryRequestStore>();
+        send_sync::<InMemoryReplayCache>();
+        send_sync::<SoftwareSigner>();
+        send_sync::<Error>();
+        send_sync::<VerifiedAssertion>();
+    }
+}

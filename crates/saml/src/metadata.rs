@@ -1,0 +1,144 @@
+//! SAML 2.0 metadata: writing the SP's `EntityDescriptor`, reading an IdP's.
+//!
+//! Metadata signatures are not verified here: the IdP metadata is trusted as configuration
+//! obtained out of band (for example from Orange's API Manager ZIP file).
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use quick_xml::Writer;
+use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event};
+
+use crate::authn_request::{Binding, NameIdFormat};
+use crate::config::{IdentityProvider, IdpCertificate, ServiceProvider};
+use crate::error::Error;
+use crate::xml::{self, NS_DS, NS_MD};
+
+/// Options for the SP's metadata document.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct SpMetadata {
+    /// DER certificate the SP signs AuthnRequests with (published as a signing `KeyDescriptor`).
+    pub signing_certificate: Option<Vec<u8>>,
+    /// Sets `AuthnRequestsSigned="true"`.
+    pub authn_requests_signed: bool,
+    /// Sets `WantAssertionsSigned="true"`.
+    pub want_assertions_signed: bool,
+    /// `NameIDFormat` elements, in order.
+    pub name_id_formats: Vec<NameIdFormat>,
+}
+
+impl SpMetadata {
+    /// Writes the SP's `md:EntityDescriptor` with one `SPSSODescriptor` and an HTTP-POST
+    /// AssertionConsumerService at `sp.acs_url`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] if the XML writer fails.
+    pub fn to_xml(&self, sp: &ServiceProvider) -> Result<String, Error> {
+        let io = |e: std::io::Error| Error::config(format!("cannot write XML: {e}"));
+        let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+        let mut root = BytesStart::new("md:EntityDescriptor");
+        root.push_attribute(("xmlns:md", NS_MD));
+        root.push_attribute(("xmlns:ds", NS_DS));
+        root.push_attribute(("entityID", sp.entity_id.as_str()));
+        w.write_event(Event::Start(root)).map_err(io)?;
+        let mut sso = BytesStart::new("md:SPSSODescriptor");
+        sso.push_attribute(("AuthnRequestsSigned", bool_str(self.authn_requests_signed)));
+        sso.push_attribute(("WantAssertionsSigned", bool_str(self.want_assertions_signed)));
+        sso.push_attribute((
+            "protocolSupportEnumeration",
+            "urn:oasis:names:tc:SAML:2.0:protocol",
+        ));
+        w.write_event(Event::Start(sso)).map_err(io)?;
+        if let Some(cert) = &self.signing_certificate {
+            let mut kd = BytesStart::new("md:KeyDescriptor");
+            kd.push_attribute(("use", "signing"));
+            w.write_event(Event::Start(kd)).map_err(io)?;
+            for name in ["ds:KeyInfo", "ds:X509Data", "ds:X509Certificate"] {
+                w.write_event(Event::Start(BytesStart::new(name))).map_err(io)?;
+            }
+            w.write_event(Event::Text(BytesText::new(&STANDARD.encode(cert))))
+                .map_err(io)?;
+            for name in [
+                "ds:X509Certificate",
+                "ds:X509Data",
+                "ds:KeyInfo",
+                "md:KeyDescriptor",
+            ] {
+                w.write_event(Event::End(BytesEnd::new(name))).map_err(io)?;
+            }
+        }
+        for f in &self.name_id_formats {
+            w.write_event(Event::Start(BytesStart::new("md:NameIDFormat")))
+                .map_err(io)?;
+            w.write_event(Event::Text(BytesText::new(f.uri()))).map_err(io)?;
+            w.write_event(Event::End(BytesEnd::new("md:NameIDFormat")))
+                .map_err(io)?;
+        }
+        let mut acs = BytesStart::new("md:AssertionConsumerService");
+        acs.push_attribute(("Binding", Binding::HttpPost.uri()));
+        acs.push_attribute(("Location", sp.acs_url.as_str()));
+        acs.push_attribute(("index", "0"));
+        acs.push_attribute(("isDefault", "true"));
+        w.write_event(Event::Empty(acs)).map_err(io)?;
+        w.write_event(Event::End(BytesEnd::new("md:SPSSODescriptor")))
+            .map_err(io)?;
+        w.write_event(Event::End(BytesEnd::new("md:EntityDescriptor")))
+            .map_err(io)?;
+        String::from_utf8(w.into_inner()).map_err(|_| Error::config("non UTF-8 XML output"))
+    }
+}
+
+fn bool_str(b: bool) -> &'static str {
+    if b { "true" } else { "false" }
+}
+
+/// Reads an IdP's `md:EntityDescriptor`: entity ID, HTTP-Redirect SSO URL, signing
+/// certificates (`KeyDescriptor` with `use="signing"` or no `use`).
+///
+/// # Errors
+///
+/// [`Error::Config`] when the document is not IdP metadata, has no signing certificate, or a
+/// certificate does not parse.
+pub fn parse_idp_metadata(metadata: &str) -> Result<IdentityProvider, Error> {
+    let bad = |what: &str| Error::config(format!("IdP metadata: {what}"));
+    let doc = xml::parse(metadata).map_err(|_| bad("not well-formed XML (DTDs are refused)"))?;
+    let root = doc.document_element().ok_or_else(|| bad("empty document"))?;
+    if !xml::is(&doc, root, NS_MD, "EntityDescriptor") {
+        return Err(bad("the root is not md:EntityDescriptor"));
+    }
+    let entity_id = xml::attr(&doc, root, "entityID")
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| bad("no entityID"))?;
+    let idp = xml::children_named(&doc, root, NS_MD, "IDPSSODescriptor")
+        .next()
+        .ok_or_else(|| bad("no IDPSSODescriptor"))?;
+    let mut certificates = Vec::new();
+    for kd in xml::children_named(&doc, idp, NS_MD, "KeyDescriptor") {
+        if !matches!(xml::attr(&doc, kd, "use"), None | Some("signing")) {
+            continue;
+        }
+        for ki in xml::children_named(&doc, kd, NS_DS, "KeyInfo") {
+            for data in xml::children_named(&doc, ki, NS_DS, "X509Data") {
+                for c in xml::children_named(&doc, data, NS_DS, "X509Certificate") {
+                    let text = xml::full_text(&doc, c).map_err(|_| bad("malformed X509Certificate"))?;
+                    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+                    let der = STANDARD
+                        .decode(compact)
+                        .map_err(|_| bad("X509Certificate is not Base64"))?;
+                    certificates.push(IdpCertificate::from_der(&der)?);
+                }
+            }
+        }
+    }
+    if certificates.is_empty() {
+        return Err(bad("no signing certificate"));
+    }
+    let sso_url = xml::children_named(&doc, idp, NS_MD, "SingleSignOnService")
+        .find(|s| xml::attr(&doc, *s, "Binding") == Some(Binding::HttpRedirect.uri()))
+        .and_then(|s| xml::attr(&doc, s, "Location"))
+        .map(str::to_owned);
+    let mut out = IdentityProvider::new(entity_id, certificates);
+    out.sso_url = sso_url;
+    Ok(out)
+}

@@ -1,0 +1,763 @@
+//! Consuming a `samlp:Response`: the signature profile, then the protocol checks.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use bergshamra::KeysManager;
+use netid_core::secret::Pii;
+use uppsala::{Document, NodeId};
+
+use crate::config::{IdentityProvider, ServiceProvider};
+use crate::error::{Check, Error, reject};
+use crate::orange::OrangeProfile;
+use crate::signature::{self, Signed, short};
+use crate::store::{ReplayCache, ReplayVerdict, RequestStore};
+use crate::xml::{self, NS_DS, NS_SAML, NS_SAMLP};
+
+const STATUS_SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
+const CM_BEARER: &str = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
+const ENTITY_FORMAT: &str = "urn:oasis:names:tc:SAML:2.0:nameid-format:entity";
+
+/// Default clock skew tolerated on every time comparison.
+pub const DEFAULT_CLOCK_SKEW: Duration = Duration::from_secs(60);
+/// Default cap on the size of a decoded (or inflated) message.
+pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 256 * 1024;
+
+/// Verifies SAML Responses for one SP and one IdP: a pure function of (bytes, expectations, now).
+///
+/// Configure it once with explicit policy setters (as openidconnect's `IdTokenVerifier`); every
+/// weakening is named `insecure_*`. It reads no clock and does no I/O: `now` and the two state
+/// ports are arguments. The document is parsed once; every value returned is read from that same
+/// tree, from the exact Assertion element the verified signature covers.
+///
+/// Checks, in order (the first failure is returned, naming its [`Check`]): size and encoding; XML
+/// without DTD and within depth; root `samlp:Response` version 2.0; Status Success; unique IDs;
+/// exactly one Assertion, a child of the Response; the XML-Signature profile with the configured
+/// certificates only (see [`SignatureAlgorithm`](crate::SignatureAlgorithm)); Destination;
+/// Issuers; a bearer SubjectConfirmationData (Recipient, NotBefore, NotOnOrAfter, InResponseTo);
+/// Conditions; every AudienceRestriction; replay; the outstanding request (consumed last).
+pub struct ResponseVerifier {
+    idp: IdentityProvider,
+    sp: ServiceProvider,
+    keys: KeysManager,
+    clock_skew: Duration,
+    allow_unsolicited: bool,
+    want_assertions_signed: bool,
+    insecure_allow_sha1: bool,
+    max_message_bytes: usize,
+}
+
+impl fmt::Debug for ResponseVerifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self {
+            idp,
+            sp,
+            keys: _,
+            clock_skew,
+            allow_unsolicited,
+            want_assertions_signed,
+            insecure_allow_sha1,
+            max_message_bytes,
+        } = self;
+        f.debug_struct("ResponseVerifier")
+            .field("idp", idp)
+            .field("sp", sp)
+            .field("clock_skew", clock_skew)
+            .field("allow_unsolicited", allow_unsolicited)
+            .field("want_assertions_signed", want_assertions_signed)
+            .field("insecure_allow_sha1", insecure_allow_sha1)
+            .field("max_message_bytes", max_message_bytes)
+            .finish()
+    }
+}
+
+impl ResponseVerifier {
+    /// A verifier with the secure defaults: 60 s clock skew, solicited responses only, Response or
+    /// Assertion signature required, SHA-1 refused, 256 KiB message cap.
+    pub fn new(idp: IdentityProvider, sp: ServiceProvider) -> Self {
+        let mut keys = KeysManager::new();
+        for cert in &idp.certificates {
+            keys.add_key(cert.key.clone());
+        }
+        Self {
+            idp,
+            sp,
+            keys,
+            clock_skew: DEFAULT_CLOCK_SKEW,
+            allow_unsolicited: false,
+            want_assertions_signed: false,
+            insecure_allow_sha1: false,
+            max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
+        }
+    }
+
+    /// Sets the tolerated clock skew (default 60 s).
+    #[must_use]
+    pub fn clock_skew(mut self, skew: Duration) -> Self {
+        self.clock_skew = skew;
+        self
+    }
+
+    /// Accepts IdP-initiated (unsolicited) responses with no InResponseTo (default: refused).
+    ///
+    /// A response naming an unknown request is refused either way.
+    #[must_use]
+    pub fn allow_unsolicited(mut self, allow: bool) -> Self {
+        self.allow_unsolicited = allow;
+        self
+    }
+
+    /// Requires the Assertion itself to be signed, not only the Response (default: either).
+    #[must_use]
+    pub fn want_assertions_signed(mut self, want: bool) -> Self {
+        self.want_assertions_signed = want;
+        self
+    }
+
+    /// Accepts RSA-SHA1 signatures and SHA-1 digests (default: refused).
+    ///
+    /// # Security
+    ///
+    /// SHA-1 is broken for signatures; enable only for an IdP that cannot do better (the Orange
+    /// page's sample verifies `rsa-sha1`).
+    #[must_use]
+    pub fn insecure_allow_sha1(mut self, allow: bool) -> Self {
+        self.insecure_allow_sha1 = allow;
+        self
+    }
+
+    /// Sets the cap on a decoded or inflated message (default 256 KiB).
+    #[must_use]
+    pub fn max_message_bytes(mut self, max: usize) -> Self {
+        self.max_message_bytes = max;
+        self
+    }
+
+    /// The configured SP.
+    pub fn service_provider(&self) -> &ServiceProvider {
+        &self.sp
+    }
+
+    /// The configured IdP.
+    pub fn identity_provider(&self) -> &IdentityProvider {
+        &self.idp
+    }
+
+    pub(crate) fn allows_sha1(&self) -> bool {
+        self.insecure_allow_sha1
+    }
+
+    pub(crate) fn keys(&self) -> &KeysManager {
+        &self.keys
+    }
+
+    pub(crate) fn max_bytes(&self) -> usize {
+        self.max_message_bytes
+    }
+
+    /// Verifies the value of an HTTP-POST `SAMLResponse` form field (Base64, already
+    /// form-decoded; line breaks allowed).
+    ///
+    /// On success the assertion ID is recorded in `replay` and the request it answers is removed
+    /// from `requests`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Rejected`] naming the first failed [`Check`].
+    pub fn verify_post(
+        &self,
+        saml_response: &[u8],
+        now: SystemTime,
+        requests: &dyn RequestStore,
+        replay: &dyn ReplayCache,
+    ) -> Result<VerifiedAssertion, Error> {
+        let xml = decode_base64(saml_response, self.max_message_bytes)?;
+        self.verify_xml(&xml, now, requests, replay)
+    }
+
+    /// Verifies a Response given as raw XML bytes (already Base64-decoded).
+    ///
+    /// # Errors
+    ///
+    /// As [`verify_post`](Self::verify_post).
+    pub fn verify_xml(
+        &self,
+        xml: &[u8],
+        now: SystemTime,
+        requests: &dyn RequestStore,
+        replay: &dyn ReplayCache,
+    ) -> Result<VerifiedAssertion, Error> {
+        if xml.len() > self.max_message_bytes {
+            return reject(
+                Check::Size,
+                format!("message exceeds {} bytes", self.max_message_bytes),
+            );
+        }
+        let text =
+            std::str::from_utf8(xml).map_err(|_| Error::reject(Check::Encoding, "message is not UTF-8"))?;
+        self.consume(text, false, now, requests, replay)
+    }
+
+    /// The shared consumer. `binding_signed` is true when the HTTP-Redirect query signature
+    /// already authenticated the whole message.
+    pub(crate) fn consume(
+        &self,
+        text: &str,
+        binding_signed: bool,
+        now: SystemTime,
+        requests: &dyn RequestStore,
+        replay: &dyn ReplayCache,
+    ) -> Result<VerifiedAssertion, Error> {
+        let doc = xml::parse(text)?;
+        let root = doc
+            .document_element()
+            .ok_or_else(|| Error::reject(Check::Schema, "empty document"))?;
+        if !xml::is(&doc, root, NS_SAMLP, "Response") {
+            return reject(Check::Schema, "the root element is not samlp:Response");
+        }
+        require_version(&doc, root, "Response")?;
+        required_attr(&doc, root, "ID", "Response")?;
+        xml::parse_instant(
+            required_attr(&doc, root, "IssueInstant", "Response")?,
+            "IssueInstant",
+        )?;
+        check_status(&doc, root)?;
+        check_unique_ids(&doc)?;
+        let assertion = single_assertion(&doc, root)?;
+        only_children(&doc, root, "Response", RESPONSE_CHILDREN)?;
+        only_children(&doc, assertion, "Assertion", ASSERTION_CHILDREN)?;
+
+        let signed = signature::verify(
+            &doc,
+            text,
+            root,
+            Some(assertion),
+            &self.keys,
+            self.insecure_allow_sha1,
+        )?;
+        self.check_signed(signed, binding_signed)?;
+
+        // Destination is required whenever the message is signed (SAML Bindings §3.5.5.2).
+        match xml::attr(&doc, root, "Destination") {
+            Some(d) if d == self.sp.acs_url => {}
+            Some(d) => {
+                return reject(
+                    Check::Destination,
+                    format!("Destination {} is not the ACS URL {}", short(d), self.sp.acs_url),
+                );
+            }
+            None if signed.response || binding_signed => {
+                return reject(Check::Destination, "a signed Response must carry a Destination");
+            }
+            None => {}
+        }
+        if let Some(issuer) = xml::optional_child(&doc, root, NS_SAML, "Issuer")? {
+            self.check_issuer(&doc, issuer, "Response")?;
+        }
+        self.assertion(&doc, root, assertion, signed, now, requests, replay)
+    }
+
+    fn check_signed(&self, signed: Signed, binding_signed: bool) -> Result<(), Error> {
+        if !(signed.response || signed.assertion || binding_signed) {
+            return reject(
+                Check::Signature,
+                "neither the Response nor the Assertion is signed",
+            );
+        }
+        if self.want_assertions_signed && !signed.assertion {
+            return reject(
+                Check::Signature,
+                "the Assertion is not signed (want_assertions_signed)",
+            );
+        }
+        Ok(())
+    }
+
+    fn check_issuer(&self, doc: &Document<'_>, issuer: NodeId, whose: &str) -> Result<(), Error> {
+        if let Some(format) = xml::attr(doc, issuer, "Format")
+            && format != ENTITY_FORMAT
+        {
+            return reject(
+                Check::Issuer,
+                format!("the {whose} Issuer has a non-entity Format"),
+            );
+        }
+        let value = xml::full_text(doc, issuer)?;
+        if value.trim() != self.idp.entity_id {
+            return reject(
+                Check::Issuer,
+                format!(
+                    "the {whose} Issuer {} is not the IdP {}",
+                    short(value.trim()),
+                    self.idp.entity_id
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn assertion(
+        &self,
+        doc: &Document<'_>,
+        root: NodeId,
+        a: NodeId,
+        signed: Signed,
+        now: SystemTime,
+        requests: &dyn RequestStore,
+        replay: &dyn ReplayCache,
+    ) -> Result<VerifiedAssertion, Error> {
+        require_version(doc, a, "Assertion")?;
+        let assertion_id = required_attr(doc, a, "ID", "Assertion")?;
+        xml::parse_instant(
+            required_attr(doc, a, "IssueInstant", "Assertion")?,
+            "IssueInstant",
+        )?;
+        let issuer = xml::optional_child(doc, a, NS_SAML, "Issuer")?
+            .ok_or_else(|| Error::reject(Check::Issuer, "the Assertion has no Issuer"))?;
+        self.check_issuer(doc, issuer, "Assertion")?;
+
+        let subject = xml::required_child(doc, a, NS_SAML, "Subject")?;
+        let name_id = read_name_id(doc, subject)?;
+        let confirmation = self.bearer_confirmation(doc, subject, now)?;
+
+        // InResponseTo: the confirmation's and the Response's must agree; absent means unsolicited.
+        let response_irt = xml::attr(doc, root, "InResponseTo");
+        let in_response_to = match (confirmation.in_response_to, response_irt) {
+            (Some(c), Some(r)) if c != r => {
+                return reject(
+                    Check::InResponseTo,
+                    "the Response and the Assertion answer different requests",
+                );
+            }
+            (c, r) => c.or(r),
+        };
+        if in_response_to.is_none() && !self.allow_unsolicited {
+            return reject(
+                Check::InResponseTo,
+                "unsolicited responses are not allowed (no InResponseTo)",
+            );
+        }
+
+        let conditions_until = self.conditions(doc, a, now)?;
+
+        let mut session_index = None;
+        let mut class_ref = None;
+        if let Some(authn) = xml::children_named(doc, a, NS_SAML, "AuthnStatement").next() {
+            session_index = xml::attr(doc, authn, "SessionIndex").map(str::to_owned);
+            if let Some(ctx) = xml::optional_child(doc, authn, NS_SAML, "AuthnContext")?
+                && let Some(r) = xml::optional_child(doc, ctx, NS_SAML, "AuthnContextClassRef")?
+            {
+                class_ref = Some(xml::full_text(doc, r)?.trim().to_owned());
+            }
+        }
+        let attributes = read_attributes(doc, a)?;
+
+        // State changes come last, once every pure check has passed.
+        let mut until = confirmation.not_on_or_after;
+        if let Some(c) = conditions_until {
+            until = until.min(c);
+        }
+        match replay.check_and_insert(assertion_id, xml::add(until, self.clock_skew), now) {
+            ReplayVerdict::Fresh => {}
+            ReplayVerdict::Replayed => return reject(Check::Replay, "this Assertion was already consumed"),
+            _ => return reject(Check::Replay, "the replay cache cannot record the Assertion"),
+        }
+        if let Some(id) = in_response_to
+            && !requests.take(id, now)
+        {
+            return reject(Check::InResponseTo, "InResponseTo names no outstanding request");
+        }
+
+        Ok(VerifiedAssertion {
+            name_id,
+            session_index,
+            authn_context_class_ref: class_ref,
+            attributes,
+            assertion_id: assertion_id.to_owned(),
+            issuer: self.idp.entity_id.clone(),
+            in_response_to: in_response_to.map(str::to_owned),
+            not_on_or_after: until,
+            response_signed: signed.response,
+            assertion_signed: signed.assertion,
+        })
+    }
+
+    /// Finds a bearer SubjectConfirmation whose data passes every check; reports the first
+    /// failure when none does.
+    fn bearer_confirmation<'d>(
+        &self,
+        doc: &'d Document<'_>,
+        subject: NodeId,
+        now: SystemTime,
+    ) -> Result<Confirmation<'d>, Error> {
+        let mut first_error = None;
+        for sc in xml::children_named(doc, subject, NS_SAML, "SubjectConfirmation") {
+            if xml::attr(doc, sc, "Method") != Some(CM_BEARER) {
+                continue;
+            }
+            match self.check_confirmation(doc, sc, now) {
+                Ok(c) => return Ok(c),
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        Err(first_error
+            .unwrap_or_else(|| Error::reject(Check::SubjectConfirmation, "no bearer SubjectConfirmation")))
+    }
+
+    fn check_confirmation<'d>(
+        &self,
+        doc: &'d Document<'_>,
+        sc: NodeId,
+        now: SystemTime,
+    ) -> Result<Confirmation<'d>, Error> {
+        let data = xml::optional_child(doc, sc, NS_SAML, "SubjectConfirmationData")?
+            .ok_or_else(|| Error::reject(Check::SubjectConfirmation, "no SubjectConfirmationData"))?;
+        match xml::attr(doc, data, "Recipient") {
+            Some(r) if r == self.sp.acs_url => {}
+            Some(r) => {
+                return reject(
+                    Check::SubjectConfirmation,
+                    format!("Recipient {} is not the ACS URL {}", short(r), self.sp.acs_url),
+                );
+            }
+            None => {
+                return reject(
+                    Check::SubjectConfirmation,
+                    "SubjectConfirmationData has no Recipient",
+                );
+            }
+        }
+        let until = xml::attr(doc, data, "NotOnOrAfter").ok_or_else(|| {
+            Error::reject(
+                Check::SubjectConfirmation,
+                "SubjectConfirmationData has no NotOnOrAfter",
+            )
+        })?;
+        let until = xml::parse_instant(until, "NotOnOrAfter")?;
+        if now >= xml::add(until, self.clock_skew) {
+            return reject(
+                Check::SubjectConfirmation,
+                "the bearer confirmation has expired (NotOnOrAfter)",
+            );
+        }
+        if let Some(nb) = xml::attr(doc, data, "NotBefore")
+            && xml::add(now, self.clock_skew) < xml::parse_instant(nb, "NotBefore")?
+        {
+            return reject(
+                Check::SubjectConfirmation,
+                "the bearer confirmation is not yet valid (NotBefore)",
+            );
+        }
+        Ok(Confirmation {
+            not_on_or_after: until,
+            in_response_to: xml::attr(doc, data, "InResponseTo"),
+        })
+    }
+
+    /// Checks Conditions; returns its NotOnOrAfter when present.
+    fn conditions(
+        &self,
+        doc: &Document<'_>,
+        a: NodeId,
+        now: SystemTime,
+    ) -> Result<Option<SystemTime>, Error> {
+        let Some(c) = xml::optional_child(doc, a, NS_SAML, "Conditions")? else {
+            return reject(
+                Check::Audience,
+                "the Assertion has no Conditions (an audience is required)",
+            );
+        };
+        if let Some(nb) = xml::attr(doc, c, "NotBefore")
+            && xml::add(now, self.clock_skew) < xml::parse_instant(nb, "NotBefore")?
+        {
+            return reject(Check::Conditions, "the Assertion is not yet valid (NotBefore)");
+        }
+        let until = match xml::attr(doc, c, "NotOnOrAfter") {
+            Some(t) => {
+                let t = xml::parse_instant(t, "NotOnOrAfter")?;
+                if now >= xml::add(t, self.clock_skew) {
+                    return reject(Check::Conditions, "the Assertion has expired (NotOnOrAfter)");
+                }
+                Some(t)
+            }
+            None => None,
+        };
+        let mut restrictions = 0;
+        for r in xml::children_named(doc, c, NS_SAML, "AudienceRestriction") {
+            restrictions += 1;
+            let mut found = false;
+            for aud in xml::children_named(doc, r, NS_SAML, "Audience") {
+                if xml::full_text(doc, aud)?.trim() == self.sp.entity_id {
+                    found = true;
+                }
+            }
+            if !found {
+                return reject(
+                    Check::Audience,
+                    format!(
+                        "the SP {} is missing from an AudienceRestriction",
+                        self.sp.entity_id
+                    ),
+                );
+            }
+        }
+        if restrictions == 0 {
+            return reject(Check::Audience, "the Assertion has no AudienceRestriction");
+        }
+        Ok(until)
+    }
+}
+
+struct Confirmation<'d> {
+    not_on_or_after: SystemTime,
+    in_response_to: Option<&'d str>,
+}
+
+/// The children SAML Core's schema allows in a Response (EncryptedAssertion is refused earlier).
+const RESPONSE_CHILDREN: &[(&str, &str)] = &[
+    (NS_SAML, "Issuer"),
+    (NS_DS, "Signature"),
+    (NS_SAMLP, "Extensions"),
+    (NS_SAMLP, "Status"),
+    (NS_SAML, "Assertion"),
+];
+
+/// The children SAML Core's schema allows in an Assertion.
+const ASSERTION_CHILDREN: &[(&str, &str)] = &[
+    (NS_SAML, "Issuer"),
+    (NS_DS, "Signature"),
+    (NS_SAML, "Subject"),
+    (NS_SAML, "Conditions"),
+    (NS_SAML, "Advice"),
+    (NS_SAML, "Statement"),
+    (NS_SAML, "AuthnStatement"),
+    (NS_SAML, "AuthzDecisionStatement"),
+    (NS_SAML, "AttributeStatement"),
+];
+
+/// Refuses unknown children: an element the schema does not allow is either an attack (a
+/// signature moved into a foreign namespace, a smuggled payload) or a parser differential waiting
+/// to happen.
+fn only_children(doc: &Document<'_>, id: NodeId, whose: &str, allowed: &[(&str, &str)]) -> Result<(), Error> {
+    for child in xml::child_elements(doc, id) {
+        if !allowed.iter().any(|(ns, local)| xml::is(doc, child, ns, local)) {
+            return reject(
+                Check::Schema,
+                format!("the {whose} has an element its schema does not allow"),
+            );
+        }
+    }
+    Ok(())
+}
+
+fn required_attr<'d>(doc: &'d Document<'_>, id: NodeId, name: &str, whose: &str) -> Result<&'d str, Error> {
+    match xml::attr(doc, id, name) {
+        Some(v) if !v.is_empty() => Ok(v),
+        _ => reject(Check::Schema, format!("the {whose} has no {name}")),
+    }
+}
+
+fn require_version(doc: &Document<'_>, id: NodeId, whose: &str) -> Result<(), Error> {
+    if xml::attr(doc, id, "Version") == Some("2.0") {
+        Ok(())
+    } else {
+        reject(Check::Schema, format!("the {whose} Version is not 2.0"))
+    }
+}
+
+fn check_status(doc: &Document<'_>, root: NodeId) -> Result<(), Error> {
+    let status = xml::optional_child(doc, root, NS_SAMLP, "Status")?
+        .ok_or_else(|| Error::reject(Check::Status, "the Response has no Status"))?;
+    let code = xml::optional_child(doc, status, NS_SAMLP, "StatusCode")?
+        .ok_or_else(|| Error::reject(Check::Status, "the Status has no StatusCode"))?;
+    match xml::attr(doc, code, "Value") {
+        Some(STATUS_SUCCESS) => Ok(()),
+        Some(other) => reject(Check::Status, format!("status is {}", short(other))),
+        None => reject(Check::Status, "the StatusCode has no Value"),
+    }
+}
+
+/// Every ID-like attribute value (`ID`, `Id`, `id`, `AssertionID`, in any namespace) is unique,
+/// so no reference can resolve to two candidates in any reader.
+fn check_unique_ids(doc: &Document<'_>) -> Result<(), Error> {
+    let mut seen = BTreeSet::new();
+    for node in doc.descendants(doc.root()) {
+        let Some(e) = doc.element(node) else { continue };
+        for a in &e.attributes {
+            if matches!(&*a.name.local_name, "ID" | "Id" | "id" | "AssertionID") && !seen.insert(&*a.value) {
+                return reject(Check::DuplicateId, "two elements share an ID");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Exactly one `saml:Assertion` in the whole document, and it is a child of the Response.
+fn single_assertion(doc: &Document<'_>, root: NodeId) -> Result<NodeId, Error> {
+    let mut found = None;
+    for node in doc.descendants(root) {
+        if xml::is(doc, node, NS_SAML, "EncryptedAssertion") {
+            return reject(Check::AssertionCount, "encrypted assertions are not supported");
+        }
+        if xml::is(doc, node, NS_SAML, "Assertion") {
+            if found.is_some() {
+                return reject(
+                    Check::AssertionCount,
+                    "the document holds more than one Assertion",
+                );
+            }
+            found = Some(node);
+        }
+    }
+    let a = found.ok_or_else(|| Error::reject(Check::AssertionCount, "the Response holds no Assertion"))?;
+    if doc.parent(a) != Some(root) {
+        return reject(
+            Check::AssertionCount,
+            "the Assertion is not a child of the Response",
+        );
+    }
+    Ok(a)
+}
+
+fn read_name_id(doc: &Document<'_>, subject: NodeId) -> Result<NameId, Error> {
+    let n = xml::optional_child(doc, subject, NS_SAML, "NameID")?.ok_or_else(|| {
+        Error::reject(
+            Check::Schema,
+            "the Subject has no NameID (EncryptedID is not supported)",
+        )
+    })?;
+    let value = xml::full_text(doc, n)?.trim().to_owned();
+    if value.is_empty() {
+        return reject(Check::Schema, "the NameID is empty");
+    }
+    Ok(NameId {
+        value: Pii::new(value),
+        format: xml::attr(doc, n, "Format").map(str::to_owned),
+    })
+}
+
+fn read_attributes(doc: &Document<'_>, a: NodeId) -> Result<BTreeMap<String, Vec<Pii<String>>>, Error> {
+    let mut out: BTreeMap<String, Vec<Pii<String>>> = BTreeMap::new();
+    for statement in xml::children_named(doc, a, NS_SAML, "AttributeStatement") {
+        for attr in xml::children_named(doc, statement, NS_SAML, "Attribute") {
+            let name = xml::attr(doc, attr, "Name")
+                .ok_or_else(|| Error::reject(Check::Schema, "an Attribute has no Name"))?;
+            let values = out.entry(name.to_owned()).or_default();
+            for v in xml::children_named(doc, attr, NS_SAML, "AttributeValue") {
+                values.push(Pii::new(xml::full_text(doc, v)?.trim().to_owned()));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Decodes a Base64 form value with a size cap; ASCII whitespace (line breaks) is ignored.
+pub(crate) fn decode_base64(input: &[u8], max_decoded: usize) -> Result<Vec<u8>, Error> {
+    if input.len() > max_decoded.saturating_mul(2).saturating_add(1024) {
+        return reject(Check::Size, format!("message exceeds {max_decoded} bytes"));
+    }
+    let compact: Vec<u8> = input
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    let decoded = STANDARD
+        .decode(&compact)
+        .map_err(|_| Error::reject(Check::Encoding, "the message is not valid Base64"))?;
+    if decoded.len() > max_decoded {
+        return reject(Check::Size, format!("message exceeds {max_decoded} bytes"));
+    }
+    Ok(decoded)
+}
+
+/// The subject's name identifier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct NameId {
+    /// The full NameID text (comments ignored, surrounding whitespace trimmed). Personal data.
+    pub value: Pii<String>,
+    /// The `Format` attribute, verbatim (Orange's sample misspells the transient format as
+    /// `nameidformat:transient`; it is reported as sent).
+    pub format: Option<String>,
+}
+
+/// What a verified Response asserts about the user.
+///
+/// Every value was read from the Assertion element the verified signature covers (or, for the
+/// HTTP-Redirect binding, from the message the query signature covers).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct VerifiedAssertion {
+    /// The subject's NameID.
+    pub name_id: NameId,
+    /// The AuthnStatement's SessionIndex, when present.
+    pub session_index: Option<String>,
+    /// The AuthnContextClassRef, when present (e.g. `…:ac:classes:Password`).
+    pub authn_context_class_ref: Option<String>,
+    /// Attributes by Name; each keeps all its values in document order. Personal data.
+    pub attributes: BTreeMap<String, Vec<Pii<String>>>,
+    /// The Assertion's ID (recorded in the replay cache).
+    pub assertion_id: String,
+    /// The Issuer (the configured IdP entity ID).
+    pub issuer: String,
+    /// The request this answers; `None` for an accepted unsolicited response.
+    pub in_response_to: Option<String>,
+    /// The earliest of the bearer confirmation's and the Conditions' NotOnOrAfter.
+    pub not_on_or_after: SystemTime,
+    /// Whether the Response element carried a verified signature.
+    pub response_signed: bool,
+    /// Whether the Assertion element carried a verified signature.
+    pub assertion_signed: bool,
+}
+
+impl VerifiedAssertion {
+    /// The values of attribute `name`, if the Assertion carried it.
+    pub fn attribute(&self, name: &str) -> Option<&[Pii<String>]> {
+        self.attributes.get(name).map(Vec::as_slice)
+    }
+
+    /// The Orange Authentication API view of the attributes (`OrangeAPIToken` and the profile).
+    pub fn orange_profile(&self) -> OrangeProfile {
+        OrangeProfile::from_attributes(&self.attributes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_is_capped_and_tolerates_line_breaks() {
+        assert_eq!(decode_base64(b"PGEv\r\nPg==", 10).unwrap(), b"<a/>");
+        assert_eq!(
+            decode_base64(b"PGEvPg==", 3).unwrap_err().check(),
+            Some(Check::Size)
+        );
+        assert_eq!(
+            decode_base64(&[b'A'; 100], 10).unwrap_err().check(),
+            Some(Check::Size)
+        );
+        assert_eq!(
+            decode_base64(b"P*", 10).unwrap_err().check(),
+            Some(Check::Encoding)
+        );
+    }
+
+    #[test]
+    fn verifier_debug_shows_policy_not_keys() {
+        let v = ResponseVerifier::new(
+            IdentityProvider::new("https://idp.example", vec![]),
+            ServiceProvider::new("https://sp.example", "https://sp.example/acs"),
+        )
+        .insecure_allow_sha1(true);
+        let debug = format!("{v:?}");
+        assert!(debug.contains("insecure_allow_sha1: true"), "{debug}");
+        assert!(!debug.contains("keys"), "{debug}");
+    }
+}

@@ -1,0 +1,11 @@
+//! Integration tests of `netid-saml`: honest responses signed by `xmlsec1`, the attack suite,
+//! the HTTP-Redirect binding, AuthnRequest snapshots, metadata and property tests.
+
+mod attacks;
+mod authn_request;
+mod fixtures;
+mod honest;
+mod metadata;
+mod props;
+mod redirect;
+mod support;

@@ -1,0 +1,402 @@
+//! Fixture builder: SAML Response templates signed by Debian's `xmlsec1` (a real third-party
+//! signer), and HTTP-Redirect queries signed by the `openssl` CLI.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, SystemTime};
+
+use netid_saml::{
+    Check, Error, IdentityProvider, IdpCertificate, InMemoryReplayCache, InMemoryRequestStore,
+    ResponseVerifier, ServiceProvider, VerifiedAssertion,
+};
+
+pub(crate) const IDP: &str = "https://idp.example/saml";
+pub(crate) const SP: &str = "https://sp.example/saml";
+pub(crate) const ACS: &str = "https://sp.example/saml/acs";
+pub(crate) const REQ: &str = "_req1";
+
+/// 2026-01-01T00:05:00Z: five minutes after every IssueInstant below.
+pub(crate) fn now() -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(1_767_225_600 + 300)
+}
+
+pub(crate) fn keys_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/keys")
+}
+
+pub(crate) fn key_path(name: &str) -> String {
+    keys_dir().join(name).to_string_lossy().into_owned()
+}
+
+pub(crate) fn read_key(name: &str) -> Vec<u8> {
+    std::fs::read(keys_dir().join(name)).expect("test key fixture")
+}
+
+pub(crate) fn idp_cert() -> IdpCertificate {
+    IdpCertificate::from_pem(&read_key("idp.crt")).expect("idp cert")
+}
+
+pub(crate) fn verifier() -> ResponseVerifier {
+    let idp = IdentityProvider::new(IDP, vec![idp_cert()]);
+    ResponseVerifier::new(idp, ServiceProvider::new(SP, ACS))
+}
+
+/// A verifier trusting both the RSA and the EC IdP certificates.
+pub(crate) fn verifier_rsa_and_ec() -> ResponseVerifier {
+    let ec = IdpCertificate::from_pem(&read_key("idp-ec.crt")).expect("ec cert");
+    let idp = IdentityProvider::new(IDP, vec![idp_cert(), ec]);
+    ResponseVerifier::new(idp, ServiceProvider::new(SP, ACS))
+}
+
+/// Fresh stores with `_req1` outstanding.
+pub(crate) fn stores() -> (InMemoryRequestStore, InMemoryReplayCache) {
+    use netid_saml::RequestStore as _;
+    let requests = InMemoryRequestStore::new();
+    assert!(requests.insert(REQ, now() + Duration::from_secs(600), now()));
+    (requests, InMemoryReplayCache::new())
+}
+
+/// Verifies raw XML with `v` and fresh stores.
+pub(crate) fn verify_with(v: &ResponseVerifier, xml: &str) -> Result<VerifiedAssertion, Error> {
+    let (requests, replay) = stores();
+    v.verify_xml(xml.as_bytes(), now(), &requests, &replay)
+}
+
+/// Verifies with the default verifier.
+pub(crate) fn verify(xml: &str) -> Result<VerifiedAssertion, Error> {
+    verify_with(&verifier(), xml)
+}
+
+/// The one helper every rejection test goes through: `xml` must fail `check`.
+#[track_caller]
+pub(crate) fn check_rejected(v: &ResponseVerifier, xml: &str, check: Check) {
+    match verify_with(v, xml) {
+        Ok(a) => panic!("accepted a forgery (NameID {:?})", a.name_id.value.expose_pii()),
+        Err(e) => assert_eq!(e.check(), Some(check), "wrong check: {e}"),
+    }
+}
+
+/// Which elements carry a signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Sign {
+    Assertion,
+    Response,
+    Both,
+    Nothing,
+}
+
+pub(crate) const RSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
+pub(crate) const SHA256: &str = "http://www.w3.org/2001/04/xmlenc#sha256";
+
+/// Every value of a Response, with honest defaults.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Resp {
+    pub(crate) sign: Sign,
+    pub(crate) key: &'static str,
+    pub(crate) sig_alg: String,
+    pub(crate) digest: String,
+    pub(crate) reference_uri: Option<String>,
+    pub(crate) extra_reference: bool,
+    pub(crate) response_id: String,
+    pub(crate) assertion_id: String,
+    pub(crate) destination: Option<String>,
+    pub(crate) response_irt: Option<String>,
+    pub(crate) response_issuer: Option<String>,
+    pub(crate) status: String,
+    pub(crate) version: String,
+    pub(crate) assertion_issuer: String,
+    pub(crate) name_id: String,
+    pub(crate) name_id_format: String,
+    pub(crate) method: String,
+    pub(crate) recipient: Option<String>,
+    pub(crate) scd_irt: Option<String>,
+    pub(crate) scd_not_on_or_after: Option<String>,
+    pub(crate) scd_not_before: Option<String>,
+    pub(crate) not_before: String,
+    pub(crate) not_on_or_after: String,
+    pub(crate) audiences: Vec<Vec<String>>,
+    pub(crate) attributes: BTreeMap<String, Vec<String>>,
+}
+
+impl Default for Resp {
+    fn default() -> Self {
+        let mut attributes = BTreeMap::new();
+        for (k, v) in [
+            (
+                "OrangeAPIToken",
+                "B64W7ElXGlIgvEdGOqlH9zuQQoSu1CS4QOSv9/NoPtNva4psRc+\n      c5BFR3z0xc3DkZrelwNonn+fVG41RDBWZfdYovGxJv\nXZ9NTSLkMZeQwmN08=|sau=UNAVAILABLE|ted=\n1200503587|oJ\n      kued8sD2qnZiMj2HIDyLrpkhM=",
+            ),
+            ("gender", "Female"),
+            ("displayname", "Alice L."),
+            ("givenname", "Alice"),
+            ("surname", "Liddell"),
+            ("emailaddress", "alice@example.com"),
+            ("mobilephone", "0033 6 99 90 10 40"),
+            ("usertype", "internet&mobile"),
+        ] {
+            attributes.insert(k.to_owned(), vec![v.to_owned()]);
+        }
+        attributes.insert("role".to_owned(), vec!["reader".to_owned(), "writer".to_owned()]);
+        Self {
+            sign: Sign::Assertion,
+            key: "idp",
+            sig_alg: RSA_SHA256.to_owned(),
+            digest: SHA256.to_owned(),
+            reference_uri: None,
+            extra_reference: false,
+            response_id: "_resp1".to_owned(),
+            assertion_id: "_assert1".to_owned(),
+            destination: Some(ACS.to_owned()),
+            response_irt: Some(REQ.to_owned()),
+            response_issuer: Some(IDP.to_owned()),
+            status: "urn:oasis:names:tc:SAML:2.0:status:Success".to_owned(),
+            version: "2.0".to_owned(),
+            assertion_issuer: IDP.to_owned(),
+            name_id: "4b124ae2-0126-102b-8852-001a641049bb".to_owned(),
+            name_id_format: "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent".to_owned(),
+            method: "urn:oasis:names:tc:SAML:2.0:cm:bearer".to_owned(),
+            recipient: Some(ACS.to_owned()),
+            scd_irt: Some(REQ.to_owned()),
+            scd_not_on_or_after: Some("2026-01-01T00:10:00Z".to_owned()),
+            scd_not_before: None,
+            not_before: "2025-12-31T23:59:00Z".to_owned(),
+            not_on_or_after: "2026-01-01T00:10:00Z".to_owned(),
+            audiences: vec![vec![SP.to_owned()]],
+            attributes,
+        }
+    }
+}
+
+fn opt_attr(name: &str, v: &Option<String>) -> String {
+    v.as_ref().map(|v| format!(" {name}=\"{v}\"")).unwrap_or_default()
+}
+
+impl Resp {
+    pub(crate) fn signature_template(&self, id: &str) -> String {
+        let uri = self.reference_uri.clone().unwrap_or_else(|| format!("#{id}"));
+        let reference = |uri: &str| {
+            format!(
+                "<ds:Reference URI=\"{uri}\"><ds:Transforms><ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/><ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/></ds:Transforms><ds:DigestMethod Algorithm=\"{}\"/><ds:DigestValue></ds:DigestValue></ds:Reference>",
+                self.digest
+            )
+        };
+        let mut refs = reference(&uri);
+        if self.extra_reference {
+            refs.push_str(&reference(&format!("#{}", self.response_id)));
+        }
+        let hmac = self.sig_alg.contains("hmac");
+        let key_info = if hmac {
+            String::new()
+        } else {
+            "<ds:KeyInfo><ds:X509Data><ds:X509Certificate/></ds:X509Data></ds:KeyInfo>".to_owned()
+        };
+        format!(
+            "<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/><ds:SignatureMethod Algorithm=\"{}\"/>{refs}</ds:SignedInfo><ds:SignatureValue></ds:SignatureValue>{key_info}</ds:Signature>",
+            self.sig_alg
+        )
+    }
+
+    /// The template; `assertion_sig`/`response_sig` insert empty signature templates.
+    pub(crate) fn render(&self, assertion_sig: bool, response_sig: bool) -> String {
+        let mut attrs = String::new();
+        for (name, values) in &self.attributes {
+            attrs.push_str(&format!(
+                "<saml:Attribute Name=\"{name}\" NameFormat=\"urn:oasis:names:tc:SAML:2.0:attrname-format:basic\">"
+            ));
+            for v in values {
+                attrs.push_str(&format!(
+                    "<saml:AttributeValue xsi:type=\"xs:string\">{}</saml:AttributeValue>",
+                    v.replace('&', "&amp;")
+                ));
+            }
+            attrs.push_str("</saml:Attribute>");
+        }
+        let audiences: String = self
+            .audiences
+            .iter()
+            .map(|list| {
+                let inner: String = list
+                    .iter()
+                    .map(|a| format!("<saml:Audience>{a}</saml:Audience>"))
+                    .collect();
+                format!("<saml:AudienceRestriction>{inner}</saml:AudienceRestriction>")
+            })
+            .collect();
+        let response_issuer = self
+            .response_issuer
+            .as_ref()
+            .map(|i| format!("<saml:Issuer>{i}</saml:Issuer>"))
+            .unwrap_or_default();
+        format!(
+            concat!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
+                "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"{rid}\" Version=\"{ver}\" IssueInstant=\"2026-01-01T00:00:00Z\"{dest}{rirt}>",
+                "{riss}{rsig}<samlp:Status><samlp:StatusCode Value=\"{status}\"/></samlp:Status>",
+                "<saml:Assertion xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" ID=\"{aid}\" Version=\"2.0\" IssueInstant=\"2026-01-01T00:00:00Z\">",
+                "<saml:Issuer>{aiss}</saml:Issuer>{asig}",
+                "<saml:Subject><saml:NameID Format=\"{nidf}\">{nid}</saml:NameID>",
+                "<saml:SubjectConfirmation Method=\"{method}\"><saml:SubjectConfirmationData{recipient}{scdnoa}{scdnb}{scdirt}/></saml:SubjectConfirmation></saml:Subject>",
+                "<saml:Conditions NotBefore=\"{nb}\" NotOnOrAfter=\"{noa}\">{aud}</saml:Conditions>",
+                "<saml:AuthnStatement AuthnInstant=\"2026-01-01T00:00:00Z\" SessionIndex=\"_session1\"><saml:AuthnContext><saml:AuthnContextClassRef>\n  urn:oasis:names:tc:SAML:2.0:ac:classes:Password\n</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>",
+                "<saml:AttributeStatement>{attrs}</saml:AttributeStatement>",
+                "</saml:Assertion></samlp:Response>\n"
+            ),
+            rid = self.response_id,
+            ver = self.version,
+            dest = opt_attr("Destination", &self.destination),
+            rirt = opt_attr("InResponseTo", &self.response_irt),
+            riss = response_issuer,
+            rsig = if response_sig {
+                self.signature_template(&self.response_id)
+            } else {
+                String::new()
+            },
+            status = self.status,
+            aid = self.assertion_id,
+            aiss = self.assertion_issuer,
+            asig = if assertion_sig {
+                self.signature_template(&self.assertion_id)
+            } else {
+                String::new()
+            },
+            nidf = self.name_id_format,
+            nid = self.name_id,
+            method = self.method,
+            recipient = opt_attr("Recipient", &self.recipient),
+            scdnoa = opt_attr("NotOnOrAfter", &self.scd_not_on_or_after),
+            scdnb = opt_attr("NotBefore", &self.scd_not_before),
+            scdirt = opt_attr("InResponseTo", &self.scd_irt),
+            nb = self.not_before,
+            noa = self.not_on_or_after,
+            aud = audiences,
+            attrs = attrs,
+        )
+    }
+
+    /// The response signed by `xmlsec1` as `self.sign` says (cached per template).
+    pub(crate) fn signed(&self) -> String {
+        static CACHE: OnceLock<Mutex<BTreeMap<Resp, String>>> = OnceLock::new();
+        let cache = CACHE.get_or_init(Default::default);
+        if let Some(hit) = cache.lock().unwrap().get(self) {
+            return hit.clone();
+        }
+        let out = match self.sign {
+            Sign::Nothing => self.render(false, false),
+            Sign::Assertion => xmlsec1_sign(&self.render(true, false), self.key, &self.sig_alg),
+            Sign::Response => xmlsec1_sign(&self.render(false, true), self.key, &self.sig_alg),
+            Sign::Both => {
+                // xmlsec1 fills the first signature only: sign the Assertion, then add the
+                // Response template (which comes first in document order) and sign again.
+                let inner = xmlsec1_sign(&self.render(true, false), self.key, &self.sig_alg);
+                let anchor = "<samlp:Status>";
+                let with_template = inner.replacen(
+                    anchor,
+                    &format!("{}{anchor}", self.signature_template(&self.response_id)),
+                    1,
+                );
+                xmlsec1_sign(&with_template, self.key, &self.sig_alg)
+            }
+        };
+        cache.lock().unwrap().insert(self.clone(), out.clone());
+        out
+    }
+}
+
+fn tmp_path(name: &str) -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("saml-{}-{n}-{name}", std::process::id()))
+}
+
+fn run(cmd: &mut Command, tool: &str) -> Vec<u8> {
+    let out = cmd.output().unwrap_or_else(|e| {
+        panic!(
+            "cannot run `{tool}` ({e}): the SAML tests sign their fixtures with it; install it with \
+             `apt-get install -y xmlsec1 openssl` (CI's .ci/run does)"
+        )
+    });
+    assert!(
+        out.status.success(),
+        "{tool} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// Signs the first empty signature template in `xml` with Debian's `xmlsec1`.
+pub(crate) fn xmlsec1_sign(xml: &str, key: &str, sig_alg: &str) -> String {
+    let input = tmp_path("template.xml");
+    let output = tmp_path("signed.xml");
+    std::fs::write(&input, xml).unwrap();
+    let mut cmd = Command::new("xmlsec1");
+    cmd.arg("--sign");
+    if sig_alg.contains("hmac") {
+        cmd.arg("--hmackey").arg(key_path(&format!("{key}.crt")));
+    } else {
+        cmd.arg("--privkey-pem").arg(format!(
+            "{},{}",
+            key_path(&format!("{key}.key")),
+            key_path(&format!("{key}.crt"))
+        ));
+    }
+    cmd.args([
+        "--id-attr:ID",
+        "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
+        "--id-attr:ID",
+        "urn:oasis:names:tc:SAML:2.0:protocol:Response",
+        "--output",
+    ])
+    .arg(&output)
+    .arg(&input);
+    run(&mut cmd, "xmlsec1");
+    let signed = std::fs::read_to_string(&output).unwrap();
+    let _ = std::fs::remove_file(&input);
+    let _ = std::fs::remove_file(&output);
+    signed
+}
+
+/// Signs `data` with `openssl dgst -<digest> -sign <key>.key`.
+pub(crate) fn openssl_sign(data: &[u8], key: &str, digest: &str) -> Vec<u8> {
+    let input = tmp_path("data.bin");
+    std::fs::write(&input, data).unwrap();
+    let sig = run(
+        Command::new("openssl")
+            .args(["dgst", &format!("-{digest}"), "-sign"])
+            .arg(key_path(&format!("{key}.key")))
+            .arg(&input),
+        "openssl",
+    );
+    let _ = std::fs::remove_file(&input);
+    sig
+}
+
+/// Verifies `sig` over `data` with `openssl dgst -verify` and the public key of `<cert>.crt`.
+pub(crate) fn openssl_verify(data: &[u8], sig: &[u8], cert: &str) -> bool {
+    let pubkey = tmp_path("pub.pem");
+    let pem = run(
+        Command::new("openssl")
+            .args(["x509", "-pubkey", "-noout", "-in"])
+            .arg(key_path(&format!("{cert}.crt"))),
+        "openssl",
+    );
+    std::fs::write(&pubkey, pem).unwrap();
+    let (d, s) = (tmp_path("data.bin"), tmp_path("sig.bin"));
+    std::fs::write(&d, data).unwrap();
+    std::fs::write(&s, sig).unwrap();
+    let ok = Command::new("openssl")
+        .args(["dgst", "-sha256", "-verify"])
+        .arg(&pubkey)
+        .arg("-signature")
+        .arg(&s)
+        .arg(&d)
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    for p in [pubkey, d, s] {
+        let _ = std::fs::remove_file(p);
+    }
+    ok
+}
