@@ -1,0 +1,469 @@
+//! The CAMARA APIs: KYC Match v0.2 (Orange France flavour) and v0.4, SIM Swap v1 and v2, Number
+//! Verification v2, with the access-token, scope and identifier checks of each spec version and the
+//! `x-correlator` echo.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use netid_core::correlator::XCorrelator;
+use netid_core::error_info::{ErrorCode, ErrorInfo};
+use netid_core::kyc::{KycClaims, KycVersion, Matcher};
+use netid_core::phone::{HashedPhoneNumber, PhoneNumber};
+use serde_json::{Map, Value, json};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::state::{AuthMethod, Grant, Shared, lock};
+use crate::subscribers::Subscriber;
+
+/// The `x-correlator` header.
+pub(crate) static X_CORRELATOR: HeaderName = HeaderName::from_static("x-correlator");
+
+/// A CAMARA error answer.
+#[derive(Debug)]
+pub(crate) struct ApiError(ErrorInfo);
+
+impl ApiError {
+    pub(crate) fn new(status: u16, code: ErrorCode, message: &str) -> Self {
+        Self(ErrorInfo::new(status, code, message))
+    }
+
+    fn invalid_argument(message: &str) -> Self {
+        Self::new(400, ErrorCode::InvalidArgument, message)
+    }
+
+    fn unauthenticated() -> Self {
+        Self::new(
+            401,
+            ErrorCode::Unauthenticated,
+            "Request not authenticated due to missing, invalid, or expired credentials.",
+        )
+    }
+
+    fn permission_denied() -> Self {
+        Self::new(
+            403,
+            ErrorCode::PermissionDenied,
+            "Client does not have sufficient permissions to perform this action.",
+        )
+    }
+
+    fn invalid_token_context() -> Self {
+        Self::new(
+            403,
+            ErrorCode::InvalidTokenContext,
+            "Phone number cannot be deduced from access token context.",
+        )
+    }
+
+    pub(crate) fn into_response_with(self, correlator: Option<&XCorrelator>) -> Response {
+        let status = StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (status, Json(self.0)).into_response();
+        echo(&mut response, correlator);
+        response
+    }
+}
+
+/// Adds the `x-correlator` header to a response.
+pub(crate) fn echo(response: &mut Response, correlator: Option<&XCorrelator>) {
+    if let Some(value) = correlator.and_then(|c| HeaderValue::from_str(c.as_str()).ok()) {
+        response.headers_mut().insert(X_CORRELATOR.clone(), value);
+    }
+}
+
+/// Reads `x-correlator`: absent is fine, present must match the CAMARA pattern.
+pub(crate) fn correlator(headers: &HeaderMap) -> Result<Option<XCorrelator>, ApiError> {
+    match headers.get(&X_CORRELATOR) {
+        None => Ok(None),
+        Some(value) => value
+            .to_str()
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .map(Some)
+            .ok_or_else(|| ApiError::invalid_argument("x-correlator does not match the CAMARA pattern")),
+    }
+}
+
+/// Runs `handler` with the correlator read and echoed on every answer.
+fn answer(headers: &HeaderMap, handler: impl FnOnce() -> Result<Value, ApiError>) -> Response {
+    let correlator = match correlator(headers) {
+        Ok(c) => c,
+        Err(err) => return err.into_response_with(None),
+    };
+    match handler() {
+        Ok(value) => {
+            let mut response = Json(value).into_response();
+            echo(&mut response, correlator.as_ref());
+            response
+        }
+        Err(err) => err.into_response_with(correlator.as_ref()),
+    }
+}
+
+/// The grant of the request's bearer token (401 `UNAUTHENTICATED` otherwise).
+fn bearer(shared: &Shared, headers: &HeaderMap, now: SystemTime) -> Result<Grant, ApiError> {
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(ApiError::unauthenticated)?;
+    let (scheme, token) = value.split_once(' ').ok_or_else(ApiError::unauthenticated)?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Err(ApiError::unauthenticated());
+    }
+    let grant = lock(&shared.state)
+        .grant(token.trim())
+        .cloned()
+        .ok_or_else(ApiError::unauthenticated)?;
+    if grant.expires <= now {
+        return Err(ApiError::unauthenticated());
+    }
+    tracing::debug!(client_id = %grant.client_id, scope = %grant.scope, "api call");
+    Ok(grant)
+}
+
+/// 403 `PERMISSION_DENIED` unless the grant holds one of `scopes`.
+fn require_scope(grant: &Grant, scopes: &[&str]) -> Result<(), ApiError> {
+    if scopes.iter().any(|s| grant.scope.contains(s)) {
+        Ok(())
+    } else {
+        Err(ApiError::permission_denied())
+    }
+}
+
+/// How a spec version treats a `phoneNumber` in the body next to the token.
+#[derive(Debug, Clone)]
+struct IdentifierRules {
+    /// Commonalities 0.6 APIs that cannot confirm identities answer `422 UNNECESSARY_IDENTIFIER`
+    /// whenever a three-legged token comes with an identifier; older ones (and KYC Match, which may
+    /// confirm) answer `403 INVALID_TOKEN_CONTEXT` on a mismatch only.
+    unnecessary: bool,
+    /// The answer when neither the body nor the token identifies the subscriber.
+    missing: (u16, ErrorCode, &'static str),
+    /// The answer when the body names an unknown number.
+    not_found: (u16, ErrorCode, &'static str),
+}
+
+const SIM_SWAP_V1: IdentifierRules = IdentifierRules {
+    unnecessary: false,
+    missing: (
+        422,
+        ErrorCode::UnidentifiablePhoneNumber,
+        "The phone number cannot be identified",
+    ),
+    not_found: (404, ErrorCode::NotFound, "The specified resource is not found."),
+};
+const SIM_SWAP_V2: IdentifierRules = IdentifierRules {
+    unnecessary: true,
+    missing: (
+        422,
+        ErrorCode::MissingIdentifier,
+        "The device cannot be identified.",
+    ),
+    not_found: (404, ErrorCode::IdentifierNotFound, "Device identifier not found."),
+};
+const KYC_V0_2: IdentifierRules = IdentifierRules {
+    unnecessary: false,
+    missing: (
+        400,
+        ErrorCode::InvalidArgument,
+        "Client specified an invalid argument, request body or query param.",
+    ),
+    not_found: (404, ErrorCode::NotFound, "The specified resource is not found."),
+};
+const KYC_V0_4: IdentifierRules = IdentifierRules {
+    unnecessary: false,
+    missing: (
+        422,
+        ErrorCode::MissingIdentifier,
+        "No phone number has been provided",
+    ),
+    not_found: (
+        404,
+        ErrorCode::IdentifierNotFound,
+        "The phone number provided is not associated with a customer account",
+    ),
+};
+
+/// The subscriber a request is about, from the token or the body, per `rules`.
+fn subject<'a>(
+    shared: &'a Shared,
+    grant: &Grant,
+    in_body: Option<PhoneNumber>,
+    rules: &IdentifierRules,
+) -> Result<&'a Subscriber, ApiError> {
+    let store = &shared.config.subscribers;
+    let (status, code, message) = &rules.not_found;
+    let not_found = || ApiError::new(*status, code.clone(), message);
+    match (&grant.subscriber, in_body) {
+        (Some(_), Some(_)) if rules.unnecessary => Err(ApiError::new(
+            422,
+            ErrorCode::UnnecessaryIdentifier,
+            "The device is already identified by the access token.",
+        )),
+        (Some(from_token), Some(from_body)) if *from_token != from_body => {
+            Err(ApiError::invalid_token_context())
+        }
+        (Some(number), _) => store.by_phone_number(number).ok_or_else(not_found),
+        (None, Some(number)) => store.by_phone_number(&number).ok_or_else(not_found),
+        (None, None) => {
+            let (status, code, message) = &rules.missing;
+            Err(ApiError::new(*status, code.clone(), message))
+        }
+    }
+}
+
+/// Parses a JSON object body (400 `INVALID_ARGUMENT` otherwise). An empty body is an empty object.
+fn object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(ApiError::invalid_argument(
+            "Client specified an invalid argument, request body or query param.",
+        )),
+    }
+}
+
+/// Reads `phoneNumber`: strict E.164 for Commonalities 0.5+ specs; operators of the older versions
+/// document it "optionally prefixed with '+'" (Orange France and Spain pages), so lenient there.
+fn phone_number(body: &mut Map<String, Value>, lenient: bool) -> Result<Option<PhoneNumber>, ApiError> {
+    match body.remove("phoneNumber") {
+        None => Ok(None),
+        Some(Value::String(s)) => {
+            let parsed = if lenient {
+                PhoneNumber::parse_lenient(&s)
+            } else {
+                PhoneNumber::parse_strict(&s)
+            };
+            parsed
+                .map(Some)
+                .map_err(|_| ApiError::invalid_argument("phoneNumber is not a valid E.164 number"))
+        }
+        Some(_) => Err(ApiError::invalid_argument("phoneNumber must be a string")),
+    }
+}
+
+fn rfc3339(t: SystemTime) -> Value {
+    OffsetDateTime::from(t)
+        .format(&Rfc3339)
+        .map(Value::from)
+        .unwrap_or(Value::Null)
+}
+
+/// The SIM Swap version a route serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SimSwapVersion {
+    /// 1.0.0 (Orange Spain).
+    V1,
+    /// 2.1.0.
+    V2,
+}
+
+impl SimSwapVersion {
+    fn rules(self) -> &'static IdentifierRules {
+        match self {
+            Self::V1 => &SIM_SWAP_V1,
+            Self::V2 => &SIM_SWAP_V2,
+        }
+    }
+}
+
+/// `POST …/sim-swap/v{1,2}/check`.
+pub(crate) async fn sim_swap_check(
+    State((shared, version)): State<(Arc<Shared>, SimSwapVersion)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    answer(&headers, || {
+        let now = shared.now();
+        let grant = bearer(&shared, &headers, now)?;
+        require_scope(&grant, &["sim-swap:check", "sim-swap"])?;
+        let mut body = object(&body)?;
+        let number = phone_number(&mut body, version == SimSwapVersion::V1)?;
+        let max_age = match body.get("maxAge") {
+            None => 240,
+            Some(v) => v
+                .as_u64()
+                .ok_or_else(|| ApiError::invalid_argument("maxAge must be an integer"))?,
+        };
+        if !(1..=2400).contains(&max_age) {
+            return Err(match version {
+                SimSwapVersion::V1 => ApiError::invalid_argument("maxAge must be between 1 and 2400"),
+                SimSwapVersion::V2 => {
+                    ApiError::new(400, ErrorCode::OutOfRange, "Client specified an invalid range.")
+                }
+            });
+        }
+        let subscriber = subject(&shared, &grant, number, version.rules())?;
+        if let (SimSwapVersion::V2, Some(period)) = (version, subscriber.monitored_period())
+            && Duration::from_secs(max_age * 3600) > period
+        {
+            return Err(ApiError::new(
+                400,
+                ErrorCode::OutOfRange,
+                &format!(
+                    "Check monitor period could not exceed local regulations ({} days)",
+                    period.as_secs() / 86_400
+                ),
+            ));
+        }
+        let since = now.checked_sub(Duration::from_secs(max_age * 3600));
+        let swapped = match (subscriber.latest_sim_change(now), since) {
+            (Some(change), Some(since)) => change >= since,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        Ok(json!({ "swapped": swapped }))
+    })
+}
+
+/// `POST …/sim-swap/v{1,2}/retrieve-date`.
+pub(crate) async fn sim_swap_retrieve_date(
+    State((shared, version)): State<(Arc<Shared>, SimSwapVersion)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    answer(&headers, || {
+        let now = shared.now();
+        let grant = bearer(&shared, &headers, now)?;
+        require_scope(&grant, &["sim-swap:retrieve-date", "sim-swap"])?;
+        let mut body = object(&body)?;
+        let number = phone_number(&mut body, version == SimSwapVersion::V1)?;
+        let subscriber = subject(&shared, &grant, number, version.rules())?;
+        // The latest change, or the activation date when the SIM never changed.
+        let latest = subscriber.latest_sim_change(now).or(subscriber.activation_date());
+        if let (SimSwapVersion::V2, Some(period)) = (version, subscriber.monitored_period()) {
+            let window_start = now.checked_sub(period).unwrap_or(SystemTime::UNIX_EPOCH);
+            if latest.is_none_or(|t| t < window_start) {
+                return Ok(json!({
+                    "latestSimChange": null,
+                    "monitoredPeriod": period.as_secs() / 86_400,
+                }));
+            }
+        }
+        Ok(json!({ "latestSimChange": latest.map_or(Value::Null, rfc3339) }))
+    })
+}
+
+/// 403 unless the subscriber authenticated through the mobile network (Number Verification).
+fn require_network(grant: &Grant) -> Result<(), ApiError> {
+    if grant.method == AuthMethod::MobileNetwork && grant.subscriber.is_some() {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            403,
+            ErrorCode::NumberVerificationUserNotAuthenticatedByMobileNetwork,
+            "Client must authenticate via the mobile network to use this service",
+        ))
+    }
+}
+
+/// `POST /number-verification/v2/verify`.
+pub(crate) async fn nv_verify(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    answer(&headers, || {
+        let now = shared.now();
+        let grant = bearer(&shared, &headers, now)?;
+        require_scope(&grant, &["number-verification:verify"])?;
+        require_network(&grant)?;
+        let Some(device) = grant.subscriber.as_ref() else {
+            return Err(ApiError::permission_denied());
+        };
+        let mut body = object(&body)?;
+        let plain = phone_number(&mut body, false)?;
+        let hashed = match body.remove("hashedPhoneNumber") {
+            None => None,
+            Some(Value::String(s)) => Some(s.parse::<HashedPhoneNumber>().map_err(|_| {
+                ApiError::invalid_argument("hashedPhoneNumber must be 64 hexadecimal characters")
+            })?),
+            Some(_) => return Err(ApiError::invalid_argument("hashedPhoneNumber must be a string")),
+        };
+        let verified = match (plain, hashed) {
+            (Some(number), None) => number == *device,
+            (None, Some(hash)) => hash == device.hashed(),
+            _ => {
+                return Err(ApiError::invalid_argument(
+                    "exactly one of phoneNumber and hashedPhoneNumber is required",
+                ));
+            }
+        };
+        Ok(json!({ "devicePhoneNumberVerified": verified }))
+    })
+}
+
+/// `GET /number-verification/v2/device-phone-number`.
+pub(crate) async fn nv_device_phone_number(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+) -> Response {
+    answer(&headers, || {
+        let now = shared.now();
+        let grant = bearer(&shared, &headers, now)?;
+        require_scope(&grant, &["number-verification:device-phone-number:read"])?;
+        require_network(&grant)?;
+        let device = grant
+            .subscriber
+            .as_ref()
+            .ok_or_else(ApiError::permission_denied)?;
+        Ok(json!({ "devicePhoneNumber": device.expose_e164() }))
+    })
+}
+
+/// `POST …/kyc-match/v0.{2,4}/match`.
+pub(crate) async fn kyc_match(
+    State((shared, version)): State<(Arc<Shared>, KycVersion)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    answer(&headers, || {
+        let now = shared.now();
+        let grant = bearer(&shared, &headers, now)?;
+        require_scope(&grant, &["kyc-match:match"])?;
+        let mut body = object(&body)?;
+        let v0_2 = version == KycVersion::V0_2;
+        let number = phone_number(&mut body, v0_2)?;
+        let claims: KycClaims = serde_json::from_value(Value::Object(body)).map_err(|_| {
+            ApiError::invalid_argument("Client specified an invalid argument, request body or query param.")
+        })?;
+        let rules = if v0_2 { &KYC_V0_2 } else { &KYC_V0_4 };
+        let subscriber = subject(&shared, &grant, number, rules)?;
+        if claims.is_empty() {
+            return Err(ApiError::invalid_argument(
+                "at least one property to match is required",
+            ));
+        }
+        let result = Matcher::new().match_claims(&claims, subscriber.kyc());
+        Ok(result.to_json_value(version))
+    })
+}
+
+/// Unknown paths: `404 NOT_FOUND` with a CAMARA body.
+pub(crate) async fn not_found(headers: HeaderMap) -> Response {
+    answer(&headers, || {
+        Err(ApiError::new(
+            404,
+            ErrorCode::NotFound,
+            "The specified resource is not found.",
+        ))
+    })
+}
+
+/// Known paths with another method: `405 METHOD_NOT_ALLOWED`.
+pub(crate) async fn method_not_allowed(headers: HeaderMap) -> Response {
+    answer(&headers, || {
+        Err(ApiError::new(
+            405,
+            ErrorCode::MethodNotAllowed,
+            "The requested method is not allowed/supported on the target resource.",
+        ))
+    })
+}

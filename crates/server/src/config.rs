@@ -1,0 +1,358 @@
+//! Server configuration: bind address, CIBA timings, token format, clients, subscribers, faults and
+//! the clock and random ports.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use jsonwebtoken::jwk::{Jwk, JwkSet};
+use netid_core::phone::PhoneNumber;
+use netid_core::ports::{Clock, OsRandom, SecureRandom, SystemClock};
+
+use crate::error::ServerError;
+use crate::saml::SamlServiceProvider;
+use crate::subscribers::SubscriberStore;
+
+/// The `client_id` of the demo client registered at start (see [`crate::DemoClient`]).
+pub const DEMO_CLIENT_ID: &str = "netid-demo-client";
+
+/// The redirect URIs registered for the demo client.
+pub const DEMO_REDIRECT_URIS: [&str; 2] = ["http://127.0.0.1/callback", "http://localhost/callback"];
+
+/// The entity id of the demo SAML service provider registered by default.
+pub const DEMO_SAML_SP_ENTITY_ID: &str = "netid-demo-sp";
+
+/// The assertion consumer service URLs of the demo SAML service provider.
+pub const DEMO_SAML_ACS_URLS: [&str; 2] = ["http://127.0.0.1/saml/acs", "http://localhost/saml/acs"];
+
+/// How access tokens look on the wire. Either way the server keeps the grant (subscriber, scopes,
+/// client, expiry) and checks API calls against it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum AccessTokenFormat {
+    /// 32 random bytes, base64url (the default, like the operators' `OFR_…` tokens).
+    #[default]
+    Opaque,
+    /// An ES256-signed JWT (RFC 9068 style) carrying the pairwise subject, scope and client.
+    Jwt,
+}
+
+/// A client allowed to authenticate with `private_key_jwt`.
+#[derive(Clone)]
+pub struct ClientRegistration {
+    pub(crate) client_id: String,
+    pub(crate) keys: Vec<Jwk>,
+    pub(crate) redirect_uris: Vec<String>,
+}
+
+impl fmt::Debug for ClientRegistration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientRegistration")
+            .field("client_id", &self.client_id)
+            .field("keys", &self.keys.len())
+            .field("redirect_uris", &self.redirect_uris)
+            .finish()
+    }
+}
+
+impl ClientRegistration {
+    /// A client with the public keys of a JWK Set document (`{"keys": [...]}`).
+    ///
+    /// # Errors
+    ///
+    /// [`ServerError::Client`] when the document is not a JWK Set, has no key, or the id is empty.
+    pub fn from_jwks_json(client_id: impl Into<String>, jwks: &str) -> Result<Self, ServerError> {
+        let client_id = client_id.into();
+        if client_id.is_empty() {
+            return Err(ServerError::Client(String::from("empty client_id")));
+        }
+        let set: JwkSet =
+            serde_json::from_str(jwks).map_err(|e| ServerError::Client(format!("not a JWK Set: {e}")))?;
+        if set.keys.is_empty() {
+            return Err(ServerError::Client(String::from("JWK Set has no key")));
+        }
+        Ok(Self {
+            client_id,
+            keys: set.keys,
+            redirect_uris: Vec::new(),
+        })
+    }
+
+    /// Adds a redirect URI accepted by the authorization endpoint (exact match).
+    pub fn with_redirect_uri(mut self, uri: impl Into<String>) -> Self {
+        self.redirect_uris.push(uri.into());
+        self
+    }
+
+    /// The client id.
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+}
+
+/// What a fault does to the requests of one route.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FaultKind {
+    /// Answer this status with a CAMARA error body (`INTERNAL`, `UNAVAILABLE`, `TIMEOUT`, ...).
+    Status(u16),
+    /// Answer `429 TOO_MANY_REQUESTS` with `Retry-After` in whole seconds.
+    TooManyRequests {
+        /// The `Retry-After` value.
+        retry_after: Duration,
+    },
+    /// Answer `200` with a truncated JSON body.
+    MalformedBody,
+}
+
+/// A fault injected on one route (exact request path): optional latency, then optional failure,
+/// for every request or for the first `times` requests.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Fault {
+    /// Delay before the request is handled (real time).
+    pub latency: Option<Duration>,
+    /// The failure; `None` adds latency only.
+    pub kind: Option<FaultKind>,
+    /// How many requests the fault applies to; `None` for all.
+    pub times: Option<u32>,
+}
+
+impl Fault {
+    /// Delays every request by `latency`.
+    pub fn latency(latency: Duration) -> Self {
+        Self {
+            latency: Some(latency),
+            ..Self::default()
+        }
+    }
+
+    /// Answers `status` with a CAMARA error body.
+    pub fn status(status: u16) -> Self {
+        Self {
+            kind: Some(FaultKind::Status(status)),
+            ..Self::default()
+        }
+    }
+
+    /// Answers `429` with `Retry-After`.
+    pub fn too_many_requests(retry_after: Duration) -> Self {
+        Self {
+            kind: Some(FaultKind::TooManyRequests { retry_after }),
+            ..Self::default()
+        }
+    }
+
+    /// Answers `200` with a body that is not valid JSON.
+    pub fn malformed_body() -> Self {
+        Self {
+            kind: Some(FaultKind::MalformedBody),
+            ..Self::default()
+        }
+    }
+
+    /// Applies to the first `times` requests only.
+    pub fn times(mut self, times: u32) -> Self {
+        self.times = Some(times);
+        self
+    }
+
+    /// Adds latency before the failure.
+    pub fn with_latency(mut self, latency: Duration) -> Self {
+        self.latency = Some(latency);
+        self
+    }
+}
+
+/// Configuration of [`crate::Server`]. Built from [`ServerConfig::new`] (defaults) or
+/// [`ServerConfig::demo`] (fast timings) and `with_*` setters.
+#[derive(Clone)]
+pub struct ServerConfig {
+    pub(crate) bind: SocketAddr,
+    pub(crate) insecure_allow_non_loopback: bool,
+    pub(crate) subscribers: SubscriberStore,
+    pub(crate) clients: Vec<ClientRegistration>,
+    pub(crate) demo_client: bool,
+    pub(crate) ciba_interval: Duration,
+    pub(crate) ciba_expires_in: Duration,
+    pub(crate) approve_delay_override: Option<Duration>,
+    pub(crate) enforce_poll_interval: bool,
+    pub(crate) access_token_lifetime: Duration,
+    pub(crate) access_token_format: AccessTokenFormat,
+    pub(crate) network_subscriber: Option<PhoneNumber>,
+    pub(crate) faults: BTreeMap<String, Fault>,
+    pub(crate) saml_service_providers: Vec<SamlServiceProvider>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) rng: Arc<dyn SecureRandom>,
+}
+
+impl fmt::Debug for ServerConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServerConfig")
+            .field("bind", &self.bind)
+            .field("insecure_allow_non_loopback", &self.insecure_allow_non_loopback)
+            .field("subscribers", &self.subscribers.len())
+            .field("clients", &self.clients)
+            .field("demo_client", &self.demo_client)
+            .field("ciba_interval", &self.ciba_interval)
+            .field("ciba_expires_in", &self.ciba_expires_in)
+            .field("approve_delay_override", &self.approve_delay_override)
+            .field("enforce_poll_interval", &self.enforce_poll_interval)
+            .field("access_token_lifetime", &self.access_token_lifetime)
+            .field("access_token_format", &self.access_token_format)
+            .field("network_subscriber", &self.network_subscriber)
+            .field("faults", &self.faults)
+            .field("saml_service_providers", &self.saml_service_providers)
+            .field("clock", &self.clock)
+            .field("rng", &self.rng)
+            .finish()
+    }
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ServerConfig {
+    /// Defaults: `127.0.0.1:0`, the default subscriber set, the demo client, CIBA `interval` 5 s and
+    /// `expires_in` 120 s (the Orange pages' value), opaque access tokens valid one hour, the
+    /// network (for `prompt=none` and SAML single sign-on) attributing the connection to `+33699901040`, the system clock and
+    /// the OS random source.
+    pub fn new() -> Self {
+        Self {
+            bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            insecure_allow_non_loopback: false,
+            subscribers: SubscriberStore::default_set(),
+            clients: Vec::new(),
+            demo_client: true,
+            ciba_interval: Duration::from_secs(5),
+            ciba_expires_in: Duration::from_secs(120),
+            approve_delay_override: None,
+            enforce_poll_interval: false,
+            access_token_lifetime: Duration::from_secs(3600),
+            access_token_format: AccessTokenFormat::Opaque,
+            network_subscriber: PhoneNumber::parse_strict("+33699901040").ok(),
+            faults: BTreeMap::new(),
+            saml_service_providers: vec![
+                SamlServiceProvider::new(DEMO_SAML_SP_ENTITY_ID, DEMO_SAML_ACS_URLS[0])
+                    .with_acs_url(DEMO_SAML_ACS_URLS[1]),
+            ],
+            clock: Arc::new(SystemClock),
+            rng: Arc::new(OsRandom),
+        }
+    }
+
+    /// [`ServerConfig::new`] tuned for demos: `interval` 1 s and every scripted approval after 1 s.
+    pub fn demo() -> Self {
+        Self::new()
+            .with_ciba_interval(Duration::from_secs(1))
+            .with_approve_delay_override(Some(Duration::from_secs(1)))
+    }
+
+    /// The address to listen on (default `127.0.0.1:0`, a free port). A non-loopback address is
+    /// refused at start unless [`ServerConfig::insecure_allow_non_loopback`] is set.
+    pub fn with_bind(mut self, addr: SocketAddr) -> Self {
+        self.bind = addr;
+        self
+    }
+
+    /// Allows a non-loopback bind address: the sandbox then serves fake identities and tokens over
+    /// plain HTTP to the network. For controlled environments only. The issuer is derived from the
+    /// bound address, so bind a concrete address (not `0.0.0.0`) that clients can reach.
+    pub fn insecure_allow_non_loopback(mut self) -> Self {
+        self.insecure_allow_non_loopback = true;
+        self
+    }
+
+    /// Replaces the subscriber store.
+    pub fn with_subscribers(mut self, store: SubscriberStore) -> Self {
+        self.subscribers = store;
+        self
+    }
+
+    /// Registers a client.
+    pub fn with_client(mut self, client: ClientRegistration) -> Self {
+        self.clients.push(client);
+        self
+    }
+
+    /// Whether to register the demo client at start (default on).
+    pub fn with_demo_client(mut self, enabled: bool) -> Self {
+        self.demo_client = enabled;
+        self
+    }
+
+    /// The `interval` sent in bc-authorize answers (default 5 s; whole seconds, at least 1).
+    pub fn with_ciba_interval(mut self, interval: Duration) -> Self {
+        self.ciba_interval = interval.max(Duration::from_secs(1));
+        self
+    }
+
+    /// The lifetime of a CIBA request, `expires_in` (default 120 s).
+    pub fn with_ciba_expires_in(mut self, expires_in: Duration) -> Self {
+        self.ciba_expires_in = expires_in;
+        self
+    }
+
+    /// Replaces every subscriber's scripted approval (and denial) delay.
+    pub fn with_approve_delay_override(mut self, delay: Option<Duration>) -> Self {
+        self.approve_delay_override = delay;
+        self
+    }
+
+    /// Answers `slow_down` to a poll that comes before `interval` has elapsed since the previous one
+    /// (RFC 8628 §3.5 semantics; default off).
+    pub fn with_enforced_poll_interval(mut self, enforce: bool) -> Self {
+        self.enforce_poll_interval = enforce;
+        self
+    }
+
+    /// Lifetime of access tokens (default one hour).
+    pub fn with_access_token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.access_token_lifetime = lifetime;
+        self
+    }
+
+    /// The access token format.
+    pub fn with_access_token_format(mut self, format: AccessTokenFormat) -> Self {
+        self.access_token_format = format;
+        self
+    }
+
+    /// The subscriber whose device the sandbox's "mobile network" sees on every connection (used by
+    /// the authorization endpoint with `prompt=none` and by `login_hint=ipport:…`); `None` for a
+    /// device off the mobile network (Wi-Fi).
+    pub fn with_network_subscriber(mut self, number: Option<PhoneNumber>) -> Self {
+        self.network_subscriber = number;
+        self
+    }
+
+    /// Injects a fault on a request path (such as `/sim-swap/v2/check` or `/token`).
+    pub fn with_fault(mut self, path: impl Into<String>, fault: Fault) -> Self {
+        self.faults.insert(path.into(), fault);
+        self
+    }
+
+    /// Registers a SAML service provider with the IdP (the demo one, [`DEMO_SAML_SP_ENTITY_ID`],
+    /// is registered by default).
+    pub fn with_saml_service_provider(mut self, sp: SamlServiceProvider) -> Self {
+        self.saml_service_providers.push(sp);
+        self
+    }
+
+    /// The clock (default the system clock; tests use `ManualClock`).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The random source for keys, ids and tokens (default the OS).
+    pub fn with_random(mut self, rng: Arc<dyn SecureRandom>) -> Self {
+        self.rng = rng;
+        self
+    }
+}

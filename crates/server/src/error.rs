@@ -1,0 +1,35 @@
+//! Errors of the server crate.
+
+use std::net::SocketAddr;
+
+/// Why the server could not start, or why its configuration was refused.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServerError {
+    /// The bind address is not a loopback address and the caller did not opt in.
+    #[error(
+        "refusing to bind {0}: not a loopback address (use ServerConfig::insecure_allow_non_loopback to opt in)"
+    )]
+    NonLoopbackBind(SocketAddr),
+    /// The listening socket could not be opened.
+    #[error("cannot listen on {addr}")]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The random source failed while generating keys.
+    #[error("cannot generate server keys")]
+    Random(#[from] netid_core::ports::RandomError),
+    /// A key could not be encoded or decoded.
+    #[error("invalid key material: {0}")]
+    Key(String),
+    /// The subscriber file is invalid.
+    #[error(transparent)]
+    Subscribers(#[from] crate::subscribers::SubscriberFileError),
+    /// A client registration is invalid.
+    #[error("invalid client registration: {0}")]
+    Client(String),
+}

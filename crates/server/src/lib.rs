@@ -1,0 +1,113 @@
+//! `netid-server`: the reference operator of netid, a sandbox that behaves like the mobile operators
+//! the toolkit talks to, on loopback, with no operator account.
+//!
+//! It serves, on one HTTP listener (`127.0.0.1:0` by default):
+//!
+//! - an **OpenID Provider**: discovery (`/.well-known/openid-configuration`), `/jwks`, CIBA poll
+//!   mode (`/bc-authorize`, `/token` with `urn:openid:params:grant-type:ciba`), the authorization
+//!   endpoint (`/authorize`, code flow with `prompt=none` over the simulated mobile network, PKCE
+//!   S256), and `client_credentials` for two-legged tokens. Clients authenticate with
+//!   `private_key_jwt` only, checked against each registered client's JWK Set the way panva's
+//!   oidc-provider does (`iss` = `sub` = client id; `aud` the issuer, the token endpoint or the
+//!   endpoint called; `exp` and a single-use `jti` required). ID tokens are ES256-signed and their
+//!   `sub` is a pairwise identifier, never the phone number;
+//! - the **CAMARA APIs** at the operators' paths and the CAMARA ones: KYC Match v0.2 (Orange
+//!   France, `/camara/ofr/kyc-match/v0.2/match`, string results) and v0.4 (`/kyc-match/v0.4/match`),
+//!   computed by the [`netid_core::kyc::Matcher`]; SIM Swap v1 (`/camara/oes/sim-swap/v1/…`, Orange
+//!   Spain) and v2 (`/sim-swap/v2/…`): `check` and `retrieve-date`; Number Verification v2
+//!   (`/number-verification/v2/verify`, plain or hashed, and `/device-phone-number`). Each checks the
+//!   bearer token (401 `UNAUTHENTICATED`), its scope (403 `PERMISSION_DENIED`) and the identifier
+//!   rules of its spec version (403 `INVALID_TOKEN_CONTEXT`, 422 `UNNECESSARY_IDENTIFIER`,
+//!   `MISSING_IDENTIFIER`, `UNIDENTIFIABLE_PHONE_NUMBER`), and echoes `x-correlator`;
+//! - a **SAML 2.0 IdP** in the style of the Orange Authentication API: `/saml/sso` takes an
+//!   `AuthnRequest` by HTTP-Redirect and answers with an auto-submitting POST form carrying a
+//!   `Response` whose `Assertion` is signed (enveloped XML-DSig, RSA-SHA256, made by `bergshamra`),
+//!   with a persistent (pairwise) or transient `NameID`, the `OrangeAPIToken` attribute and the
+//!   profile attributes; `/saml/metadata` publishes the IdP metadata;
+//! - **fault injection** per path: latency, forced statuses, 429 with `Retry-After`, malformed
+//!   bodies ([`Fault`]).
+//!
+//! Subscribers come from a TOML or JSON document ([`SubscriberStore`]); the default set ships in
+//! `data/subscribers.toml` (French, Spanish, Dutch and Japanese KYC records, SIM change histories,
+//! opt-outs, scripted CIBA behaviours: approve after N seconds, deny, never answer, slow down).
+//!
+//! It **never** binds a non-loopback address unless [`ServerConfig::insecure_allow_non_loopback`]
+//! is set, never reads files or the environment (the CLI passes documents as text), never speaks
+//! TLS, and does not depend on netid's client crates: it implements the wire formats of the specs,
+//! so the clients can be tested against it. State is in memory and lost at shutdown. There is no
+//! login page: the subscriber of `prompt=none` and of SAML single sign-on is whoever the simulated
+//! mobile network sees ([`ServerConfig::with_network_subscriber`]).
+//!
+//! # Example
+//!
+//! ```
+//! use netid_server::{Server, ServerConfig};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let server = Server::start(ServerConfig::demo()).await?;
+//! assert!(server.base_url().as_str().starts_with("http://127.0.0.1:"));
+//! assert_eq!(server.issuer(), server.base_url().as_str().trim_end_matches('/'));
+//! let demo = server.demo_client().expect("registered by default");
+//! assert_eq!(demo.client_id(), "netid-demo-client");
+//! // Sign client assertions with `demo.expose_private_key_pem()` (ES256, kid `demo.key_id()`).
+//! server.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Design
+//!
+//! Handlers are thin: the operator's state (pending CIBA requests keyed by `auth_req_id`, codes,
+//! tokens, used `jti`s) lives behind one mutex and every operation takes `now` from the configured
+//! [`Clock`](netid_core::ports::Clock), so tests drive time with `ManualClock`; ids, tokens and keys
+//! come from the configured [`SecureRandom`](netid_core::ports::SecureRandom). Keys (the server's
+//! ES256 signing key and the demo client's key) are generated at start. The one committed key is
+//! the SAML IdP's RSA test key (`data/saml/idp-test.key`, public by design): an X.509 certificate is
+//! what SAML service providers trust, and generating one at start would need a certificate crate
+//! and a second crypto backend. JWT signing and verification use `jsonwebtoken` (backend
+//! `rust_crypto`), keys `p256`; XML signing `bergshamra`; `AuthnRequest` parsing `quick-xml`. Form
+//! and redirect handling is hand-written over `url::form_urlencoded` because OAuth needs rules
+//! (repeated parameters refused, errors as OAuth JSON) that a generic extractor does not give.
+//!
+//! # Security
+//!
+//! A sandbox: plain HTTP, made-up identities, keys in memory. The demo client's private key is
+//! reachable through [`DemoClient::expose_private_key_pem`] by design, and the SAML IdP's key is
+//! public: never trust the sandbox's certificate or keys outside tests and demos. Logs carry
+//! addresses and client ids only.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod camara;
+mod config;
+mod error;
+mod faults;
+mod keys;
+mod oauth;
+mod saml;
+mod server;
+mod state;
+pub mod subscribers;
+
+pub use config::{
+    AccessTokenFormat, ClientRegistration, DEMO_CLIENT_ID, DEMO_REDIRECT_URIS, DEMO_SAML_ACS_URLS,
+    DEMO_SAML_SP_ENTITY_ID, Fault, FaultKind, ServerConfig,
+};
+pub use error::ServerError;
+pub use keys::DemoClient;
+pub use saml::SamlServiceProvider;
+pub use server::{Server, ServerHandle};
+pub use subscribers::{CibaBehaviour, Subscriber, SubscriberFileError, SubscriberStore};
+
+/// Fuzzing entry point: the SAML redirect decoding and `AuthnRequest` parser, and the subscriber
+/// document parsers (TOML and JSON), on arbitrary input. Not part of the API;
+/// `fuzz/fuzz_targets/server_inputs.rs` calls it.
+#[doc(hidden)]
+pub fn fuzz_inputs(data: &[u8]) {
+    saml::fuzz(data);
+    if let Ok(text) = std::str::from_utf8(data) {
+        let _ = SubscriberStore::from_toml_str(text);
+        let _ = SubscriberStore::from_json_str(text);
+    }
+}
