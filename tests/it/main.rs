@@ -1,3 +1,9 @@
-//! End-to-end tests: the crates together, fed with the examples of the operator pages.
+//! End-to-end tests: the crates together against the reference operator over real HTTP on
+//! loopback (`netid-reqwest`), and fed with the examples of the operator pages.
 
+mod demo;
+mod flows;
 mod operator_pages;
+mod support;
+mod token;
+mod transport;

@@ -11,17 +11,30 @@ fn orange_france_kyc_match_identifiers() {
     assert_eq!(hint.expose_value(), "336666666");
     let number = PhoneNumber::parse_lenient("33699901040").unwrap();
     assert_eq!(number.expose_e164(), "+33699901040");
-    let scope = Scope::builder(Purpose::FraudPreventionAndDetection).api(ApiScope::KycMatchMatch).build();
-    assert_eq!(scope.to_string(), "openid dpv:FraudPreventionAndDetection kyc-match:match");
+    let scope = Scope::builder(Purpose::FraudPreventionAndDetection)
+        .api(ApiScope::KycMatchMatch)
+        .build();
+    assert_eq!(
+        scope.to_string(),
+        "openid dpv:FraudPreventionAndDetection kyc-match:match"
+    );
 }
 
 #[test]
 fn orange_spain_sim_swap_identifiers() {
     // 001: login_hint=tel:+34…, scope sim-swap.
     let hint: LoginHint = "tel:+34666666666".parse().unwrap();
-    assert_eq!(hint.phone_number().map(PhoneNumber::expose_e164), Some("+34666666666"));
-    let scope = Scope::builder(Purpose::FraudPreventionAndDetection).api(ApiScope::SimSwap).build();
-    assert_eq!(scope.to_string(), "openid dpv:FraudPreventionAndDetection sim-swap");
+    assert_eq!(
+        hint.phone_number().map(PhoneNumber::expose_e164),
+        Some("+34666666666")
+    );
+    let scope = Scope::builder(Purpose::FraudPreventionAndDetection)
+        .api(ApiScope::SimSwap)
+        .build();
+    assert_eq!(
+        scope.to_string(),
+        "openid dpv:FraudPreventionAndDetection sim-swap"
+    );
 }
 
 #[test]
@@ -30,7 +43,10 @@ fn open_gateway_number_verification_identifiers() {
     let hint: LoginHint = "operatortoken:ZmFrZS10czQzLXRva2Vu".parse().unwrap();
     assert_eq!(format!("{hint:?}"), "OperatorToken([redacted])");
     let scope = Scope::builder(Purpose::FraudPreventionAndDetection)
-        .apis([ApiScope::NumberVerificationVerify, ApiScope::NumberVerificationDevicePhoneNumberRead])
+        .apis([
+            ApiScope::NumberVerificationVerify,
+            ApiScope::NumberVerificationDevicePhoneNumberRead,
+        ])
         .build();
     assert!(scope.contains("number-verification:device-phone-number:read"));
 }

@@ -1,0 +1,42 @@
+//! The sandbox's reference subscribers the demo uses (`crates/server/data/subscribers.toml`) and
+//! what the demo expects the operator to answer about them.
+
+use netid_core::kyc::{Gender, KycClaims};
+use netid_core::phone::PhoneNumber;
+use netid_core::secret::Pii;
+use time::macros::date;
+
+/// `fr-peter`: approves CIBA requests; the person of the Orange France KYC Match page.
+pub(super) const PETER: &str = "tel:+33699901040";
+/// `fr-camille`: refuses every CIBA request.
+pub(super) const CAMILLE: &str = "tel:+33612345678";
+/// `es-never`: never answers, so the request expires.
+pub(super) const NEVER: &str = "tel:+34600000002";
+/// A device on the sandbox's mobile network (an address from TEST-NET-2, RFC 5737); the network
+/// attributes it to `fr-peter`.
+pub(super) const DEVICE_IPPORT: &str = "ipport:198.51.100.7:40404";
+/// The number of that device.
+pub(super) const DEVICE_NUMBER: &str = "+33699901040";
+/// The day of `fr-peter`'s latest SIM change.
+pub(super) const PETER_SIM_CHANGE_DAY: &str = "2023-09-05";
+
+/// What a customer claiming to be `fr-peter` types in: the right names, postal code, town, country,
+/// birth date and e-mail, an abbreviated street address (a mismatch with a score), and a gender
+/// the operator does not hold (`not_available`).
+pub(super) fn peter_claims() -> Result<KycClaims, netid_core::phone::PhoneNumberError> {
+    let mut claims = KycClaims::new();
+    claims.phone_number = Some(PhoneNumber::parse_strict(DEVICE_NUMBER)?);
+    claims.given_name = Some(Pii::new(String::from("Peter")));
+    claims.family_name = Some(Pii::new(String::from("Lefebvre")));
+    claims.address = Some(Pii::new(String::from("14 bd de Perrier")));
+    claims.postal_code = Some(Pii::new(String::from("44000")));
+    claims.locality = Some(Pii::new(String::from("Gilbert")));
+    claims.country = "FR".parse().ok();
+    claims.birthdate = Some(Pii::new(date!(1985 - 04 - 12)));
+    claims.email = "peter.lefebvre@sfr.fr".parse().ok();
+    claims.gender = Some(Gender::Male);
+    Ok(claims)
+}
+
+/// How many of [`peter_claims`] match: all but the address and the gender.
+pub(super) const PETER_EXPECTED_MATCHES: usize = 7;

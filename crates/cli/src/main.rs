@@ -1,0 +1,55 @@
+//! `netid`: the command line of the netid toolkit.
+//!
+//! It is the only code that reads files, the environment and the real clock; the protocol crates
+//! it drives are sans-I/O. Subcommands are grouped by protocol (`netid saml …`); each group lives
+//! in its own module and adds a variant to [`Command`].
+
+#![forbid(unsafe_code)]
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod saml;
+
+/// Exit status when every input was accepted.
+const EXIT_OK: u8 = 0;
+/// Exit status when at least one input was rejected.
+const EXIT_REJECTED: u8 = 1;
+/// Exit status for usage errors (bad flags, unreadable files, unusable certificates).
+const EXIT_USAGE: u8 = 2;
+
+/// Reference toolkit for mobile-operator network identity APIs.
+#[derive(Debug, Parser)]
+#[command(name = "netid", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Top-level command groups.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// SAML 2.0 Service Provider tools (Orange Authentication API).
+    #[command(subcommand)]
+    Saml(saml::SamlCommand),
+    /// Run every flow against the embedded reference operator (CIBA, KYC Match, SIM Swap, Number
+    /// Verification, SAML); exit 1 if any step fails.
+    Demo(netid_cli::demo::DemoArgs),
+    /// Run the reference operator (the sandbox) on loopback.
+    #[command(subcommand)]
+    Sandbox(netid_cli::sandbox::SandboxCommand),
+    /// Obtain a three-legged access token by CIBA from any OpenID Provider; exit 0 when granted.
+    Token(Box<netid_cli::token::TokenArgs>),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Saml(cmd) => saml::run(cmd),
+        Command::Demo(args) => netid_cli::demo::command(&args),
+        Command::Sandbox(cmd) => netid_cli::sandbox::command(&cmd),
+        Command::Token(args) => netid_cli::token::command(*args),
+    };
+    ExitCode::from(code)
+}

@@ -1,0 +1,254 @@
+//! `netid saml …`: verify received SAML Responses, build AuthnRequest redirect URLs.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+
+use clap::{Args, Subcommand, ValueEnum};
+use netid_core::ports::{Clock as _, OsRandom, SystemClock};
+use netid_saml::{
+    AuthnRequestBuilder, IdentityProvider, IdpCertificate, InMemoryReplayCache, InMemoryRequestStore,
+    NameIdFormat, NameIdPolicy, RequestStore as _, ResponseVerifier, ServiceProvider, SignatureAlgorithm,
+    SoftwareSigner, VerifiedAssertion,
+};
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::{EXIT_OK, EXIT_REJECTED, EXIT_USAGE};
+
+/// How long a `--request-id` given on the command line stays outstanding.
+const REQUEST_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// SAML subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum SamlCommand {
+    /// Verify received SAML Responses; prints one JSON object per file.
+    ///
+    /// Exit status: 0 when every file was accepted, 1 when any was rejected, 2 on usage errors.
+    Verify(VerifyArgs),
+    /// Build an AuthnRequest and print its HTTP-Redirect URL and ID as JSON.
+    LoginUrl(LoginUrlArgs),
+}
+
+/// The binding a file was received over.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum BindingArg {
+    /// The file holds the `SAMLResponse` POST value (Base64) or the raw Response XML.
+    Post,
+    /// The file holds the received query string (`SAMLResponse=…&SigAlg=…&Signature=…`).
+    Redirect,
+}
+
+/// Arguments of `netid saml verify`.
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    /// The IdP's entity ID (the only accepted Issuer).
+    #[arg(long)]
+    idp_entity_id: String,
+    /// A trusted IdP signing certificate (PEM file); repeat for several.
+    #[arg(long, required = true)]
+    idp_cert: Vec<PathBuf>,
+    /// This SP's entity ID (the required audience).
+    #[arg(long)]
+    sp_entity_id: String,
+    /// This SP's AssertionConsumerService URL (the required Destination and Recipient).
+    #[arg(long)]
+    acs_url: String,
+    /// An outstanding AuthnRequest ID; repeat for several. Each answers one response.
+    #[arg(long)]
+    request_id: Vec<String>,
+    /// Accept IdP-initiated responses without InResponseTo.
+    #[arg(long)]
+    allow_unsolicited: bool,
+    /// Verify as of this instant (RFC 3339) instead of the system clock.
+    #[arg(long, value_parser = parse_rfc3339)]
+    now: Option<SystemTime>,
+    /// Tolerated clock skew in seconds.
+    #[arg(long, default_value_t = 60)]
+    clock_skew: u64,
+    /// Accept RSA-SHA1 signatures and SHA-1 digests (insecure).
+    #[arg(long)]
+    insecure_allow_sha1: bool,
+    /// Require the Assertion itself to be signed.
+    #[arg(long)]
+    want_assertions_signed: bool,
+    /// The binding the files were received over.
+    #[arg(long, value_enum, default_value = "post")]
+    binding: BindingArg,
+    /// Files to verify, in order, sharing one replay cache.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+}
+
+/// Arguments of `netid saml login-url`.
+#[derive(Debug, Args)]
+pub(crate) struct LoginUrlArgs {
+    /// This SP's entity ID (the Issuer).
+    #[arg(long)]
+    sp_entity_id: String,
+    /// This SP's AssertionConsumerService URL.
+    #[arg(long)]
+    acs_url: String,
+    /// The IdP's SingleSignOnService URL (HTTP-Redirect).
+    #[arg(long)]
+    sso_url: String,
+    /// RelayState to send along.
+    #[arg(long)]
+    relay_state: Option<String>,
+    /// Ask for a NameID format (with AllowCreate).
+    #[arg(long, value_enum)]
+    name_id_format: Option<FormatArg>,
+    /// Sign the query string with this private key (PEM, RSA), as rsa-sha256.
+    #[arg(long)]
+    sign_key: Option<PathBuf>,
+    /// Use this instant (RFC 3339) as IssueInstant instead of the system clock.
+    #[arg(long, value_parser = parse_rfc3339)]
+    now: Option<SystemTime>,
+}
+
+/// NameID formats selectable on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum FormatArg {
+    /// `…:nameid-format:persistent`.
+    Persistent,
+    /// `…:nameid-format:transient`.
+    Transient,
+}
+
+fn parse_rfc3339(s: &str) -> Result<SystemTime, String> {
+    OffsetDateTime::parse(s, &Rfc3339)
+        .map(SystemTime::from)
+        .map_err(|e| format!("not an RFC 3339 instant: {e}"))
+}
+
+/// Runs a SAML subcommand and returns the process exit status.
+pub(crate) fn run(cmd: SamlCommand) -> u8 {
+    let result = match cmd {
+        SamlCommand::Verify(args) => verify(&args),
+        SamlCommand::LoginUrl(args) => login_url(&args),
+    };
+    result.unwrap_or_else(|message| {
+        // Usage errors go to stderr; stdout carries only results.
+        let _ = writeln!(std::io::stderr(), "netid: {message}");
+        EXIT_USAGE
+    })
+}
+
+fn read(path: &PathBuf) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn verify(args: &VerifyArgs) -> Result<u8, String> {
+    let mut certificates = Vec::new();
+    for path in &args.idp_cert {
+        certificates
+            .push(IdpCertificate::from_pem(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?);
+    }
+    // Read every input first, so a missing file is a usage error before any verdict is printed.
+    let inputs = args
+        .files
+        .iter()
+        .map(|p| read(p).map(|bytes| (p, bytes)))
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let now = args.now.unwrap_or_else(|| SystemClock.now());
+    let verifier = ResponseVerifier::new(
+        IdentityProvider::new(&args.idp_entity_id, certificates),
+        ServiceProvider::new(&args.sp_entity_id, &args.acs_url),
+    )
+    .clock_skew(Duration::from_secs(args.clock_skew))
+    .allow_unsolicited(args.allow_unsolicited)
+    .want_assertions_signed(args.want_assertions_signed)
+    .insecure_allow_sha1(args.insecure_allow_sha1);
+    let requests = InMemoryRequestStore::new();
+    for id in &args.request_id {
+        if !requests.insert(id, now + REQUEST_LIFETIME, now) {
+            return Err("too many --request-id values".to_owned());
+        }
+    }
+    let replay = InMemoryReplayCache::new();
+
+    let mut status = EXIT_OK;
+    let mut out = std::io::stdout().lock();
+    for (path, bytes) in inputs {
+        let body = bytes.trim_ascii();
+        let result = match args.binding {
+            BindingArg::Post if body.starts_with(b"<") => verifier.verify_xml(body, now, &requests, &replay),
+            BindingArg::Post => verifier.verify_post(body, now, &requests, &replay),
+            BindingArg::Redirect => match std::str::from_utf8(body) {
+                Ok(query) => verifier.verify_redirect(query, now, &requests, &replay),
+                Err(_) => Err(netid_saml::Error::Config {
+                    reason: "the query string is not UTF-8".to_owned(),
+                }),
+            },
+        };
+        let line = match result {
+            Ok(assertion) => accepted(path, &assertion),
+            Err(e) => {
+                status = EXIT_REJECTED;
+                json!({
+                    "file": path.display().to_string(),
+                    "verdict": "reject",
+                    "error": {
+                        "check": e.check().map_or("input", |c| c.as_str()),
+                        "message": e.to_string(),
+                    },
+                })
+            }
+        };
+        writeln!(out, "{line}").map_err(|e| format!("cannot write to stdout: {e}"))?;
+    }
+    Ok(status)
+}
+
+fn accepted(path: &std::path::Path, a: &VerifiedAssertion) -> Value {
+    // Printing the NameID and attributes is the purpose of this command; they go to stdout only.
+    let attributes: serde_json::Map<String, Value> = a
+        .attributes
+        .iter()
+        .map(|(name, values)| {
+            let values = values
+                .iter()
+                .map(|v| Value::from(v.expose_pii().as_str()))
+                .collect();
+            (name.clone(), Value::Array(values))
+        })
+        .collect();
+    json!({
+        "file": path.display().to_string(),
+        "verdict": "accept",
+        "name_id": a.name_id.value.expose_pii(),
+        "attributes": attributes,
+    })
+}
+
+fn login_url(args: &LoginUrlArgs) -> Result<u8, String> {
+    let now = args.now.unwrap_or_else(|| SystemClock.now());
+    let sp = ServiceProvider::new(&args.sp_entity_id, &args.acs_url);
+    let policy = args.name_id_format.map(|f| {
+        let format = match f {
+            FormatArg::Persistent => NameIdFormat::Persistent,
+            FormatArg::Transient => NameIdFormat::Transient,
+        };
+        NameIdPolicy::new(format, true)
+    });
+    let request = AuthnRequestBuilder::new(&sp)
+        .destination(&args.sso_url)
+        .name_id_policy(policy)
+        .build(now, &OsRandom)
+        .map_err(|e| e.to_string())?;
+    let relay = args.relay_state.as_deref();
+    let url = match &args.sign_key {
+        Some(path) => {
+            let signer = SoftwareSigner::from_pem(&read(path)?, SignatureAlgorithm::RsaSha256)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            request.signed_redirect_url(&args.sso_url, relay, &signer)
+        }
+        None => request.redirect_url(&args.sso_url, relay),
+    }
+    .map_err(|e| e.to_string())?;
+    let line = json!({ "id": request.id(), "url": url });
+    writeln!(std::io::stdout().lock(), "{line}").map_err(|e| format!("cannot write to stdout: {e}"))?;
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,100 @@
+//! What every end-to-end test needs: the sandbox, the real transport, the demo client.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use netid_camara::{CamaraClient, OperatorProfile, SpecVersion};
+use netid_ciba::ciba::{BackchannelRequest, CibaSession};
+use netid_ciba::client::ClientConfig;
+use netid_ciba::driver::Driver;
+use netid_ciba::jose::{KeySigner, SigningAlgorithm};
+use netid_ciba::provider::ProviderConfig;
+use netid_ciba::tokens::TokenSet;
+use netid_core::scope::{ApiScope, Purpose, Scope};
+use netid_core::token::AccessToken;
+use netid_reqwest::{ReqwestTransport, TokioSleep};
+use netid_server::{Server, ServerConfig, ServerHandle};
+use netid_transport::HttpTransport;
+
+/// A running sandbox with fast CIBA timings and the clients wired to it.
+pub(crate) struct Sandbox {
+    pub(crate) server: ServerHandle,
+    pub(crate) transport: Arc<dyn HttpTransport>,
+    pub(crate) driver: Driver,
+    pub(crate) client: Arc<ClientConfig>,
+}
+
+impl Sandbox {
+    /// Interval 1 s, approvals after 1 s, requests expiring after 3 s.
+    pub(crate) async fn start() -> Self {
+        Self::with_config(ServerConfig::demo().with_ciba_expires_in(Duration::from_secs(3))).await
+    }
+
+    pub(crate) async fn with_config(config: ServerConfig) -> Self {
+        let server = Server::start(config).await.expect("sandbox starts");
+        let demo = server.demo_client().expect("demo client registered");
+        let signer = KeySigner::from_pem(
+            SigningAlgorithm::Es256,
+            demo.expose_private_key_pem().as_bytes(),
+            Some(demo.key_id().to_owned()),
+        )
+        .expect("demo key loads");
+        let client = Arc::new(ClientConfig::new(demo.client_id(), Arc::new(signer)));
+        let transport: Arc<dyn HttpTransport> = Arc::new(ReqwestTransport::new().expect("reqwest client"));
+        let driver = Driver::new(transport.clone(), Arc::new(TokioSleep));
+        Self {
+            server,
+            transport,
+            driver,
+            client,
+        }
+    }
+
+    pub(crate) fn base_url(&self) -> String {
+        self.server.base_url().as_str().to_owned()
+    }
+
+    pub(crate) async fn provider(&self) -> Arc<ProviderConfig> {
+        Arc::new(
+            self.driver
+                .discover(self.server.issuer())
+                .await
+                .expect("discovery"),
+        )
+    }
+
+    /// Runs a CIBA flow for `hint` with the fraud-prevention purpose and `apis`.
+    pub(crate) async fn ciba(&self, hint: &str, apis: &[ApiScope]) -> Result<TokenSet, netid_ciba::Error> {
+        let mut scope = Scope::builder(Purpose::FraudPreventionAndDetection);
+        for api in apis {
+            scope = scope.api(api.clone());
+        }
+        let request = BackchannelRequest::new(scope.build(), hint.parse().expect("login hint"));
+        let session = CibaSession::new(self.client.clone(), self.provider().await, request);
+        let mut session = session;
+        self.driver
+            .run_ciba(&mut session, |_| std::ops::ControlFlow::Continue(()))
+            .await
+    }
+
+    /// A token for `hint` and `apis`, or a panic naming the error.
+    pub(crate) async fn token(&self, hint: &str, apis: &[ApiScope]) -> AccessToken {
+        self.ciba(hint, apis).await.expect("CIBA grant").access_token
+    }
+
+    /// The CAMARA client for `spec` at the sandbox's CAMARA paths.
+    pub(crate) fn camara(&self, spec: SpecVersion) -> CamaraClient {
+        CamaraClient::new(
+            self.transport.clone(),
+            OperatorProfile::camara(spec, &self.base_url()),
+        )
+        .with_sleep(Arc::new(TokioSleep))
+    }
+
+    /// An operator profile served by the sandbox at `path` (its operator-specific base path).
+    pub(crate) fn operator(&self, profile: OperatorProfile, path: &str) -> CamaraClient {
+        let base = format!("{}{}", self.base_url(), path.trim_start_matches('/'));
+        CamaraClient::new(self.transport.clone(), profile.with_base_url(base))
+            .with_sleep(Arc::new(TokioSleep))
+    }
+}
