@@ -124,7 +124,10 @@ async fn sim_swap_v1_at_the_orange_spain_path_and_v2() {
         .send(&token, &v2::retrieve_date::Request::new(), CallOptions::new())
         .await
         .expect("retrieve-date answered");
-    assert!(date.value.latest_sim_change.is_some(), "the change 48 h ago is inside the 30-day window");
+    assert!(
+        date.value.latest_sim_change.is_some(),
+        "the change 48 h ago is inside the 30-day window"
+    );
     // Spec 2.1: `monitoredPeriod` is only valued when the change is older than the window.
     assert_eq!(date.value.monitored_period, None);
     sandbox.server.shutdown().await;
