@@ -1,7 +1,7 @@
 //! KYC Match JSON against the official CAMARA schemas (0.4.0 and 0.2.1).
 //!
-//! The YAML specs are read from `$NETID_CAMARA_SPECS`, by default `../shared/specs/camara/` beside the
-//! workspace root (see `SOURCES.md` there). `$ref`s into `#/components/schemas/...` resolve because
+//! The YAML specs are read from `$NETID_CAMARA_SPECS`, by default the copies vendored in
+//! `tests/fixtures/camara-specs/` (see `SOURCES.md` there). `$ref`s into `#/components/schemas/...` resolve because
 //! each validated schema is a document `{"$ref": "#/components/schemas/<name>", "components": ...}`.
 
 use std::collections::BTreeSet;
@@ -15,7 +15,9 @@ use crate::kyc::spec_example_claims;
 fn spec_path(file: &str) -> PathBuf {
     let dir = std::env::var_os("NETID_CAMARA_SPECS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/specs/camara"));
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/camara-specs")
+        });
     dir.join(file)
 }
 
