@@ -22,13 +22,14 @@
 //!
 //! # What is borrowed and what is written here
 //!
-//! Unicode normalisation comes from `unicode-normalization`, the Jaro-Winkler similarity from
-//! `strsim`, dates from `time`. Written here, because no crate does exactly this: the normalisation
-//! pipeline (which marks count as diacritics, what punctuation means in a name; see
-//! [`normalize_text`]), the mapping of the similarity to the spec's 0–99 score ([`similarity_score`]),
-//! and the email check, which is structural on purpose (an operator compares addresses, it does not
-//! deliver mail, so an RFC 5322 grammar would refuse data operators hold). Case folding is Unicode
-//! lower-casing plus the few letters listed in [`normalize_text`], not full case folding.
+//! Unicode normalisation comes from `unicode-normalization`, full Unicode case folding from ICU4X's
+//! `icu_casemap`, the Jaro-Winkler similarity from `strsim`, dates from `time`. Written here, because
+//! no crate does exactly this: the normalisation pipeline (which marks count as diacritics, what
+//! punctuation means in a name, the short list of letters without a decomposition that are
+//! transliterated, such as `ø` → `o`; see [`normalize_text`]), the mapping of the similarity to the
+//! spec's 0–99 score ([`similarity_score`]), and the email check, which is structural on purpose (an
+//! operator compares addresses, it does not deliver mail, so an RFC 5322 grammar would refuse data
+//! operators hold).
 //!
 //! # Example
 //!

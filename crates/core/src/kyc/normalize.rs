@@ -1,18 +1,23 @@
 //! Text normalisation and the Jaro-Winkler score used by the [`Matcher`](super::Matcher).
 
+use icu_casemap::CaseMapper;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 use super::MatchScore;
 
-/// Normalises free text for comparison: Unicode NFKC, lower case, diacritics removed, white space
-/// collapsed.
+/// Normalises free text for comparison: Unicode NFKC, full case folding, diacritics removed, white
+/// space collapsed.
 ///
 /// In detail, in this order:
 /// 1. NFKC, so compatibility forms compare equal to their plain forms (full-width `Ｆｅｄｅｒｉｃａ`
 ///    and `Federica`; half-width and full-width katakana; the ligature `ﬁ` and `fi`);
-/// 2. lower case (Unicode), with the letters that have no decomposition folded by hand: `ß` → `ss`,
-///    `æ` → `ae`, `œ` → `oe`, `ø` → `o`, `ł` → `l`, `đ`/`ð` → `d`, `þ` → `th`, `ı` → `i`;
+/// 2. full Unicode case folding (`CaseFolding.txt`, statuses C and F, through ICU4X's
+///    `icu_casemap`): the final sigma `ς` and `σ` meet, `ß`/`ẞ` become `ss`, `ſ` becomes `s`, and the
+///    result does not depend on the letter's position in the word; then the Latin letters that have no
+///    canonical decomposition, and so keep their "diacritic" after step 3, are transliterated by hand:
+///    `æ` → `ae`, `œ` → `oe`, `ø` → `o`, `ł` → `l`, `đ`/`ð` → `d`, `þ` → `th`, `ı` → `i` (a fixed
+///    list: these are the letters French, Spanish, Dutch, Nordic, Polish and Turkish records hold);
 /// 3. canonical decomposition and removal of the Latin, Greek and Cyrillic diacritics (the combining
 ///    diacritical mark blocks); other combining marks are kept, so Japanese voicing marks (`ガ` is not
 ///    `カ`) and the vowel signs of Indic scripts survive;
@@ -82,18 +87,22 @@ pub fn similarity_score(a: &str, b: &str) -> MatchScore {
 
 /// The pipeline shared by [`normalize_text`] and [`normalize_name`].
 fn normalize(input: &str, name: bool) -> String {
-    let mut folded = String::with_capacity(input.len());
-    for c in input.nfkc() {
+    let compatible: String = input.nfkc().collect();
+    // Full case folding is context-free: unlike `str::to_lowercase`, it maps `Σ` to `σ` whatever its
+    // position, and maps the final form `ς` to `σ` too.
+    let case_folded = CaseMapper::new().fold_string(&compatible);
+    let mut folded = String::with_capacity(case_folded.len());
+    for c in case_folded.chars() {
+        // Case folding has already lowered these; only the lower-case forms remain.
         match c {
-            'ß' | 'ẞ' => folded.push_str("ss"),
-            'æ' | 'Æ' => folded.push_str("ae"),
-            'œ' | 'Œ' => folded.push_str("oe"),
-            'þ' | 'Þ' => folded.push_str("th"),
-            'ø' | 'Ø' => folded.push('o'),
-            'ł' | 'Ł' => folded.push('l'),
-            'đ' | 'Đ' | 'ð' | 'Ð' => folded.push('d'),
+            'æ' => folded.push_str("ae"),
+            'œ' => folded.push_str("oe"),
+            'þ' => folded.push_str("th"),
+            'ø' => folded.push('o'),
+            'ł' => folded.push('l'),
+            'đ' | 'ð' => folded.push('d'),
             'ı' => folded.push('i'),
-            _ => folded.extend(c.to_lowercase()),
+            _ => folded.push(c),
         }
     }
     let mut out = String::with_capacity(folded.len());
@@ -161,6 +170,11 @@ mod tests {
         check(normalize_text, "Straße", "strasse");
         check(normalize_text, "Œuvre Ærø Łódź", "oeuvre aero lodz");
         check(normalize_text, "ÇA", "ca");
+        // Full case folding: the final sigma meets the medial one, upper or lower case.
+        check(normalize_text, "Οδυσσεύς", "οδυσσευσ");
+        check(normalize_text, "ΟΔΥΣΣΕΥΣ", "οδυσσευσ");
+        check(normalize_text, "ẞ ſ", "ss s");
+        check(normalize_text, "ÐÞØŁĐ", "dthold");
         check(normalize_text, "O'Brien", "o'brien");
         check(normalize_text, "ﬁne", "fine");
         // Half-width and full-width katakana meet; voicing marks are kept.
