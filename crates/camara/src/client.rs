@@ -352,10 +352,13 @@ impl CamaraClient {
                             break self.answer(decoded, status, correlator.clone(), echo, attempt);
                         }
                         Err(error) => {
-                            let retry_after = match &error {
-                                CamaraError::Operator(operator) => operator.retry_after(),
-                                _ => None,
-                            };
+                            // An error response is checked like a success: under `Require`, a
+                            // response that may belong to another call is not retried or trusted.
+                            let echo = echo_of(&response, &correlator);
+                            if let Err(mismatch) = self.check_echo(&correlator, &echo) {
+                                break Err(mismatch);
+                            }
+                            let retry_after = error.retry_after();
                             (error, matches!(status, 429 | 502 | 503 | 504), retry_after)
                         }
                     }
@@ -388,7 +391,13 @@ impl CamaraClient {
         span.record("attempts", attempt);
         match &result {
             Ok(_) => tracing::debug!("call succeeded"),
-            Err(error) => tracing::debug!(error = %error, "call failed"),
+            // Kind, status and code only: the error's Display may quote the operator's message.
+            Err(error) => tracing::debug!(
+                error.kind = error.kind(),
+                error.status = error.status(),
+                error.code = error.as_operator().map(|operator| operator.code().as_str()),
+                "call failed"
+            ),
         }
         result
     }
@@ -404,21 +413,7 @@ impl CamaraClient {
         for quirk in &decoded.tolerated {
             tracing::debug!(quirk = quirk.quirk.as_str(), path = %quirk.path, "tolerated a deviation from the spec");
         }
-        if echo != CorrelatorEcho::Echoed {
-            let received = match &echo {
-                CorrelatorEcho::Different(received) => Some(received.clone()),
-                _ => None,
-            };
-            if self.correlator_policy == CorrelatorPolicy::Require {
-                return Err(CamaraError::CorrelatorMismatch {
-                    sent: correlator,
-                    received,
-                });
-            }
-            if received.is_some() {
-                tracing::warn!("the response x-correlator differs from the request's");
-            }
-        }
+        self.check_echo(&correlator, &echo)?;
         Ok(Answer {
             value: decoded.value,
             status,
@@ -427,6 +422,28 @@ impl CamaraClient {
             tolerated: decoded.tolerated,
             attempts,
         })
+    }
+
+    /// Applies the correlator policy to a response's echo (success or error): a mismatch is an error
+    /// under [`CorrelatorPolicy::Require`], a warning event otherwise.
+    fn check_echo(&self, correlator: &XCorrelator, echo: &CorrelatorEcho) -> Result<(), CamaraError> {
+        if *echo == CorrelatorEcho::Echoed {
+            return Ok(());
+        }
+        let received = match echo {
+            CorrelatorEcho::Different(received) => Some(received.clone()),
+            _ => None,
+        };
+        if self.correlator_policy == CorrelatorPolicy::Require {
+            return Err(CamaraError::CorrelatorMismatch {
+                sent: correlator.clone(),
+                received,
+            });
+        }
+        if received.is_some() {
+            tracing::warn!("the response x-correlator differs from the request's");
+        }
+        Ok(())
     }
 
     /// Sends one request; `None` if the deadline passed first (only with a [`Sleep`] port).

@@ -134,8 +134,9 @@ pub(crate) fn build_request<B: Serialize>(
     let uri = format!("{}{}", target.base_url, metadata.path);
     let uri = http::Uri::try_from(uri).map_err(|_| InvalidRequest::InvalidUri)?;
     let bearer = HeaderValue::try_from(format!("Bearer {}", target.token.expose_secret()))
-        .map_err(|_| InvalidRequest::Body)?;
-    let correlator = HeaderValue::try_from(target.correlator.as_str()).map_err(|_| InvalidRequest::Body)?;
+        .map_err(|_| InvalidRequest::InvalidHeader)?;
+    let correlator =
+        HeaderValue::try_from(target.correlator.as_str()).map_err(|_| InvalidRequest::InvalidHeader)?;
     let mut builder = http::Request::builder()
         .method(metadata.method.clone())
         .uri(uri)
@@ -163,13 +164,14 @@ pub(crate) fn decode_response<T: DeserializeOwned>(
         let (value, tolerated) = wire::decode(status, response.body(), tolerance, normalize)?;
         return Ok(Decoded { value, tolerated });
     }
-    let (info, _) =
-        wire::decode::<ErrorInfo>(status, response.body(), tolerance, wire::normalize_error_info)?;
+    // Read before the body: a 429 or 503 with an empty or HTML body must still say when to retry.
     let retry_after = response
         .headers()
         .get(RETRY_AFTER)
         .and_then(|value| value.to_str().ok())
         .and_then(RetryAfter::parse);
+    let (info, _) = wire::decode::<ErrorInfo>(status, response.body(), tolerance, wire::normalize_error_info)
+        .map_err(|error| error.with_retry_after(retry_after))?;
     Err(OperatorError::new(status, info, retry_after).into())
 }
 

@@ -60,6 +60,32 @@ impl CamaraError {
         }
     }
 
+    /// A stable name for the variant (`operator`, `decode`, `transport`, `deadline`,
+    /// `correlator_mismatch`, `invalid_request`, `random`), for logs and metrics: unlike `Display`, it
+    /// never carries text from the response.
+    #[must_use]
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Operator(_) => "operator",
+            Self::Decode(_) => "decode",
+            Self::Transport(_) => "transport",
+            Self::Deadline { .. } => "deadline",
+            Self::CorrelatorMismatch { .. } => "correlator_mismatch",
+            Self::InvalidRequest(_) => "invalid_request",
+            Self::Random(_) => "random",
+        }
+    }
+
+    /// The response's `Retry-After`, whether its error body was decoded or not.
+    #[must_use]
+    pub fn retry_after(&self) -> Option<RetryAfter> {
+        match self {
+            Self::Operator(error) => error.retry_after(),
+            Self::Decode(error) => error.retry_after(),
+            _ => None,
+        }
+    }
+
     /// The operator error, if that is what this is.
     #[must_use]
     pub fn as_operator(&self) -> Option<&OperatorError> {
@@ -156,6 +182,7 @@ pub struct DecodeError {
     kind: DecodeErrorKind,
     detail: String,
     body: Bytes,
+    retry_after: Option<RetryAfter>,
 }
 
 impl DecodeError {
@@ -166,7 +193,21 @@ impl DecodeError {
             kind,
             detail,
             body,
+            retry_after: None,
         }
+    }
+
+    /// Keeps the response's `Retry-After`, read before its body was decoded.
+    pub(crate) fn with_retry_after(mut self, retry_after: Option<RetryAfter>) -> Self {
+        self.retry_after = retry_after;
+        self
+    }
+
+    /// The response's `Retry-After` (a delay or an HTTP date), if it sent one: kept even when the
+    /// error body could not be decoded (a 429 with an empty body).
+    #[must_use]
+    pub fn retry_after(&self) -> Option<RetryAfter> {
+        self.retry_after
     }
 
     /// The HTTP status of the response.
@@ -217,6 +258,7 @@ impl fmt::Debug for DecodeError {
             kind,
             detail: _,
             body,
+            retry_after,
         } = self;
         f.debug_struct("DecodeError")
             .field("status", status)
@@ -224,6 +266,7 @@ impl fmt::Debug for DecodeError {
             .field("kind", kind)
             .field("detail", &"[redacted]")
             .field("body_len", &body.len())
+            .field("retry_after", retry_after)
             .finish()
     }
 }

@@ -332,3 +332,120 @@ async fn a_client_without_sleep_does_not_retry() {
     assert_eq!(error.status(), Some(503));
     replay.assert_complete();
 }
+
+#[tokio::test]
+async fn retry_after_survives_an_undecodable_error_body() {
+    let date = httpdate_in(start(), 7);
+    for (code, header, wait) in [
+        (429, "3", Duration::from_secs(3)),
+        (429, date.as_str(), Duration::from_secs(7)),
+        (503, "3", Duration::from_secs(3)),
+    ] {
+        // Empty body: the error cannot be decoded, the header must still be honoured.
+        let empty = with_header(response(code, Bytes::new()), "retry-after", header);
+        let replay = Arc::new(ReplayTransport::new([event(empty.clone()), event(ok())]));
+        let h = harness(replay.clone(), spain());
+        let client = h.client.with_retry(RetryPolicy::exponential(3));
+        let answer = client
+            .send(&token(), &request(), CallOptions::new())
+            .await
+            .expect("after waiting");
+        assert_eq!(answer.attempts, 2, "{code} {header}");
+        assert_eq!(h.sleep.recorded(), [wait], "{code} {header}");
+        replay.assert_complete();
+
+        // Without retries the caller sees the decoding error, with its status and the delay.
+        let replay = Arc::new(ReplayTransport::new([event(empty)]));
+        let h = harness(replay.clone(), spain());
+        let error = h
+            .client
+            .send(&token(), &request(), CallOptions::new())
+            .await
+            .expect_err("undecodable");
+        assert!(
+            matches!(&error, CamaraError::Decode(e) if e.status() == code),
+            "{error:?}"
+        );
+        let retry_after = error.retry_after().expect("kept on the decode error");
+        assert_eq!(retry_after.delay_from(start()), wait);
+        assert_eq!(error.kind(), "decode");
+    }
+}
+
+#[tokio::test]
+async fn a_token_that_cannot_be_a_header_is_refused_before_sending() {
+    let replay = Arc::new(ReplayTransport::new([]));
+    let h = harness(replay.clone(), spain());
+    for bad in ["line\nbreak", "carriage\rreturn", "nul\0byte"] {
+        let error = h
+            .client
+            .send(
+                &netid_core::token::AccessToken::new(bad),
+                &request(),
+                CallOptions::new(),
+            )
+            .await
+            .expect_err("refused");
+        assert_eq!(
+            error,
+            CamaraError::InvalidRequest(netid_camara::InvalidRequest::InvalidHeader),
+            "{bad:?}"
+        );
+        assert_eq!(
+            error.to_string(),
+            "the access token or the x-correlator cannot be sent as an HTTP header"
+        );
+    }
+    assert!(replay.received().is_empty());
+}
+
+#[tokio::test]
+async fn correlators_are_checked_on_error_responses_too() {
+    let not_found = || response(404, fixture("orange-spain/sim-swap/error.404.json"));
+    let check = |policy: CorrelatorPolicy, answer: HttpResponse| async move {
+        let replay = Arc::new(ReplayTransport::new([event(answer)]).no_echo());
+        let h = harness(replay.clone(), spain());
+        let client = h
+            .client
+            .with_correlator_policy(policy)
+            .with_retry(RetryPolicy::exponential(3));
+        let options = CallOptions::new().with_correlator("abc".parse().expect("valid"));
+        let error = client
+            .send(&token(), &request(), options)
+            .await
+            .expect_err("an error either way");
+        replay.assert_complete();
+        error
+    };
+    // Report (the default): the operator error comes back as it is.
+    let error = check(
+        CorrelatorPolicy::Report,
+        with_header(not_found(), "x-correlator", "xyz"),
+    )
+    .await;
+    assert_eq!(error.status(), Some(404));
+    let error = check(
+        CorrelatorPolicy::Require,
+        with_header(not_found(), "x-correlator", "abc"),
+    )
+    .await;
+    assert_eq!(error.status(), Some(404));
+    // Require: a differing or missing echo is refused, and such a response is not retried.
+    let error = check(
+        CorrelatorPolicy::Require,
+        with_header(not_found(), "x-correlator", "xyz"),
+    )
+    .await;
+    assert_eq!(
+        error,
+        CamaraError::CorrelatorMismatch {
+            sent: "abc".parse().expect("valid"),
+            received: Some("xyz".into()),
+        }
+    );
+    let error = check(CorrelatorPolicy::Require, status(503)).await;
+    assert!(
+        matches!(&error, CamaraError::CorrelatorMismatch { received: None, .. }),
+        "{error:?}"
+    );
+}

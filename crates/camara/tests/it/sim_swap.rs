@@ -97,12 +97,39 @@ fn serialised_requests() {
                 .expect("request")
         )
     );
+    let v1_target = netid_camara::Target::new("https://op.example/sim-swap/v1", &token, &correlator);
+    insta::assert_snapshot!(
+        "sim_swap_v1_check",
+        show(
+            v1::check::Request::new(MaxAge::DEFAULT)
+                .with_phone_number(number())
+                .to_http_request(&v1_target)
+                .expect("request")
+        )
+    );
+    insta::assert_snapshot!(
+        "sim_swap_v2_retrieve_date_3_legged",
+        show(
+            v2::retrieve_date::Request::new()
+                .to_http_request(&target)
+                .expect("request")
+        )
+    );
+    insta::assert_snapshot!(
+        "sim_swap_v2_retrieve_date_2_legged",
+        show(
+            v2::retrieve_date::Request::new()
+                .with_phone_number(number())
+                .to_http_request(&target)
+                .expect("request")
+        )
+    );
     insta::assert_snapshot!(
         "sim_swap_v1_retrieve_date",
         show(
             v1::retrieve_date::Request::new()
                 .with_phone_number(number())
-                .to_http_request(&target)
+                .to_http_request(&v1_target)
                 .expect("request")
         )
     );

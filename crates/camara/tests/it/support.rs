@@ -102,8 +102,12 @@ impl Spec {
     /// Validates `instance` against the schema at `pointer` (`#/components/schemas/X`).
     pub(crate) fn validate(&self, pointer: &str, instance: &Value) -> Result<(), String> {
         let schema = json!({ "$ref": pointer, "components": self.components });
-        let validator =
-            jsonschema::validator_for(&schema).map_err(|error| format!("schema {pointer}: {error}"))?;
+        // `format` is an annotation by default in 2020-12; the specs rely on `date-time`, `date`,
+        // `email` and `uri`, so they are asserted here.
+        let validator = jsonschema::options()
+            .should_validate_formats(true)
+            .build(&schema)
+            .map_err(|error| format!("schema {pointer}: {error}"))?;
         let errors: Vec<String> = validator
             .iter_errors(instance)
             .map(|error| error.to_string())
