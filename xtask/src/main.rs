@@ -214,19 +214,29 @@ fn found(program: &str, args: &[&str]) -> bool {
 /// Debian's xmlsec1 (the third-party SAML signer of the tests), cargo-fuzz, and the npm packages of
 /// the third-party OpenID Provider used by the interop tests.
 fn setup() -> Result {
-    if !found("xmlsec1", &["--version"]) {
+    // The SAML tests sign their fixtures with Debian's xmlsec1 and check Redirect signatures with the
+    // openssl CLI: two independent implementations, not ours.
+    let missing: Vec<&str> = [("xmlsec1", "--version"), ("openssl", "version")]
+        .into_iter()
+        .filter(|(tool, flag)| !found(tool, &[flag]))
+        .map(|(tool, _)| tool)
+        .collect();
+    if !missing.is_empty() {
         let is_root = output("id", &["-u"]).is_ok_and(|uid| uid.trim() == "0");
         if !is_root {
-            return Err(
-                "xmlsec1 is missing: install Debian's `xmlsec1` package (sudo apt-get install xmlsec1)"
-                    .into(),
-            );
+            return Err(format!(
+                "{} missing: install Debian's packages (sudo apt-get install {})",
+                missing.join(" and "),
+                missing.join(" ")
+            ));
         }
         run("apt-get", &["update", "-q"])?;
+        let mut args = vec!["install", "-y", "-q", "--no-install-recommends"];
+        args.extend(&missing);
         run_in(
             &root(),
             "apt-get",
-            &["install", "-y", "-q", "--no-install-recommends", "xmlsec1"],
+            &args,
             &[("DEBIAN_FRONTEND", "noninteractive")],
         )?;
     }
