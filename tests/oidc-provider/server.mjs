@@ -5,7 +5,7 @@
 // Prints one line `NETID_OIDC_PROVIDER_URL=http://127.0.0.1:<port>` once it accepts requests.
 //
 // The login_hint picks what the simulated user does (see README.md):
-//   tel:+33699900001  approves after 2.5 s
+//   tel:+33699900001  approves after 2.5 s (also with a signed `request` object)
 //   tel:+33699900002  denies after 1.5 s
 //   tel:+33699900003  never answers (the client asks for requested_expiry=3)
 //   tel:+33699900004  approves after 3 s; the first pending poll is answered slow_down
@@ -55,6 +55,9 @@ const provider = new Provider(issuer, {
   findAccount: (ctx, accountId) => (scenarioOf(accountId) ? { accountId, claims: () => ({ sub: accountId }) } : undefined),
   features: {
     devInteractions: { enabled: false },
+    // Signed authentication requests (the `request` JWT of CIBA Core 7.1.1): the provider checks
+    // iss = client id, aud = its issuer, exp, iat, nbf and jti, and the signature with the client's keys.
+    requestObjects: { enabled: true },
     ciba: {
       enabled: true,
       deliveryModes: ['poll'],

@@ -118,6 +118,12 @@ impl BackchannelRequest {
     }
 
     /// Sets `acr_values` (in order of preference).
+    ///
+    /// Not for CAMARA operators: [CAMARA Security and Interoperability] says clients SHOULD NOT
+    /// send `acr_values` and providers MUST ignore them. It is here for OpenID Providers outside
+    /// that profile; by default none are sent.
+    ///
+    /// [CAMARA Security and Interoperability]: https://github.com/camaraproject/IdentityAndConsentManagement/blob/main/documentation/CAMARA-Security-Interoperability.md#handling-of-acr_values
     #[must_use]
     pub fn with_acr_values(mut self, values: Vec<String>) -> Self {
         self.acr_values = values;
@@ -126,6 +132,11 @@ impl BackchannelRequest {
 
     /// Sends the parameters as a signed request object (`request` JWT, [CIBA §7.1.1]), as CAMARA
     /// recommends; the client's signer signs it.
+    ///
+    /// Its claims are `iss` (the client id), `aud` (the provider's issuer identifier, as §7.1.1
+    /// requires, independent of the [`AssertionAudience`](crate::client::AssertionAudience) of
+    /// client assertions), `iat`, `nbf`, `exp` (the client's assertion lifetime later) and a fresh
+    /// `jti`, then the request parameters.
     ///
     /// [CIBA §7.1.1]: https://openid.net/specs/openid-client-initiated-backchannel-authentication-core-1_0.html#rfc.section.7.1.1
     #[must_use]
@@ -381,8 +392,12 @@ impl CibaSession {
     ///
     /// # Errors
     ///
-    /// Configuration problems ([`UsageError`]), signer or clock failures ([`EnvironmentError`]),
-    /// [`FlowError::DeadlineReached`] when `now` is past the deadline; and any earlier error.
+    /// Configuration problems ([`UsageError`]; among them [`UsageError::UnsupportedByProvider`]
+    /// when the discovery document announces no `poll` delivery mode, or lists client-assertion or
+    /// request-object algorithms without the signer's), signer or clock failures
+    /// ([`EnvironmentError`]), [`FlowError::DeadlineReached`] when `now` is past the deadline; and
+    /// any earlier error. Metadata that was never announced (no discovery, as on the Orange pages,
+    /// or a missing field) restricts nothing.
     pub fn poll_request(
         &mut self,
         now: SystemTime,
@@ -428,6 +443,9 @@ impl CibaSession {
                 .ok_or(UsageError::MissingProviderValue(
                     "a backchannel authentication endpoint",
                 ))?;
+        // What discovery announced binds; an explicitly configured provider announces nothing.
+        self.provider
+            .check_ciba(self.request.signed.then(|| self.client.signer.algorithm()))?;
         let assertion =
             self.client
                 .client_assertion(&self.provider, endpoint, now, &entropy.assertion_jti())?;
@@ -440,11 +458,12 @@ impl CibaSession {
         let request_object;
         if request.signed {
             let iat = jose::unix_seconds(now)?;
-            let aud = self.client.audience_for(&self.provider, endpoint);
             let jti = entropy.second_jti();
             let claims = RequestObject {
                 iss: &self.client.client_id,
-                aud: &aud,
+                // CIBA Core §7.1.1: "The Audience Claim MUST contain the value of the Issuer
+                // Identifier for the OP" — whatever `aud` the client assertions use.
+                aud: &self.provider.issuer,
                 iat,
                 nbf: iat,
                 exp: iat.saturating_add(self.client.assertion_lifetime.as_secs()),
@@ -498,7 +517,8 @@ impl CibaSession {
     ///
     /// The flow's final error: an OAuth error other than `authorization_pending`/`slow_down`, an
     /// undecodable body, an invalid ID token, the deadline, too many transient failures; or
-    /// [`UsageError::SessionState`] when no request was in flight.
+    /// [`UsageError::SessionState`] when no request was in flight. After success that misuse error
+    /// is returned without ending the flow: the tokens stay with [`poll_outcome`](Self::poll_outcome).
     pub fn handle_response(&mut self, now: SystemTime, response: http::Response<Bytes>) -> Result<(), Error> {
         match std::mem::replace(&mut self.state, State::Start) {
             State::AuthenticationSent { sent_at } => {
@@ -508,6 +528,12 @@ impl CibaSession {
             State::Failed(error) => {
                 self.state = State::Failed(error.clone());
                 Err(error)
+            }
+            // A stray answer after success is the caller's mistake, not the flow's: the tokens
+            // stay available to `poll_outcome`.
+            succeeded @ State::Succeeded(_) => {
+                self.state = succeeded;
+                Err(UsageError::SessionState("handle_response without a request in flight").into())
             }
             _ => {
                 Err(self.fail(UsageError::SessionState("handle_response without a request in flight").into()))
@@ -600,6 +626,7 @@ impl CibaSession {
         match answer {
             Answer::Success(raw) => {
                 let context = IdTokenContext {
+                    policy: self.provider.id_token_policy,
                     nonce: None,
                     auth_req_id: Some(pending.auth_req_id.expose_secret()),
                 };
@@ -666,6 +693,10 @@ impl CibaSession {
             State::Failed(error) => {
                 self.state = State::Failed(error.clone());
                 Err(error)
+            }
+            succeeded @ State::Succeeded(_) => {
+                self.state = succeeded;
+                Err(UsageError::SessionState("handle_transport_error without a request in flight").into())
             }
             _ => Err(self
                 .fail(UsageError::SessionState("handle_transport_error without a request in flight").into())),

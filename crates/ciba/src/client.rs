@@ -135,6 +135,9 @@ impl ClientConfig {
     ///
     /// # Errors
     ///
+    /// [`UsageError::UnsupportedByProvider`] when the provider's discovery document lists
+    /// `token_endpoint_auth_signing_alg_values_supported` without the signer's algorithm (a
+    /// provider configured without discovery accepts every algorithm);
     /// [`crate::error::EnvironmentError`] when the clock or the signer fails.
     pub fn client_assertion(
         &self,
@@ -143,6 +146,7 @@ impl ClientConfig {
         now: SystemTime,
         jti: &Jti,
     ) -> Result<ClientAssertion, Error> {
+        provider.check_client_algorithm(self.signer.algorithm())?;
         let claims = self.assertion_claims(provider, endpoint, now, jti)?;
         jose::sign_jwt(self.signer.as_ref(), "JWT", &claims).map(ClientAssertion)
     }

@@ -93,6 +93,18 @@ pub enum OAuthErrorCode {
     InteractionRequired,
     /// `consent_required`.
     ConsentRequired,
+    /// `account_selection_required`: `prompt=none` but the user must pick an account (OIDC §3.1.2.6).
+    AccountSelectionRequired,
+    /// `unsupported_response_type`: the OP does not offer this `response_type` (RFC 6749 §4.1.2.1).
+    UnsupportedResponseType,
+    /// `request_not_supported`: the OP does not accept the `request` parameter (OIDC §3.1.2.6).
+    RequestNotSupported,
+    /// `request_uri_not_supported`: the OP does not accept the `request_uri` parameter (OIDC §3.1.2.6).
+    RequestUriNotSupported,
+    /// `invalid_request_uri`: the `request_uri` is invalid or unreachable (OIDC §3.1.2.6).
+    InvalidRequestUri,
+    /// `registration_not_supported`: the OP does not accept the `registration` parameter (OIDC §3.1.2.6).
+    RegistrationNotSupported,
     /// `server_error`.
     ServerError,
     /// `temporarily_unavailable`.
@@ -127,6 +139,12 @@ impl OAuthErrorCode {
             Self::LoginRequired => "login_required",
             Self::InteractionRequired => "interaction_required",
             Self::ConsentRequired => "consent_required",
+            Self::AccountSelectionRequired => "account_selection_required",
+            Self::UnsupportedResponseType => "unsupported_response_type",
+            Self::RequestNotSupported => "request_not_supported",
+            Self::RequestUriNotSupported => "request_uri_not_supported",
+            Self::InvalidRequestUri => "invalid_request_uri",
+            Self::RegistrationNotSupported => "registration_not_supported",
             Self::ServerError => "server_error",
             Self::TemporarilyUnavailable => "temporarily_unavailable",
             Self::InvalidDpopProof => "invalid_dpop_proof",
@@ -157,6 +175,12 @@ impl OAuthErrorCode {
             "login_required" => Self::LoginRequired,
             "interaction_required" => Self::InteractionRequired,
             "consent_required" => Self::ConsentRequired,
+            "account_selection_required" => Self::AccountSelectionRequired,
+            "unsupported_response_type" => Self::UnsupportedResponseType,
+            "request_not_supported" => Self::RequestNotSupported,
+            "request_uri_not_supported" => Self::RequestUriNotSupported,
+            "invalid_request_uri" => Self::InvalidRequestUri,
+            "registration_not_supported" => Self::RegistrationNotSupported,
             "server_error" => Self::ServerError,
             "temporarily_unavailable" => Self::TemporarilyUnavailable,
             "invalid_dpop_proof" => Self::InvalidDpopProof,
@@ -409,6 +433,15 @@ pub enum UsageError {
     /// A session method was called in a state where it makes no sense.
     #[error("session misuse: {0}")]
     SessionState(&'static str),
+    /// The provider's discovery document announces values that exclude what the flow would send
+    /// (poll mode, a client-assertion or request-object algorithm).
+    #[error("`{value}` is not among the provider's {what}")]
+    UnsupportedByProvider {
+        /// Which discovery field rules it out.
+        what: &'static str,
+        /// What the client would have used.
+        value: String,
+    },
 }
 
 /// The environment failed.

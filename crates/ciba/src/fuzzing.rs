@@ -13,7 +13,7 @@ use netid_core::scope::{ApiScope, Purpose, Scope};
 use crate::ciba::{BackchannelRequest, CibaSession, RequestEntropy};
 use crate::client::ClientConfig;
 use crate::jose::{SignError, Signer, SigningAlgorithm};
-use crate::provider::{Jwks, ProviderConfig};
+use crate::provider::{IdTokenPolicy, Jwks, ProviderConfig};
 use crate::tokens::{self, IdTokenContext};
 
 const OP_JWKS: &str = include_str!("../tests/fixtures/keys/op-jwks.json");
@@ -102,6 +102,7 @@ pub fn fuzz_jwt(data: &[u8]) {
     let Some(provider) = provider() else { return };
     let now = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
     let context = IdTokenContext {
+        policy: IdTokenPolicy::Required,
         nonce: None,
         auth_req_id: Some("r"),
     };
@@ -126,5 +127,30 @@ mod tests {
             fuzz_token_response(input);
             fuzz_jwt(input);
         }
+    }
+
+    /// The `ciba_jwt` seeds reach past the signature check (valid ones) or stop at it (`none`).
+    #[test]
+    fn jwt_seeds_are_what_their_names_say() {
+        let provider = provider().unwrap();
+        let check = |seed: &[u8]| {
+            let text = std::str::from_utf8(seed).unwrap();
+            let context = IdTokenContext {
+                policy: IdTokenPolicy::Required,
+                nonce: None,
+                auth_req_id: Some("r"),
+            };
+            let now = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+            tokens::validate_id_token(text, &provider, "fuzz", now, context).map(|token| token.issuer)
+        };
+        let es256 = include_bytes!("../../../fuzz/seeds/ciba_jwt/es256-valid");
+        let rs256 = include_bytes!("../../../fuzz/seeds/ciba_jwt/rs256-valid");
+        let none = include_bytes!("../../../fuzz/seeds/ciba_jwt/alg-none");
+        assert_eq!(check(es256).unwrap(), "https://op.example");
+        assert_eq!(check(rs256).unwrap(), "https://op.example");
+        assert!(matches!(
+            check(none),
+            Err(crate::Error::IdToken(crate::error::IdTokenError::Signature(_)))
+        ));
     }
 }

@@ -170,7 +170,9 @@ impl TokenRequestSession {
     ///
     /// # Errors
     ///
-    /// Signer or clock failures, and any earlier error.
+    /// [`UsageError::UnsupportedByProvider`] when the discovery document lists
+    /// `token_endpoint_auth_signing_alg_values_supported` without the client's algorithm (unknown
+    /// metadata restricts nothing); signer or clock failures; any earlier error.
     pub fn poll_request(
         &mut self,
         now: SystemTime,
@@ -192,6 +194,9 @@ impl TokenRequestSession {
         let jti = entropy.assertion_jti();
         match &self.grant {
             Grant::JwtBearer { subject, scope } => {
+                // The assertion doubles as client authentication: same algorithm rule.
+                self.provider
+                    .check_client_algorithm(self.client.signer.algorithm())?;
                 let iat = jose::unix_seconds(now)?;
                 let claims = AssertionClaims {
                     iss: self.client.client_id.clone(),
@@ -248,12 +253,16 @@ impl TokenRequestSession {
     /// # Errors
     ///
     /// The OAuth error, an undecodable body, an invalid ID token; [`UsageError::SessionState`]
-    /// without a request in flight.
+    /// without a request in flight (after success, without discarding the tokens).
     pub fn handle_response(&mut self, now: SystemTime, response: http::Response<Bytes>) -> Result<(), Error> {
         match &self.state {
             State::Sent => {}
             State::Failed(error) => return Err(error.clone()),
-            _ => {
+            // A stray answer after success does not discard the tokens.
+            State::Succeeded(_) => {
+                return Err(UsageError::SessionState("handle_response without a request in flight").into());
+            }
+            State::Start => {
                 return Err(
                     self.fail(UsageError::SessionState("handle_response without a request in flight").into())
                 );
@@ -264,26 +273,29 @@ impl TokenRequestSession {
         let status = response.status().as_u16();
         match answer {
             Answer::Success(raw) => {
-                let (context, provider) = match &self.grant {
-                    Grant::AuthorizationCode { nonce, .. } => (
-                        IdTokenContext {
-                            nonce: Some(nonce),
-                            auth_req_id: None,
-                        },
-                        self.provider.clone(),
-                    ),
+                let context = match &self.grant {
+                    // The nonce is checked only inside an ID token: the code flow always needs
+                    // one, whatever the provider's profile says.
+                    Grant::AuthorizationCode { nonce, .. } => IdTokenContext {
+                        policy: IdTokenPolicy::Required,
+                        nonce: Some(nonce),
+                        auth_req_id: None,
+                    },
                     // Refresh and JWT-bearer answers need not carry an ID token (OIDC §12.2).
-                    _ => {
-                        let mut lenient = (*self.provider).clone();
-                        lenient.id_token_policy = IdTokenPolicy::Optional;
-                        (IdTokenContext::default(), Arc::new(lenient))
-                    }
+                    _ => IdTokenContext {
+                        policy: match self.provider.id_token_policy {
+                            IdTokenPolicy::InsecureIgnore => IdTokenPolicy::InsecureIgnore,
+                            _ => IdTokenPolicy::Optional,
+                        },
+                        nonce: None,
+                        auth_req_id: None,
+                    },
                 };
                 match tokens::token_set(
                     raw,
                     status,
                     response.body(),
-                    &provider,
+                    &self.provider,
                     &self.client.client_id,
                     now,
                     context,
@@ -317,6 +329,9 @@ impl TokenRequestSession {
     pub fn handle_transport_error(&mut self, failure: crate::error::TransportFailure) -> Result<(), Error> {
         match &self.state {
             State::Failed(error) => Err(error.clone()),
+            State::Succeeded(_) => {
+                Err(UsageError::SessionState("handle_transport_error without a request in flight").into())
+            }
             _ => Err(self.fail(failure.into())),
         }
     }

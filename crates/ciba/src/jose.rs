@@ -358,9 +358,12 @@ pub(crate) fn sign_jwt<C: Serialize>(signer: &dyn Signer, typ: &str, claims: &C)
 
 /// The claims of a `private_key_jwt` client assertion ([OIDC Core §9], [RFC 7523 §3]).
 ///
+/// `Debug` prints `sub` only when it is the client id (`iss`): the subject of a JWT-bearer grant
+/// (`tel:` number, `operatortoken:`) is personal data and prints `[redacted]`.
+///
 /// [OIDC Core §9]: https://openid.net/specs/openid-connect-core-1_0.html#ClientAuthentication
 /// [RFC 7523 §3]: https://www.rfc-editor.org/rfc/rfc7523#section-3
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AssertionClaims {
     /// The client id.
@@ -378,6 +381,31 @@ pub struct AssertionClaims {
     /// The scope claim of a JWT-bearer grant (CAMARA 2.1); absent in client assertions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
+}
+
+impl fmt::Debug for AssertionClaims {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self {
+            iss,
+            sub,
+            aud,
+            jti,
+            iat,
+            exp,
+            scope,
+        } = self;
+        // A client assertion's `sub` is the client id; anything else names a subscriber.
+        let sub: &str = if sub == iss { sub } else { "[redacted]" };
+        f.debug_struct("AssertionClaims")
+            .field("iss", iss)
+            .field("sub", &sub)
+            .field("aud", aud)
+            .field("jti", jti)
+            .field("iat", iat)
+            .field("exp", exp)
+            .field("scope", scope)
+            .finish()
+    }
 }
 
 /// The longest client-assertion lifetime CAMARA allows.

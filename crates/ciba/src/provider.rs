@@ -41,6 +41,15 @@ pub enum IdTokenPolicy {
     ///
     /// The Orange Spain SIM Swap page (operator doc 001) shows a CIBA token response without one.
     Optional,
+    /// **Insecure**: any `id_token` of a CIBA, refresh or JWT-bearer answer is dropped unread and
+    /// [`crate::tokens::TokenSet::id_token`] stays `None`.
+    ///
+    /// Only for an operator whose token responses carry a value that is not a JWT, as the Orange
+    /// France KYC Match page (operator doc 000) shows in its sample (`"id_token": "OFR_28Fp..."`).
+    /// Nothing then binds the access token to an authenticated subscriber but the TLS connection
+    /// to the token endpoint. The authorization-code flow ignores this policy and always requires
+    /// and checks an ID token, since its `nonce` check depends on one.
+    InsecureIgnore,
 }
 
 /// The CIBA fields of a discovery document ([CIBA §4]).
@@ -296,6 +305,19 @@ impl ProviderConfig {
         self
     }
 
+    /// **Insecure**: drops ID tokens unread ([`IdTokenPolicy::InsecureIgnore`]), for the Orange
+    /// France profile whose documented token response carries an opaque, non-JWT `id_token`.
+    ///
+    /// # Security
+    ///
+    /// The client then learns nothing verified about who authenticated; the access token is
+    /// trusted on the strength of the TLS connection alone. The default stays
+    /// [`IdTokenPolicy::Required`].
+    #[must_use]
+    pub fn insecure_ignore_id_token(self) -> Self {
+        self.with_id_token_policy(IdTokenPolicy::InsecureIgnore)
+    }
+
     /// Sets the ID-token signature algorithms accepted (an allow-list; `none` and HMAC are never
     /// accepted since the crate only names asymmetric algorithms).
     #[must_use]
@@ -369,6 +391,54 @@ impl ProviderConfig {
         self.token_auth_signing_algs
             .as_ref()
             .is_none_or(|algs| algs.iter().any(|alg| alg == algorithm.as_str()))
+    }
+
+    /// Whether the provider accepts CIBA request objects signed with `algorithm` (true when it
+    /// announced nothing).
+    pub fn accepts_request_algorithm(&self, algorithm: SigningAlgorithm) -> bool {
+        self.request_signing_algs
+            .as_ref()
+            .is_none_or(|algs| algs.iter().any(|alg| alg == algorithm.as_str()))
+    }
+
+    /// Refuses a client-assertion algorithm the discovery document rules out.
+    ///
+    /// Unknown metadata is permissive: an explicitly configured provider (the Orange pages
+    /// document no discovery) or a document without the field accepts every algorithm, and the
+    /// provider itself has the last word.
+    pub(crate) fn check_client_algorithm(&self, algorithm: SigningAlgorithm) -> Result<(), Error> {
+        if self.accepts_client_algorithm(algorithm) {
+            Ok(())
+        } else {
+            Err(UsageError::UnsupportedByProvider {
+                what: "token_endpoint_auth_signing_alg_values_supported",
+                value: algorithm.as_str().to_owned(),
+            }
+            .into())
+        }
+    }
+
+    /// Refuses a CIBA flow the discovery document rules out: no poll mode, or (for a signed
+    /// request) a request-object algorithm it does not list. Unknown metadata is permissive, as in
+    /// [`ProviderConfig::check_client_algorithm`].
+    pub(crate) fn check_ciba(&self, request_algorithm: Option<SigningAlgorithm>) -> Result<(), Error> {
+        if !self.supports_poll_mode() {
+            return Err(UsageError::UnsupportedByProvider {
+                what: "backchannel_token_delivery_modes_supported",
+                value: "poll".to_owned(),
+            }
+            .into());
+        }
+        match request_algorithm {
+            Some(algorithm) if !self.accepts_request_algorithm(algorithm) => {
+                Err(UsageError::UnsupportedByProvider {
+                    what: "backchannel_authentication_request_signing_alg_values_supported",
+                    value: algorithm.as_str().to_owned(),
+                }
+                .into())
+            }
+            _ => Ok(()),
+        }
     }
 
     /// The `GET` of `<issuer>/.well-known/openid-configuration`.

@@ -139,9 +139,11 @@ impl AdditionalClaims for CibaClaims {}
 type CibaIdToken =
     IdToken<CibaClaims, CoreGenderClaim, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm>;
 
-/// What an ID token must match besides the provider and client.
+/// What an ID token must match besides the provider and client, and whether one is needed.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct IdTokenContext<'a> {
+    /// Whether the answer must carry an ID token (the flow decides, from the provider's profile).
+    pub(crate) policy: IdTokenPolicy,
     /// The nonce sent in the authorization request (code flow).
     pub(crate) nonce: Option<&'a Secret<String>>,
     /// The `auth_req_id` of the CIBA request.
@@ -240,7 +242,8 @@ pub(crate) fn validate_id_token(
     })
 }
 
-/// Turns a decoded token response into a [`TokenSet`], validating the ID token.
+/// Turns a decoded token response into a [`TokenSet`], validating the ID token as
+/// `context.policy` says (the provider's own policy is the flow's business).
 pub(crate) fn token_set(
     raw: RawTokenResponse,
     status: u16,
@@ -260,7 +263,9 @@ pub(crate) fn token_set(
         )
         .into());
     }
-    let id_token = match (&raw.id_token, provider.id_token_policy) {
+    let id_token = match (&raw.id_token, context.policy) {
+        // Operator doc 000 (Orange France): an opaque `id_token` that no JWKS can verify.
+        (_, IdTokenPolicy::InsecureIgnore) => None,
         (Some(id_token), _) => Some(validate_id_token(id_token, provider, client_id, now, context)?),
         (None, IdTokenPolicy::Optional) => None,
         (None, IdTokenPolicy::Required) => return Err(IdTokenError::Missing.into()),

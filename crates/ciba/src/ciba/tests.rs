@@ -513,3 +513,265 @@ fn debug_is_redacted() {
         "{text}"
     );
 }
+
+/// The token response printed on the Orange France KYC Match page (operator doc 000): its
+/// `id_token` is an opaque string, not a JWT.
+const ORANGE_FRANCE_BC: &str =
+    include_str!("../../../../tests/fixtures/orange-france/ciba/bc-authorize.200.json");
+const ORANGE_FRANCE_TOKEN: &str =
+    include_str!("../../../../tests/fixtures/orange-france/ciba/token.200.json");
+
+#[test]
+fn orange_france_opaque_id_token_needs_the_insecure_opt_out() {
+    let check = |provider: ProviderConfig| -> Result<TokenSet, Error> {
+        let mut session = CibaSession::new(testkit::client(), Arc::new(provider), request());
+        session.poll_request(t0(), entropy(1)).unwrap().unwrap();
+        session
+            .handle_response(t0(), answer(200, ORANGE_FRANCE_BC))
+            .unwrap();
+        let at = t0() + Duration::from_secs(2);
+        session.poll_request(at, entropy(2)).unwrap().unwrap();
+        let _ = session.handle_response(at, answer(200, ORANGE_FRANCE_TOKEN));
+        session.poll_outcome().unwrap()
+    };
+    // Strict by default: the opaque value cannot be verified, so the flow fails.
+    for strict in [
+        testkit::provider(),
+        testkit::provider().with_id_token_policy(IdTokenPolicy::Optional),
+    ] {
+        let err = check(strict).map(|_| ()).unwrap_err();
+        assert!(
+            matches!(err, Error::IdToken(crate::error::IdTokenError::Malformed(_))),
+            "{err:?}"
+        );
+    }
+    // The loudly named opt-out drops it and keeps the access and refresh tokens.
+    let tokens = check(testkit::provider().insecure_ignore_id_token()).unwrap();
+    assert!(tokens.id_token.is_none());
+    assert!(tokens.access_token.expose_secret().starts_with("OFR_28Fp"));
+    assert!(tokens.refresh_token.is_some());
+    assert_eq!(tokens.expires_at, Some(at_plus(2 + 120)));
+}
+
+fn at_plus(seconds: u64) -> SystemTime {
+    t0() + Duration::from_secs(seconds)
+}
+
+#[test]
+fn misuse_after_success_keeps_the_tokens() {
+    let mut session = CibaSession::new(
+        testkit::client(),
+        Arc::new(testkit::provider().with_id_token_policy(IdTokenPolicy::Optional)),
+        request(),
+    );
+    session.poll_request(t0(), entropy(1)).unwrap().unwrap();
+    session.handle_response(t0(), answer(200, BC_2S)).unwrap();
+    let at = at_plus(2);
+    session.poll_request(at, entropy(2)).unwrap().unwrap();
+    let tokens = r#"{"access_token":"at-1","token_type":"Bearer","expires_in":120}"#;
+    session.handle_response(at, answer(200, tokens)).unwrap();
+    let misuse = Error::Usage(UsageError::SessionState(
+        "handle_response without a request in flight",
+    ));
+    assert_eq!(
+        session.handle_response(at, answer(200, "{}")).unwrap_err(),
+        misuse
+    );
+    assert!(
+        session
+            .handle_transport_error(at, TransportFailure::new("reset", true))
+            .is_err()
+    );
+    assert!(session.is_finished());
+    let tokens = session.poll_outcome().unwrap().unwrap();
+    assert_eq!(tokens.access_token.expose_secret(), "at-1");
+}
+
+/// A provider built from a discovery document with these CIBA and client-auth fields.
+fn discovered(fields: serde_json::Value) -> ProviderConfig {
+    let mut document = serde_json::json!({
+        "issuer": testkit::ISSUER,
+        "authorization_endpoint": "https://op.example/authorize",
+        "token_endpoint": "https://op.example/token",
+        "jwks_uri": "https://op.example/jwks",
+        "response_types_supported": ["code"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["ES256"],
+        "backchannel_authentication_endpoint": "https://op.example/bc-authorize"
+    });
+    for (name, value) in fields.as_object().unwrap() {
+        document[name] = value.clone();
+    }
+    ProviderConfig::from_discovery_response(testkit::ISSUER, &answer(200, &document.to_string())).unwrap()
+}
+
+#[test]
+fn discovered_metadata_is_enforced() {
+    use serde_json::json;
+
+    // The test client signs ES256.
+    let check = |provider: ProviderConfig, signed: bool| -> String {
+        let request = if signed { request().signed() } else { request() };
+        let mut session = CibaSession::new(testkit::client(), Arc::new(provider), request);
+        match session.poll_request(t0(), entropy(1)) {
+            Ok(Some(_)) => "sent".to_owned(),
+            Ok(None) => "nothing".to_owned(),
+            Err(err) => err.to_string(),
+        }
+    };
+    let cases = [
+        (
+            "explicit endpoints: nothing announced, nothing refused",
+            testkit::provider(),
+            true,
+            "sent",
+        ),
+        (
+            "discovery without the fields",
+            discovered(json!({})),
+            true,
+            "sent",
+        ),
+        (
+            "poll announced, algorithms listed",
+            discovered(json!({
+                "backchannel_token_delivery_modes_supported": ["ping", "poll"],
+                "token_endpoint_auth_signing_alg_values_supported": ["RS256", "ES256"],
+                "backchannel_authentication_request_signing_alg_values_supported": ["ES256"]
+            })),
+            true,
+            "sent",
+        ),
+        (
+            "ping and push only",
+            discovered(json!({"backchannel_token_delivery_modes_supported": ["ping", "push"]})),
+            false,
+            "invalid use: `poll` is not among the provider's backchannel_token_delivery_modes_supported",
+        ),
+        (
+            "client assertion algorithm not listed",
+            discovered(json!({"token_endpoint_auth_signing_alg_values_supported": ["RS256", "PS256"]})),
+            false,
+            "invalid use: `ES256` is not among the provider's token_endpoint_auth_signing_alg_values_supported",
+        ),
+        (
+            "request object algorithm not listed",
+            discovered(json!({"backchannel_authentication_request_signing_alg_values_supported": ["PS256"]})),
+            true,
+            "invalid use: `ES256` is not among the provider's backchannel_authentication_request_signing_alg_values_supported",
+        ),
+        (
+            "request object list ignored for an unsigned request",
+            discovered(json!({"backchannel_authentication_request_signing_alg_values_supported": ["PS256"]})),
+            false,
+            "sent",
+        ),
+    ];
+    for (name, provider, signed, expected) in cases {
+        assert_eq!(check(provider, signed), expected, "case {name}");
+    }
+}
+
+#[test]
+fn backchannel_errors_end_the_session_with_their_code() {
+    fn check(status: u16, code: &str, expected: OAuthErrorCode) {
+        let mut session = CibaSession::new(testkit::client(), Arc::new(testkit::provider()), request());
+        session.poll_request(t0(), entropy(1)).unwrap().unwrap();
+        let body = format!(r#"{{"error":"{code}","error_description":"refused"}}"#);
+        let expected = Error::OAuth(crate::error::OAuthError {
+            status,
+            code: expected,
+            description: Some("refused".to_owned()),
+            uri: None,
+        });
+        let err = session.handle_response(t0(), answer(status, &body)).unwrap_err();
+        assert_eq!(err, expected, "{code}: handle_response");
+        assert!(session.is_finished(), "{code}: finished");
+        assert_eq!(session.poll_timeout(), None, "{code}: nothing to wait for");
+        // Final: no retry of the backchannel request and no token poll, ever.
+        let later = t0() + Duration::from_secs(60);
+        assert_eq!(
+            session.poll_request(later, entropy(2)).unwrap_err(),
+            expected,
+            "{code}: poll_request"
+        );
+        assert_eq!(
+            session.poll_outcome().map(|outcome| outcome.map(|_| ())),
+            Some(Err(expected)),
+            "{code}: poll_outcome"
+        );
+    }
+    check(400, "invalid_request", OAuthErrorCode::InvalidRequest);
+    check(400, "invalid_scope", OAuthErrorCode::InvalidScope);
+    check(400, "unauthorized_client", OAuthErrorCode::UnauthorizedClient);
+    check(400, "unknown_user_id", OAuthErrorCode::UnknownUserId);
+    check(401, "invalid_client", OAuthErrorCode::InvalidClient);
+    check(
+        400,
+        "invalid_request_object",
+        OAuthErrorCode::InvalidRequestObject,
+    );
+    check(400, "request_not_supported", OAuthErrorCode::RequestNotSupported);
+    check(
+        400,
+        "request_uri_not_supported",
+        OAuthErrorCode::RequestUriNotSupported,
+    );
+    check(400, "invalid_request_uri", OAuthErrorCode::InvalidRequestUri);
+    check(
+        400,
+        "registration_not_supported",
+        OAuthErrorCode::RegistrationNotSupported,
+    );
+    check(
+        400,
+        "unsupported_response_type",
+        OAuthErrorCode::UnsupportedResponseType,
+    );
+    check(
+        400,
+        "account_selection_required",
+        OAuthErrorCode::AccountSelectionRequired,
+    );
+    check(403, "access_denied", OAuthErrorCode::AccessDenied);
+}
+
+/// CIBA Core §7.1.1: the request object carries `iss`, `aud` = the OP's issuer identifier, `exp`,
+/// `iat`, `nbf` and `jti`, whatever `aud` policy the client assertions follow.
+#[test]
+fn signed_request_object_is_addressed_to_the_issuer() {
+    use crate::client::{AssertionAudience, ClientConfig};
+
+    let audiences = [
+        AssertionAudience::Endpoint,
+        AssertionAudience::Issuer,
+        AssertionAudience::TokenEndpoint,
+        AssertionAudience::Fixed("urn:operator:aud".to_owned()),
+    ];
+    for audience in audiences {
+        let client = Arc::new(
+            ClientConfig::new(testkit::CLIENT_ID, Arc::new(testkit::FakeSigner))
+                .with_assertion_audience(audience.clone()),
+        );
+        let mut session = CibaSession::new(client, Arc::new(testkit::provider()), request().signed());
+        let bc = session.poll_request(t0(), entropy(1)).unwrap().unwrap();
+        let form = testkit::form(&bc);
+        let claims = testkit::jws_part(&form["request"], 1);
+        let iat = t0().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        assert_eq!(claims["iss"], testkit::CLIENT_ID, "{audience:?}");
+        assert_eq!(claims["aud"], testkit::ISSUER, "{audience:?}");
+        assert_eq!(claims["iat"], iat, "{audience:?}");
+        assert_eq!(claims["nbf"], iat, "{audience:?}");
+        assert_eq!(claims["exp"], iat + 60, "{audience:?}");
+        let jti = claims["jti"].as_str().unwrap();
+        assert_eq!(jti.len(), 32, "{audience:?}: 128 random bits, hex");
+        // The request object and the client assertion have distinct `jti`s.
+        let assertion = testkit::jws_part(&form["client_assertion"], 1);
+        assert_ne!(assertion["jti"].as_str().unwrap(), jti, "{audience:?}");
+        // Parameters travel only inside the signed object.
+        assert!(
+            !form.contains_key("scope") && !form.contains_key("login_hint"),
+            "{audience:?}"
+        );
+    }
+}

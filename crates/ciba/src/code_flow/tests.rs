@@ -3,6 +3,7 @@ use std::sync::Arc;
 use netid_core::scope::{ApiScope, Purpose, Scope};
 
 use super::*;
+use crate::provider::IdTokenPolicy;
 use crate::testkit::{self, answer, entropy, t0};
 
 fn start() -> (Url, PendingAuthorization) {
@@ -150,4 +151,38 @@ fn pkce_matches_rfc_7636_appendix_b() {
         .1
         .into_owned();
     assert_eq!(challenge, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+}
+
+#[test]
+fn code_exchange_requires_an_id_token_whatever_the_profile() {
+    // An answer without an ID token would skip the nonce check: the code flow refuses it even for
+    // providers whose CIBA profile tolerates or ignores ID tokens.
+    let check = |provider: ProviderConfig| -> Error {
+        let (url, pending) = start();
+        let query = format!("code=c-1&state={}", state_of(&url));
+        let mut session = pending
+            .handle_callback(testkit::client(), Arc::new(provider), &query)
+            .unwrap();
+        session.poll_request(t0(), entropy(3)).unwrap().unwrap();
+        let body = r#"{"access_token":"at","token_type":"Bearer","expires_in":60}"#;
+        let err = session.handle_response(t0(), answer(200, body)).unwrap_err();
+        assert!(
+            matches!(session.poll_outcome(), Some(Err(ref final_err)) if *final_err == err),
+            "the error is final"
+        );
+        err
+    };
+    let profiles = [
+        testkit::provider(),
+        testkit::provider().with_id_token_policy(IdTokenPolicy::Optional),
+        testkit::provider().insecure_ignore_id_token(),
+    ];
+    for provider in profiles {
+        let policy = provider.id_token_policy;
+        assert_eq!(
+            check(provider),
+            Error::IdToken(crate::error::IdTokenError::Missing),
+            "policy {policy:?}"
+        );
+    }
 }

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use netid_core::login_hint::LoginHint;
@@ -21,14 +22,53 @@ use crate::tokens::TokenSet;
 /// Cache key: the login hint's wire form and the scope's tokens, sorted.
 type Key = (String, Vec<String>);
 
-type Slot = Arc<Mutex<Option<TokenSet>>>;
+/// The key of `login_hint` and `scope`: scope token order and repetitions do not matter.
+fn key(login_hint: &LoginHint, scope: &Scope) -> Key {
+    let mut scopes: Vec<String> = scope.iter().map(str::to_owned).collect();
+    scopes.sort();
+    scopes.dedup();
+    (login_hint.expose_value(), scopes)
+}
+
+type Slot = Arc<SlotState>;
+
+/// One (subject, scope set): what the last flow left, behind the lock that makes flows single-flight.
+#[derive(Default)]
+struct SlotState {
+    /// How many flows of this slot have failed so far. Written under `entry`'s lock, read before
+    /// waiting for it: a caller that finds it grown once it holds the lock waited on a flow that
+    /// failed meanwhile.
+    failures: AtomicU64,
+    entry: Mutex<Entry>,
+}
+
+#[derive(Default)]
+struct Entry {
+    tokens: Option<TokenSet>,
+    /// The error of the last failed flow and its number (the value `failures` took then).
+    failure: Option<(u64, Error)>,
+}
 
 /// Access tokens per (subject, scope set), reused until `margin` before expiry, refreshed with the
 /// refresh token when one was issued, and obtained by one CIBA flow per key at a time: concurrent
 /// callers for the same subject and scope wait for that flow instead of starting their own (and
 /// notifying the user twice).
 ///
+/// When that flow fails (the user denies, the request expires, the provider answers 5xx, …), every
+/// caller that was waiting on it gets a clone of its error rather than starting a flow of its own,
+/// which would notify the user again for each of them. A caller arriving after the failed flow
+/// ended starts a new flow. A flow whose caller dropped its future (cancellation) records nothing:
+/// one of the waiting callers starts the next flow.
+///
 /// A token whose response had no `expires_in` is never reused.
+///
+/// # Memory
+///
+/// The map holds one entry per (subject, scope set) and is pruned on every lookup: an entry is
+/// dropped when no caller holds it and it keeps nothing reusable (no token, or an expired token
+/// without a refresh token). What stays is bounded by the subjects with a live access token or
+/// a refresh token; a refresh token is kept until a refresh fails or [`TokenCache::invalidate`]
+/// is called, since its lifetime is not announced.
 pub struct TokenCache {
     driver: Driver,
     client: Arc<ClientConfig>,
@@ -68,30 +108,65 @@ impl TokenCache {
     }
 
     fn slot(&self, key: Key) -> Slot {
+        let now = self.driver.clock.now();
         // A poisoned lock only means another caller panicked while inserting; the map is intact.
         let mut slots = self
             .slots
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Prune what nobody waits on and nothing can be reused from. A slot locked by a flow in
+        // progress (`try_lock` fails) or shared with a waiting caller stays.
+        slots.retain(|_, slot| {
+            Arc::strong_count(slot) > 1
+                || slot.entry.try_lock().map_or(true, |entry| {
+                    entry.tokens.as_ref().is_some_and(|tokens| {
+                        tokens.refresh_token.is_some() || tokens.is_fresh(now, self.margin)
+                    })
+                })
+        });
         slots.entry(key).or_default().clone()
+    }
+
+    /// How many (subject, scope set) entries the cache holds.
+    pub fn len(&self) -> usize {
+        self.slots
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .len()
+    }
+
+    /// Whether the cache holds no entry.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// An access token for `login_hint` and `scope`: cached, refreshed, or from a new CIBA flow.
     ///
     /// # Errors
     ///
-    /// The CIBA flow's error. A failed refresh falls back to a new CIBA flow.
+    /// The CIBA flow's error; also when this call waited on another caller's flow for the same
+    /// subject and scope set and that flow failed (a clone of its error). A failed refresh falls
+    /// back to a new CIBA flow.
     pub async fn access_token(&self, login_hint: &LoginHint, scope: &Scope) -> Result<AccessToken, Error> {
-        let mut scopes: Vec<String> = scope.iter().map(str::to_owned).collect();
-        scopes.sort();
-        scopes.dedup();
-        let slot = self.slot((login_hint.expose_value(), scopes));
-        let mut entry = slot.lock().await;
+        let slot = self.slot(key(login_hint, scope));
+        // Read before waiting for the lock, so that a flow failing while we wait is told apart
+        // from one that had already failed when we arrived.
+        let failures_seen = slot.failures.load(Ordering::SeqCst);
+        let mut entry = slot.entry.lock().await;
+        if let Some((failure, error)) = &entry.failure
+            && *failure > failures_seen
+        {
+            return Err(error.clone());
+        }
         let now = self.driver.clock.now();
-        if let Some(tokens) = entry.as_ref().filter(|tokens| tokens.is_fresh(now, self.margin)) {
+        if let Some(tokens) = entry
+            .tokens
+            .as_ref()
+            .filter(|tokens| tokens.is_fresh(now, self.margin))
+        {
             return Ok(tokens.access_token.clone());
         }
-        if let Some(refresh_token) = entry.take().and_then(|tokens| tokens.refresh_token) {
+        if let Some(refresh_token) = entry.tokens.take().and_then(|tokens| tokens.refresh_token) {
             let session = TokenRequestSession::refresh(
                 self.client.clone(),
                 self.provider.clone(),
@@ -102,26 +177,47 @@ impl TokenCache {
                 // Providers that do not rotate refresh tokens omit them from the answer.
                 tokens.refresh_token = tokens.refresh_token.or(Some(refresh_token));
                 let access_token = tokens.access_token.clone();
-                *entry = Some(tokens);
+                entry.tokens = Some(tokens);
+                entry.failure = None;
                 return Ok(access_token);
             }
         }
         let request = BackchannelRequest::new(scope.clone(), login_hint.clone());
-        let tokens = self
+        match self
             .driver
             .ciba(self.client.clone(), self.provider.clone(), request)
-            .await?;
-        let access_token = tokens.access_token.clone();
-        *entry = Some(tokens);
-        Ok(access_token)
+            .await
+        {
+            Ok(tokens) => {
+                let access_token = tokens.access_token.clone();
+                entry.tokens = Some(tokens);
+                entry.failure = None;
+                Ok(access_token)
+            }
+            Err(error) => {
+                // Still under the lock: callers already waiting read the old count and get this
+                // error; callers arriving from now on read the new one and may start a new flow.
+                let failure = slot.failures.fetch_add(1, Ordering::SeqCst).saturating_add(1);
+                entry.failure = Some((failure, error.clone()));
+                Err(error)
+            }
+        }
     }
 
     /// Forgets the token of `login_hint` and `scope` (for example after a 401 from the API).
     pub async fn invalidate(&self, login_hint: &LoginHint, scope: &Scope) {
-        let mut scopes: Vec<String> = scope.iter().map(str::to_owned).collect();
-        scopes.sort();
-        scopes.dedup();
-        let slot = self.slot((login_hint.expose_value(), scopes));
-        *slot.lock().await = None;
+        let key = key(login_hint, scope);
+        let slot = self.slot(key.clone());
+        // Only the token: callers waiting on a failed flow still get its error.
+        slot.entry.lock().await.tokens = None;
+        drop(slot);
+        // Forget the entry itself unless another caller has taken it meanwhile.
+        let mut slots = self
+            .slots
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if slots.get(&key).is_some_and(|slot| Arc::strong_count(slot) == 1) {
+            slots.remove(&key);
+        }
     }
 }

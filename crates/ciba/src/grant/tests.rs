@@ -82,3 +82,37 @@ fn refresh_request() {
         .unwrap_err();
     assert_eq!(err.to_string(), "transport failed: timeout");
 }
+
+#[test]
+fn discovered_client_auth_algorithms_are_enforced() {
+    let document = serde_json::json!({
+        "issuer": testkit::ISSUER,
+        "authorization_endpoint": "https://op.example/authorize",
+        "token_endpoint": "https://op.example/token",
+        "jwks_uri": "https://op.example/jwks",
+        "response_types_supported": ["code"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "token_endpoint_auth_signing_alg_values_supported": ["RS256"]
+    });
+    let provider = Arc::new(
+        ProviderConfig::from_discovery_response(testkit::ISSUER, &answer(200, &document.to_string()))
+            .unwrap(),
+    );
+    let expected = Error::Usage(UsageError::UnsupportedByProvider {
+        what: "token_endpoint_auth_signing_alg_values_supported",
+        value: "ES256".to_owned(),
+    });
+    let hint: LoginHint = "operatortoken:ts43-abc".parse().unwrap();
+    let sessions = [
+        TokenRequestSession::jwt_bearer(testkit::client(), provider.clone(), hint, scope()).unwrap(),
+        TokenRequestSession::refresh(testkit::client(), provider, RefreshToken::new("rt"), None),
+    ];
+    for mut session in sessions {
+        assert_eq!(
+            session.poll_request(t0(), entropy(1)).unwrap_err(),
+            expected,
+            "{session:?}"
+        );
+    }
+}

@@ -44,6 +44,7 @@ fn every_algorithm_and_key_form_signs_verifiably() {
             KeySigner::from_jwk(testkit::CLIENT_EC_JWK).unwrap(),
             Algorithm::ES256,
         ),
+        ("ps256 jwk", ps256_jwk_signer(), Algorithm::PS256),
     ];
     for (name, signer, algorithm) in cases {
         let jws = sign_jwt(&signer, "JWT", &serde_json::json!({"a": 1})).unwrap();
@@ -54,6 +55,15 @@ fn every_algorithm_and_key_form_signs_verifiably() {
             "case {name}"
         );
     }
+}
+
+/// The client RSA JWK with `"alg": "PS256"`: the JWK's `alg` picks PSS over PKCS#1 v1.5.
+fn ps256_jwk_signer() -> KeySigner {
+    let mut jwk: serde_json::Value = serde_json::from_str(testkit::CLIENT_RSA_JWK).unwrap();
+    jwk["alg"] = serde_json::Value::String("PS256".to_owned());
+    let signer = KeySigner::from_jwk(&jwk.to_string()).unwrap();
+    assert_eq!(signer.algorithm(), SigningAlgorithm::Ps256);
+    signer
 }
 
 fn algorithm_name(algorithm: Algorithm) -> &'static str {
@@ -178,4 +188,23 @@ fn signer_failure_is_an_environment_error() {
         err.to_string(),
         "environment failure: signing failed: hsm offline"
     );
+}
+
+#[test]
+fn assertion_claims_debug_redacts_a_subscriber_subject() {
+    let claims = |sub: &str| AssertionClaims {
+        iss: "client-1".to_owned(),
+        sub: sub.to_owned(),
+        aud: "https://op.example/token".to_owned(),
+        jti: "j-1".to_owned(),
+        iat: 1_800_000_000,
+        exp: 1_800_000_060,
+        scope: None,
+    };
+    insta::assert_snapshot!(format!("{:?}", claims("client-1")), @r#"AssertionClaims { iss: "client-1", sub: "client-1", aud: "https://op.example/token", jti: "j-1", iat: 1800000000, exp: 1800000060, scope: None }"#);
+    for subject in ["tel:+33699901040", "operatortoken:ts43-abc"] {
+        let text = format!("{:?}", claims(subject));
+        assert!(text.contains(r#"sub: "[redacted]""#), "{text}");
+        assert!(!text.contains(subject), "{text}");
+    }
 }

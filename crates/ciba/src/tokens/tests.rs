@@ -6,6 +6,7 @@ use netid_core::secret::Secret;
 use serde_json::{Value, json};
 
 use super::*;
+use crate::provider::Jwks;
 use crate::testkit::{self, t0};
 
 fn check_with(raw: &str, context: IdTokenContext<'_>) -> Result<VerifiedIdToken, Error> {
@@ -161,6 +162,7 @@ fn nonce_and_auth_req_id() {
     let nonce = Secret::new("n-0S6_WzA2Mj".to_owned());
     let with_nonce = signed(json!({"nonce": "n-0S6_WzA2Mj"}));
     let context = IdTokenContext {
+        policy: IdTokenPolicy::Required,
         nonce: Some(&nonce),
         auth_req_id: None,
     };
@@ -171,6 +173,7 @@ fn nonce_and_auth_req_id() {
     );
     assert_eq!(kind(check_with(&signed(json!({})), context)), "Nonce");
     let context = IdTokenContext {
+        policy: IdTokenPolicy::Required,
         nonce: None,
         auth_req_id: Some("req-1"),
     };
@@ -234,4 +237,36 @@ fn freshness() {
     assert!(set.is_fresh(t0(), Duration::from_secs(30)));
     assert!(!set.is_fresh(t0() + Duration::from_secs(31), Duration::from_secs(30)));
     insta::assert_snapshot!(format!("{set:?}"), @"TokenSet { access_token: AccessToken([redacted]), refresh_token: None, expires_at: Some(SystemTime { tv_sec: 1800000060, tv_nsec: 0 }), scope: None, id_token: None }");
+}
+
+#[test]
+fn ps256_token_is_accepted() {
+    // The provider's RSA key published a second time for PSS (a JWK's `alg` binds it to one
+    // algorithm).
+    let mut jwks: Value = serde_json::from_str(testkit::OP_JWKS).unwrap();
+    let mut pss = jwks["keys"][0].clone();
+    pss["kid"] = json!("op-ps");
+    pss["alg"] = json!("PS256");
+    jwks["keys"].as_array_mut().unwrap().push(pss);
+    let provider = testkit::provider().with_jwks(Jwks::from_json(jwks.to_string().as_bytes()).unwrap());
+    let ps256 = testkit::mint_with(
+        &claims_with(json!({})),
+        jsonwebtoken::Algorithm::PS256,
+        testkit::OP_RSA_PEM,
+        "op-ps",
+    );
+    assert_eq!(testkit::jws_part(&ps256, 0)["alg"], "PS256");
+    let check = |provider: &ProviderConfig| {
+        kind(validate_id_token(
+            &ps256,
+            provider,
+            testkit::CLIENT_ID,
+            t0(),
+            IdTokenContext::default(),
+        ))
+    };
+    assert_eq!(check(&provider), "ok sub=subscriber-42");
+    // Off the allow-list, the same token is refused.
+    let rs256_only = provider.with_id_token_algorithms(vec![SigningAlgorithm::Rs256]);
+    assert_eq!(check(&rs256_only), "Signature");
 }

@@ -125,6 +125,33 @@ async fn approve_with_rs256_and_the_issuer_as_audience() {
     assert!(outcome.unwrap().id_token.is_some());
 }
 
+/// CIBA Core 7.1.1: oidc-provider refuses a request object whose `aud` is not its issuer
+/// (`invalid_request_object`), and requires `exp`, `iat`, `nbf` and `jti` in it. The client
+/// assertions keep their own `aud` (the endpoint, by default).
+#[tokio::test]
+async fn approve_with_a_signed_request_object() {
+    if provider_url().is_none() {
+        return;
+    }
+    let driver = driver();
+    let provider = provider(&driver).await;
+    assert!(
+        provider.accepts_request_algorithm(SigningAlgorithm::Es256),
+        "oidc-provider accepts ES256 request objects"
+    );
+    let request = request("+33699900001")
+        .with_binding_message("netid interop")
+        .unwrap()
+        .signed();
+    let mut session = CibaSession::new(es256_client(), provider, request);
+    let tokens = driver
+        .run_ciba(&mut session, |_| ControlFlow::Continue(()))
+        .await
+        .unwrap();
+    let id_token = tokens.id_token.expect("oidc-provider sends an id_token");
+    assert_eq!(id_token.subject.expose_pii(), "+33699900001");
+}
+
 #[tokio::test]
 async fn deny() {
     if provider_url().is_none() {

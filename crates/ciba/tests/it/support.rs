@@ -1,4 +1,5 @@
-//! A scripted transport that records when each request arrives, and shared fixtures.
+//! A scripted transport that records when each request arrives, a gate that holds requests until
+//! the test opens it, and shared fixtures.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -14,6 +15,7 @@ use netid_core::ports::Clock;
 use netid_core::test_util::{ManualClock, SeededRandom};
 use netid_transport::test_util::InstantSleep;
 use netid_transport::{HttpRequest, HttpResponse, HttpTransport, TransportError};
+use tokio::sync::watch;
 
 pub(crate) const EC_PEM: &[u8] = include_bytes!("../fixtures/keys/ec.pem");
 
@@ -147,4 +149,55 @@ pub(crate) fn driver_on(
         Arc::new(SeededRandom::new(7)),
     );
     (driver, clock, sleep)
+}
+
+/// Holds every request until [`Gate::open`], then hands it to the script; counts arrivals (before
+/// the gate) so a test can tell that a caller is inside the transport, and how many callers are.
+#[derive(Debug)]
+pub(crate) struct Gate {
+    script: Arc<Script>,
+    open: watch::Sender<bool>,
+    arrived: watch::Sender<usize>,
+}
+
+impl Gate {
+    pub(crate) fn new(script: Arc<Script>) -> Arc<Self> {
+        Arc::new(Self {
+            script,
+            open: watch::Sender::new(false),
+            arrived: watch::Sender::new(0),
+        })
+    }
+
+    /// Lets every held and later request through.
+    pub(crate) fn open(&self) {
+        self.open.send_replace(true);
+    }
+
+    /// Requests that reached the transport so far, held or not.
+    pub(crate) fn arrived(&self) -> usize {
+        *self.arrived.borrow()
+    }
+
+    /// Waits until at least `count` requests have reached the transport.
+    pub(crate) async fn wait_for_arrivals(&self, count: usize) {
+        let mut arrived = self.arrived.subscribe();
+        // The sender lives as long as `self`, so waiting cannot fail.
+        arrived.wait_for(|arrived| *arrived >= count).await.unwrap();
+    }
+}
+
+#[async_trait]
+impl HttpTransport for Gate {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        self.arrived.send_modify(|arrived| *arrived += 1);
+        let mut open = self.open.subscribe();
+        open.wait_for(|open| *open).await.unwrap();
+        self.script.send(request).await
+    }
+}
+
+/// Polls `future` once, with the current task's waker, and reports whether it finished.
+pub(crate) async fn poll_once<F: Future + Unpin>(future: &mut F) -> std::task::Poll<F::Output> {
+    std::future::poll_fn(|cx| std::task::Poll::Ready(std::pin::Pin::new(&mut *future).poll(cx))).await
 }
