@@ -163,3 +163,50 @@ fn quirks_are_tolerated_or_refused() {
     }
     insta::assert_snapshot!(report);
 }
+
+/// The 0.4.0 spec's own response example (every field answered, string results, scores on some
+/// mismatches) decodes strictly and is valid against the 0.4.0 schema.
+#[tokio::test]
+async fn the_0_4_spec_example_decodes_strictly() {
+    let body = fixture("camara/kyc-match/match.200.v0.4.json");
+    Spec::load("kyc-match.yaml")
+        .validate(
+            "#/components/schemas/KYC_MatchResponse",
+            &fixture_json("camara/kyc-match/match.200.v0.4.json"),
+        )
+        .expect("the example follows the 0.4.0 schema");
+    let replay = Arc::new(ReplayTransport::new([ReplayEvent::new(
+        expected(
+            "POST",
+            "https://op.example/kyc-match/v0.4/match",
+            Some(&String::from_utf8_lossy(&fixture(
+                "orange-france/kyc-match/match.request.json",
+            ))),
+        ),
+        response(200, body),
+    )]));
+    let profile = OperatorProfile::camara(netid_camara::SpecVersion::KycMatch0_4_0, "https://op.example");
+    let h = harness(replay.clone(), profile);
+    let answer = h
+        .client
+        .send(&token(), &v0_4::Request::new(page_claims()), CallOptions::new())
+        .await
+        .expect("strict decoding");
+    let result = &answer.value.result;
+    assert_eq!(result.len(), 24);
+    assert!(answer.tolerated.is_empty());
+    let check = |field: KycField, expected: (Match, Option<u8>)| {
+        let found = result.get(field).expect("answered");
+        assert_eq!(
+            (found.result, found.score.map(|s| s.value())),
+            expected,
+            "{field:?}"
+        );
+    };
+    check(KycField::IdDocument, (Match::Matched, None));
+    check(KycField::GivenName, (Match::NotAvailable, None));
+    check(KycField::FamilyNameAtBirth, (Match::Mismatched, Some(90)));
+    check(KycField::Email, (Match::Mismatched, Some(87)));
+    check(KycField::CityOfBirth, (Match::Mismatched, Some(86)));
+    check(KycField::Birthdate, (Match::Mismatched, None));
+}
