@@ -1,4 +1,5 @@
-//! The library half of the `netid` command line: the flows behind `netid demo`, `netid token` and
+//! The library half of the `netid` command line: the flows behind `netid demo`, `netid token`,
+//! the API commands (`netid kyc-match`, `netid sim-swap`, `netid number-verification`) and
 //! `netid sandbox serve`, callable from tests without spawning the binary.
 //!
 //! It wires the real adapters into the protocol crates: [`netid_reqwest::ReqwestTransport`] and
@@ -18,7 +19,9 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod api;
 pub mod ciba_flow;
+pub mod config;
 pub mod demo;
 pub mod sandbox;
 pub mod token;

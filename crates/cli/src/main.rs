@@ -41,6 +41,14 @@ enum Command {
     Sandbox(netid_cli::sandbox::SandboxCommand),
     /// Obtain a three-legged access token by CIBA from any OpenID Provider; exit 0 when granted.
     Token(Box<netid_cli::token::TokenArgs>),
+    /// KYC Match against the operator of `--config`: CIBA for the subscriber, then `POST /match`.
+    KycMatch(Box<netid_cli::api::KycMatchArgs>),
+    /// SIM Swap against the operator of `--config` (`check` or `retrieve-date`).
+    #[command(subcommand)]
+    SimSwap(Box<netid_cli::api::SimSwapCommand>),
+    /// Number Verification against the operator of `--config` (`verify` or `device-phone-number`).
+    #[command(subcommand)]
+    NumberVerification(Box<netid_cli::api::NumberVerificationCommand>),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +58,9 @@ fn main() -> ExitCode {
         Command::Demo(args) => netid_cli::demo::command(&args),
         Command::Sandbox(cmd) => netid_cli::sandbox::command(&cmd),
         Command::Token(args) => netid_cli::token::command(*args),
+        Command::KycMatch(args) => netid_cli::api::kyc_match_command(&args),
+        Command::SimSwap(cmd) => netid_cli::api::sim_swap_command(&cmd),
+        Command::NumberVerification(cmd) => netid_cli::api::number_verification_command(&cmd),
     };
     ExitCode::from(code)
 }

@@ -13,7 +13,7 @@
 use std::fmt;
 use std::fs;
 use std::io::{self, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -29,6 +29,7 @@ use netid_reqwest::{ReqwestTransport, TokioSleep};
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::ciba_flow::{self, CibaOutcome};
+use crate::config::{EnvLookup, OperatorConfig};
 
 /// Exit status for usage errors.
 const EXIT_USAGE: u8 = 2;
@@ -127,6 +128,43 @@ pub struct TokenArgs {
     #[arg(long)]
     #[serde(skip)]
     pub show_token: bool,
+    /// The key's text, when the operator file takes it from the environment (`key-env`).
+    #[arg(skip)]
+    #[serde(skip)]
+    pub key_text: Option<KeyText>,
+}
+
+/// A private key's PEM or JWK text read from somewhere other than a file (an environment variable
+/// named by the operator file's `key-env`). Its `Debug` shows where it came from, never the key.
+#[derive(Clone)]
+pub struct KeyText {
+    origin: String,
+    text: String,
+}
+
+impl KeyText {
+    /// The key `text`, read from `origin` (shown in errors: `$NAME`).
+    pub fn new(origin: impl Into<String>, text: impl Into<String>) -> Self {
+        Self {
+            origin: origin.into(),
+            text: text.into(),
+        }
+    }
+
+    /// Where the key came from.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+}
+
+impl fmt::Debug for KeyText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self { origin, text: _ } = self;
+        f.debug_struct("KeyText")
+            .field("origin", origin)
+            .field("text", &"[redacted]")
+            .finish()
+    }
 }
 
 impl TokenArgs {
@@ -149,6 +187,7 @@ impl TokenArgs {
             assertion_aud: self.assertion_aud.or(file.assertion_aud),
             json: self.json,
             show_token: self.show_token,
+            key_text: self.key_text.or(file.key_text),
         }
     }
 }
@@ -192,20 +231,56 @@ impl TokenPlan {
     ///
     /// A [`UsageError`] naming the missing or invalid setting.
     pub fn from_args(args: TokenArgs) -> Result<Self, UsageError> {
+        Self::from_args_with_env(args, &crate::config::process_env)
+    }
+
+    /// [`from_args`](Self::from_args) with `env` resolving the operator file's `*-env` keys.
+    ///
+    /// # Errors
+    ///
+    /// A [`UsageError`] naming the missing or invalid setting.
+    pub fn from_args_with_env(args: TokenArgs, env: EnvLookup<'_>) -> Result<Self, UsageError> {
         let args = match &args.config {
             Some(path) => {
-                let file = read_config(path)?;
-                args.merged_with(file)
+                let file = OperatorConfig::read(path, env).map_err(|error| usage(error.to_string()))?;
+                args.merged_with(file.token)
             }
             None => args,
         };
+        Self::from_merged(args)
+    }
+
+    /// The scope the backchannel request asks for.
+    pub fn scope(&self) -> &Scope {
+        self.request.scope()
+    }
+
+    /// Validates settings already merged with any operator file.
+    pub(crate) fn from_merged(args: TokenArgs) -> Result<Self, UsageError> {
         let provider = provider_source(&args)?;
         let client_id = args
             .client_id
             .clone()
             .ok_or_else(|| usage("--client-id is required"))?;
-        let key_path = args.key.as_deref().ok_or_else(|| usage("--key is required"))?;
-        let signer = load_signer(key_path, args.alg, args.kid.clone())?;
+        let signer = match (&args.key, &args.key_text) {
+            (Some(path), _) => {
+                let text = fs::read_to_string(path)
+                    .map_err(|error| usage(format!("cannot read --key {}: {error}", path.display())))?;
+                load_signer(
+                    &format!("--key {}", path.display()),
+                    &text,
+                    args.alg,
+                    args.kid.clone(),
+                )?
+            }
+            (None, Some(key)) => load_signer(
+                &format!("key-env {}", key.origin),
+                &key.text,
+                args.alg,
+                args.kid.clone(),
+            )?,
+            (None, None) => return Err(usage("--key is required")),
+        };
         let audience = match args.assertion_aud.unwrap_or(Audience::Endpoint) {
             Audience::Endpoint => AssertionAudience::Endpoint,
             Audience::TokenEndpoint => AssertionAudience::TokenEndpoint,
@@ -247,12 +322,6 @@ impl TokenPlan {
     }
 }
 
-fn read_config(path: &Path) -> Result<TokenArgs, UsageError> {
-    let text = fs::read_to_string(path)
-        .map_err(|error| usage(format!("cannot read --config {}: {error}", path.display())))?;
-    toml::from_str(&text).map_err(|error| usage(format!("--config {}: {error}", path.display())))
-}
-
 fn provider_source(args: &TokenArgs) -> Result<ProviderSource, UsageError> {
     match (&args.issuer, &args.bc_authorize_url, &args.token_url) {
         (Some(issuer), None, None) => Ok(ProviderSource::Discovery(issuer.clone())),
@@ -288,14 +357,18 @@ fn origin(url: &str) -> Option<String> {
     Some(format!("{scheme}://{authority}"))
 }
 
-fn load_signer(path: &Path, alg: Option<Alg>, kid: Option<String>) -> Result<Arc<dyn Signer>, UsageError> {
-    let text = fs::read_to_string(path)
-        .map_err(|error| usage(format!("cannot read --key {}: {error}", path.display())))?;
-    let invalid = |error: netid_ciba::Error| usage(format!("--key {}: {error}", path.display()));
+/// A signer from a key's PEM or JWK `text`; `origin` names it in errors (`--key FILE`).
+fn load_signer(
+    origin: &str,
+    text: &str,
+    alg: Option<Alg>,
+    kid: Option<String>,
+) -> Result<Arc<dyn Signer>, UsageError> {
+    let invalid = |error: netid_ciba::Error| usage(format!("{origin}: {error}"));
     if text.trim_start().starts_with('{') {
         // A JWK: `--alg` and `--kid` are written into it, so the crate's JWK loader picks them up.
-        let mut jwk: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|_| usage(format!("--key {}: not a JSON Web Key", path.display())))?;
+        let mut jwk: serde_json::Value =
+            serde_json::from_str(text).map_err(|_| usage(format!("{origin}: not a JSON Web Key")))?;
         if let Some(object) = jwk.as_object_mut() {
             if let Some(alg) = alg {
                 object.insert("alg".to_owned(), alg.signing().as_str().into());
@@ -358,8 +431,19 @@ fn expose_token<S: Serializer>(token: &Option<AccessToken>, serializer: S) -> Re
 }
 
 /// Runs the flow `plan` describes with the real transport, clock and sleep; `spinner` draws live
-/// progress on stdout.
+/// progress on stdout. The report carries the access token only when the plan asks to show it.
 pub async fn run(plan: TokenPlan, spinner: bool) -> TokenReport {
+    let show_token = plan.show_token;
+    let mut report = obtain(plan, spinner).await;
+    if !show_token {
+        report.access_token = None;
+    }
+    report
+}
+
+/// [`run`], keeping the access token in the report whatever the plan says (for the API commands,
+/// which use it and never print it).
+pub(crate) async fn obtain(plan: TokenPlan, spinner: bool) -> TokenReport {
     let error_report = |message: String| TokenReport {
         outcome: CibaOutcome::Error,
         polls: 0,
@@ -405,11 +489,7 @@ pub async fn run(plan: TokenPlan, spinner: bool) -> TokenReport {
             .and_then(|at| at.duration_since(SystemTime::now()).ok())
             .map(|left| left.as_secs() + 1),
         id_token_verified: tokens.map(|tokens| tokens.id_token.is_some()),
-        access_token: if plan.show_token {
-            tokens.map(|tokens| tokens.access_token.clone())
-        } else {
-            None
-        },
+        access_token: tokens.map(|tokens| tokens.access_token.clone()),
     }
 }
 
