@@ -7,6 +7,8 @@
 //! - `tidy`: repository invariants that no compiler checks (no I/O crate under `netid-core`).
 //! - `fuzz [--smoke] [SECONDS]`: every cargo-fuzz target, briefly (needs nightly and cargo-fuzz).
 //! - `bench`: the criterion benches.
+//! - `load [FLOWS] [CALLS] [CONCURRENCY]`: the bounded loopback load test of the reference operator
+//!   (release build; `ci` runs a small one in the debug build to keep the harness honest).
 //! - `test`: the test command README.md gives.
 #![forbid(unsafe_code)]
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -47,8 +49,11 @@ fn main() -> ExitCode {
         Some("bench") => run("cargo", &["bench", "--workspace"]),
         Some("test") => test(),
         Some("demo") => demo(),
+        Some("load") => load(true, &args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <ci|test|demo|tidy|fuzz [--smoke] [SECONDS]|bench>");
+            eprintln!(
+                "usage: cargo xtask <ci|test|demo|tidy|fuzz [--smoke] [SECONDS]|bench|load [FLOWS] [CALLS] [CONCURRENCY]>"
+            );
             return ExitCode::from(2);
         }
     };
@@ -193,6 +198,7 @@ fn ci() -> Result {
     )?;
     test()?;
     demo()?;
+    load(false, &["60".to_owned(), "3000".to_owned(), "32".to_owned()])?;
     run_in(
         &root(),
         "cargo",
@@ -280,6 +286,18 @@ fn demo() -> Result {
     }
     eprintln!("demo: {} steps ok", steps.len());
     Ok(())
+}
+
+/// The loopback load test (`tests/examples/load.rs`): it exits non-zero on any failed request or
+/// when its own deadline is reached; its JSON report goes to stdout.
+fn load(release: bool, args: &[String]) -> Result {
+    let mut command = vec!["run", "--quiet", "--package", "netid-tests", "--example", "load"];
+    if release {
+        command.push("--release");
+    }
+    command.push("--");
+    command.extend(args.iter().map(String::as_str));
+    run("cargo", &command)
 }
 
 /// Names of the crates in `package`'s normal (non-dev, non-build) dependency tree, all features on.
