@@ -37,8 +37,11 @@ pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 256 * 1024;
 /// without DTD and within depth; root `samlp:Response` version 2.0; Status Success; unique IDs;
 /// exactly one Assertion, a child of the Response; the XML-Signature profile with the configured
 /// certificates only (see [`SignatureAlgorithm`](crate::SignatureAlgorithm)); Destination;
-/// Issuers; a bearer SubjectConfirmationData (Recipient, NotBefore, NotOnOrAfter, InResponseTo);
-/// Conditions; every AudienceRestriction; replay; the outstanding request (consumed last).
+/// Issuers (the Assertion's is required; the Response's is optional, as SAML Core §3.2.2 and
+/// Profiles §4.1.4.2 allow, and a Response without one is accepted; every Issuer present must be
+/// the IdP's entity ID, with no Format or the entity Format); a bearer SubjectConfirmationData
+/// (Recipient, NotBefore, NotOnOrAfter, InResponseTo); Conditions; every AudienceRestriction;
+/// replay; the outstanding request (consumed last).
 pub struct ResponseVerifier {
     idp: IdentityProvider,
     sp: ServiceProvider,
@@ -254,6 +257,9 @@ impl ResponseVerifier {
             }
             None => {}
         }
+        // The Response's Issuer MAY be omitted (SAML Core §3.2.2, Profiles §4.1.4.2): a Response
+        // without one is accepted, since the Assertion's Issuer is always required and checked
+        // below. When present it must name the IdP.
         if let Some(issuer) = xml::optional_child(&doc, root, NS_SAML, "Issuer")? {
             self.check_issuer(&doc, issuer, "Response")?;
         }

@@ -1,7 +1,8 @@
 //! `netid saml verify` and `netid saml login-url` on the committed netid-saml fixtures.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 fn fixture(path: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -19,6 +20,11 @@ fn netid(args: &[&str]) -> Output {
 }
 
 fn verify(extra: &[&str], files: &[&str]) -> Output {
+    let files: Vec<String> = files.iter().map(|f| fixture(&format!("responses/{f}"))).collect();
+    verify_paths(extra, &files)
+}
+
+fn verify_paths(extra: &[&str], files: &[String]) -> Output {
     let cert = fixture("keys/idp.crt");
     let mut args = vec![
         "saml",
@@ -36,7 +42,6 @@ fn verify(extra: &[&str], files: &[&str]) -> Output {
         args.extend(["--now", "2026-01-01T00:05:00Z"]);
     }
     args.extend_from_slice(extra);
-    let files: Vec<String> = files.iter().map(|f| fixture(&format!("responses/{f}"))).collect();
     args.extend(files.iter().map(String::as_str));
     netid(&args)
 }
@@ -117,7 +122,7 @@ fn verify_policy_flags() {
     let out = verify(&[], &["assertion-signed.xml"]);
     assert_eq!(lines(&out)[0]["error"]["check"], "in_response_to");
     let out = verify(
-        &["--allow-unsolicited", "--now", "2026-01-01T01:00:00Z"],
+        &["--request-id", "_req1", "--now", "2026-01-01T01:00:00Z"],
         &["assertion-signed.xml"],
     );
     assert_eq!(lines(&out)[0]["error"]["check"], "subject_confirmation");
@@ -138,6 +143,166 @@ fn verify_policy_flags() {
         &["assertion-signed.xml"],
     );
     assert_eq!(lines(&out)[0]["error"]["check"], "subject_confirmation");
+}
+
+const RSA_SHA256: (&str, &str) = (
+    "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+    "http://www.w3.org/2001/04/xmlenc#sha256",
+);
+const RSA_SHA1: (&str, &str) = (
+    "http://www.w3.org/2000/09/xmldsig#rsa-sha1",
+    "http://www.w3.org/2000/09/xmldsig#sha1",
+);
+
+/// An Assertion-signed Response made at test time: the committed `unsigned.xml` (valid at
+/// 00:05:00Z, answering `_req1`) rewritten by `edits`, then signed by Debian's `xmlsec1` with the
+/// test IdP key and `(signature, digest)` algorithms. Returns the path of the signed file.
+fn signed_at_test_time(edits: &[(&str, &str)], (sig_alg, digest): (&str, &str)) -> String {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let mut xml = std::fs::read_to_string(fixture("responses/unsigned.xml")).expect("unsigned fixture");
+    for (from, to) in edits {
+        assert!(xml.contains(from), "{from} not in the fixture");
+        xml = xml.replace(from, to);
+    }
+    let assertion_id = xml
+        .split("<saml:Assertion ")
+        .nth(1)
+        .and_then(|a| a.split("ID=\"").nth(1))
+        .and_then(|a| a.split('"').next())
+        .expect("assertion ID")
+        .to_owned();
+    let template = format!(
+        concat!(
+            "<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:SignedInfo>",
+            "<ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>",
+            "<ds:SignatureMethod Algorithm=\"{alg}\"/><ds:Reference URI=\"#{id}\"><ds:Transforms>",
+            "<ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/>",
+            "<ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/></ds:Transforms>",
+            "<ds:DigestMethod Algorithm=\"{digest}\"/><ds:DigestValue/></ds:Reference></ds:SignedInfo>",
+            "<ds:SignatureValue/><ds:KeyInfo><ds:X509Data><ds:X509Certificate/></ds:X509Data></ds:KeyInfo>",
+            "</ds:Signature>"
+        ),
+        alg = sig_alg,
+        id = assertion_id,
+        digest = digest,
+    );
+    // The Assertion's Issuer is the second one; the signature directly follows it.
+    let issuer_end = "</saml:Issuer>";
+    let at = xml.match_indices(issuer_end).nth(1).expect("assertion issuer").0 + issuer_end.len();
+    xml.insert_str(at, &template);
+
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let input = dir.join(format!("netid-saml-{}-{n}-template.xml", std::process::id()));
+    let output = dir.join(format!("netid-saml-{}-{n}-signed.xml", std::process::id()));
+    std::fs::write(&input, xml).unwrap();
+    let out = Command::new("xmlsec1")
+        .arg("--sign")
+        .arg("--privkey-pem")
+        .arg(format!("{},{}", fixture("keys/idp.key"), fixture("keys/idp.crt")))
+        .args([
+            "--id-attr:ID",
+            "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
+            "--output",
+        ])
+        .arg(&output)
+        .arg(&input)
+        .output()
+        .expect("run xmlsec1 (apt-get install -y xmlsec1; CI's .ci/run does)");
+    assert!(
+        out.status.success(),
+        "xmlsec1 failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = std::fs::remove_file(&input);
+    output.to_string_lossy().into_owned()
+}
+
+fn checks(out: &Output) -> Vec<String> {
+    lines(out)
+        .iter()
+        .map(|l| match l["verdict"].as_str() {
+            Some("accept") => "accept".to_owned(),
+            _ => l["error"]["check"].as_str().unwrap_or("?").to_owned(),
+        })
+        .collect()
+}
+
+#[test]
+fn verify_allow_unsolicited() {
+    // A genuinely unsolicited response: no InResponseTo anywhere, valid at the default --now.
+    let file = signed_at_test_time(
+        &[
+            (" InResponseTo=\"_req1\"", ""),
+            ("ID=\"_assert1\"", "ID=\"_unsolicited1\""),
+        ],
+        RSA_SHA256,
+    );
+    let out = verify_paths(&[], std::slice::from_ref(&file));
+    assert_eq!(out.status.code(), Some(1));
+    let line = &lines(&out)[0];
+    assert_eq!(line["error"]["check"], "in_response_to");
+    assert!(
+        line["error"]["message"].as_str().unwrap().contains("unsolicited"),
+        "{line}"
+    );
+    let out = verify_paths(&["--allow-unsolicited"], &[file]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(lines(&out)[0]["verdict"], "accept");
+}
+
+#[test]
+fn verify_insecure_allow_sha1() {
+    let file = signed_at_test_time(&[], RSA_SHA1);
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("xmldsig#rsa-sha1")
+    );
+    let out = verify_paths(&["--request-id", "_req1"], std::slice::from_ref(&file));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(checks(&out), ["algorithm"]);
+    let out = verify_paths(&["--request-id", "_req1", "--insecure-allow-sha1"], &[file]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(checks(&out), ["accept"]);
+}
+
+#[test]
+fn verify_repeated_request_ids() {
+    // Two responses answering _req1 and _req2 (distinct assertion IDs), then a third answering
+    // _req1 again: each --request-id is outstanding once.
+    let answer = |request: &str, assertion: &str| {
+        let irt = format!(" InResponseTo=\"{request}\"");
+        let id = format!("ID=\"{assertion}\"");
+        signed_at_test_time(
+            &[(" InResponseTo=\"_req1\"", &irt), ("ID=\"_assert1\"", &id)],
+            RSA_SHA256,
+        )
+    };
+    let files = [
+        answer("_req1", "_a1"),
+        answer("_req2", "_a2"),
+        answer("_req1", "_a3"),
+    ];
+    let out = verify_paths(&["--request-id", "_req1", "--request-id", "_req2"], &files);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(checks(&out), ["accept", "accept", "in_response_to"]);
+    let out = verify_paths(&["--request-id", "_req2", "--request-id", "_req1"], &files[..2]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(checks(&out), ["accept", "accept"]);
+    // With only one of them, the other response names no outstanding request.
+    let out = verify_paths(&["--request-id", "_req2"], &files[..2]);
+    assert_eq!(checks(&out), ["in_response_to", "accept"]);
 }
 
 #[test]

@@ -9,7 +9,8 @@ use netid_saml::{
 };
 
 use crate::support::{
-    ACS, IDP, REQ, Resp, SP, Sign, check_rejected, now, read_key, verifier, verify, verify_with,
+    ACS, ENVELOPED, EXC_C14N, IDP, REQ, Resp, SP, Sign, check_rejected, now, read_key, verifier, verify,
+    verify_with,
 };
 
 /// The opening of a signature element (not `SignatureValue` or `SignatureMethod`).
@@ -159,6 +160,50 @@ fn xsw_single_assertion_with_signature_pointing_elsewhere() {
         .replace("ID=\"_assert1\"", "ID=\"_evil\"")
         .replace("4b124ae2-0126-102b-8852-001a641049bb", EVIL_NAME);
     check_rejected(&verifier(), &forged, Check::SignatureProfile);
+}
+
+#[test]
+fn xsw_single_assertion_under_wrapped_response_signature() {
+    // The Response is signed. The attacker builds a new Response (new ID, one evil Assertion, so
+    // the count check passes) keeping the original signature after its Issuer, and hides the
+    // original signed Response (its signature and Assertion removed) in Extensions so that
+    // `#_resp1` still resolves somewhere. The signature must cover its own parent.
+    let xml = signed(Sign::Response);
+    let sig = signature_block(&xml, 0);
+    let a = assertion_block(&xml);
+    let start = xml.find("<samlp:Response").unwrap();
+    let original = xml[start..].replace(&sig, "").replace(&a, "");
+    let evil = evil_assertion(&a).replace("ID=\"_evil\"", "ID=\"_evilassert\"");
+    let forged = xml
+        .replacen("ID=\"_resp1\"", "ID=\"_evilresp\"", 1)
+        .replacen(
+            "<samlp:Status>",
+            &format!(
+                "<samlp:Extensions>{}</samlp:Extensions><samlp:Status>",
+                original.trim_end()
+            ),
+            1,
+        )
+        .replace(&a, &evil);
+    assert_eq!(forged.matches("<saml:Assertion ").count(), 1, "{forged}");
+    assert_eq!(forged.matches(SIG_OPEN).count(), 1);
+    check_rejected(&verifier(), &forged, Check::SignatureProfile);
+}
+
+#[test]
+fn signature_inside_extensions() {
+    // A signature moved into samlp:Extensions still covers its element by ID (enveloped removes
+    // nothing from it, so its digest stays valid), but it is no longer enveloped: refused.
+    for (sign, moved) in [(Sign::Assertion, 0), (Sign::Both, 0), (Sign::Both, 1)] {
+        let xml = signed(sign);
+        let sig = signature_block(&xml, moved);
+        let forged = xml.replacen(&sig, "", 1).replacen(
+            "<samlp:Status>",
+            &format!("<samlp:Extensions>{sig}</samlp:Extensions><samlp:Status>"),
+            1,
+        );
+        check_rejected(&verifier(), &forged, Check::SignatureProfile);
+    }
 }
 
 // --- Signature stripping, tampering, keys ---------------------------------------------------
@@ -323,6 +368,44 @@ fn extra_transform() {
         1,
     );
     check_rejected(&verifier(), &xml, Check::SignatureProfile);
+}
+
+/// `xml` with the (single) Reference's transform list replaced by `transforms`.
+fn with_transforms(xml: &str, transforms: &[&str]) -> String {
+    let start = xml.find("<ds:Transforms>").expect("transforms");
+    let end = xml.find("</ds:Transforms>").expect("end") + "</ds:Transforms>".len();
+    let list: String = transforms
+        .iter()
+        .map(|t| format!("<ds:Transform Algorithm=\"{t}\"/>"))
+        .collect();
+    format!(
+        "{}<ds:Transforms>{list}</ds:Transforms>{}",
+        &xml[..start],
+        &xml[end..]
+    )
+}
+
+#[test]
+fn transforms_exc_c14n_before_enveloped_signature() {
+    // The transforms reversed. bergshamra's single-parse fast path gives up on this order and its
+    // generic pipeline canonicalizes by parsing the source text a second time (then fails the
+    // enveloped step on octets): the profile must refuse it before bergshamra runs. (xmlsec1
+    // cannot sign this order, so the honest signature's list is rewritten; the profile check
+    // comes before any cryptography.)
+    for sign in [Sign::Assertion, Sign::Response] {
+        let forged = with_transforms(&signed(sign), &[EXC_C14N, ENVELOPED]);
+        check_rejected(&verifier(), &forged, Check::SignatureProfile);
+    }
+    for transforms in [
+        &[EXC_C14N][..],
+        &[][..],
+        &[ENVELOPED, EXC_C14N, EXC_C14N][..],
+        &[ENVELOPED, ENVELOPED, EXC_C14N][..],
+        &[EXC_C14N, ENVELOPED, EXC_C14N][..],
+    ] {
+        let forged = with_transforms(&signed(Sign::Assertion), transforms);
+        check_rejected(&verifier(), &forged, Check::SignatureProfile);
+    }
 }
 
 #[test]
@@ -507,7 +590,7 @@ fn protocol_checks() {
         (
             "assertion issuer",
             Resp {
-                assertion_issuer: "https://evil.example".into(),
+                assertion_issuer: Some("https://evil.example".into()),
                 ..Resp::default()
             },
             Check::Issuer,
@@ -634,6 +717,83 @@ fn protocol_checks() {
             Err(e) => assert_eq!(e.check(), Some(check), "{name}: {e}"),
         }
     }
+}
+
+#[test]
+fn assertion_without_issuer() {
+    for sign in [Sign::Assertion, Sign::Response] {
+        let resp = Resp {
+            sign,
+            assertion_issuer: None,
+            ..Resp::default()
+        };
+        check_rejected(&verifier(), &resp.signed(), Check::Issuer);
+    }
+}
+
+#[test]
+fn issuer_with_a_non_entity_format() {
+    let persistent = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent";
+    // The value is the IdP's entity ID: only the Format is wrong.
+    let response = Resp {
+        response_issuer_format: Some(persistent.into()),
+        ..Resp::default()
+    };
+    check_rejected(&verifier(), &response.signed(), Check::Issuer);
+    let assertion = Resp {
+        assertion_issuer_format: Some(persistent.into()),
+        ..Resp::default()
+    };
+    check_rejected(&verifier(), &assertion.signed(), Check::Issuer);
+}
+
+#[test]
+fn assertion_version_is_not_2_0() {
+    for version in ["1.1", "2.1", ""] {
+        let resp = Resp {
+            sign: Sign::Response,
+            assertion_version: version.into(),
+            ..Resp::default()
+        };
+        check_rejected(&verifier(), &resp.signed(), Check::Schema);
+    }
+}
+
+#[test]
+fn subject_confirmation_not_before_beyond_clock_skew() {
+    // now is 00:05:00 and the skew 60 s: NotBefore 00:06:01 is refused.
+    let resp = Resp {
+        scd_not_before: Some("2026-01-01T00:06:01Z".into()),
+        ..Resp::default()
+    };
+    check_rejected(&verifier(), &resp.signed(), Check::SubjectConfirmation);
+    let resp = Resp {
+        scd_not_before: Some("2026-01-01T00:05:01Z".into()),
+        ..Resp::default()
+    };
+    check_rejected(
+        &verifier().clock_skew(Duration::ZERO),
+        &resp.signed(),
+        Check::SubjectConfirmation,
+    );
+}
+
+#[test]
+fn conditions_not_before_beyond_clock_skew() {
+    let resp = Resp {
+        not_before: "2026-01-01T00:06:01Z".into(),
+        ..Resp::default()
+    };
+    check_rejected(&verifier(), &resp.signed(), Check::Conditions);
+    let resp = Resp {
+        not_before: "2026-01-01T00:05:01Z".into(),
+        ..Resp::default()
+    };
+    check_rejected(
+        &verifier().clock_skew(Duration::ZERO),
+        &resp.signed(),
+        Check::Conditions,
+    );
 }
 
 #[test]

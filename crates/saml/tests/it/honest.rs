@@ -83,6 +83,56 @@ fn rsa_sha512_is_accepted() {
 }
 
 #[test]
+fn rsa_sha384_is_accepted() {
+    let resp = Resp {
+        sig_alg: "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384".to_owned(),
+        digest: "http://www.w3.org/2001/04/xmldsig-more#sha384".to_owned(),
+        ..Resp::default()
+    };
+    let xml = resp.signed();
+    assert!(xml.contains("xmldsig-more#rsa-sha384"));
+    verify(&xml).expect("rsa-sha384 response");
+}
+
+#[test]
+fn ecdsa_sha384_and_sha512_are_accepted() {
+    for (sig_alg, digest, sign) in [
+        (
+            "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384",
+            "http://www.w3.org/2001/04/xmldsig-more#sha384",
+            Sign::Assertion,
+        ),
+        (
+            "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512",
+            "http://www.w3.org/2001/04/xmlenc#sha512",
+            Sign::Response,
+        ),
+    ] {
+        let resp = Resp {
+            sign,
+            key: "idp-ec",
+            sig_alg: sig_alg.to_owned(),
+            digest: digest.to_owned(),
+            ..Resp::default()
+        };
+        let xml = resp.signed();
+        assert!(xml.contains(sig_alg));
+        verify_with(&support::verifier_rsa_and_ec(), &xml).unwrap_or_else(|e| panic!("{sig_alg}: {e}"));
+    }
+}
+
+#[test]
+fn enveloped_transform_alone_is_accepted() {
+    // The profile allows enveloped-signature with no explicit c14n transform (the reference is
+    // then canonicalized with inclusive c14n, the XML-DSig default), as some IdPs sign.
+    let resp = Resp {
+        transforms: vec![support::ENVELOPED.to_owned()],
+        ..Resp::default()
+    };
+    verify(&resp.signed()).expect("enveloped-only transforms");
+}
+
+#[test]
 fn sha1_is_accepted_only_with_the_insecure_opt_in() {
     let resp = Resp {
         sig_alg: "http://www.w3.org/2000/09/xmldsig#rsa-sha1".to_owned(),
@@ -107,6 +157,110 @@ fn orange_profile_is_typed_and_redacted() {
     assert_eq!(p.user_type.as_deref(), Some("internet&mobile"));
     insta::assert_debug_snapshot!("orange_profile_debug", p);
     insta::assert_debug_snapshot!("verified_assertion_debug", a);
+}
+
+#[test]
+fn every_orange_attribute_is_typed() {
+    // Each attribute name of operator page 003 ("mapping between attribute names and user profile
+    // data") carries a distinct value, so a misspelt name or a swapped field fails here.
+    let mut resp = Resp::default();
+    for (name, value) in [
+        ("OrangeAPIToken", "tok|sau=UNAVAILABLE|ted=1200503587"),
+        ("gender", "F"),
+        ("displayname", "Alice L."),
+        ("givenname", "Alice"),
+        ("surname", "Liddell"),
+        ("emailaddress", "alice@example.com"),
+        ("streetaddress", "1 Rabbit Hole Lane"),
+        ("postalcode", "75015"),
+        ("locality", "Paris"),
+        ("country", "FR"),
+        ("dateofbirth", "1852-05-04"),
+        ("mobilephone", "+33 6 99 90 10 40"),
+        ("homephone", "+33 1 45 67 89 10"),
+        ("facsimile", "+33 1 45 67 89 11"),
+        ("usertype", "non-subscriber registered user"),
+    ] {
+        resp.attributes.insert(name.to_owned(), vec![value.to_owned()]);
+    }
+    let p = verify(&resp.signed()).unwrap().orange_profile();
+    let pii = |v: &Option<netid_core::secret::Pii<String>>| v.as_ref().map(|v| v.expose_pii().clone());
+    assert_eq!(
+        p.api_token.as_ref().map(|t| t.expose_secret().as_str()),
+        Some("tok|sau=UNAVAILABLE|ted=1200503587")
+    );
+    assert_eq!(pii(&p.gender).as_deref(), Some("F"));
+    assert_eq!(pii(&p.display_name).as_deref(), Some("Alice L."));
+    assert_eq!(pii(&p.given_name).as_deref(), Some("Alice"));
+    assert_eq!(pii(&p.surname).as_deref(), Some("Liddell"));
+    assert_eq!(pii(&p.email_address).as_deref(), Some("alice@example.com"));
+    assert_eq!(pii(&p.street_address).as_deref(), Some("1 Rabbit Hole Lane"));
+    assert_eq!(pii(&p.postal_code).as_deref(), Some("75015"));
+    assert_eq!(pii(&p.locality).as_deref(), Some("Paris"));
+    assert_eq!(pii(&p.country).as_deref(), Some("FR"));
+    assert_eq!(pii(&p.date_of_birth).as_deref(), Some("1852-05-04"));
+    assert_eq!(
+        p.mobile_phone
+            .as_ref()
+            .map(|n| n.expose_e164().to_owned())
+            .as_deref(),
+        Some("+33699901040")
+    );
+    assert_eq!(pii(&p.home_phone).as_deref(), Some("+33 1 45 67 89 10"));
+    assert_eq!(pii(&p.facsimile).as_deref(), Some("+33 1 45 67 89 11"));
+    assert_eq!(p.user_type.as_deref(), Some("non-subscriber registered user"));
+}
+
+#[test]
+fn response_without_issuer_is_accepted() {
+    // SAML Core §3.2.2 and Profiles §4.1.4.2: a Response MAY omit its Issuer; the Assertion's is
+    // still required (see attacks::assertion_without_issuer).
+    for sign in [Sign::Assertion, Sign::Response, Sign::Both] {
+        let resp = Resp {
+            sign,
+            response_issuer: None,
+            ..Resp::default()
+        };
+        let xml = resp.signed();
+        assert_eq!(xml.matches("<saml:Issuer").count(), 1);
+        let a = verify(&xml).unwrap_or_else(|e| panic!("{sign:?}: {e}"));
+        assert_eq!(a.issuer, IDP);
+    }
+}
+
+#[test]
+fn issuers_with_the_entity_format_are_accepted() {
+    let entity = "urn:oasis:names:tc:SAML:2.0:nameid-format:entity";
+    let resp = Resp {
+        response_issuer_format: Some(entity.to_owned()),
+        assertion_issuer_format: Some(entity.to_owned()),
+        ..Resp::default()
+    };
+    verify(&resp.signed()).expect("entity-format issuers");
+}
+
+#[test]
+fn not_before_within_clock_skew_is_accepted() {
+    // now is 00:05:00: a NotBefore 60 s ahead (the default skew) is accepted, on the bearer
+    // confirmation and on the Conditions alike.
+    let ahead = "2026-01-01T00:06:00Z";
+    let confirmation = Resp {
+        scd_not_before: Some(ahead.to_owned()),
+        ..Resp::default()
+    };
+    verify(&confirmation.signed()).expect("SubjectConfirmationData NotBefore within skew");
+    let conditions = Resp {
+        not_before: ahead.to_owned(),
+        ..Resp::default()
+    };
+    verify(&conditions.signed()).expect("Conditions NotBefore within skew");
+    let both = Resp {
+        scd_not_before: Some("2026-01-01T00:05:30Z".to_owned()),
+        not_before: "2026-01-01T00:05:30Z".to_owned(),
+        ..Resp::default()
+    };
+    verify_with(&verifier().clock_skew(Duration::from_secs(30)), &both.signed())
+        .expect("a configured skew is applied");
 }
 
 #[test]

@@ -6,7 +6,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use netid_saml::{Check, Error, VerifiedAssertion};
 
-use crate::support::{Resp, Sign, now, openssl_sign, stores, verifier};
+use crate::support::{
+    Resp, Sign, ecdsa_der_to_raw, now, openssl_sign, stores, verifier, verifier_rsa_and_ec,
+};
 
 const SHA256: &str = "http%3A%2F%2Fwww.w3.org%2F2001%2F04%2Fxmldsig-more%23rsa-sha256";
 const SHA1: &str = "http%3A%2F%2Fwww.w3.org%2F2000%2F09%2Fxmldsig%23rsa-sha1";
@@ -71,6 +73,32 @@ fn honest_signed_query_is_accepted() {
     );
     let q = sign(&format!("SAMLResponse={}&SigAlg={SHA256}", message()), "sha256");
     check(&q).expect("honest redirect without RelayState");
+}
+
+#[test]
+fn ecdsa_signed_query_is_accepted() {
+    // XML-DSig's ECDSA signature value (RFC 4050 `r || s`) carried as the query Signature.
+    for (uri, digest) in [
+        ("http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256", "sha256"),
+        ("http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512", "sha512"),
+    ] {
+        let part = format!("SAMLResponse={}&RelayState=abc&SigAlg={}", message(), enc(uri));
+        let der = openssl_sign(part.as_bytes(), "idp-ec", digest);
+        let raw = ecdsa_der_to_raw(&der, 32);
+        let q = format!("{part}&Signature={}", enc(&STANDARD.encode(&raw)));
+        let (requests, replay) = stores();
+        verifier_rsa_and_ec()
+            .verify_redirect(&q, now(), &requests, &replay)
+            .unwrap_or_else(|e| panic!("{uri}: {e}"));
+        // The same signature over a tampered RelayState, or with the RSA certificate only, fails.
+        let tampered = q.replace("RelayState=abc", "RelayState=abd");
+        let (requests, replay) = stores();
+        let e = verifier_rsa_and_ec()
+            .verify_redirect(&tampered, now(), &requests, &replay)
+            .unwrap_err();
+        assert_eq!(e.check(), Some(Check::QuerySignature), "{e}");
+        check_rejected(&q, Check::QuerySignature);
+    }
 }
 
 #[test]

@@ -90,6 +90,8 @@ pub(crate) enum Sign {
 
 pub(crate) const RSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
 pub(crate) const SHA256: &str = "http://www.w3.org/2001/04/xmlenc#sha256";
+pub(crate) const ENVELOPED: &str = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
+pub(crate) const EXC_C14N: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
 
 /// Every value of a Response, with honest defaults.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -100,14 +102,19 @@ pub(crate) struct Resp {
     pub(crate) digest: String,
     pub(crate) reference_uri: Option<String>,
     pub(crate) extra_reference: bool,
+    /// The Reference's Transform algorithms, in order.
+    pub(crate) transforms: Vec<String>,
     pub(crate) response_id: String,
     pub(crate) assertion_id: String,
     pub(crate) destination: Option<String>,
     pub(crate) response_irt: Option<String>,
     pub(crate) response_issuer: Option<String>,
+    pub(crate) response_issuer_format: Option<String>,
     pub(crate) status: String,
     pub(crate) version: String,
-    pub(crate) assertion_issuer: String,
+    pub(crate) assertion_version: String,
+    pub(crate) assertion_issuer: Option<String>,
+    pub(crate) assertion_issuer_format: Option<String>,
     pub(crate) name_id: String,
     pub(crate) name_id_format: String,
     pub(crate) method: String,
@@ -147,14 +154,18 @@ impl Default for Resp {
             digest: SHA256.to_owned(),
             reference_uri: None,
             extra_reference: false,
+            transforms: vec![ENVELOPED.to_owned(), EXC_C14N.to_owned()],
             response_id: "_resp1".to_owned(),
             assertion_id: "_assert1".to_owned(),
             destination: Some(ACS.to_owned()),
             response_irt: Some(REQ.to_owned()),
             response_issuer: Some(IDP.to_owned()),
+            response_issuer_format: None,
             status: "urn:oasis:names:tc:SAML:2.0:status:Success".to_owned(),
             version: "2.0".to_owned(),
-            assertion_issuer: IDP.to_owned(),
+            assertion_version: "2.0".to_owned(),
+            assertion_issuer: Some(IDP.to_owned()),
+            assertion_issuer_format: None,
             name_id: "4b124ae2-0126-102b-8852-001a641049bb".to_owned(),
             name_id_format: "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent".to_owned(),
             method: "urn:oasis:names:tc:SAML:2.0:cm:bearer".to_owned(),
@@ -177,9 +188,14 @@ fn opt_attr(name: &str, v: &Option<String>) -> String {
 impl Resp {
     pub(crate) fn signature_template(&self, id: &str) -> String {
         let uri = self.reference_uri.clone().unwrap_or_else(|| format!("#{id}"));
+        let transforms: String = self
+            .transforms
+            .iter()
+            .map(|t| format!("<ds:Transform Algorithm=\"{t}\"/>"))
+            .collect();
         let reference = |uri: &str| {
             format!(
-                "<ds:Reference URI=\"{uri}\"><ds:Transforms><ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/><ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/></ds:Transforms><ds:DigestMethod Algorithm=\"{}\"/><ds:DigestValue></ds:DigestValue></ds:Reference>",
+                "<ds:Reference URI=\"{uri}\"><ds:Transforms>{transforms}</ds:Transforms><ds:DigestMethod Algorithm=\"{}\"/><ds:DigestValue></ds:DigestValue></ds:Reference>",
                 self.digest
             )
         };
@@ -225,18 +241,21 @@ impl Resp {
                 format!("<saml:AudienceRestriction>{inner}</saml:AudienceRestriction>")
             })
             .collect();
-        let response_issuer = self
-            .response_issuer
-            .as_ref()
-            .map(|i| format!("<saml:Issuer>{i}</saml:Issuer>"))
-            .unwrap_or_default();
+        let issuer = |value: &Option<String>, format: &Option<String>| {
+            value
+                .as_ref()
+                .map(|i| format!("<saml:Issuer{}>{i}</saml:Issuer>", opt_attr("Format", format)))
+                .unwrap_or_default()
+        };
+        let response_issuer = issuer(&self.response_issuer, &self.response_issuer_format);
+        let assertion_issuer = issuer(&self.assertion_issuer, &self.assertion_issuer_format);
         format!(
             concat!(
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
                 "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"{rid}\" Version=\"{ver}\" IssueInstant=\"2026-01-01T00:00:00Z\"{dest}{rirt}>",
                 "{riss}{rsig}<samlp:Status><samlp:StatusCode Value=\"{status}\"/></samlp:Status>",
-                "<saml:Assertion xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" ID=\"{aid}\" Version=\"2.0\" IssueInstant=\"2026-01-01T00:00:00Z\">",
-                "<saml:Issuer>{aiss}</saml:Issuer>{asig}",
+                "<saml:Assertion xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" ID=\"{aid}\" Version=\"{aver}\" IssueInstant=\"2026-01-01T00:00:00Z\">",
+                "{aiss}{asig}",
                 "<saml:Subject><saml:NameID Format=\"{nidf}\">{nid}</saml:NameID>",
                 "<saml:SubjectConfirmation Method=\"{method}\"><saml:SubjectConfirmationData{recipient}{scdnoa}{scdnb}{scdirt}/></saml:SubjectConfirmation></saml:Subject>",
                 "<saml:Conditions NotBefore=\"{nb}\" NotOnOrAfter=\"{noa}\">{aud}</saml:Conditions>",
@@ -256,7 +275,8 @@ impl Resp {
             },
             status = self.status,
             aid = self.assertion_id,
-            aiss = self.assertion_issuer,
+            aver = self.assertion_version,
+            aiss = assertion_issuer,
             asig = if assertion_sig {
                 self.signature_template(&self.assertion_id)
             } else {
@@ -399,4 +419,25 @@ pub(crate) fn openssl_verify(data: &[u8], sig: &[u8], cert: &str) -> bool {
         let _ = std::fs::remove_file(p);
     }
     ok
+}
+
+/// Converts an `openssl dgst -sign` ECDSA signature (DER `SEQUENCE { r, s }`) to the XML-DSig
+/// form (RFC 4050: `r || s`, each left-padded to `size` bytes), which the query signature uses.
+pub(crate) fn ecdsa_der_to_raw(der: &[u8], size: usize) -> Vec<u8> {
+    fn integer(input: &[u8]) -> (&[u8], &[u8]) {
+        assert_eq!(input[0], 0x02, "DER INTEGER");
+        let len = usize::from(input[1]);
+        (&input[2..2 + len], &input[2 + len..])
+    }
+    assert_eq!(der[0], 0x30, "DER SEQUENCE");
+    // P-256 signatures are shorter than 128 bytes: one length octet.
+    let (r, rest) = integer(&der[2..]);
+    let (s, _) = integer(rest);
+    let mut out = Vec::with_capacity(2 * size);
+    for n in [r, s] {
+        let n = &n[n.iter().take_while(|b| **b == 0).count()..];
+        out.extend(std::iter::repeat_n(0, size - n.len()));
+        out.extend_from_slice(n);
+    }
+    out
 }
