@@ -3,8 +3,8 @@
 //!
 //! ```toml
 //! # The OpenID Provider and the client (the `netid token` flag names).
-//! bc-authorize-url = "https://api.orange.com/openidconnect/ciba/v1.0/bc-authorize"
-//! token-url = "https://api.orange.com/openidconnect/ciba/v1.0/token"
+//! bc-authorize-url = "https://api.orange.com/openidconnect/ciba/fr/v1/bc-authorize"
+//! token-url = "https://api.orange.com/openidconnect/ciba/fr/v1/token"
 //! client-id-env = "ORANGE_CLIENT_ID"        # or client-id = "…"
 //! key-env = "ORANGE_CLIENT_KEY"             # PEM or JWK text; or key = "keys/client.pem"
 //! purpose = "dpv:FraudPreventionAndDetection"

@@ -9,21 +9,32 @@
 //!
 //! # Example
 //!
-//! ```no_run
+//! ```
 //! use std::sync::Arc;
 //!
+//! use netid_reqwest::test_util::{LoopbackServer, Reply};
 //! use netid_reqwest::{ReqwestTransport, TokioSleep};
 //! use netid_transport::{HttpTransport, Sleep};
 //!
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // A server on 127.0.0.1 that answers 503 (the `test-util` feature; any HTTP server will do).
+//! let server = LoopbackServer::start(|_| {
+//!     let mut busy = http::Response::new(bytes::Bytes::from_static(b"{}"));
+//!     *busy.status_mut() = http::StatusCode::SERVICE_UNAVAILABLE;
+//!     Reply::Response(busy)
+//! })
+//! .await?;
 //! let transport: Arc<dyn HttpTransport> = Arc::new(ReqwestTransport::new()?);
 //! let sleep: Arc<dyn Sleep> = Arc::new(TokioSleep);
 //!
-//! let request = http::Request::get("https://api.example/health").body(bytes::Bytes::new())?;
-//! // Every status, 404 and 503 included, comes back as a response.
+//! let url = format!("{}/health", server.base_url());
+//! let request = http::Request::get(url).body(bytes::Bytes::new())?;
+//! // Every status, 404 and 503 included, comes back as a response; only a missing response is an
+//! // error.
 //! let response = transport.send(request).await?;
-//! println!("{}", response.status());
-//! # let _ = sleep;
+//! assert_eq!(response.status(), 503);
+//! sleep.sleep(std::time::Duration::from_millis(1)).await;
 //! # Ok(())
 //! # }
 //! ```

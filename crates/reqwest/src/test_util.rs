@@ -83,6 +83,9 @@ impl LoopbackServer {
         let log = Arc::clone(&received);
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
+                // Without it, Nagle's algorithm and the client's delayed ACK stall every keep-alive
+                // exchange by ~40 ms, which would hide everything a benchmark measures.
+                let _ = stream.set_nodelay(true);
                 let handler = Arc::clone(&handler);
                 let log = Arc::clone(&log);
                 tokio::spawn(async move {
@@ -138,8 +141,10 @@ async fn serve(
         log.lock().unwrap_or_else(PoisonError::into_inner).push(request);
         match reply {
             Reply::Response(response) => {
-                stream.write_all(&head(&response)).await?;
-                stream.write_all(response.body()).await?;
+                // One write: head and body in one segment, as a real server sends a small answer.
+                let mut bytes = head(&response);
+                bytes.extend_from_slice(response.body());
+                stream.write_all(&bytes).await?;
             }
             Reply::SlowBody(response, delay) => {
                 let body = response.body();

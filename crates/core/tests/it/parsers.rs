@@ -68,12 +68,61 @@ proptest! {
         }
     }
 
+    /// Scope strings as operators write them (tokens of scope characters, any run of spaces): they
+    /// always parse, and render with single spaces to the same scope.
+    #[test]
+    fn well_formed_scopes_parse_and_round_trip(
+        tokens in proptest::collection::vec("[a-z][a-z0-9:._-]{0,30}", 1..6),
+        gaps in proptest::collection::vec(" {1,3}", 6),
+    ) {
+        let mut input = String::new();
+        for (token, gap) in tokens.iter().zip(&gaps) {
+            input.push_str(token);
+            input.push_str(gap);
+        }
+        let scope: Scope = input.parse().unwrap();
+        let rendered = scope.to_string();
+        prop_assert!(!rendered.contains("  ") && !rendered.ends_with(' '), "{rendered:?}");
+        prop_assert_eq!(rendered.parse::<Scope>().unwrap(), scope);
+    }
+
     #[test]
     fn correlators_never_panic_and_round_trip(input in any::<String>()) {
         if let Ok(correlator) = input.parse::<XCorrelator>() {
             prop_assert_eq!(correlator.as_str(), input.as_str());
         }
     }
+
+    /// Every string of the CAMARA pattern `^[a-zA-Z0-9-_:;.\/<>{}]{0,256}$` is a correlator, kept as
+    /// sent; one character outside it is refused.
+    #[test]
+    fn correlators_accept_exactly_the_pattern(
+        valid in "[a-zA-Z0-9_:;./<>{}-]{0,256}",
+        bad in "[ \"'@#%&*+=?!,()\\[\\]|~^`\u{e9}\u{4e2d}]",
+        at in 0_usize..257,
+    ) {
+        let correlator: XCorrelator = valid.parse().unwrap();
+        prop_assert_eq!(correlator.as_str(), valid.as_str());
+        let mut invalid = valid.clone();
+        invalid.insert_str(at.min(valid.len()), &bad);
+        prop_assert!(invalid.parse::<XCorrelator>().is_err(), "{invalid:?}");
+    }
+}
+
+#[cfg(feature = "libphonenumber")]
+#[test]
+fn per_country_validity_through_libphonenumber() {
+    let check = |input: &str, valid: bool| {
+        let number = PhoneNumber::parse_strict(input).unwrap();
+        assert_eq!(number.is_valid_for_country(), valid, "{input}");
+    };
+    // French mobile and Spanish mobile numbers of the operator pages.
+    check("+33699901040", true);
+    check("+34654654654", true);
+    // Well-formed E.164 that no French plan assigns (too short for France).
+    check("+3369990", false);
+    // A UK number one digit too long.
+    check("+4420794600000", false);
 }
 
 /// Found by the `phone_number` fuzz target: a national number whose digits repeat the country code
