@@ -139,6 +139,13 @@ impl ResponseVerifier {
                 "the query signature does not verify with the IdP certificates",
             );
         }
+        self.decode_redirect_message(message, param)
+    }
+
+    /// The message of a query whose signature verified: percent-decoded, Base64-decoded and
+    /// inflated, each step capped at the message size limit.
+    pub(crate) fn decode_redirect_message(&self, message: &str, param: &str) -> Result<Vec<u8>, Error> {
+        let max = self.max_bytes();
         let deflated = decode_base64(decode(message, param)?.as_bytes(), max)?;
         inflate(&deflated, max)
     }

@@ -55,6 +55,15 @@ proptest! {
         }
     }
 
+    /// The fuzz entry points themselves (what `cargo xtask fuzz` runs), including the redirect
+    /// encoding round trip they assert.
+    #[test]
+    fn fuzz_entry_points_hold_their_invariants(data in proptest::collection::vec(any::<u8>(), 0..1024)) {
+        netid_saml::fuzzing::fuzz_redirect(&data);
+        netid_saml::fuzzing::fuzz_response(&data);
+        netid_saml::fuzzing::fuzz_redirect(honest().as_bytes());
+    }
+
     #[test]
     fn query_strings_never_panic(s in "[A-Za-z=&%0-9+/]{0,300}") {
         let (requests, replay) = stores();

@@ -258,3 +258,52 @@ fn protocol_checks_still_apply() {
         Check::Destination,
     );
 }
+
+/// Behind a valid query signature, the decoding and the consumer still meet arbitrary content: the
+/// message truncated, bytes flipped across the XML, the DEFLATE stream cut. Each query is signed by
+/// the IdP key, so only the message's own checks decide; every outcome is an acceptance or a typed
+/// rejection, never a panic.
+#[test]
+fn signed_queries_of_damaged_messages_end_in_typed_results() {
+    let xml = Resp {
+        sign: Sign::Nothing,
+        ..Resp::default()
+    }
+    .signed();
+    let deflate = |bytes: &[u8]| {
+        let mut e = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(bytes).unwrap();
+        e.finish().unwrap()
+    };
+    let mut messages: Vec<Vec<u8>> = Vec::new();
+    for step in 1..=12 {
+        let at = xml.len() * step / 13;
+        let mut flipped = xml.as_bytes().to_vec();
+        flipped[at] ^= 0x20;
+        messages.push(deflate(&flipped));
+        messages.push(deflate(&xml.as_bytes()[..at]));
+    }
+    let whole = deflate(xml.as_bytes());
+    messages.push(whole[..whole.len() / 2].to_vec());
+    messages.push(Vec::new());
+    let mut outcomes = std::collections::BTreeMap::new();
+    for message in messages {
+        let value = enc(&STANDARD.encode(&message));
+        let query = sign(&format!("SAMLResponse={value}&SigAlg={SHA256}"), "sha256");
+        let outcome = match check(&query) {
+            Ok(_) => String::from("accepted"),
+            Err(error) => format!("{:?}", error.check().expect("a typed check")),
+        };
+        *outcomes.entry(outcome).or_insert(0) += 1;
+    }
+    // Cut XML and cut DEFLATE streams are encoding or schema failures; a flipped letter case may
+    // still be accepted (the IdP signed the query, and it may land in a value), or fail its check.
+    assert!(
+        outcomes.keys().any(|outcome| outcome != "accepted"),
+        "{outcomes:?}"
+    );
+    assert!(
+        outcomes.contains_key("Encoding") || outcomes.contains_key("Schema"),
+        "{outcomes:?}"
+    );
+}
