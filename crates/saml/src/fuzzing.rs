@@ -49,10 +49,12 @@ pub fn fuzz_redirect(data: &[u8]) {
     // signed query reaches it: the input as the `SAMLResponse` value (percent-encoded Base64 of
     // DEFLATE), and the input as the XML inside a well-formed value, through the consumer in its
     // redirect mode.
-    if let Ok(xml) = v.decode_redirect_message(query, "SAMLResponse") {
-        if let Ok(text) = String::from_utf8(xml) {
-            let _ = v.consume(&text, true, now(), &requests, &replay);
-        }
+    if let Some(text) = v
+        .decode_redirect_message(query, "SAMLResponse")
+        .ok()
+        .and_then(|xml| String::from_utf8(xml).ok())
+    {
+        let _ = v.consume(&text, true, now(), &requests, &replay);
     }
     let value = crate::redirect::encode_component(&deflate_base64(data));
     if let Ok(xml) = v.decode_redirect_message(&value, "SAMLResponse") {
