@@ -22,12 +22,17 @@ use crate::tokens::TokenSet;
 /// Cache key: the login hint's wire form and the scope's tokens, sorted.
 type Key = (String, Vec<String>);
 
-/// The key of `login_hint` and `scope`: scope token order and repetitions do not matter.
+/// The key of `login_hint` and `scope`: scope token order and repetitions do not matter, and the
+/// two forms of a phone number hint (`tel:+34…` and the bare MSISDN `34…`) name one subscriber.
 fn key(login_hint: &LoginHint, scope: &Scope) -> Key {
     let mut scopes: Vec<String> = scope.iter().map(str::to_owned).collect();
     scopes.sort();
     scopes.dedup();
-    (login_hint.expose_value(), scopes)
+    let subject = match login_hint.phone_number() {
+        Some(number) => format!("tel:{}", number.expose_e164()),
+        None => login_hint.expose_value(),
+    };
+    (subject, scopes)
 }
 
 type Slot = Arc<SlotState>;

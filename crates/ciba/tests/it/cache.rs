@@ -242,6 +242,13 @@ async fn scope_order_and_repeats_share_an_entry() {
             "{scope}"
         );
     }
+    // The bare MSISDN form of the same number (the Orange France page's hint) is the same subject.
+    let msisdn: LoginHint = "34654654654".parse().unwrap();
+    assert!(matches!(msisdn, LoginHint::Msisdn(_)));
+    assert_eq!(
+        cache.access_token(&msisdn, &built).await.unwrap().expose_secret(),
+        "at-1"
+    );
     assert_eq!(cache.len(), 1);
     // A different set (a subset here) is another entry with a flow of its own.
     let subset = Scope::builder(Purpose::FraudPreventionAndDetection)
