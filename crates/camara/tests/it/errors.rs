@@ -98,7 +98,11 @@ fn every_operator_page_error() {
             &[400, 401, 403, 404, 405, 409, 429, 500, 503, 504][..],
             sim_swap,
         ),
-        ("orange-france/kyc-match", &[400, 401, 403, 404, 503][..], kyc_match),
+        (
+            "orange-france/kyc-match",
+            &[400, 401, 403, 404, 503][..],
+            kyc_match,
+        ),
     ];
     let mut report = String::new();
     for (directory, statuses, decode) in pages {
