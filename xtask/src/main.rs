@@ -256,7 +256,22 @@ fn setup() -> Result {
         run("cargo", &["install", "cargo-fuzz", "--locked"])?;
     }
     let provider = root().join("tests").join("oidc-provider");
-    if provider.join("package-lock.json").is_file() && !provider.join("node_modules").is_dir() {
+    // The interop OpenID Provider (oidc-provider 9) runs on Node.js 20 or later.
+    let node = output("node", &["--version"]).map_err(|_| {
+        String::from("Node.js is missing: install Node.js 20 or later (Debian: apt-get install nodejs npm)")
+    })?;
+    let major = node
+        .trim()
+        .trim_start_matches('v')
+        .split('.')
+        .next()
+        .and_then(|major| major.parse::<u32>().ok());
+    if major.is_none_or(|major| major < 20) {
+        return Err(format!("Node.js {} is too old: the interop provider needs 20 or later", node.trim()));
+    }
+    // CI always installs exactly the lockfile; locally an existing node_modules is kept.
+    let stale = env::var_os("CI").is_some() || !provider.join("node_modules").is_dir();
+    if provider.join("package-lock.json").is_file() && stale {
         run_in(&provider, "npm", &["ci", "--no-audit", "--no-fund"], &[])?;
     }
     Ok(())
