@@ -16,6 +16,15 @@ const E164: &[&str] = &[
     "+819012345678",
     "+14155550100",
 ];
+/// International forms with separators that both parsers accept: the like-for-like comparison of
+/// lenient parsing.
+const TYPED_INTERNATIONAL: &[&str] = &[
+    "+33 6 99 90 10 40",
+    "+34 600-000-000",
+    "+31 (0)6 1234 5678",
+    "+81 (90) 1234.5678",
+    "+1 (415) 555-0100",
+];
 const TYPED: &[&str] = &[
     "+33 6 99 90 10 40",
     "tel:+34-600-000-000",
@@ -46,6 +55,12 @@ fn first_calls() {
 
 fn parsers(c: &mut Criterion) {
     first_calls();
+    for input in TYPED_INTERNATIONAL {
+        assert!(
+            PhoneNumber::parse_lenient(input).is_ok() && phonenumber::parse(None, input).is_ok(),
+            "both parsers must accept {input}"
+        );
+    }
     let mut group = c.benchmark_group("phone_parse");
     group.bench_function("netid_strict", |b| {
         b.iter(|| {
@@ -68,7 +83,21 @@ fn parsers(c: &mut Criterion) {
             }
         })
     });
+    group.bench_function("netid_lenient_typed_international", |b| {
+        b.iter(|| {
+            for input in TYPED_INTERNATIONAL {
+                black_box(PhoneNumber::parse_lenient(black_box(input)).ok());
+            }
+        })
+    });
     // libphonenumber's metadata is loaded by `first_calls`, outside the measurement.
+    group.bench_function("phonenumber_crate_typed_international", |b| {
+        b.iter(|| {
+            for input in TYPED_INTERNATIONAL {
+                black_box(phonenumber::parse(None, black_box(input)).ok());
+            }
+        })
+    });
     group.bench_function("phonenumber_crate_e164", |b| {
         b.iter(|| {
             for input in E164 {
