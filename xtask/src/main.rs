@@ -267,7 +267,10 @@ fn setup() -> Result {
         .next()
         .and_then(|major| major.parse::<u32>().ok());
     if major.is_none_or(|major| major < 20) {
-        return Err(format!("Node.js {} is too old: the interop provider needs 20 or later", node.trim()));
+        return Err(format!(
+            "Node.js {} is too old: the interop provider needs 20 or later",
+            node.trim()
+        ));
     }
     // CI always installs exactly the lockfile; locally an existing node_modules is kept.
     let stale = env::var_os("CI").is_some() || !provider.join("node_modules").is_dir();
