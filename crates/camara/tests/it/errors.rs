@@ -88,7 +88,7 @@ fn every_operator_page_error() {
             .expect_err("an error")
     };
     let kyc_match: Decode = |response| {
-        netid_camara::kyc_match::v0_2::Request::from_http_response(response, Tolerance::strict())
+        v0_2::Request::from_http_response(response, Tolerance::strict())
             .map(|_| ())
             .expect_err("an error")
     };
