@@ -32,7 +32,7 @@ use netid_core::login_hint::LoginHint;
 use netid_core::phone::{HashedPhoneNumber, PhoneNumber};
 use netid_core::scope::{ApiScope, Scope};
 use netid_core::token::AccessToken;
-use netid_reqwest::{ReqwestTransport, TokioSleep};
+use netid_reqwest::TokioSleep;
 use serde::Serialize;
 use serde_json::{Value, json};
 use time::format_description::well_known::Rfc3339;
@@ -405,7 +405,8 @@ impl ApiPlan {
 
     fn kyc_match_with_claims(args: &KycMatchArgs, claims: &str, env: EnvLookup<'_>) -> Result<Self, String> {
         let make: MakeOperation<'_> = Box::new(|_, _| {
-            // The path says which field is wrong; serde's message never quotes the value.
+            // The path and position say which field is wrong; serde's message is left out, since
+            // it may quote the value (personal data).
             let mut claims: KycClaims = serde_path_to_error::deserialize(
                 &mut serde_json::Deserializer::from_str(claims),
             )
@@ -540,6 +541,19 @@ pub async fn run(plan: ApiPlan, spinner: bool) -> ApiReport {
         result: None,
         error: None,
     };
+    // One HTTP client for the token flow and the call: one connection pool, one TLS set-up per host.
+    let transport = match token::http_transport() {
+        Ok(transport) => transport,
+        Err(message) => {
+            report.error = Some(CallFailure {
+                kind: String::from("environment"),
+                status: None,
+                code: None,
+                message,
+            });
+            return report;
+        }
+    };
     let access_token = match plan.token {
         TokenSource::Given(token) => token,
         TokenSource::Ciba(token_plan) => {
@@ -551,7 +565,7 @@ pub async fn run(plan: ApiPlan, spinner: bool) -> ApiReport {
                 message,
                 access_token,
                 ..
-            } = token::obtain(*token_plan, spinner).await;
+            } = token::obtain(*token_plan, spinner, transport.clone()).await;
             report.token = TokenUse {
                 source: "ciba",
                 outcome: Some(outcome),
@@ -572,18 +586,6 @@ pub async fn run(plan: ApiPlan, spinner: bool) -> ApiReport {
                     return report;
                 }
             }
-        }
-    };
-    let transport = match ReqwestTransport::with_timeouts(Duration::from_secs(10), Duration::from_secs(30)) {
-        Ok(transport) => Arc::new(transport),
-        Err(error) => {
-            report.error = Some(CallFailure {
-                kind: String::from("environment"),
-                status: None,
-                code: None,
-                message: format!("cannot build the HTTP client: {error}"),
-            });
-            return report;
         }
     };
     let client = CamaraClient::new(transport, plan.target.profile.clone()).with_sleep(Arc::new(TokioSleep));

@@ -26,6 +26,7 @@ use netid_core::login_hint::LoginHint;
 use netid_core::scope::Scope;
 use netid_core::token::AccessToken;
 use netid_reqwest::{ReqwestTransport, TokioSleep};
+use netid_transport::HttpTransport;
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::ciba_flow::{self, CibaOutcome};
@@ -434,17 +435,27 @@ fn expose_token<S: Serializer>(token: &Option<AccessToken>, serializer: S) -> Re
 /// progress on stdout. The report carries the access token only when the plan asks to show it.
 pub async fn run(plan: TokenPlan, spinner: bool) -> TokenReport {
     let show_token = plan.show_token;
-    let mut report = obtain(plan, spinner).await;
+    let mut report = match http_transport() {
+        Ok(transport) => obtain(plan, spinner, transport).await,
+        Err(message) => error_report(message),
+    };
     if !show_token {
         report.access_token = None;
     }
     report
 }
 
-/// [`run`], keeping the access token in the report whatever the plan says (for the API commands,
-/// which use it and never print it).
-pub(crate) async fn obtain(plan: TokenPlan, spinner: bool) -> TokenReport {
-    let error_report = |message: String| TokenReport {
+/// The HTTP transport of every `netid` command that talks to an operator: the reqwest adapter with
+/// a 10 s connect and a 30 s total timeout.
+pub(crate) fn http_transport() -> Result<Arc<ReqwestTransport>, String> {
+    ReqwestTransport::with_timeouts(Duration::from_secs(10), Duration::from_secs(30))
+        .map(Arc::new)
+        .map_err(|error| format!("cannot build the HTTP client: {error}"))
+}
+
+/// A report for a flow that could not start.
+fn error_report(message: String) -> TokenReport {
+    TokenReport {
         outcome: CibaOutcome::Error,
         polls: 0,
         seconds: 0.0,
@@ -455,11 +466,12 @@ pub(crate) async fn obtain(plan: TokenPlan, spinner: bool) -> TokenReport {
         expires_in: None,
         id_token_verified: None,
         access_token: None,
-    };
-    let transport = match ReqwestTransport::with_timeouts(Duration::from_secs(10), Duration::from_secs(30)) {
-        Ok(transport) => Arc::new(transport),
-        Err(error) => return error_report(format!("cannot build the HTTP client: {error}")),
-    };
+    }
+}
+
+/// [`run`] over `transport`, keeping the access token in the report whatever the plan says (for
+/// the API commands, which use it and never print it).
+pub(crate) async fn obtain(plan: TokenPlan, spinner: bool, transport: Arc<dyn HttpTransport>) -> TokenReport {
     let driver = Driver::new(transport, Arc::new(TokioSleep));
     let provider = match plan.provider {
         ProviderSource::Discovery(issuer) => driver.discover(&issuer).await,
