@@ -382,6 +382,45 @@ phone-without-plus = true
         assert_eq!(error, "the operator file has no [sim-swap] table");
     }
 
+    proptest::proptest! {
+        /// Any text, and any mix of the file's keys with arbitrary values, gives a config or a
+        /// typed error; a secret read from the environment never shows in the error.
+        #[test]
+        fn any_operator_file_gives_a_config_or_an_error(
+            text in "\\PC{0,200}",
+            lines in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec![
+                        "issuer", "client-id", "client-id-env", "key", "key-env", "purpose", "alg",
+                        "[kyc-match]", "[sim-swap]", "[number-verification]", "profile", "base-url",
+                        "strict", "scope",
+                    ]),
+                    proptest::sample::select(vec![
+                        "\"CLIENT_KEY\"", "\"CLIENT_ID\"", "\"camara-2.1.0\"", "\"orange-france\"",
+                        "\"https://op.example\"", "true", "3", "\"\"", "[]",
+                    ]),
+                ),
+                0..10,
+            ),
+        ) {
+            let _ = parse(&text);
+            let file: String = lines
+                .iter()
+                .map(|(key, value)| {
+                    if key.starts_with('[') { format!("{key}\n") } else { format!("{key} = {value}\n") }
+                })
+                .collect();
+            match parse(&file) {
+                Ok(config) => {
+                    for api in ApiName::ALL {
+                        let _ = config.api(api);
+                    }
+                }
+                Err(error) => proptest::prop_assert!(!error.contains("BEGIN PRIVATE KEY"), "{error}"),
+            }
+        }
+    }
+
     #[test]
     fn a_key_from_the_environment_never_prints() {
         let config = parse("key-env = \"CLIENT_KEY\"").unwrap();
