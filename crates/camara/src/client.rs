@@ -17,7 +17,7 @@ use tracing::field::Empty;
 
 use crate::endpoint::{Endpoint, Target, X_CORRELATOR};
 use crate::error::{CamaraError, InvalidRequest};
-use crate::profile::OperatorProfile;
+use crate::profile::{OperatorProfile, SpecVersion};
 use crate::wire::ToleratedQuirk;
 
 /// When to send a failed call again. Off by default ([`RetryPolicy::none`]).
@@ -160,6 +160,24 @@ pub struct Answer<T> {
     pub tolerated: Vec<ToleratedQuirk>,
     /// Attempts made (1 without retry).
     pub attempts: u32,
+    /// The spec version of the profile that made the call.
+    pub spec: SpecVersion,
+}
+
+impl<T> Answer<T> {
+    /// The same answer with its value turned by `convert` (a version's body into the
+    /// version-independent result).
+    pub fn map<U>(self, convert: impl FnOnce(T) -> U) -> Answer<U> {
+        Answer {
+            value: convert(self.value),
+            status: self.status,
+            correlator: self.correlator,
+            echo: self.echo,
+            tolerated: self.tolerated,
+            attempts: self.attempts,
+            spec: self.spec,
+        }
+    }
 }
 
 /// A client for one API of one operator, as its [`OperatorProfile`] describes it.
@@ -421,6 +439,7 @@ impl CamaraClient {
             echo,
             tolerated: decoded.tolerated,
             attempts,
+            spec: self.profile.spec(),
         })
     }
 

@@ -11,7 +11,7 @@ use netid_core::ports::RandomError;
 use netid_transport::TransportError;
 
 use crate::endpoint::RetryAfter;
-use crate::profile::{Quirk, SpecVersion};
+use crate::profile::{Api, Quirk, SpecVersion};
 
 /// Why a CAMARA call failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -301,4 +301,17 @@ pub enum InvalidRequest {
     /// The request body could not be serialised.
     #[error("the request body could not be serialised")]
     Body,
+    /// A two-legged token names no subscriber, and the call gave no phone number.
+    #[error("a {api} call with a two-legged token needs the subscriber's phone number")]
+    MissingIdentifier {
+        /// The API called.
+        api: Api,
+    },
+    /// The API needs a token obtained for the subscriber (three-legged), and the call gave a
+    /// two-legged one.
+    #[error("{api} needs a three-legged token (obtained for the subscriber), not a two-legged one")]
+    ThreeLeggedTokenRequired {
+        /// The API called.
+        api: Api,
+    },
 }

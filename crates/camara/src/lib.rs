@@ -80,6 +80,7 @@ pub mod endpoint;
 pub mod error;
 pub mod kyc_match;
 pub mod number_verification;
+pub mod operation;
 pub mod profile;
 pub mod sim_swap;
 mod wire;

@@ -1,0 +1,235 @@
+use std::sync::Arc;
+
+use bytes::Bytes;
+use netid_core::kyc::{KycClaims, KycField, Match};
+use netid_core::test_util::{ManualClock, SeededRandom};
+use netid_transport::test_util::{InstantSleep, ReplayEvent, ReplayTransport};
+
+use super::*;
+use crate::profile::OperatorProfile;
+
+fn number() -> PhoneNumber {
+    PhoneNumber::parse_strict("+34654654654").expect("valid number")
+}
+
+fn token() -> AccessToken {
+    AccessToken::new("t")
+}
+
+fn client(replay: &Arc<ReplayTransport>, spec: SpecVersion) -> CamaraClient {
+    let clock = ManualClock::new(std::time::SystemTime::UNIX_EPOCH);
+    CamaraClient::with_details(
+        replay.clone(),
+        OperatorProfile::camara(spec, "https://op.example"),
+        Arc::new(clock.clone()),
+        Arc::new(SeededRandom::new(1)),
+        Arc::new(InstantSleep::new(clock)),
+    )
+}
+
+fn exchange(method: &str, url: &str, body: Option<&str>, answer: &'static str) -> ReplayEvent {
+    let mut request = http::Request::builder()
+        .method(method)
+        .uri(url)
+        .header("authorization", "Bearer t")
+        .header("accept", "application/json");
+    if body.is_some() {
+        request = request.header("content-type", "application/json");
+    }
+    let request = request
+        .body(Bytes::copy_from_slice(body.unwrap_or_default().as_bytes()))
+        .expect("valid request");
+    let response = http::Response::builder()
+        .status(200)
+        .body(Bytes::from_static(answer.as_bytes()))
+        .expect("valid response");
+    ReplayEvent::new(request, response)
+}
+
+#[test]
+fn identifier_rules_per_version_and_token_kind() {
+    let token = token();
+    let number = number();
+    let three = Bearer::three_legged(&token);
+    let three_with = Bearer::three_legged(&token).with_phone_number(&number);
+    let two = Bearer::two_legged(&token, &number);
+    let sent = Ok(Some(number.clone()));
+    let check =
+        |bearer: Bearer<'_>, spec: SpecVersion, expected: &Result<Option<PhoneNumber>, InvalidRequest>| {
+            assert_eq!(&bearer.identifier(spec), expected, "{spec} {:?}", bearer.kind());
+        };
+    for spec in [
+        SpecVersion::KycMatch0_2_1,
+        SpecVersion::KycMatch0_4_0,
+        SpecVersion::SimSwap1_0_0,
+    ] {
+        check(three, spec, &Ok(None));
+        check(three_with, spec, &sent);
+        check(two, spec, &sent);
+    }
+    check(three, SpecVersion::SimSwap2_1_0, &Ok(None));
+    check(three_with, SpecVersion::SimSwap2_1_0, &Ok(None));
+    check(two, SpecVersion::SimSwap2_1_0, &sent);
+    for spec in [
+        SpecVersion::NumberVerification2_0_0,
+        SpecVersion::NumberVerification2_1_0,
+    ] {
+        check(three_with, spec, &Ok(None));
+        check(
+            two,
+            spec,
+            &Err(InvalidRequest::ThreeLeggedTokenRequired {
+                api: Api::NumberVerification,
+            }),
+        );
+    }
+    let mut anonymous = two;
+    anonymous.phone_number = None;
+    check(
+        anonymous,
+        SpecVersion::SimSwap2_1_0,
+        &Err(InvalidRequest::MissingIdentifier { api: Api::SimSwap }),
+    );
+}
+
+#[tokio::test]
+async fn one_sim_swap_check_call_on_both_versions() {
+    let token = token();
+    let number = number();
+    let bearer = Bearer::three_legged(&token).with_phone_number(&number);
+    // 1.0.0 sends the number beside a three-legged token; 2.1.0 must not.
+    for (spec, url, body) in [
+        (
+            SpecVersion::SimSwap1_0_0,
+            "https://op.example/sim-swap/v1/check",
+            r#"{"phoneNumber":"+34654654654","maxAge":24}"#,
+        ),
+        (
+            SpecVersion::SimSwap2_1_0,
+            "https://op.example/sim-swap/v2/check",
+            r#"{"maxAge":24}"#,
+        ),
+    ] {
+        let replay = Arc::new(ReplayTransport::new([exchange(
+            "POST",
+            url,
+            Some(body),
+            r#"{"swapped": true}"#,
+        )]));
+        let max_age = MaxAge::new(24).expect("in range");
+        let answer = client(&replay, spec)
+            .sim_swap_check(bearer, max_age, CallOptions::new())
+            .await
+            .expect("check");
+        assert_eq!(answer.value, SimSwapCheck { swapped: true });
+        assert_eq!(answer.spec, spec);
+        replay.assert_complete();
+    }
+}
+
+#[tokio::test]
+async fn one_retrieve_date_result_on_both_versions() {
+    let token = token();
+    let number = number();
+    let replay = Arc::new(ReplayTransport::new([exchange(
+        "POST",
+        "https://op.example/sim-swap/v2/retrieve-date",
+        Some(r#"{"phoneNumber":"+34654654654"}"#),
+        r#"{"latestSimChange": null, "monitoredPeriod": 120}"#,
+    )]));
+    let answer = client(&replay, SpecVersion::SimSwap2_1_0)
+        .sim_swap_retrieve_date(Bearer::two_legged(&token, &number), CallOptions::new())
+        .await
+        .expect("retrieve-date");
+    assert_eq!(
+        answer.value,
+        SimSwapDate {
+            latest_sim_change: None,
+            monitored_period: Some(120)
+        }
+    );
+    let replay = Arc::new(ReplayTransport::new([exchange(
+        "POST",
+        "https://op.example/sim-swap/v1/retrieve-date",
+        Some("{}"),
+        r#"{"latestSimChange": "2024-09-05T14:37:55.707Z"}"#,
+    )]));
+    let answer = client(&replay, SpecVersion::SimSwap1_0_0)
+        .sim_swap_retrieve_date(Bearer::three_legged(&token), CallOptions::new())
+        .await
+        .expect("retrieve-date");
+    assert_eq!(
+        answer.value.latest_sim_change.map(OffsetDateTime::unix_timestamp),
+        Some(1_725_547_075)
+    );
+    assert_eq!(answer.value.monitored_period, None);
+}
+
+#[tokio::test]
+async fn kyc_match_puts_the_identifier_in_the_claims() {
+    let token = token();
+    let number = number();
+    let mut claims = KycClaims::default();
+    claims.given_name = Some("Ana".to_owned().into());
+    let replay = Arc::new(ReplayTransport::new([exchange(
+        "POST",
+        "https://op.example/kyc-match/v0.4/match",
+        Some(r#"{"phoneNumber":"+34654654654","givenName":"Ana"}"#),
+        r#"{"givenNameMatch": "true"}"#,
+    )]));
+    let answer = client(&replay, SpecVersion::KycMatch0_4_0)
+        .kyc_match(Bearer::two_legged(&token, &number), claims, CallOptions::new())
+        .await
+        .expect("match");
+    assert_eq!(
+        answer.value.get(KycField::GivenName).map(|found| found.result),
+        Some(Match::Matched)
+    );
+    replay.assert_complete();
+}
+
+#[tokio::test]
+async fn number_verification_refuses_two_legged_tokens_before_sending() {
+    let token = token();
+    let number = number();
+    let replay = Arc::new(ReplayTransport::new([]));
+    let client = client(&replay, SpecVersion::NumberVerification2_1_0);
+    let error = client
+        .verify_number(
+            Bearer::two_legged(&token, &number),
+            number.clone().into(),
+            CallOptions::new(),
+        )
+        .await
+        .expect_err("two-legged");
+    assert_eq!(
+        error.to_string(),
+        "number-verification needs a three-legged token (obtained for the subscriber), not a two-legged one"
+    );
+    assert!(replay.received().is_empty());
+}
+
+#[tokio::test]
+async fn an_operation_of_another_api_is_refused() {
+    let token = token();
+    let replay = Arc::new(ReplayTransport::new([]));
+    let error = client(&replay, SpecVersion::KycMatch0_2_1)
+        .sim_swap_check(Bearer::three_legged(&token), MaxAge::DEFAULT, CallOptions::new())
+        .await
+        .expect_err("wrong api");
+    assert!(
+        matches!(
+            error,
+            CamaraError::InvalidRequest(InvalidRequest::ProfileMismatch { .. })
+        ),
+        "{error:?}"
+    );
+    let error = client(&replay, SpecVersion::SimSwap2_1_0)
+        .device_phone_number(Bearer::three_legged(&token), CallOptions::new())
+        .await
+        .expect_err("wrong api");
+    assert_eq!(
+        error.to_string(),
+        "operation number-verification device-phone-number is not part of sim-swap 2.1.0"
+    );
+}
