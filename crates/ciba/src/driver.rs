@@ -21,7 +21,7 @@ use crate::tokens::TokenSet;
 
 mod cache;
 
-pub use cache::TokenCache;
+pub use cache::{Lookup, TokenCache, TokenOrigin};
 
 /// Upper bound of driver-loop iterations: far above any real flow (a 10-minute `expires_in` at the
 /// 1 s floor is 600 polls); reached only when a [`Sleep`] returns without the [`Clock`] moving.

@@ -62,7 +62,7 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use netid_transport::{HttpRequest, HttpResponse, HttpTransport, Sleep, TransportError};
+use netid_transport::{HttpRequest, HttpResponse, HttpTransport, TransportError};
 
 #[cfg(feature = "test-util")]
 pub mod test_util;
@@ -193,13 +193,6 @@ fn describe(error: &reqwest::Error) -> String {
     text
 }
 
-/// A [`Sleep`] over `tokio::time::sleep`; needs a tokio runtime with the timer enabled.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct TokioSleep;
-
-#[async_trait]
-impl Sleep for TokioSleep {
-    async fn sleep(&self, duration: Duration) {
-        tokio::time::sleep(duration).await;
-    }
-}
+/// A [`Sleep`] over `tokio::time::sleep` (from `netid-transport`'s `tokio` feature, re-exported here
+/// so the default adapter brings its timer along).
+pub use netid_transport::TokioSleep;

@@ -246,3 +246,17 @@ mod tests {
         }
     }
 }
+
+/// A [`Sleep`] over `tokio::time::sleep`; needs a tokio runtime with the timer enabled (feature
+/// `tokio`, as smithy's `rt-tokio` gives its `TokioSleep`).
+#[cfg(feature = "tokio")]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokioSleep;
+
+#[cfg(feature = "tokio")]
+#[async_trait]
+impl Sleep for TokioSleep {
+    async fn sleep(&self, duration: Duration) {
+        tokio::time::sleep(duration).await;
+    }
+}

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -12,7 +13,7 @@ use netid_core::token::AccessToken;
 use tokio::sync::Mutex;
 
 use super::Driver;
-use crate::ciba::BackchannelRequest;
+use crate::ciba::{BackchannelRequest, CibaSession, Progress};
 use crate::client::ClientConfig;
 use crate::error::Error;
 use crate::grant::TokenRequestSession;
@@ -36,6 +37,40 @@ fn key(login_hint: &LoginHint, scope: &Scope) -> Key {
 }
 
 type Slot = Arc<SlotState>;
+
+/// Where a token of [`TokenCache::lookup`] came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TokenOrigin {
+    /// A live token of an earlier flow.
+    Cached,
+    /// The refresh grant, with an earlier flow's refresh token.
+    Refreshed,
+    /// A CIBA flow this call ran, after `polls` token requests.
+    Flow {
+        /// Token requests sent.
+        polls: u32,
+    },
+    /// Another caller's flow for the same subject and scopes, which this call waited on and which
+    /// failed.
+    SharedFlow,
+}
+
+/// What [`TokenCache::lookup`] found: the token or the error, and where it came from.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Lookup {
+    /// The access token, or the error of the flow that should have given it.
+    pub result: Result<AccessToken, Error>,
+    /// Where it came from.
+    pub origin: TokenOrigin,
+}
+
+impl Lookup {
+    fn new(result: Result<AccessToken, Error>, origin: TokenOrigin) -> Self {
+        Self { result, origin }
+    }
+}
 
 /// One (subject, scope set): what the last flow left, behind the lock that makes flows single-flight.
 #[derive(Default)]
@@ -153,6 +188,18 @@ impl TokenCache {
     /// subject and scope set and that flow failed (a clone of its error). A failed refresh falls
     /// back to a new CIBA flow.
     pub async fn access_token(&self, login_hint: &LoginHint, scope: &Scope) -> Result<AccessToken, Error> {
+        self.lookup(login_hint, scope, |_| ControlFlow::Continue(()))
+            .await
+            .result
+    }
+
+    /// [`access_token`](Self::access_token), calling `progress` before every wait of a CIBA flow
+    /// this call runs (returning [`ControlFlow::Break`] cancels it), and saying where the token came
+    /// from.
+    pub async fn lookup<F>(&self, login_hint: &LoginHint, scope: &Scope, progress: F) -> Lookup
+    where
+        F: FnMut(Progress) -> ControlFlow<()> + Send,
+    {
         let slot = self.slot(key(login_hint, scope));
         // Read before waiting for the lock, so that a flow failing while we wait is told apart
         // from one that had already failed when we arrived.
@@ -161,7 +208,7 @@ impl TokenCache {
         if let Some((failure, error)) = &entry.failure
             && *failure > failures_seen
         {
-            return Err(error.clone());
+            return Lookup::new(Err(error.clone()), TokenOrigin::SharedFlow);
         }
         let now = self.driver.clock.now();
         if let Some(tokens) = entry
@@ -169,7 +216,7 @@ impl TokenCache {
             .as_ref()
             .filter(|tokens| tokens.is_fresh(now, self.margin))
         {
-            return Ok(tokens.access_token.clone());
+            return Lookup::new(Ok(tokens.access_token.clone()), TokenOrigin::Cached);
         }
         if let Some(refresh_token) = entry.tokens.take().and_then(|tokens| tokens.refresh_token) {
             let session = TokenRequestSession::refresh(
@@ -184,27 +231,28 @@ impl TokenCache {
                 let access_token = tokens.access_token.clone();
                 entry.tokens = Some(tokens);
                 entry.failure = None;
-                return Ok(access_token);
+                return Lookup::new(Ok(access_token), TokenOrigin::Refreshed);
             }
         }
         let request = BackchannelRequest::new(scope.clone(), login_hint.clone());
-        match self
-            .driver
-            .ciba(self.client.clone(), self.provider.clone(), request)
-            .await
-        {
+        let mut session = CibaSession::new(self.client.clone(), self.provider.clone(), request);
+        let result = self.driver.run_ciba(&mut session, progress).await;
+        let origin = TokenOrigin::Flow {
+            polls: session.progress().polls,
+        };
+        match result {
             Ok(tokens) => {
                 let access_token = tokens.access_token.clone();
                 entry.tokens = Some(tokens);
                 entry.failure = None;
-                Ok(access_token)
+                Lookup::new(Ok(access_token), origin)
             }
             Err(error) => {
                 // Still under the lock: callers already waiting read the old count and get this
                 // error; callers arriving from now on read the new one and may start a new flow.
                 let failure = slot.failures.fetch_add(1, Ordering::SeqCst).saturating_add(1);
                 entry.failure = Some((failure, error.clone()));
-                Err(error)
+                Lookup::new(Err(error), origin)
             }
         }
     }

@@ -1,0 +1,90 @@
+//! `netid`: the crate applications use to call the network identity APIs of mobile operators.
+//!
+//! An [`Operator`] is built from data (an [`OperatorDescription`], usually read from a TOML operator
+//! file) that names, per API, a [profile](profile): the spec version, where the API is served, how
+//! the operator writes phone numbers, login hints and scopes, which of its quirks to tolerate, and
+//! which flow obtains its tokens. The operator then obtains tokens that way (CIBA through a token
+//! cache that runs one flow per subscriber and scope at a time, JWT-bearer, or the caller's token)
+//! and makes each call in one line, whatever the operator's spec version:
+//!
+//! - [`Operator::kyc_match`] → [`match_claims`](Call::match_claims) (CAMARA KYC Match),
+//! - [`Operator::sim_swap`] → [`check`](Call::check), [`retrieve_date`](Call::retrieve_date)
+//!   (CAMARA SIM Swap),
+//! - [`Operator::number_verification`] → [`verify`](Call::verify),
+//!   [`device_phone_number`](Call::device_phone_number) (CAMARA Number Verification).
+//!
+//! Each call takes a deadline and a progress callback that can cancel the token flow; dropping its
+//! future cancels it too. The transport and the sleep come from the default feature `reqwest`, or
+//! from [`OperatorBuilder`]; they are given once, never per call.
+//!
+//! # Example
+//!
+//! A SIM Swap check against the sandbox operator of `netid-server`, run in-process:
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! use netid::description::KeyText;
+//! use netid::{Operator, OperatorDescription};
+//! use netid_core::phone::PhoneNumber;
+//! use netid_server::{Server, ServerConfig};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let sandbox = Server::start(ServerConfig::demo()).await?;
+//! let client = sandbox.demo_client().expect("the sandbox registers a demo client");
+//! let description = OperatorDescription::from_toml_str(&format!(
+//!     r#"
+//!     issuer = "{issuer}"
+//!     [sim-swap]
+//!     profile = "camara-2.1.0"
+//!     base-url = "{issuer}/sim-swap/v2"
+//!     "#,
+//!     issuer = sandbox.issuer(),
+//! ))?;
+//! let operator = Operator::builder(description)
+//!     .client_id(client.client_id())
+//!     .key(KeyText::new("sandbox", client.expose_private_key_pem()))
+//!     .build()?;
+//!
+//! let number = PhoneNumber::parse_strict("+34654654654")?;
+//! let reply = operator.sim_swap(number).check(Duration::from_secs(240 * 3600)).await?;
+//! assert!(reply.value.swapped); // the sandbox swapped this SIM hours ago
+//! # sandbox.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Features
+//!
+//! - `reqwest` (default): [`Operator::new`] with `netid-reqwest`'s transport and tokio's timer.
+//!   Without it, give both to [`Operator::builder`].
+//!
+//! # Security
+//!
+//! Tokens, keys, phone numbers and claims never appear in `Debug` or `Display`; errors name what
+//! failed and never quote a secret. Weakenings are reached only by name (`id-token =
+//! "insecure-ignore"` in a description).
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod api;
+mod call;
+mod credentials;
+pub mod description;
+mod error;
+mod operation;
+mod operator;
+pub mod profile;
+mod provider;
+mod tokens;
+
+pub use call::{Call, Progress, Reply, Subject, TokenInfo, TokenSource};
+pub use description::OperatorDescription;
+pub use error::Error;
+pub use netid_camara::operation::{NumberToVerify, NumberVerification, SimSwapCheck, SimSwapDate};
+pub use netid_camara::{Api, RetryPolicy, SpecVersion};
+pub use operation::Operation;
+pub use operator::{Operator, OperatorBuilder};
+pub use tokens::CibaGrant;

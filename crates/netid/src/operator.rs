@@ -1,0 +1,305 @@
+//! [`Operator`]: one operator, built from its description, with the wiring defaulted and every port
+//! replaceable.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use netid_camara::{Api, CamaraClient, RetryPolicy};
+use netid_ciba::client::ClientConfig;
+use netid_ciba::driver::Driver;
+use netid_core::ports::{Clock, OsRandom, SecureRandom, SystemClock};
+use netid_core::scope::Purpose;
+use netid_transport::{HttpTransport, Sleep};
+
+use crate::credentials::client_config;
+use crate::description::{
+    EnvLookup, KeyText, OperatorDescription, RequestDescription, ResolvedApi, process_env,
+};
+use crate::error::Error;
+use crate::provider::{ProviderSlot, ProviderSource};
+
+/// One operator: the APIs its description names, each called in one line, with tokens obtained
+/// the way its profile says (CIBA through a shared token cache with single flight, JWT-bearer, or
+/// the caller's).
+///
+/// Cheap to clone (an `Arc`); share one per operator across the application, so concurrent calls
+/// for one subscriber share one CIBA flow.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// use std::time::Duration;
+///
+/// use netid::{Operator, OperatorDescription};
+/// use netid_core::phone::PhoneNumber;
+///
+/// let operator = Operator::new(OperatorDescription::read("netid.toml".as_ref())?)?;
+/// let number = PhoneNumber::parse_lenient("+34 654 654 654")?;
+/// let reply = operator.sim_swap(number).check(Duration::from_secs(240 * 3600)).await?;
+/// println!("swapped: {}", reply.value.swapped);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Operator {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) purpose: Purpose,
+    pub(crate) request: RequestDescription,
+    pub(crate) apis: BTreeMap<Api, ApiRuntime>,
+    pub(crate) providers: Vec<ProviderSlot>,
+    /// The provider of bare token requests (the description's top level), if any.
+    pub(crate) default_provider: Option<usize>,
+    pub(crate) client: Option<Arc<ClientConfig>>,
+    pub(crate) driver: Driver,
+    pub(crate) clock: Arc<dyn Clock>,
+}
+
+/// One API of the operator: its resolved profile, its client, and its provider.
+pub(crate) struct ApiRuntime {
+    pub(crate) resolved: ResolvedApi,
+    pub(crate) client: CamaraClient,
+    pub(crate) provider: Option<usize>,
+}
+
+impl fmt::Debug for Operator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        f.debug_struct("Operator")
+            .field("apis", &inner.apis.keys().collect::<Vec<_>>())
+            .field("providers", &inner.providers)
+            .field(
+                "client_id",
+                &inner.client.as_ref().map(|client| client.client_id().to_owned()),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl Operator {
+    /// The operator `description` describes, over the default transport and sleep (feature
+    /// `reqwest`), with secrets from the process environment where the description names variables.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] naming what in the description is wrong or missing.
+    #[cfg(feature = "reqwest")]
+    pub fn new(description: OperatorDescription) -> Result<Self, Error> {
+        Self::builder(description).build()
+    }
+
+    /// A builder, to give ports (transport, sleep, clock, random source), credentials or a retry
+    /// policy.
+    pub fn builder(description: OperatorDescription) -> OperatorBuilder {
+        OperatorBuilder {
+            description,
+            transport: None,
+            sleep: None,
+            clock: None,
+            random: None,
+            env: None,
+            client_id: None,
+            key: None,
+            retry: RetryPolicy::none(),
+        }
+    }
+
+    /// The APIs the description names.
+    pub fn apis(&self) -> impl Iterator<Item = Api> + '_ {
+        self.inner.apis.keys().copied()
+    }
+
+    /// The resolved profile of `api`.
+    ///
+    /// # Errors
+    ///
+    /// [`DescriptionError::NoApi`](crate::description::DescriptionError::NoApi).
+    pub fn api(&self, api: Api) -> Result<&ResolvedApi, Error> {
+        Ok(&self.inner.runtime(api)?.resolved)
+    }
+}
+
+impl Inner {
+    pub(crate) fn runtime(&self, api: Api) -> Result<&ApiRuntime, Error> {
+        self.apis
+            .get(&api)
+            .ok_or_else(|| crate::description::DescriptionError::NoApi { api }.into())
+    }
+}
+
+/// An environment lookup the builder keeps.
+type EnvFn = dyn Fn(&str) -> Option<String>;
+
+/// Builds an [`Operator`] with the ports and credentials given, the defaults for the rest.
+#[must_use]
+pub struct OperatorBuilder {
+    description: OperatorDescription,
+    transport: Option<Arc<dyn HttpTransport>>,
+    sleep: Option<Arc<dyn Sleep>>,
+    clock: Option<Arc<dyn Clock>>,
+    random: Option<Arc<dyn SecureRandom>>,
+    env: Option<Box<EnvFn>>,
+    client_id: Option<String>,
+    key: Option<KeyText>,
+    retry: RetryPolicy,
+}
+
+impl fmt::Debug for OperatorBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OperatorBuilder")
+            .field("description", &self.description)
+            .field("transport", &self.transport)
+            .field("key", &self.key)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl OperatorBuilder {
+    /// The HTTP transport of every request (token flows and API calls).
+    pub fn transport(mut self, transport: Arc<dyn HttpTransport>) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
+    /// How to wait (CIBA polling, retry backoff, deadlines).
+    pub fn sleep(mut self, sleep: Arc<dyn Sleep>) -> Self {
+        self.sleep = Some(sleep);
+        self
+    }
+
+    /// The clock (the system clock by default).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// The random source (the OS's by default).
+    pub fn random(mut self, random: Arc<dyn SecureRandom>) -> Self {
+        self.random = Some(random);
+        self
+    }
+
+    /// Where `client-id-env` and `key-env` are looked up (the process environment by default).
+    pub fn env(mut self, lookup: impl Fn(&str) -> Option<String> + 'static) -> Self {
+        self.env = Some(Box::new(lookup));
+        self
+    }
+
+    /// The client id, instead of the description's.
+    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
+        self.client_id = Some(client_id.into());
+        self
+    }
+
+    /// The private key (PEM or JWK text), instead of the description's.
+    pub fn key(mut self, key: KeyText) -> Self {
+        self.key = Some(key);
+        self
+    }
+
+    /// Retries of API calls on 429, 502, 503, 504 and connection failures (none by default). The
+    /// wait uses the operator's sleep, so a policy always takes effect.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The operator.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: a description that does not resolve (an unknown profile, a missing base URL, a
+    /// provider half given), unusable credentials, or a missing port without the `reqwest` feature.
+    pub fn build(self) -> Result<Operator, Error> {
+        let transport = match self.transport {
+            Some(transport) => transport,
+            None => default_transport()?,
+        };
+        let sleep = match self.sleep {
+            Some(sleep) => sleep,
+            None => default_sleep()?,
+        };
+        let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
+        let random = self.random.unwrap_or_else(|| Arc::new(OsRandom));
+        let env: EnvLookup<'_> = match &self.env {
+            Some(lookup) => lookup.as_ref(),
+            None => &process_env,
+        };
+        let description = self.description;
+        let client = client_config(&description.client, self.client_id, self.key, env)?;
+        let mut providers: Vec<ProviderSlot> = Vec::new();
+        let mut slot_of =
+            |source: ProviderSource| match providers.iter().position(|slot| *slot.source() == source) {
+                Some(index) => index,
+                None => {
+                    providers.push(ProviderSlot::new(source));
+                    providers.len() - 1
+                }
+            };
+        let default_provider = ProviderSource::choose(&description.provider, None)
+            .ok()
+            .flatten()
+            .map(&mut slot_of);
+        let mut apis = BTreeMap::new();
+        for api in description.apis.keys().copied() {
+            let resolved = description.api(api)?;
+            let provider = ProviderSource::choose(&description.provider, resolved.profile().provider())?
+                .map(&mut slot_of);
+            let client = CamaraClient::with_details(
+                transport.clone(),
+                resolved.profile().client().clone(),
+                clock.clone(),
+                random.clone(),
+                sleep.clone(),
+            )
+            .with_retry(self.retry);
+            apis.insert(
+                api,
+                ApiRuntime {
+                    resolved,
+                    client,
+                    provider,
+                },
+            );
+        }
+        let driver = Driver::with_details(transport, clock.clone(), sleep, random);
+        Ok(Operator {
+            inner: Arc::new(Inner {
+                purpose: description.purpose(),
+                request: description.request,
+                apis,
+                providers,
+                default_provider,
+                client,
+                driver,
+                clock,
+            }),
+        })
+    }
+}
+
+#[cfg(feature = "reqwest")]
+fn default_transport() -> Result<Arc<dyn HttpTransport>, Error> {
+    netid_reqwest::ReqwestTransport::new()
+        .map(|transport| Arc::new(transport) as Arc<dyn HttpTransport>)
+        .map_err(|error| Error::Incomplete(format!("cannot build the HTTP client: {error}")))
+}
+
+#[cfg(not(feature = "reqwest"))]
+fn default_transport() -> Result<Arc<dyn HttpTransport>, Error> {
+    Err(Error::MissingPort("transport"))
+}
+
+#[cfg(feature = "reqwest")]
+#[allow(clippy::unnecessary_wraps)]
+fn default_sleep() -> Result<Arc<dyn Sleep>, Error> {
+    Ok(Arc::new(netid_reqwest::TokioSleep))
+}
+
+#[cfg(not(feature = "reqwest"))]
+fn default_sleep() -> Result<Arc<dyn Sleep>, Error> {
+    Err(Error::MissingPort("sleep"))
+}

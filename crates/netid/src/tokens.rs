@@ -1,0 +1,215 @@
+//! Tokens the way each profile says: the caller's, CIBA through the shared cache, or JWT-bearer;
+//! and a bare CIBA flow for a caller that wants the whole token set.
+
+use std::ops::ControlFlow;
+use std::sync::Arc;
+
+use netid_ciba::ciba::{BackchannelRequest, CibaSession};
+use netid_ciba::client::ClientConfig;
+use netid_ciba::driver::TokenOrigin;
+use netid_ciba::grant::TokenRequestSession;
+use netid_ciba::tokens::TokenSet;
+use netid_core::login_hint::LoginHint;
+use netid_core::scope::Scope;
+use netid_core::token::AccessToken;
+
+use crate::call::{Call, ProgressFn, TokenInfo, TokenSource};
+use crate::error::Error;
+use crate::operation::Operation;
+use crate::operator::{ApiRuntime, Inner};
+use crate::profile::{HintForm, TokenFlow};
+use crate::{Operator, Progress};
+
+impl Inner {
+    fn client(&self) -> Result<&Arc<ClientConfig>, Error> {
+        self.client.as_ref().ok_or_else(|| {
+            Error::Credentials(
+                "a token flow needs the client id and key: give client-id (or client-id-env) and key (or key-env)"
+                    .to_owned(),
+            )
+        })
+    }
+
+    /// The CIBA request options of the description (binding message, requested expiry).
+    fn backchannel_request(&self, scope: Scope, hint: LoginHint) -> Result<BackchannelRequest, Error> {
+        let mut request = BackchannelRequest::new(scope, hint);
+        let invalid = |error: netid_ciba::Error| Error::Input(error.to_string());
+        if let Some(message) = &self.request.binding_message {
+            request = request.with_binding_message(message.clone()).map_err(invalid)?;
+        }
+        if let Some(seconds) = self.request.requested_expiry {
+            request = request
+                .with_requested_expiry(std::time::Duration::from_secs(seconds))
+                .map_err(invalid)?;
+        }
+        Ok(request)
+    }
+}
+
+/// The login hint for a call: the subject's own, or its number in the profile's preferred form;
+/// refused when the profile does not accept its form.
+fn hint_for(
+    runtime: &ApiRuntime,
+    call_hint: Option<&LoginHint>,
+    number: Option<&netid_core::phone::PhoneNumber>,
+) -> Result<LoginHint, Error> {
+    let hints = runtime.resolved.profile().hints();
+    let hint = match (call_hint, number) {
+        (Some(hint), _) => hint.clone(),
+        (None, Some(number)) => hints.preferred().for_number(number).ok_or_else(|| {
+            Error::Input(format!(
+                "this operator authenticates {} by its {} hint: give the login hint",
+                runtime.resolved.profile().api(),
+                hints.preferred()
+            ))
+        })?,
+        (None, None) => {
+            return Err(Error::Input(
+                "no subscriber: give a phone number, a login hint or an access token".to_owned(),
+            ));
+        }
+    };
+    match HintForm::of(&hint) {
+        Some(form) if hints.accepts(form) => Ok(hint),
+        form => Err(Error::Input(format!(
+            "profile {} does not accept {} login hints (accepted: {})",
+            runtime.resolved.profile().name(),
+            form.map_or("these", HintForm::as_str),
+            hints
+                .accepted()
+                .iter()
+                .map(|form| form.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+impl<A> Call<'_, A> {
+    /// The token of this call for `operation`: the subject's, or one obtained the profile's way.
+    pub(crate) async fn token(&mut self, operation: Operation) -> Result<(AccessToken, TokenInfo), Error> {
+        let inner = &self.operator.inner;
+        let runtime = inner.runtime(operation.api())?;
+        if let Some(token) = &self.subject.access_token {
+            let info = TokenInfo {
+                source: TokenSource::Given,
+                scope: None,
+            };
+            return Ok((token.clone(), info));
+        }
+        let flow = runtime.resolved.profile().flow();
+        if flow == TokenFlow::AuthorizationCode {
+            return Err(Error::TokenFromCaller { api: operation.api() });
+        }
+        let hint = hint_for(
+            runtime,
+            self.subject.login_hint.as_ref(),
+            self.subject.phone_number.as_ref(),
+        )?;
+        let scope = runtime.resolved.scope(operation, &inner.purpose);
+        let client = inner.client()?;
+        let provider = runtime
+            .provider
+            .and_then(|index| inner.providers.get(index))
+            .ok_or_else(|| {
+                Error::Incomplete(format!(
+                    "no provider for {}: give issuer, or bc-authorize-url and token-url",
+                    operation.api()
+                ))
+            })?;
+        let ready = provider.get(&inner.driver, client).await?;
+        let (result, source) = match flow {
+            TokenFlow::JwtBearer => {
+                let session = TokenRequestSession::jwt_bearer(
+                    client.clone(),
+                    ready.config.clone(),
+                    hint,
+                    scope.clone(),
+                )
+                .map_err(|error| Error::Input(error.to_string()))?;
+                let result = inner.driver.exchange(session).await;
+                (result.map(|tokens| tokens.access_token), TokenSource::JwtBearer)
+            }
+            _ => {
+                let progress = progress_or_continue(&mut self.progress);
+                let lookup = ready.cache.lookup(&hint, &scope, progress).await;
+                let source = match lookup.origin {
+                    TokenOrigin::Cached | TokenOrigin::SharedFlow => TokenSource::Cached,
+                    TokenOrigin::Refreshed => TokenSource::Refreshed,
+                    TokenOrigin::Flow { polls } => TokenSource::Ciba { polls },
+                    _ => TokenSource::Cached,
+                };
+                (lookup.result, source)
+            }
+        };
+        let polls = match source {
+            TokenSource::Ciba { polls } => Some(polls),
+            _ => None,
+        };
+        let token = result.map_err(|source| Error::Token { source, polls })?;
+        Ok((
+            token,
+            TokenInfo {
+                source,
+                scope: Some(scope),
+            },
+        ))
+    }
+}
+
+fn progress_or_continue<'p>(
+    progress: &'p mut Option<ProgressFn<'_>>,
+) -> impl FnMut(Progress) -> ControlFlow<()> + Send + 'p {
+    move |report| match progress {
+        Some(callback) => callback(report),
+        None => ControlFlow::Continue(()),
+    }
+}
+
+/// A whole CIBA flow outside the cache, for a caller that wants every token (ID token, refresh
+/// token) and the number of polls: what `netid token` runs.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct CibaGrant {
+    /// The tokens, or the flow's error.
+    pub result: Result<TokenSet, netid_ciba::Error>,
+    /// Token requests sent.
+    pub polls: u32,
+}
+
+impl Operator {
+    /// Runs one CIBA flow for `hint` and `scope` with the description's top-level provider (or the
+    /// provider of its only API), calling `progress` before every wait. Nothing is cached.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when the flow cannot start (no provider, no credentials, a provider that cannot
+    /// be set up); the flow's own outcome is in [`CibaGrant::result`].
+    pub async fn ciba(
+        &self,
+        hint: LoginHint,
+        scope: Scope,
+        progress: impl FnMut(Progress) -> ControlFlow<()> + Send,
+    ) -> Result<CibaGrant, Error> {
+        let inner = &self.inner;
+        let client = inner.client()?;
+        let only_api = || {
+            let mut providers = inner.apis.values().filter_map(|runtime| runtime.provider);
+            let first = providers.next();
+            first.filter(|first| providers.all(|other| other == *first))
+        };
+        let provider = inner
+            .default_provider
+            .or_else(only_api)
+            .and_then(|index| inner.providers.get(index))
+            .ok_or_else(|| Error::Incomplete("give issuer, or bc-authorize-url and token-url".to_owned()))?;
+        let ready = provider.get(&inner.driver, client).await?;
+        let request = inner.backchannel_request(scope, hint)?;
+        let mut session = CibaSession::new(client.clone(), ready.config.clone(), request);
+        let result = inner.driver.run_ciba(&mut session, progress).await;
+        Ok(CibaGrant {
+            result,
+            polls: session.progress().polls,
+        })
+    }
+}
