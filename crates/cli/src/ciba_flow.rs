@@ -64,11 +64,8 @@ pub struct CibaRun {
 
 impl CibaRun {
     /// The OAuth `error` code the provider answered with, if the flow ended on one.
-    pub fn oauth_error(&self) -> Option<&str> {
-        match &self.error {
-            Some(Error::OAuth(error)) => Some(error.code.as_str()),
-            _ => None,
-        }
+    pub fn oauth_error(&self) -> Option<String> {
+        self.error.as_ref().and_then(oauth_code)
     }
 }
 
@@ -87,10 +84,25 @@ pub fn describe_hint(hint: &LoginHint) -> String {
 pub fn classify(result: &Result<TokenSet, Error>) -> CibaOutcome {
     match result {
         Ok(_) => CibaOutcome::Granted,
-        Err(Error::OAuth(error)) if error.code == OAuthErrorCode::AccessDenied => CibaOutcome::Denied,
-        Err(Error::OAuth(error)) if error.code == OAuthErrorCode::ExpiredToken => CibaOutcome::Expired,
-        Err(Error::Flow(FlowError::DeadlineReached)) => CibaOutcome::Expired,
-        Err(_) => CibaOutcome::Error,
+        Err(error) => classify_error(error),
+    }
+}
+
+/// Classifies the error a flow ended with.
+pub fn classify_error(error: &Error) -> CibaOutcome {
+    match error {
+        Error::OAuth(error) if error.code == OAuthErrorCode::AccessDenied => CibaOutcome::Denied,
+        Error::OAuth(error) if error.code == OAuthErrorCode::ExpiredToken => CibaOutcome::Expired,
+        Error::Flow(FlowError::DeadlineReached) => CibaOutcome::Expired,
+        _ => CibaOutcome::Error,
+    }
+}
+
+/// The OAuth `error` code a flow ended with, if the provider answered with one.
+pub fn oauth_code(error: &Error) -> Option<String> {
+    match error {
+        Error::OAuth(error) => Some(error.code.as_str().to_owned()),
+        _ => None,
     }
 }
 

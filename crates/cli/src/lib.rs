@@ -21,8 +21,9 @@
 
 pub mod api;
 pub mod ciba_flow;
-pub mod config;
 pub mod demo;
+pub mod exit;
+pub mod operator_file;
 pub mod sandbox;
 pub mod token;
 

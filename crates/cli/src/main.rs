@@ -12,13 +12,6 @@ use clap::{Parser, Subcommand};
 
 mod saml;
 
-/// Exit status when every input was accepted.
-const EXIT_OK: u8 = 0;
-/// Exit status when at least one input was rejected.
-const EXIT_REJECTED: u8 = 1;
-/// Exit status for usage errors (bad flags, unreadable files, unusable certificates).
-const EXIT_USAGE: u8 = 2;
-
 /// Reference toolkit for mobile-operator network identity APIs.
 #[derive(Debug, Parser)]
 #[command(name = "netid", version, about)]

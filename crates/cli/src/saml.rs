@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::{EXIT_OK, EXIT_REJECTED, EXIT_USAGE};
+use netid_cli::exit::{FAILED as EXIT_REJECTED, OK as EXIT_OK, USAGE as EXIT_USAGE};
 
 /// How long a `--request-id` given on the command line stays outstanding.
 const REQUEST_LIFETIME: Duration = Duration::from_secs(24 * 3600);

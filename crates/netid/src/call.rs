@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use std::ops::ControlFlow;
 use std::time::{Duration, SystemTime};
 
-use netid_camara::operation::Bearer;
+use netid_camara::operation::{Bearer, TokenKind};
 use netid_camara::{Answer, CallOptions, CorrelatorEcho, SpecVersion, ToleratedQuirk};
 use netid_core::correlator::XCorrelator;
 use netid_core::login_hint::LoginHint;
@@ -17,6 +17,7 @@ use netid_core::token::AccessToken;
 pub use netid_ciba::ciba::Progress;
 
 use crate::Operator;
+use crate::error::Error;
 
 /// Who a call is about: a subscriber's phone number, a login hint (a device's network address or
 /// TS.43 token), or a token the caller already holds for them.
@@ -34,7 +35,7 @@ use crate::Operator;
 pub struct Subject {
     pub(crate) phone_number: Option<PhoneNumber>,
     pub(crate) login_hint: Option<LoginHint>,
-    pub(crate) access_token: Option<AccessToken>,
+    pub(crate) access_token: Option<(AccessToken, TokenKind)>,
 }
 
 impl Subject {
@@ -60,7 +61,7 @@ impl Subject {
     #[must_use]
     pub fn access_token(token: AccessToken) -> Self {
         Self {
-            access_token: Some(token),
+            access_token: Some((token, TokenKind::ThreeLegged)),
             ..Self::default()
         }
     }
@@ -75,7 +76,16 @@ impl Subject {
     /// Uses `token` (three-legged, obtained elsewhere) instead of running a token flow.
     #[must_use]
     pub fn with_access_token(mut self, token: AccessToken) -> Self {
-        self.access_token = Some(token);
+        self.access_token = Some((token, TokenKind::ThreeLegged));
+        self
+    }
+
+    /// Uses `token`, obtained for the application alone (client credentials), instead of running a
+    /// token flow: the request then names the subscriber by the subject's phone number, which
+    /// becomes required.
+    #[must_use]
+    pub fn with_two_legged_token(mut self, token: AccessToken) -> Self {
+        self.access_token = Some((token, TokenKind::TwoLegged));
         self
     }
 
@@ -88,13 +98,20 @@ impl Subject {
 }
 
 impl Subject {
-    /// A three-legged bearer for `token`, naming the subject's number, which the spec version
-    /// then sends or not.
-    pub(crate) fn bearer<'a>(&'a self, token: &'a AccessToken) -> Bearer<'a> {
-        let bearer = Bearer::three_legged(token);
-        match &self.phone_number {
-            Some(number) => bearer.with_phone_number(number),
-            None => bearer,
+    /// The bearer of `token` (this subject's own when it gave one), naming the subject's number,
+    /// which the spec version then sends or not.
+    pub(crate) fn bearer<'a>(&'a self, token: &'a AccessToken) -> Result<Bearer<'a>, Error> {
+        let kind = self
+            .access_token
+            .as_ref()
+            .map_or(TokenKind::ThreeLegged, |(_, kind)| *kind);
+        match (kind, &self.phone_number) {
+            (TokenKind::TwoLegged, Some(number)) => Ok(Bearer::two_legged(token, number)),
+            (TokenKind::TwoLegged, None) => Err(Error::Input(
+                "a two-legged token needs the subscriber's phone number".to_owned(),
+            )),
+            (_, Some(number)) => Ok(Bearer::three_legged(token).with_phone_number(number)),
+            (_, None) => Ok(Bearer::three_legged(token)),
         }
     }
 }

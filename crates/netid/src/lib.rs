@@ -87,4 +87,4 @@ pub use netid_camara::operation::{NumberToVerify, NumberVerification, SimSwapChe
 pub use netid_camara::{Api, RetryPolicy, SpecVersion};
 pub use operation::Operation;
 pub use operator::{Operator, OperatorBuilder};
-pub use tokens::CibaGrant;
+pub use tokens::{CibaGrant, CibaRequest};

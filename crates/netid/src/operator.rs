@@ -9,7 +9,7 @@ use netid_camara::{Api, CamaraClient, RetryPolicy};
 use netid_ciba::client::ClientConfig;
 use netid_ciba::driver::Driver;
 use netid_core::ports::{Clock, OsRandom, SecureRandom, SystemClock};
-use netid_core::scope::Purpose;
+use netid_core::scope::{Purpose, Scope};
 use netid_transport::{HttpTransport, Sleep};
 
 use crate::credentials::client_config;
@@ -99,7 +99,6 @@ impl Operator {
             sleep: None,
             clock: None,
             random: None,
-            env: None,
             client_id: None,
             key: None,
             retry: RetryPolicy::none(),
@@ -119,6 +118,25 @@ impl Operator {
     pub fn api(&self, api: Api) -> Result<&ResolvedApi, Error> {
         Ok(&self.inner.runtime(api)?.resolved)
     }
+
+    /// The purpose of the data processing every token is asked for.
+    #[must_use]
+    pub fn purpose(&self) -> &Purpose {
+        &self.inner.purpose
+    }
+
+    /// The scope a token for `operation` is asked with, written the operator's way.
+    ///
+    /// # Errors
+    ///
+    /// [`DescriptionError::NoApi`](crate::description::DescriptionError::NoApi).
+    pub fn scope(&self, operation: crate::Operation) -> Result<Scope, Error> {
+        Ok(self
+            .inner
+            .runtime(operation.api())?
+            .resolved
+            .scope(operation, &self.inner.purpose))
+    }
 }
 
 impl Inner {
@@ -129,9 +147,6 @@ impl Inner {
     }
 }
 
-/// An environment lookup the builder keeps.
-type EnvFn = dyn Fn(&str) -> Option<String>;
-
 /// Builds an [`Operator`] with the ports and credentials given, the defaults for the rest.
 #[must_use]
 pub struct OperatorBuilder {
@@ -140,7 +155,6 @@ pub struct OperatorBuilder {
     sleep: Option<Arc<dyn Sleep>>,
     clock: Option<Arc<dyn Clock>>,
     random: Option<Arc<dyn SecureRandom>>,
-    env: Option<Box<EnvFn>>,
     client_id: Option<String>,
     key: Option<KeyText>,
     retry: RetryPolicy,
@@ -182,10 +196,23 @@ impl OperatorBuilder {
         self
     }
 
-    /// Where `client-id-env` and `key-env` are looked up (the process environment by default).
-    pub fn env(mut self, lookup: impl Fn(&str) -> Option<String> + 'static) -> Self {
-        self.env = Some(Box::new(lookup));
-        self
+    /// Resolves the description's client id and key now: `client-id-env` and `key-env` through
+    /// `env` instead of the process environment, the key file read. What was given with
+    /// [`client_id`](Self::client_id) or [`key`](Self::key) stays.
+    ///
+    /// # Errors
+    ///
+    /// [`DescriptionError::UnsetVariable`](crate::description::DescriptionError::UnsetVariable),
+    /// [`DescriptionError::Conflict`](crate::description::DescriptionError::Conflict),
+    /// [`DescriptionError::Read`](crate::description::DescriptionError::Read).
+    pub fn secrets_from(mut self, env: EnvLookup<'_>) -> Result<Self, Error> {
+        if self.client_id.is_none() {
+            self.client_id = self.description.client.resolve_client_id(env)?;
+        }
+        if self.key.is_none() {
+            self.key = self.description.client.resolve_key(env)?;
+        }
+        Ok(self)
     }
 
     /// The client id, instead of the description's.
@@ -224,12 +251,8 @@ impl OperatorBuilder {
         };
         let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
         let random = self.random.unwrap_or_else(|| Arc::new(OsRandom));
-        let env: EnvLookup<'_> = match &self.env {
-            Some(lookup) => lookup.as_ref(),
-            None => &process_env,
-        };
         let description = self.description;
-        let client = client_config(&description.client, self.client_id, self.key, env)?;
+        let client = client_config(&description.client, self.client_id, self.key, &process_env)?;
         let mut providers: Vec<ProviderSlot> = Vec::new();
         let mut slot_of =
             |source: ProviderSource| match providers.iter().position(|slot| *slot.source() == source) {

@@ -90,7 +90,7 @@ impl<A> Call<'_, A> {
     pub(crate) async fn token(&mut self, operation: Operation) -> Result<(AccessToken, TokenInfo), Error> {
         let inner = &self.operator.inner;
         let runtime = inner.runtime(operation.api())?;
-        if let Some(token) = &self.subject.access_token {
+        if let Some((token, _)) = &self.subject.access_token {
             let info = TokenInfo {
                 source: TokenSource::Given,
                 scope: None,
@@ -166,6 +166,35 @@ fn progress_or_continue<'p>(
     }
 }
 
+/// Who a bare CIBA flow authenticates and for what scope.
+#[derive(Debug, Clone)]
+pub struct CibaRequest {
+    hint: LoginHint,
+    scope: Scope,
+}
+
+impl CibaRequest {
+    /// A request for `hint` with `scope`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Input`] for a scope without `openid` (CIBA is an OpenID Connect flow).
+    pub fn new(hint: LoginHint, scope: Scope) -> Result<Self, Error> {
+        if !scope.contains("openid") {
+            return Err(Error::Input(
+                "the scope must include openid: CIBA is an OpenID Connect flow".to_owned(),
+            ));
+        }
+        Ok(Self { hint, scope })
+    }
+
+    /// The scope asked for.
+    #[must_use]
+    pub fn scope(&self) -> &Scope {
+        &self.scope
+    }
+}
+
 /// A whole CIBA flow outside the cache, for a caller that wants every token (ID token, refresh
 /// token) and the number of polls: what `netid token` runs.
 #[derive(Debug)]
@@ -187,10 +216,10 @@ impl Operator {
     /// be set up); the flow's own outcome is in [`CibaGrant::result`].
     pub async fn ciba(
         &self,
-        hint: LoginHint,
-        scope: Scope,
+        request: CibaRequest,
         progress: impl FnMut(Progress) -> ControlFlow<()> + Send,
     ) -> Result<CibaGrant, Error> {
+        let CibaRequest { hint, scope } = request;
         let inner = &self.inner;
         let client = inner.client()?;
         let only_api = || {

@@ -30,7 +30,7 @@ impl Call<'_, KycMatch> {
     pub async fn match_claims(mut self, claims: KycClaims) -> Result<Reply<KycMatchResult>, Error> {
         let (token, info) = self.token(Operation::KycMatch).await?;
         let runtime = self.operator.inner.runtime(Operation::KycMatch.api())?;
-        let bearer = self.subject.bearer(&token);
+        let bearer = self.subject.bearer(&token)?;
         let options = self.options(self.operator.inner.clock.now());
         let answer = runtime.client.kyc_match(bearer, claims, options).await?;
         Ok(Reply::new(answer, info))

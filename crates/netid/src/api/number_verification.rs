@@ -3,7 +3,7 @@
 //! The subject is the device, named by a login hint its network gives (`ipport:`, or an
 //! `operatortoken:` from TS.43), or by a token it obtained with the authorization-code flow.
 
-use netid_camara::operation::{Bearer, NumberToVerify, NumberVerification as Verification};
+use netid_camara::operation::{NumberToVerify, NumberVerification as Verification};
 use netid_core::phone::PhoneNumber;
 
 use crate::Operator;
@@ -38,7 +38,7 @@ impl Call<'_, NumberVerification> {
         let options = self.options(self.operator.inner.clock.now());
         let answer = runtime
             .client
-            .verify_number(Bearer::three_legged(&token), number.into(), options)
+            .verify_number(self.subject.bearer(&token)?, number.into(), options)
             .await?;
         Ok(Reply::new(answer, info))
     }
@@ -57,7 +57,7 @@ impl Call<'_, NumberVerification> {
         let options = self.options(self.operator.inner.clock.now());
         let answer = runtime
             .client
-            .device_phone_number(Bearer::three_legged(&token), options)
+            .device_phone_number(self.subject.bearer(&token)?, options)
             .await?;
         Ok(Reply::new(answer, info))
     }

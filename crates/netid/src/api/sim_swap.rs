@@ -33,7 +33,7 @@ impl Call<'_, SimSwap> {
         let max_age = max_age_in_hours(max_age)?;
         let (token, info) = self.token(Operation::SimSwapCheck).await?;
         let runtime = self.operator.inner.runtime(Operation::SimSwapCheck.api())?;
-        let bearer = self.subject.bearer(&token);
+        let bearer = self.subject.bearer(&token)?;
         let options = self.options(self.operator.inner.clock.now());
         let answer = runtime.client.sim_swap_check(bearer, max_age, options).await?;
         Ok(Reply::new(answer, info))
@@ -50,7 +50,7 @@ impl Call<'_, SimSwap> {
             .operator
             .inner
             .runtime(Operation::SimSwapRetrieveDate.api())?;
-        let bearer = self.subject.bearer(&token);
+        let bearer = self.subject.bearer(&token)?;
         let options = self.options(self.operator.inner.clock.now());
         let answer = runtime.client.sim_swap_retrieve_date(bearer, options).await?;
         Ok(Reply::new(answer, info))

@@ -1,0 +1,106 @@
+//! The flags of the API commands.
+
+use std::path::PathBuf;
+
+/// What every API command takes.
+#[derive(Debug, Clone, Default, clap::Args)]
+#[non_exhaustive]
+pub struct CallArgs {
+    /// The operator file (TOML); `$NETID_CONFIG` when absent.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The CIBA login hint, instead of the one derived from `--phone-number`.
+    #[arg(long, value_name = "HINT")]
+    pub login_hint: Option<String>,
+    /// Use the access token held in this environment variable instead of running CIBA.
+    #[arg(long, value_name = "NAME")]
+    pub access_token_env: Option<String>,
+    /// Overall time limit of the call, in seconds (CIBA excluded).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub deadline: u64,
+    /// Print one JSON object instead of the human output.
+    #[arg(long)]
+    pub json: bool,
+    /// Show phone numbers unmasked.
+    #[arg(long)]
+    pub reveal: bool,
+}
+
+/// `netid kyc-match` flags.
+#[derive(Debug, Clone, Default, clap::Args)]
+#[non_exhaustive]
+pub struct KycMatchArgs {
+    /// Settings every API command shares.
+    #[command(flatten)]
+    pub call: CallArgs,
+    /// The subscriber's number (E.164; lenient forms accepted).
+    #[arg(long, value_name = "NUMBER")]
+    pub phone_number: Option<String>,
+    /// JSON file (or `-` for stdin) with the claims, under the spec's field names
+    /// (`{"givenName": "…", "birthdate": "1990-01-31", …}`).
+    #[arg(long, value_name = "FILE")]
+    pub claims: PathBuf,
+}
+
+/// `netid sim-swap` subcommands.
+#[derive(Debug, Clone, clap::Subcommand)]
+#[non_exhaustive]
+pub enum SimSwapCommand {
+    /// Whether the SIM was swapped within `--max-age` hours (`POST /check`).
+    Check(SimSwapCheckArgs),
+    /// When the SIM was last swapped (`POST /retrieve-date`).
+    RetrieveDate(SimSwapArgs),
+}
+
+/// `netid sim-swap retrieve-date` flags.
+#[derive(Debug, Clone, Default, clap::Args)]
+#[non_exhaustive]
+pub struct SimSwapArgs {
+    /// Settings every API command shares.
+    #[command(flatten)]
+    pub call: CallArgs,
+    /// The subscriber's number (required unless the token from `--access-token-env` identifies
+    /// the subscriber).
+    #[arg(long, value_name = "NUMBER")]
+    pub phone_number: Option<String>,
+}
+
+/// `netid sim-swap check` flags.
+#[derive(Debug, Clone, Default, clap::Args)]
+#[non_exhaustive]
+pub struct SimSwapCheckArgs {
+    /// The number and shared settings.
+    #[command(flatten)]
+    pub sim: SimSwapArgs,
+    /// The window in hours, 1 to 2400.
+    #[arg(long, value_name = "HOURS", default_value_t = 240)]
+    pub max_age: u32,
+}
+
+/// `netid number-verification` subcommands.
+#[derive(Debug, Clone, clap::Subcommand)]
+#[non_exhaustive]
+pub enum NumberVerificationCommand {
+    /// Whether a number is the device's own (`POST /verify`).
+    Verify(VerifyArgs),
+    /// The device's own number (`GET /device-phone-number`).
+    DevicePhoneNumber(CallArgs),
+}
+
+/// `netid number-verification verify` flags.
+#[derive(Debug, Clone, Default, clap::Args)]
+#[non_exhaustive]
+pub struct VerifyArgs {
+    /// Settings every API command shares.
+    #[command(flatten)]
+    pub call: CallArgs,
+    /// The number to verify.
+    #[arg(long, value_name = "NUMBER", conflicts_with = "hashed_phone_number")]
+    pub phone_number: Option<String>,
+    /// Send `--phone-number` as its SHA-256 hash (`hashedPhoneNumber`).
+    #[arg(long, requires = "phone_number")]
+    pub hash: bool,
+    /// A number already hashed: 64 lowercase hex digits of SHA-256 over the `+`-prefixed number.
+    #[arg(long, value_name = "HEX")]
+    pub hashed_phone_number: Option<String>,
+}

@@ -1,0 +1,233 @@
+//! One API command, validated: the operator (the facade, built from the operator file), who the
+//! call is about, and the request.
+
+use std::io::{self, Read};
+use std::time::Duration;
+
+use netid::description::EnvLookup;
+use netid::{Api, NumberToVerify, Operation, Operator, Subject};
+use netid_core::kyc::KycClaims;
+use netid_core::login_hint::LoginHint;
+use netid_core::phone::PhoneNumber;
+use netid_core::token::AccessToken;
+
+use super::args::{CallArgs, KycMatchArgs, NumberVerificationCommand, SimSwapCommand};
+use crate::operator_file;
+
+/// One validated API command: the operator, the subject, the request and the call's settings.
+#[derive(Debug)]
+pub struct ApiPlan {
+    pub(super) operator: Operator,
+    pub(super) subject: Subject,
+    pub(super) request: Request,
+    pub(super) deadline: Duration,
+    pub(super) reveal: bool,
+    pub(super) token_given: bool,
+}
+
+/// What the command asks.
+#[derive(Debug)]
+pub(super) enum Request {
+    KycMatch(Box<KycClaims>),
+    SimSwapCheck(u32),
+    SimSwapRetrieveDate,
+    Verify(NumberToVerify),
+    DevicePhoneNumber,
+}
+
+impl Request {
+    pub(super) fn operation(&self) -> Operation {
+        match self {
+            Self::KycMatch(_) => Operation::KycMatch,
+            Self::SimSwapCheck(_) => Operation::SimSwapCheck,
+            Self::SimSwapRetrieveDate => Operation::SimSwapRetrieveDate,
+            Self::Verify(_) => Operation::NumberVerificationVerify,
+            Self::DevicePhoneNumber => Operation::NumberVerificationDevicePhoneNumber,
+        }
+    }
+}
+
+fn parse_number(flag: &str, text: &str) -> Result<PhoneNumber, String> {
+    PhoneNumber::parse_lenient(text).map_err(|error| format!("{flag}: {error}"))
+}
+
+impl ApiPlan {
+    /// The plan of a call to `api`: `request` and the subscriber's number it names, if any.
+    fn build(
+        call: &CallArgs,
+        api: Api,
+        request: impl FnOnce() -> Result<(Request, Option<PhoneNumber>), String>,
+        env: EnvLookup<'_>,
+    ) -> Result<Self, String> {
+        let path = operator_file::path(call.config.as_deref(), env)?;
+        let description = operator_file::read(&path)?;
+        description.api(api).map_err(|error| error.to_string())?;
+        let token = match &call.access_token_env {
+            Some(name) => Some(AccessToken::new(
+                env(name).ok_or_else(|| format!("--access-token-env: {name} is not set"))?,
+            )),
+            None => None,
+        };
+        let (request, number) = request()?;
+        let hint: Option<LoginHint> = match &call.login_hint {
+            Some(text) => Some(text.parse().map_err(|error| format!("--login-hint: {error}"))?),
+            None => None,
+        };
+        if token.is_none() && hint.is_none() && number.is_none() {
+            return Err(String::from(
+                "give --login-hint HINT (or --access-token-env NAME)",
+            ));
+        }
+        let token_given = token.is_some();
+        let names_number = number.is_some();
+        let mut subject = Subject::default();
+        if let Some(number) = number {
+            subject = subject.with_phone_number(number);
+        }
+        if let Some(hint) = hint {
+            subject = subject.with_login_hint(hint);
+        }
+        subject = match token {
+            // A token from elsewhere with a number names the subscriber in the body, as a
+            // two-legged token needs; without a number it stands for the subscriber itself.
+            Some(token) if names_number => subject.with_two_legged_token(token),
+            Some(token) => subject.with_access_token(token),
+            None => subject,
+        };
+        Ok(Self {
+            operator: operator_file::operator(description, env)?,
+            subject,
+            request,
+            deadline: Duration::from_secs(call.deadline.max(1)),
+            reveal: call.reveal,
+            token_given,
+        })
+    }
+
+    /// `netid kyc-match`: the claims file is read here (`-` is stdin).
+    ///
+    /// # Errors
+    ///
+    /// A usage message (exit status 2).
+    pub fn kyc_match(args: &KycMatchArgs, env: EnvLookup<'_>) -> Result<Self, String> {
+        let text = if args.claims.as_os_str() == "-" {
+            let mut text = String::new();
+            io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|error| format!("cannot read the claims from stdin: {error}"))?;
+            text
+        } else {
+            std::fs::read_to_string(&args.claims)
+                .map_err(|error| format!("cannot read --claims {}: {error}", args.claims.display()))?
+        };
+        let request = || {
+            let mut claims = parse_claims(&text)?;
+            let number = match &args.phone_number {
+                Some(text) => Some(parse_number("--phone-number", text)?),
+                None => claims.phone_number.clone(),
+            };
+            let number = number.ok_or("give --phone-number (or phoneNumber in the claims)")?;
+            claims.phone_number = Some(number.clone());
+            if claims.is_empty() {
+                return Err(String::from("--claims: no claim to match"));
+            }
+            Ok((Request::KycMatch(Box::new(claims)), Some(number)))
+        };
+        Self::build(&args.call, Api::KycMatch, request, env)
+    }
+
+    /// `netid sim-swap check` and `retrieve-date`.
+    ///
+    /// # Errors
+    ///
+    /// A usage message (exit status 2).
+    pub fn sim_swap(command: &SimSwapCommand, env: EnvLookup<'_>) -> Result<Self, String> {
+        let (sim, max_age) = match command {
+            SimSwapCommand::Check(args) => (&args.sim, Some(args.max_age)),
+            SimSwapCommand::RetrieveDate(args) => (args, None),
+        };
+        let request = || {
+            let number = match &sim.phone_number {
+                Some(text) => Some(parse_number("--phone-number", text)?),
+                None if sim.call.access_token_env.is_some() || sim.call.login_hint.is_some() => None,
+                None => return Err(String::from("give --phone-number NUMBER")),
+            };
+            let request = match max_age {
+                Some(hours) => {
+                    netid_camara::sim_swap::MaxAge::new(hours)
+                        .map_err(|error| format!("--max-age: {error}"))?;
+                    Request::SimSwapCheck(hours)
+                }
+                None => Request::SimSwapRetrieveDate,
+            };
+            Ok((request, number))
+        };
+        Self::build(&sim.call, Api::SimSwap, request, env)
+    }
+
+    /// `netid number-verification verify` and `device-phone-number`.
+    ///
+    /// # Errors
+    ///
+    /// A usage message (exit status 2).
+    pub fn number_verification(
+        command: &NumberVerificationCommand,
+        env: EnvLookup<'_>,
+    ) -> Result<Self, String> {
+        match command {
+            NumberVerificationCommand::Verify(args) => {
+                let request = || {
+                    let number = match (&args.phone_number, &args.hashed_phone_number) {
+                        (Some(text), None) => {
+                            let number = parse_number("--phone-number", text)?;
+                            if args.hash {
+                                NumberToVerify::Hashed(number.hashed())
+                            } else {
+                                NumberToVerify::Plain(number)
+                            }
+                        }
+                        (None, Some(hex)) => NumberToVerify::Hashed(
+                            hex.parse()
+                                .map_err(|error| format!("--hashed-phone-number: {error}"))?,
+                        ),
+                        _ => {
+                            return Err(String::from(
+                                "give --phone-number NUMBER or --hashed-phone-number HEX",
+                            ));
+                        }
+                    };
+                    // The subject is the device (its network address or an operator token), never
+                    // the number being verified.
+                    Ok((Request::Verify(number), None))
+                };
+                Self::build(&args.call, Api::NumberVerification, request, env)
+            }
+            NumberVerificationCommand::DevicePhoneNumber(call) => Self::build(
+                call,
+                Api::NumberVerification,
+                || Ok((Request::DevicePhoneNumber, None)),
+                env,
+            ),
+        }
+    }
+}
+
+/// The claims JSON. The path and position say which field is wrong; serde's message is left out,
+/// since it may quote the value (personal data).
+fn parse_claims(text: &str) -> Result<KycClaims, String> {
+    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(text)).map_err(
+        |error: serde_path_to_error::Error<serde_json::Error>| {
+            let inner = error.inner();
+            format!(
+                "--claims: invalid {} at {} (line {}, column {})",
+                match inner.classify() {
+                    serde_json::error::Category::Data => "value",
+                    _ => "JSON",
+                },
+                error.path(),
+                inner.line(),
+                inner.column()
+            )
+        },
+    )
+}

@@ -1,0 +1,233 @@
+//! What an API command reports: one object with `--json`, a few lines for humans.
+
+use serde::Serialize;
+use serde_json::{Value, json};
+use time::format_description::well_known::Rfc3339;
+
+use netid::description::ResolvedApi;
+use netid::{Operation, Operator, SimSwapDate};
+use netid_core::kyc::KycMatchResult;
+
+use crate::ciba_flow::{self, CibaOutcome};
+use crate::exit;
+
+/// How the command got its token.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct TokenUse {
+    /// `ciba` or `environment`.
+    pub source: &'static str,
+    /// The CIBA outcome (`granted`, `denied`, `expired`, `error`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<CibaOutcome>,
+    /// Token requests sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub polls: Option<u32>,
+    /// The scope requested.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// The OAuth error code, when CIBA ended on one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// What went wrong, when CIBA did not grant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// What a failed call reports (never a body: it may carry personal data).
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct CallFailure {
+    /// `token`, `operator`, `decode`, `transport`, `deadline`, ...
+    pub kind: String,
+    /// The HTTP status, when there was a response.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// The operator's error code (`PERMISSION_DENIED`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The error's display.
+    pub message: String,
+}
+
+/// What an API command prints (`--json`).
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct ApiReport {
+    /// `kyc-match`, `sim-swap` or `number-verification`.
+    pub api: &'static str,
+    /// `match`, `check`, `retrieve-date`, `verify`, `device-phone-number`.
+    pub operation: &'static str,
+    /// The profile's operator name (`orange-spain`, `camara`).
+    pub operator: String,
+    /// The spec version the profile follows.
+    pub version: &'static str,
+    /// Whether the call succeeded.
+    pub ok: bool,
+    /// How the token was obtained.
+    pub token: TokenUse,
+    /// The HTTP status of the answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// The `x-correlator` sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub correlator: Option<String>,
+    /// Deviations from the spec the profile tolerated (`quirk`, JSON `path`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tolerated: Vec<Value>,
+    /// The decoded answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<Value>,
+    /// Why the call failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<CallFailure>,
+    /// Whether the failure is the caller's to fix (exit status 2).
+    #[serde(skip)]
+    pub usage: bool,
+}
+
+impl ApiReport {
+    /// The report of `operation` at `operator` before anything ran: not ok, the token by CIBA
+    /// unless the command was given one.
+    pub(super) fn new(operator: &Operator, operation: Operation, token_given: bool) -> Self {
+        let profile = operator.api(operation.api()).ok().map(ResolvedApi::profile);
+        Self {
+            api: operation.api().as_str(),
+            operation: operation.as_str(),
+            operator: profile
+                .map(|profile| profile.client().name().to_owned())
+                .unwrap_or_default(),
+            version: profile.map(|profile| profile.spec().as_str()).unwrap_or_default(),
+            ok: false,
+            token: TokenUse {
+                source: if token_given { "environment" } else { "ciba" },
+                outcome: None,
+                polls: None,
+                scope: if token_given {
+                    None
+                } else {
+                    operator.scope(operation).ok().map(|scope| scope.to_string())
+                },
+                error: None,
+                message: None,
+            },
+            status: None,
+            correlator: None,
+            tolerated: Vec::new(),
+            result: None,
+            error: None,
+            usage: false,
+        }
+    }
+
+    /// Records why the call failed: the token flow's outcome and OAuth code, or the call's status
+    /// and CAMARA code.
+    pub(super) fn fail(&mut self, error: &netid::Error) {
+        let mut failure = CallFailure {
+            kind: error.kind().to_owned(),
+            status: None,
+            code: None,
+            message: error.to_string(),
+        };
+        match error {
+            netid::Error::Token { source, polls } => {
+                self.token.outcome = Some(ciba_flow::classify_error(source));
+                self.token.polls = *polls;
+                self.token.error = ciba_flow::oauth_code(source);
+                self.token.message = Some(source.to_string());
+                failure.code = self.token.error.clone();
+                failure.message = source.to_string();
+            }
+            netid::Error::Call(call) => {
+                failure.status = call.status();
+                failure.code = call
+                    .as_operator()
+                    .map(|operator| operator.code().as_str().to_owned());
+                failure.message = call.to_string();
+                self.status = call.status();
+            }
+            other => self.usage = other.is_usage(),
+        }
+        self.error = Some(failure);
+    }
+
+    /// The exit status this report implies.
+    pub fn exit_status(&self) -> u8 {
+        match (self.ok, self.usage) {
+            (true, _) => exit::OK,
+            (false, true) => exit::USAGE,
+            (false, false) => exit::FAILED,
+        }
+    }
+}
+
+fn rfc3339(at: Option<time::OffsetDateTime>) -> Value {
+    at.and_then(|at| at.format(&Rfc3339).ok())
+        .map_or(Value::Null, Value::from)
+}
+
+/// A retrieve-date answer: `monitoredPeriod` only when the operator gave one.
+pub(super) fn sim_swap_date(date: &SimSwapDate) -> Value {
+    let mut value = json!({"latestSimChange": rfc3339(date.latest_sim_change)});
+    if let (Some(period), Value::Object(map)) = (date.monitored_period, &mut value) {
+        map.insert("monitoredPeriod".to_owned(), Value::from(period));
+    }
+    value
+}
+
+pub(super) fn kyc_result(result: &KycMatchResult) -> Value {
+    let fields: Vec<Value> = result
+        .iter()
+        .map(|(field, found)| {
+            json!({
+                "field": field.as_str(),
+                "result": found.result.as_str(),
+                "score": found.score.map(|score| score.value()),
+            })
+        })
+        .collect();
+    json!({ "fields": fields })
+}
+
+/// The human form of a report.
+pub fn human(report: &ApiReport) -> String {
+    let mut text = format!(
+        "{} {} · {} {}",
+        report.api, report.operation, report.operator, report.version
+    );
+    if let (Some(outcome), Some(polls)) = (report.token.outcome, report.token.polls) {
+        text.push_str(&format!(" · token by CIBA: {outcome} after {polls} poll(s)"));
+    }
+    if let Some(status) = report.status {
+        text.push_str(&format!(" · HTTP {status}"));
+    }
+    if let Some(error) = &report.error {
+        text.push_str(&format!("\nfailed ({}): {}", error.kind, error.message));
+        return text;
+    }
+    match &report.result {
+        Some(Value::Object(map)) if map.contains_key("fields") => {
+            text.push_str(&format!("\n  {:<28} {:<14} {}", "field", "result", "score"));
+            for field in map["fields"].as_array().into_iter().flatten() {
+                let score = field["score"]
+                    .as_u64()
+                    .map_or_else(|| String::from("-"), |s| s.to_string());
+                text.push_str(&format!(
+                    "\n  {:<28} {:<14} {score}",
+                    field["field"].as_str().unwrap_or("?"),
+                    field["result"].as_str().unwrap_or("?"),
+                ));
+            }
+        }
+        Some(Value::Object(map)) => {
+            for (key, value) in map {
+                text.push_str(&format!("\n  {key}: {value}"));
+            }
+        }
+        _ => {}
+    }
+    for quirk in &report.tolerated {
+        text.push_str(&format!("\n  tolerated {} at {}", quirk["quirk"], quirk["path"]));
+    }
+    text
+}
