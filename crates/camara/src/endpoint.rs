@@ -17,8 +17,8 @@ use crate::error::{CamaraError, InvalidRequest, OperatorError};
 use crate::profile::{Api, PhoneStyle, SpecVersion, Tolerance};
 use crate::wire::{self, Normalize, ToleratedQuirk};
 
-/// The `x-correlator` header name.
-pub const X_CORRELATOR: &str = "x-correlator";
+/// The `x-correlator` header name (defined in `netid_core`, re-exported where the client used it).
+pub use netid_core::correlator::X_CORRELATOR;
 
 /// Static facts about one operation of one spec version.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,96 +6,9 @@
 
 use std::fmt;
 
-/// A CAMARA API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Api {
-    /// KYC Match (`kyc-match`).
-    KycMatch,
-    /// SIM Swap (`sim-swap`).
-    SimSwap,
-    /// Number Verification (`number-verification`).
-    NumberVerification,
-}
-
-impl Api {
-    /// The API name as CAMARA writes it in base paths (`kyc-match`, `sim-swap`,
-    /// `number-verification`).
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::KycMatch => "kyc-match",
-            Self::SimSwap => "sim-swap",
-            Self::NumberVerification => "number-verification",
-        }
-    }
-}
-
-impl fmt::Display for Api {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A published CAMARA spec version this crate implements.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SpecVersion {
-    /// KYC Match 0.2.1 (module [`kyc_match::v0_2`](crate::kyc_match::v0_2)).
-    KycMatch0_2_1,
-    /// KYC Match 0.4.0 (module [`kyc_match::v0_4`](crate::kyc_match::v0_4)).
-    KycMatch0_4_0,
-    /// SIM Swap 1.0.0 (module [`sim_swap::v1`](crate::sim_swap::v1)).
-    SimSwap1_0_0,
-    /// SIM Swap 2.1.0 (module [`sim_swap::v2`](crate::sim_swap::v2)).
-    SimSwap2_1_0,
-    /// Number Verification 2.0.0 (module [`number_verification::v2`](crate::number_verification::v2)).
-    NumberVerification2_0_0,
-    /// Number Verification 2.1.0 (module [`number_verification::v2`](crate::number_verification::v2)).
-    NumberVerification2_1_0,
-}
-
-impl SpecVersion {
-    /// The API this version belongs to.
-    #[must_use]
-    pub const fn api(self) -> Api {
-        match self {
-            Self::KycMatch0_2_1 | Self::KycMatch0_4_0 => Api::KycMatch,
-            Self::SimSwap1_0_0 | Self::SimSwap2_1_0 => Api::SimSwap,
-            Self::NumberVerification2_0_0 | Self::NumberVerification2_1_0 => Api::NumberVerification,
-        }
-    }
-
-    /// The version as the spec's `info.version` writes it (`1.0.0`).
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::KycMatch0_2_1 => "0.2.1",
-            Self::KycMatch0_4_0 => "0.4.0",
-            Self::SimSwap1_0_0 => "1.0.0",
-            Self::SimSwap2_1_0 => "2.1.0",
-            Self::NumberVerification2_0_0 => "2.0.0",
-            Self::NumberVerification2_1_0 => "2.1.0",
-        }
-    }
-
-    /// The version segment of the spec's base path (`v0.2`, `v1`, `v2`).
-    #[must_use]
-    pub const fn path_segment(self) -> &'static str {
-        match self {
-            Self::KycMatch0_2_1 => "v0.2",
-            Self::KycMatch0_4_0 => "v0.4",
-            Self::SimSwap1_0_0 => "v1",
-            Self::SimSwap2_1_0 | Self::NumberVerification2_0_0 | Self::NumberVerification2_1_0 => "v2",
-        }
-    }
-}
-
-impl fmt::Display for SpecVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.api(), self.as_str())
-    }
-}
+// The CAMARA APIs and versions are spec facts kept in `netid_core::spec`; re-exported here because
+// client code names them beside profiles.
+pub use netid_core::spec::{Api, SpecError, SpecVersion};
 
 /// How request bodies write phone numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
