@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{CamaraError, InvalidRequest, OperatorError};
 use crate::profile::{Api, PhoneStyle, SpecVersion, Tolerance};
-use crate::wire::{self, Normalize, ToleratedQuirk};
+use crate::wire::{self, Convert, Normalize, ToleratedQuirk};
 
 /// The `x-correlator` header name (defined in `netid_core`, re-exported where the client used it).
 pub use netid_core::correlator::X_CORRELATOR;
@@ -153,15 +153,26 @@ pub(crate) fn build_request<B: Serialize>(
     builder.body(bytes).map_err(|_| InvalidRequest::InvalidUri)
 }
 
-/// Decodes a response: the success body through `normalize`, or the CAMARA error body.
+/// Decodes a response: the success body through `normalize` and serde, or the CAMARA error body.
 pub(crate) fn decode_response<T: DeserializeOwned>(
     response: &HttpResponse,
     tolerance: Tolerance,
     normalize: Normalize,
 ) -> Result<Decoded<T>, CamaraError> {
+    decode_response_with(response, tolerance, normalize, wire::deserialize::<T>)
+}
+
+/// Decodes a response: the success body through `normalize` and `convert`, or the CAMARA error
+/// body.
+pub(crate) fn decode_response_with<T>(
+    response: &HttpResponse,
+    tolerance: Tolerance,
+    normalize: Normalize,
+    convert: Convert<T>,
+) -> Result<Decoded<T>, CamaraError> {
     let status = response.status().as_u16();
     if response.status().is_success() {
-        let (value, tolerated) = wire::decode(status, response.body(), tolerance, normalize)?;
+        let (value, tolerated) = wire::decode_with(status, response.body(), tolerance, normalize, convert)?;
         return Ok(Decoded { value, tolerated });
     }
     // Read before the body: a 429 or 503 with an empty or HTML body must still say when to retry.

@@ -35,16 +35,24 @@ pub enum Quirk {
     UnknownField,
     /// An enum value the spec version does not define (a KYC match result of `"partial"`).
     UnknownEnumValue,
+    /// A KYC match score beside a result other than `"false"`: both KYC Match versions return a
+    /// score only for a mismatch. Tolerated by dropping the score.
+    ScoreWithoutMismatch,
+    /// A KYC Match 0.4 score of 100 beside `"false"`: 0.4.0 caps scores at 99 (a perfect match is
+    /// `"true"`), as 0.2.1 did not. Tolerated as 99, the closest a mismatch can be.
+    PerfectScore,
 }
 
 impl Quirk {
     /// Every quirk.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 7] = [
         Self::MatchAsBoolean,
         Self::ScalarAsString,
         Self::MissingPlus,
         Self::UnknownField,
         Self::UnknownEnumValue,
+        Self::ScoreWithoutMismatch,
+        Self::PerfectScore,
     ];
 
     const fn bit(self) -> u8 {
@@ -54,6 +62,8 @@ impl Quirk {
             Self::MissingPlus => 4,
             Self::UnknownField => 8,
             Self::UnknownEnumValue => 16,
+            Self::ScoreWithoutMismatch => 32,
+            Self::PerfectScore => 64,
         }
     }
 
@@ -66,6 +76,8 @@ impl Quirk {
             Self::MissingPlus => "missing_plus",
             Self::UnknownField => "unknown_field",
             Self::UnknownEnumValue => "unknown_enum_value",
+            Self::ScoreWithoutMismatch => "score_without_mismatch",
+            Self::PerfectScore => "perfect_score",
         }
     }
 }
@@ -87,7 +99,7 @@ impl Tolerance {
     /// Tolerates every [`Quirk`].
     #[must_use]
     pub const fn lenient() -> Self {
-        Self(31)
+        Self(127)
     }
 
     /// Tolerates no [`Quirk`]: the response must follow the spec version.
