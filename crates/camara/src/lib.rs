@@ -81,6 +81,7 @@ pub mod error;
 pub mod kyc_match;
 pub mod number_verification;
 pub mod profile;
+mod retry_after;
 pub mod sim_swap;
 mod wire;
 

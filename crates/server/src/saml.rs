@@ -45,35 +45,6 @@ const ASSERTION_LIFETIME: Duration = Duration::from_secs(300);
 const PERSISTENT: &str = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent";
 const TRANSIENT: &str = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient";
 
-/// A service provider allowed to use the IdP.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SamlServiceProvider {
-    pub(crate) entity_id: String,
-    pub(crate) acs_urls: Vec<String>,
-}
-
-impl SamlServiceProvider {
-    /// A service provider with its entity id (the `Issuer` of its requests) and its first assertion
-    /// consumer service URL.
-    pub fn new(entity_id: impl Into<String>, acs_url: impl Into<String>) -> Self {
-        Self {
-            entity_id: entity_id.into(),
-            acs_urls: vec![acs_url.into()],
-        }
-    }
-
-    /// Adds an assertion consumer service URL (exact match).
-    pub fn with_acs_url(mut self, acs_url: impl Into<String>) -> Self {
-        self.acs_urls.push(acs_url.into());
-        self
-    }
-
-    /// The entity id.
-    pub fn entity_id(&self) -> &str {
-        &self.entity_id
-    }
-}
-
 /// What the SSO endpoint reads from an `AuthnRequest`.
 #[derive(Debug, Default, PartialEq, Eq)]
 struct AuthnRequest {

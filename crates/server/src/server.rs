@@ -13,11 +13,12 @@ use tokio::task::JoinHandle;
 use url::Url;
 
 use crate::camara;
-use crate::config::{ClientRegistration, DEMO_CLIENT_ID, DEMO_REDIRECT_URIS, Fault, ServerConfig};
+use crate::config::{DEMO_CLIENT_ID, DEMO_REDIRECT_URIS, Fault, ServerConfig};
 use crate::error::ServerError;
 use crate::faults;
 use crate::keys::{DemoClient, Es256KeyPair};
 use crate::oauth;
+use crate::registration::ClientRegistration;
 use crate::saml;
 use crate::state::{OpState, Shared, lock};
 
