@@ -251,3 +251,21 @@ impl Drop for ServerHandle {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn camara_paths_follow_the_specs_servers_entries() {
+        fn check(spec: SpecVersion, expected: &str) {
+            assert_eq!(camara_path(spec), expected, "{spec}");
+        }
+        check(SpecVersion::KycMatch0_2_1, "/kyc-match/v0.2");
+        check(SpecVersion::KycMatch0_4_0, "/kyc-match/v0.4");
+        check(SpecVersion::SimSwap1_0_0, "/sim-swap/v1");
+        check(SpecVersion::SimSwap2_1_0, "/sim-swap/v2");
+        check(SpecVersion::NumberVerification2_0_0, "/number-verification/v2");
+        check(SpecVersion::NumberVerification2_1_0, "/number-verification/v2");
+    }
+}
