@@ -10,7 +10,7 @@ use bytes::Bytes;
 use criterion::{Criterion, criterion_group, criterion_main};
 use netid_camara::kyc_match::v0_2;
 use netid_camara::{CallOptions, CamaraClient, OperatorProfile};
-use netid_core::kyc::{KycClaims, KycMatchResult};
+use netid_core::kyc::{KycClaims, KycMatchResult, KycVersion};
 use netid_core::token::AccessToken;
 use netid_reqwest::ReqwestTransport;
 use netid_reqwest::test_util::{LoopbackServer, Reply};
@@ -76,7 +76,8 @@ fn bench(c: &mut Criterion) {
                     .await
                     .expect("response");
                 let bytes = response.bytes().await.expect("body");
-                let result = KycMatchResult::from_json_slice(&bytes).expect("result");
+                let result =
+                    KycMatchResult::from_json_slice_strict(&bytes, KycVersion::V0_2).expect("result");
                 assert_eq!(result.len(), 8);
             });
         });

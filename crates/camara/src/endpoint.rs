@@ -1,7 +1,8 @@
 //! What every operation shares: its [`Metadata`], the [`Endpoint`] trait with its pure conversions to
 //! and from HTTP, and the [`Target`] a request is addressed to.
-
-use std::time::{Duration, SystemTime};
+//!
+//! Module dependencies run one way: `endpoint` uses `wire` (decoding) and `error`; `wire` uses
+//! `error`; `error` uses only `profile` and `retry_after`.
 
 use bytes::Bytes;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
@@ -15,10 +16,11 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{CamaraError, InvalidRequest, OperatorError};
 use crate::profile::{Api, PhoneStyle, SpecVersion, Tolerance};
-use crate::wire::{self, Normalize, ToleratedQuirk};
+pub use crate::retry_after::RetryAfter;
+use crate::wire::{self, Convert, Normalize, ToleratedQuirk};
 
-/// The `x-correlator` header name.
-pub const X_CORRELATOR: &str = "x-correlator";
+/// The `x-correlator` header name (defined in `netid_core`, re-exported where the client used it).
+pub use netid_core::correlator::X_CORRELATOR;
 
 /// Static facts about one operation of one spec version.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,15 +155,26 @@ pub(crate) fn build_request<B: Serialize>(
     builder.body(bytes).map_err(|_| InvalidRequest::InvalidUri)
 }
 
-/// Decodes a response: the success body through `normalize`, or the CAMARA error body.
+/// Decodes a response: the success body through `normalize` and serde, or the CAMARA error body.
 pub(crate) fn decode_response<T: DeserializeOwned>(
     response: &HttpResponse,
     tolerance: Tolerance,
     normalize: Normalize,
 ) -> Result<Decoded<T>, CamaraError> {
+    decode_response_with(response, tolerance, normalize, wire::deserialize::<T>)
+}
+
+/// Decodes a response: the success body through `normalize` and `convert`, or the CAMARA error
+/// body.
+pub(crate) fn decode_response_with<T>(
+    response: &HttpResponse,
+    tolerance: Tolerance,
+    normalize: Normalize,
+    convert: Convert<T>,
+) -> Result<Decoded<T>, CamaraError> {
     let status = response.status().as_u16();
     if response.status().is_success() {
-        let (value, tolerated) = wire::decode(status, response.body(), tolerance, normalize)?;
+        let (value, tolerated) = wire::decode_with(status, response.body(), tolerance, normalize, convert)?;
         return Ok(Decoded { value, tolerated });
     }
     // Read before the body: a 429 or 503 with an empty or HTML body must still say when to retry.
@@ -173,59 +186,4 @@ pub(crate) fn decode_response<T: DeserializeOwned>(
     let (info, _) = wire::decode::<ErrorInfo>(status, response.body(), tolerance, wire::normalize_error_info)
         .map_err(|error| error.with_retry_after(retry_after))?;
     Err(OperatorError::new(status, info, retry_after).into())
-}
-
-/// A `Retry-After` header value (RFC 9110 §10.2.3): a delay in seconds or an HTTP date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RetryAfter {
-    /// Wait this long.
-    Delay(Duration),
-    /// Wait until then.
-    At(SystemTime),
-}
-
-impl RetryAfter {
-    /// Parses a header value; `None` if it is neither a number of seconds nor an HTTP date.
-    #[must_use]
-    pub fn parse(value: &str) -> Option<Self> {
-        let value = value.trim();
-        if let Ok(seconds) = value.parse::<u64>() {
-            return Some(Self::Delay(Duration::from_secs(seconds)));
-        }
-        httpdate::parse_http_date(value).ok().map(Self::At)
-    }
-
-    /// How long to wait from `now` (zero for a date already past).
-    #[must_use]
-    pub fn delay_from(self, now: SystemTime) -> Duration {
-        match self {
-            Self::Delay(delay) => delay,
-            Self::At(at) => at.duration_since(now).unwrap_or_default(),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn retry_after_forms() {
-        fn check(value: &str, now_secs: u64, expected: Option<u64>) {
-            let now = SystemTime::UNIX_EPOCH + Duration::from_secs(now_secs);
-            let got = RetryAfter::parse(value).map(|retry| retry.delay_from(now).as_secs());
-            assert_eq!(got, expected, "{value}");
-        }
-        check("120", 0, Some(120));
-        check(" 0 ", 0, Some(0));
-        // Sun, 06 Nov 1994 08:49:37 GMT = 784111777.
-        check("Sun, 06 Nov 1994 08:49:37 GMT", 784_111_777 - 30, Some(30));
-        check("Sunday, 06-Nov-94 08:49:37 GMT", 784_111_777 - 30, Some(30));
-        check("Sun Nov  6 08:49:37 1994", 784_111_777 - 30, Some(30));
-        check("Sun, 06 Nov 1994 08:49:37 GMT", 784_111_777 + 30, Some(0));
-        check("-5", 0, None);
-        check("soon", 0, None);
-        check("", 0, None);
-    }
 }

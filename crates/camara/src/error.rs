@@ -10,8 +10,8 @@ use netid_core::error_info::{ErrorCode, ErrorInfo};
 use netid_core::ports::RandomError;
 use netid_transport::TransportError;
 
-use crate::endpoint::RetryAfter;
 use crate::profile::{Api, Quirk, SpecVersion};
+use crate::retry_after::RetryAfter;
 
 /// Why a CAMARA call failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -7,11 +7,12 @@
 //!   `idDocumentExpiryDate`, `cityOfBirth`, `countryOfBirth`, `nationality`; scores 0 to 99.
 //!
 //! One operation, `POST /match`. The bodies are `netid_core`'s types: the request wraps
-//! [`KycClaims`], the response wraps
-//! [`KycMatchResult`] (tri-state results and scores); this module
-//! adds the HTTP side and the quirk handling.
+//! [`KycClaims`], the response wraps [`KycMatchResult`] (tri-state results and scores); this module
+//! adds the HTTP side and the quirk handling. A response is decoded once: the profile's tolerated
+//! quirks are rewritten (and reported) on the JSON document, then `netid_core`'s strict decoder
+//! for the version reads it.
 
-use netid_core::kyc::{KycClaims, KycField, KycMatchResult, KycResultError, KycVersion, Match};
+use netid_core::kyc::{KycClaims, KycField, KycMatchResult, KycResultError, KycVersion, Match, MatchScore};
 use serde_json::Value;
 
 use crate::endpoint::Target;
@@ -51,8 +52,9 @@ fn request_body(
     Ok(body)
 }
 
-/// Rewrites a match response towards `version` as the tolerance allows, then checks it with
-/// `netid_core`'s decoder (strict for 0.4.0 in strict mode).
+/// Rewrites a match response towards `version` as the tolerance allows, so that core's strict
+/// decoder ([`decode_result`]) accepts what the tolerance accepts. This is the only place KYC Match
+/// quirks are tolerated: core no longer has a lenient reading.
 fn normalize(
     value: &mut Value,
     normalizer: &mut Normalizer<'_>,
@@ -89,18 +91,37 @@ fn normalize(
             map.remove(&key);
         }
     }
-    let strict = version == KycVersion::V0_4 && normalizer.tolerance() == crate::profile::Tolerance::strict();
-    let checked = if strict {
-        serde_json::to_vec(value)
-            .map_err(|error| normalizer.data_error("$".to_owned(), error.to_string()))
-            .and_then(|bytes| {
-                KycMatchResult::from_json_slice_strict(&bytes)
-                    .map_err(|error| result_error(normalizer, &error))
-            })
-    } else {
-        KycMatchResult::from_json_value(value).map_err(|error| result_error(normalizer, &error))
-    };
-    checked.map(|_| ())
+    // Scores last: their result is now a spec string (or absent, or invalid: core names those).
+    for field in KycField::ALL.into_iter().filter(|field| field.is_in(version)) {
+        let Some(key) = field.score_key_in(version) else {
+            continue;
+        };
+        let Some(score) = map.get(key).and_then(Value::as_u64) else {
+            continue;
+        };
+        let path = format!("$.{key}");
+        match map.get(field.match_key()).and_then(Value::as_str) {
+            Some(result) if result != Match::Mismatched.as_str() => {
+                normalizer.deviation(Quirk::ScoreWithoutMismatch, path)?;
+                map.remove(key);
+            }
+            _ if version == KycVersion::V0_4 && score == u64::from(MatchScore::PERFECT.value()) => {
+                normalizer.deviation(Quirk::PerfectScore, path)?;
+                map.insert(key.to_owned(), Value::from(MatchScore::MAX_MISMATCH.value()));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The one decoding of a match result: core's strict decoder for `version`, on the normalised body.
+fn decode_result(
+    value: &Value,
+    normalizer: &Normalizer<'_>,
+    version: KycVersion,
+) -> Result<KycMatchResult, DecodeError> {
+    KycMatchResult::from_json_value_strict(value, version).map_err(|error| result_error(normalizer, &error))
 }
 
 fn result_error(normalizer: &Normalizer<'_>, error: &KycResultError) -> DecodeError {
@@ -122,7 +143,6 @@ macro_rules! match_operation {
     ($spec:expr, $kyc:expr, $normalize:ident) => {
         use netid_core::kyc::{KycClaims, KycMatchResult};
         use netid_transport::{HttpRequest, HttpResponse};
-        use serde::Deserialize;
 
         use crate::endpoint::{self, Decoded, Endpoint, Metadata, Target};
         use crate::error::{CamaraError, DecodeError, InvalidRequest};
@@ -146,8 +166,7 @@ macro_rules! match_operation {
         }
 
         /// The match answer.
-        #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-        #[serde(transparent)]
+        #[derive(Debug, Clone, PartialEq, Eq)]
         #[non_exhaustive]
         pub struct Response {
             /// The result and score of each field the operator answered.
@@ -159,6 +178,10 @@ macro_rules! match_operation {
             normalizer: &mut Normalizer<'_>,
         ) -> Result<(), DecodeError> {
             super::normalize(value, normalizer, $kyc)
+        }
+
+        fn convert(value: serde_json::Value, normalizer: &Normalizer<'_>) -> Result<Response, DecodeError> {
+            super::decode_result(&value, normalizer, $kyc).map(|result| Response { result })
         }
 
         impl Endpoint for Request {
@@ -180,7 +203,7 @@ macro_rules! match_operation {
                 response: &HttpResponse,
                 tolerance: Tolerance,
             ) -> Result<Decoded<Response>, CamaraError> {
-                endpoint::decode_response(response, tolerance, $normalize)
+                endpoint::decode_response_with(response, tolerance, $normalize, convert)
             }
         }
     };

@@ -64,8 +64,10 @@
 //!
 //! By default a profile tolerates what operators really send ([`profile::Quirk`]): KYC match results
 //! as JSON booleans, numbers and booleans sent as strings, phone numbers without `+`, unknown fields
-//! and unknown enum values. Each tolerated deviation is reported in [`Answer::tolerated`] with its
-//! JSON path. [`profile::Tolerance::strict`] turns every one of them into a [`DecodeError`].
+//! and unknown enum values, KYC match scores beside a result other than `"false"` or of 100 in 0.4.
+//! Each tolerated deviation is reported in [`Answer::tolerated`] with its JSON path.
+//! [`profile::Tolerance::strict`] turns every one of them into a [`DecodeError`]. The rewritten body is
+//! then read once, by the strict decoder of the spec version (for KYC Match, `netid_core`'s).
 //!
 //! # Security
 //!
@@ -82,6 +84,7 @@ pub mod kyc_match;
 pub mod number_verification;
 pub mod operation;
 pub mod profile;
+mod retry_after;
 pub mod sim_swap;
 mod wire;
 

@@ -6,96 +6,9 @@
 
 use std::fmt;
 
-/// A CAMARA API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Api {
-    /// KYC Match (`kyc-match`).
-    KycMatch,
-    /// SIM Swap (`sim-swap`).
-    SimSwap,
-    /// Number Verification (`number-verification`).
-    NumberVerification,
-}
-
-impl Api {
-    /// The API name as CAMARA writes it in base paths (`kyc-match`, `sim-swap`,
-    /// `number-verification`).
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::KycMatch => "kyc-match",
-            Self::SimSwap => "sim-swap",
-            Self::NumberVerification => "number-verification",
-        }
-    }
-}
-
-impl fmt::Display for Api {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A published CAMARA spec version this crate implements.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SpecVersion {
-    /// KYC Match 0.2.1 (module [`kyc_match::v0_2`](crate::kyc_match::v0_2)).
-    KycMatch0_2_1,
-    /// KYC Match 0.4.0 (module [`kyc_match::v0_4`](crate::kyc_match::v0_4)).
-    KycMatch0_4_0,
-    /// SIM Swap 1.0.0 (module [`sim_swap::v1`](crate::sim_swap::v1)).
-    SimSwap1_0_0,
-    /// SIM Swap 2.1.0 (module [`sim_swap::v2`](crate::sim_swap::v2)).
-    SimSwap2_1_0,
-    /// Number Verification 2.0.0 (module [`number_verification::v2`](crate::number_verification::v2)).
-    NumberVerification2_0_0,
-    /// Number Verification 2.1.0 (module [`number_verification::v2`](crate::number_verification::v2)).
-    NumberVerification2_1_0,
-}
-
-impl SpecVersion {
-    /// The API this version belongs to.
-    #[must_use]
-    pub const fn api(self) -> Api {
-        match self {
-            Self::KycMatch0_2_1 | Self::KycMatch0_4_0 => Api::KycMatch,
-            Self::SimSwap1_0_0 | Self::SimSwap2_1_0 => Api::SimSwap,
-            Self::NumberVerification2_0_0 | Self::NumberVerification2_1_0 => Api::NumberVerification,
-        }
-    }
-
-    /// The version as the spec's `info.version` writes it (`1.0.0`).
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::KycMatch0_2_1 => "0.2.1",
-            Self::KycMatch0_4_0 => "0.4.0",
-            Self::SimSwap1_0_0 => "1.0.0",
-            Self::SimSwap2_1_0 => "2.1.0",
-            Self::NumberVerification2_0_0 => "2.0.0",
-            Self::NumberVerification2_1_0 => "2.1.0",
-        }
-    }
-
-    /// The version segment of the spec's base path (`v0.2`, `v1`, `v2`).
-    #[must_use]
-    pub const fn path_segment(self) -> &'static str {
-        match self {
-            Self::KycMatch0_2_1 => "v0.2",
-            Self::KycMatch0_4_0 => "v0.4",
-            Self::SimSwap1_0_0 => "v1",
-            Self::SimSwap2_1_0 | Self::NumberVerification2_0_0 | Self::NumberVerification2_1_0 => "v2",
-        }
-    }
-}
-
-impl fmt::Display for SpecVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.api(), self.as_str())
-    }
-}
+// The CAMARA APIs and versions are spec facts kept in `netid_core::spec`; re-exported here because
+// client code names them beside profiles.
+pub use netid_core::spec::{Api, SpecError, SpecVersion};
 
 /// How request bodies write phone numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -122,16 +35,24 @@ pub enum Quirk {
     UnknownField,
     /// An enum value the spec version does not define (a KYC match result of `"partial"`).
     UnknownEnumValue,
+    /// A KYC match score beside a result other than `"false"`: both KYC Match versions return a
+    /// score only for a mismatch. Tolerated by dropping the score.
+    ScoreWithoutMismatch,
+    /// A KYC Match 0.4 score of 100 beside `"false"`: 0.4.0 caps scores at 99 (a perfect match is
+    /// `"true"`), as 0.2.1 did not. Tolerated as 99, the closest a mismatch can be.
+    PerfectScore,
 }
 
 impl Quirk {
     /// Every quirk.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 7] = [
         Self::MatchAsBoolean,
         Self::ScalarAsString,
         Self::MissingPlus,
         Self::UnknownField,
         Self::UnknownEnumValue,
+        Self::ScoreWithoutMismatch,
+        Self::PerfectScore,
     ];
 
     const fn bit(self) -> u8 {
@@ -141,6 +62,8 @@ impl Quirk {
             Self::MissingPlus => 4,
             Self::UnknownField => 8,
             Self::UnknownEnumValue => 16,
+            Self::ScoreWithoutMismatch => 32,
+            Self::PerfectScore => 64,
         }
     }
 
@@ -153,6 +76,8 @@ impl Quirk {
             Self::MissingPlus => "missing_plus",
             Self::UnknownField => "unknown_field",
             Self::UnknownEnumValue => "unknown_enum_value",
+            Self::ScoreWithoutMismatch => "score_without_mismatch",
+            Self::PerfectScore => "perfect_score",
         }
     }
 }
@@ -174,7 +99,7 @@ impl Tolerance {
     /// Tolerates every [`Quirk`].
     #[must_use]
     pub const fn lenient() -> Self {
-        Self(31)
+        Self(127)
     }
 
     /// Tolerates no [`Quirk`]: the response must follow the spec version.

@@ -32,12 +32,27 @@ pub(crate) struct Normalizer<'a> {
 /// The shape rewriting a body type needs: called once on the whole document.
 pub(crate) type Normalize = fn(&mut Value, &mut Normalizer<'_>) -> Result<(), DecodeError>;
 
-/// Decodes `body` (answered with `status`) as `T`, after `normalize`.
+/// The typed reading of a normalised document: called once, after [`Normalize`]; its errors name
+/// the JSON path that failed.
+pub(crate) type Convert<T> = fn(Value, &Normalizer<'_>) -> Result<T, DecodeError>;
+
+/// Decodes `body` (answered with `status`) as `T` with serde, after `normalize`.
 pub(crate) fn decode<T: DeserializeOwned>(
     status: u16,
     body: &Bytes,
     tolerance: Tolerance,
     normalize: Normalize,
+) -> Result<(T, Vec<ToleratedQuirk>), DecodeError> {
+    decode_with(status, body, tolerance, normalize, deserialize::<T>)
+}
+
+/// Decodes `body` (answered with `status`) through `normalize`, then `convert`.
+pub(crate) fn decode_with<T>(
+    status: u16,
+    body: &Bytes,
+    tolerance: Tolerance,
+    normalize: Normalize,
+    convert: Convert<T>,
 ) -> Result<(T, Vec<ToleratedQuirk>), DecodeError> {
     let mut value = parse(status, body)?;
     let mut normalizer = Normalizer {
@@ -47,17 +62,19 @@ pub(crate) fn decode<T: DeserializeOwned>(
         tolerated: Vec::new(),
     };
     normalize(&mut value, &mut normalizer)?;
-    let typed = serde_path_to_error::deserialize::<_, T>(value).map_err(|error| {
-        let path = json_path(&error.path().to_string());
-        DecodeError::new(
-            status,
-            path,
-            DecodeErrorKind::Data,
-            error.inner().to_string(),
-            body.clone(),
-        )
-    })?;
+    let typed = convert(value, &normalizer)?;
     Ok((typed, normalizer.tolerated))
+}
+
+/// The serde reading of a normalised document, naming the JSON path that failed.
+pub(crate) fn deserialize<T: DeserializeOwned>(
+    value: Value,
+    normalizer: &Normalizer<'_>,
+) -> Result<T, DecodeError> {
+    serde_path_to_error::deserialize::<_, T>(value).map_err(|error| {
+        let path = json_path(&error.path().to_string());
+        normalizer.data_error(path, error.inner().to_string())
+    })
 }
 
 /// Parses `body` as one JSON document, naming the path where the syntax broke.
@@ -100,11 +117,6 @@ fn json_path(path: &str) -> String {
 }
 
 impl Normalizer<'_> {
-    /// The tolerance in force.
-    pub(crate) fn tolerance(&self) -> Tolerance {
-        self.tolerance
-    }
-
     /// Records `quirk` at `path` if tolerated, or fails.
     pub(crate) fn deviation(&mut self, quirk: Quirk, path: String) -> Result<(), DecodeError> {
         if self.tolerance.allows(quirk) {

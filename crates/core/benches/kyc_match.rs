@@ -8,7 +8,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use netid_core::kyc::{KycClaims, KycMatchResult, Matcher};
+use netid_core::kyc::{KycClaims, KycMatchResult, KycVersion, Matcher};
 
 const CLAIMS: &str = r#"{
     "phoneNumber": "+34629255833",
@@ -85,7 +85,7 @@ fn kyc_match(c: &mut Criterion) {
         })
     });
     group.bench_function("decode_result_strict", |b| {
-        b.iter(|| KycMatchResult::from_json_slice_strict(black_box(&body)))
+        b.iter(|| KycMatchResult::from_json_slice_strict(black_box(&body), KycVersion::V0_4))
     });
     group.finish();
 }

@@ -7,6 +7,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::ports::{RandomError, SecureRandom};
 
+/// The header name, as CAMARA's common definitions spell it (HTTP header names are
+/// case-insensitive; this is the lowercase form HTTP/2 requires).
+pub const X_CORRELATOR: &str = "x-correlator";
+
 /// Longest correlator the CAMARA pattern allows.
 const MAX_LEN: usize = 256;
 

@@ -61,6 +61,7 @@ pub mod phone;
 pub mod ports;
 pub mod scope;
 pub mod secret;
+pub mod spec;
 #[cfg(any(test, feature = "test-util"))]
 pub mod test_util;
 pub mod token;

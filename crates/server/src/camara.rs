@@ -12,8 +12,9 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use netid_core::correlator::XCorrelator;
 use netid_core::error_info::{ErrorCode, ErrorInfo};
-use netid_core::kyc::{KycClaims, KycVersion, Matcher};
+use netid_core::kyc::{KycClaims, Matcher};
 use netid_core::phone::{HashedPhoneNumber, PhoneNumber};
+use netid_core::spec::SpecVersion;
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -21,8 +22,8 @@ use time::format_description::well_known::Rfc3339;
 use crate::state::{AuthMethod, Grant, Shared, lock};
 use crate::subscribers::Subscriber;
 
-/// The `x-correlator` header.
-pub(crate) static X_CORRELATOR: HeaderName = HeaderName::from_static("x-correlator");
+/// The `x-correlator` header, as an `http` name built once from core's constant.
+pub(crate) static X_CORRELATOR: HeaderName = HeaderName::from_static(netid_core::correlator::X_CORRELATOR);
 
 /// A CAMARA error answer.
 #[derive(Debug)]
@@ -51,6 +52,10 @@ impl ApiError {
             ErrorCode::PermissionDenied,
             "Client does not have sufficient permissions to perform this action.",
         )
+    }
+
+    fn internal() -> Self {
+        Self::new(500, ErrorCode::Internal, "Server error.")
     }
 
     fn invalid_token_context() -> Self {
@@ -256,27 +261,26 @@ fn rfc3339(t: SystemTime) -> Value {
         .unwrap_or(Value::Null)
 }
 
-/// The SIM Swap version a route serves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum SimSwapVersion {
-    /// 1.0.0 (Orange Spain).
-    V1,
-    /// 2.1.0.
-    V2,
+/// The identifier rules of `spec`. The router mounts these handlers for KYC Match and SIM Swap
+/// versions only; a later version of either follows Commonalities 0.6, as SIM Swap 2.1.0 does.
+fn rules(spec: SpecVersion) -> &'static IdentifierRules {
+    match spec {
+        SpecVersion::SimSwap1_0_0 => &SIM_SWAP_V1,
+        SpecVersion::KycMatch0_2_1 => &KYC_V0_2,
+        SpecVersion::KycMatch0_4_0 => &KYC_V0_4,
+        _ => &SIM_SWAP_V2,
+    }
 }
 
-impl SimSwapVersion {
-    fn rules(self) -> &'static IdentifierRules {
-        match self {
-            Self::V1 => &SIM_SWAP_V1,
-            Self::V2 => &SIM_SWAP_V2,
-        }
-    }
+/// Whether `spec` predates Commonalities 0.5, whose operators document `phoneNumber` as "optionally
+/// prefixed with '+'" (Orange France and Spain pages).
+fn lenient_phone(spec: SpecVersion) -> bool {
+    matches!(spec, SpecVersion::SimSwap1_0_0 | SpecVersion::KycMatch0_2_1)
 }
 
 /// `POST …/sim-swap/v{1,2}/check`.
 pub(crate) async fn sim_swap_check(
-    State((shared, version)): State<(Arc<Shared>, SimSwapVersion)>,
+    State((shared, spec)): State<(Arc<Shared>, SpecVersion)>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -285,7 +289,7 @@ pub(crate) async fn sim_swap_check(
         let grant = bearer(&shared, &headers, now)?;
         require_scope(&grant, &["sim-swap:check", "sim-swap"])?;
         let mut body = object(&body)?;
-        let number = phone_number(&mut body, version == SimSwapVersion::V1)?;
+        let number = phone_number(&mut body, lenient_phone(spec))?;
         let max_age = match body.get("maxAge") {
             None => 240,
             Some(v) => v
@@ -293,15 +297,15 @@ pub(crate) async fn sim_swap_check(
                 .ok_or_else(|| ApiError::invalid_argument("maxAge must be an integer"))?,
         };
         if !(1..=2400).contains(&max_age) {
-            return Err(match version {
-                SimSwapVersion::V1 => ApiError::invalid_argument("maxAge must be between 1 and 2400"),
-                SimSwapVersion::V2 => {
-                    ApiError::new(400, ErrorCode::OutOfRange, "Client specified an invalid range.")
-                }
+            return Err(if spec == SpecVersion::SimSwap1_0_0 {
+                ApiError::invalid_argument("maxAge must be between 1 and 2400")
+            } else {
+                ApiError::new(400, ErrorCode::OutOfRange, "Client specified an invalid range.")
             });
         }
-        let subscriber = subject(&shared, &grant, number, version.rules())?;
-        if let (SimSwapVersion::V2, Some(period)) = (version, subscriber.monitored_period())
+        let subscriber = subject(&shared, &grant, number, rules(spec))?;
+        if spec == SpecVersion::SimSwap2_1_0
+            && let Some(period) = subscriber.monitored_period()
             && Duration::from_secs(max_age * 3600) > period
         {
             return Err(ApiError::new(
@@ -325,7 +329,7 @@ pub(crate) async fn sim_swap_check(
 
 /// `POST …/sim-swap/v{1,2}/retrieve-date`.
 pub(crate) async fn sim_swap_retrieve_date(
-    State((shared, version)): State<(Arc<Shared>, SimSwapVersion)>,
+    State((shared, spec)): State<(Arc<Shared>, SpecVersion)>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -334,11 +338,13 @@ pub(crate) async fn sim_swap_retrieve_date(
         let grant = bearer(&shared, &headers, now)?;
         require_scope(&grant, &["sim-swap:retrieve-date", "sim-swap"])?;
         let mut body = object(&body)?;
-        let number = phone_number(&mut body, version == SimSwapVersion::V1)?;
-        let subscriber = subject(&shared, &grant, number, version.rules())?;
+        let number = phone_number(&mut body, lenient_phone(spec))?;
+        let subscriber = subject(&shared, &grant, number, rules(spec))?;
         // The latest change, or the activation date when the SIM never changed.
         let latest = subscriber.latest_sim_change(now).or(subscriber.activation_date());
-        if let (SimSwapVersion::V2, Some(period)) = (version, subscriber.monitored_period()) {
+        if spec == SpecVersion::SimSwap2_1_0
+            && let Some(period) = subscriber.monitored_period()
+        {
             let window_start = now.checked_sub(period).unwrap_or(SystemTime::UNIX_EPOCH);
             if latest.is_none_or(|t| t < window_start) {
                 return Ok(json!({
@@ -420,7 +426,7 @@ pub(crate) async fn nv_device_phone_number(
 
 /// `POST …/kyc-match/v0.{2,4}/match`.
 pub(crate) async fn kyc_match(
-    State((shared, version)): State<(Arc<Shared>, KycVersion)>,
+    State((shared, spec)): State<(Arc<Shared>, SpecVersion)>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -428,14 +434,14 @@ pub(crate) async fn kyc_match(
         let now = shared.now();
         let grant = bearer(&shared, &headers, now)?;
         require_scope(&grant, &["kyc-match:match"])?;
+        // The router mounts this handler for KYC Match versions only.
+        let version = spec.kyc_version().ok_or_else(ApiError::internal)?;
         let mut body = object(&body)?;
-        let v0_2 = version == KycVersion::V0_2;
-        let number = phone_number(&mut body, v0_2)?;
+        let number = phone_number(&mut body, lenient_phone(spec))?;
         let claims: KycClaims = serde_json::from_value(Value::Object(body)).map_err(|_| {
             ApiError::invalid_argument("Client specified an invalid argument, request body or query param.")
         })?;
-        let rules = if v0_2 { &KYC_V0_2 } else { &KYC_V0_4 };
-        let subscriber = subject(&shared, &grant, number, rules)?;
+        let subscriber = subject(&shared, &grant, number, rules(spec))?;
         if claims.is_empty() {
             return Err(ApiError::invalid_argument(
                 "at least one property to match is required",

@@ -7,12 +7,10 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use jsonwebtoken::jwk::{Jwk, JwkSet};
 use netid_core::phone::PhoneNumber;
 use netid_core::ports::{Clock, OsRandom, SecureRandom, SystemClock};
 
-use crate::error::ServerError;
-use crate::saml::SamlServiceProvider;
+use crate::registration::{ClientRegistration, SamlServiceProvider};
 use crate::subscribers::SubscriberStore;
 
 /// The `client_id` of the demo client registered at start (see [`crate::DemoClient`]).
@@ -37,59 +35,6 @@ pub enum AccessTokenFormat {
     Opaque,
     /// An ES256-signed JWT (RFC 9068 style) carrying the pairwise subject, scope and client.
     Jwt,
-}
-
-/// A client allowed to authenticate with `private_key_jwt`.
-#[derive(Clone)]
-pub struct ClientRegistration {
-    pub(crate) client_id: String,
-    pub(crate) keys: Vec<Jwk>,
-    pub(crate) redirect_uris: Vec<String>,
-}
-
-impl fmt::Debug for ClientRegistration {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientRegistration")
-            .field("client_id", &self.client_id)
-            .field("keys", &self.keys.len())
-            .field("redirect_uris", &self.redirect_uris)
-            .finish()
-    }
-}
-
-impl ClientRegistration {
-    /// A client with the public keys of a JWK Set document (`{"keys": [...]}`).
-    ///
-    /// # Errors
-    ///
-    /// [`ServerError::Client`] when the document is not a JWK Set, has no key, or the id is empty.
-    pub fn from_jwks_json(client_id: impl Into<String>, jwks: &str) -> Result<Self, ServerError> {
-        let client_id = client_id.into();
-        if client_id.is_empty() {
-            return Err(ServerError::Client(String::from("empty client_id")));
-        }
-        let set: JwkSet =
-            serde_json::from_str(jwks).map_err(|e| ServerError::Client(format!("not a JWK Set: {e}")))?;
-        if set.keys.is_empty() {
-            return Err(ServerError::Client(String::from("JWK Set has no key")));
-        }
-        Ok(Self {
-            client_id,
-            keys: set.keys,
-            redirect_uris: Vec::new(),
-        })
-    }
-
-    /// Adds a redirect URI accepted by the authorization endpoint (exact match).
-    pub fn with_redirect_uri(mut self, uri: impl Into<String>) -> Self {
-        self.redirect_uris.push(uri.into());
-        self
-    }
-
-    /// The client id.
-    pub fn client_id(&self) -> &str {
-        &self.client_id
-    }
 }
 
 /// What a fault does to the requests of one route.

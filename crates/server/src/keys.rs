@@ -148,16 +148,6 @@ pub(crate) fn b64url(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// `n` random bytes from `rng`, base64url encoded (ids, codes, opaque tokens).
-pub(crate) fn random_token(
-    rng: &dyn SecureRandom,
-    n: usize,
-) -> Result<String, netid_core::ports::RandomError> {
-    let mut bytes = vec![0u8; n];
-    rng.fill(&mut bytes)?;
-    Ok(b64url(&bytes))
-}
-
 #[cfg(test)]
 mod tests {
     use netid_core::test_util::SeededRandom;

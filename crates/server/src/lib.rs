@@ -85,18 +85,19 @@ mod error;
 mod faults;
 mod keys;
 mod oauth;
+mod registration;
 mod saml;
 mod server;
 mod state;
 pub mod subscribers;
 
 pub use config::{
-    AccessTokenFormat, ClientRegistration, DEMO_CLIENT_ID, DEMO_REDIRECT_URIS, DEMO_SAML_ACS_URLS,
-    DEMO_SAML_SP_ENTITY_ID, Fault, FaultKind, ServerConfig,
+    AccessTokenFormat, DEMO_CLIENT_ID, DEMO_REDIRECT_URIS, DEMO_SAML_ACS_URLS, DEMO_SAML_SP_ENTITY_ID, Fault,
+    FaultKind, ServerConfig,
 };
 pub use error::ServerError;
 pub use keys::DemoClient;
-pub use saml::SamlServiceProvider;
+pub use registration::{ClientRegistration, SamlServiceProvider};
 pub use server::{Server, ServerHandle};
 pub use subscribers::{CibaBehaviour, Subscriber, SubscriberFileError, SubscriberStore};
 

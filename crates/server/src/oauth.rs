@@ -12,13 +12,14 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jsonwebtoken::{Algorithm, DecodingKey, Header, Validation};
 use netid_core::login_hint::LoginHint;
+use netid_core::ports::random_id;
 use netid_core::scope::Scope;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::config::AccessTokenFormat;
-use crate::keys::{b64url, random_token};
+use crate::keys::b64url;
 use crate::state::{AuthMethod, Grant, IssuedCode, PendingAuth, PollOutcome, Shared, lock, unix};
 use crate::subscribers::{CibaBehaviour, Subscriber};
 
@@ -87,7 +88,7 @@ impl IntoResponse for OAuthError {
 }
 
 fn random(shared: &Shared, n: usize) -> Result<String, OAuthError> {
-    random_token(shared.config.rng.as_ref(), n).map_err(|_| OAuthError::server_error("random source failed"))
+    random_id(shared.config.rng.as_ref(), n).map_err(|_| OAuthError::server_error("random source failed"))
 }
 
 /// Parses an `application/x-www-form-urlencoded` body; a repeated parameter is an error (RFC 6749

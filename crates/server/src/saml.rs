@@ -23,12 +23,12 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use netid_core::kyc::KycClaims;
+use netid_core::ports::random_id;
 use quick_xml::escape::escape;
 use quick_xml::events::Event;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::keys::random_token;
 use crate::state::{AuthMethod, Grant, Shared, lock, unix};
 use crate::subscribers::Subscriber;
 
@@ -44,35 +44,6 @@ const ASSERTION_LIFETIME: Duration = Duration::from_secs(300);
 
 const PERSISTENT: &str = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent";
 const TRANSIENT: &str = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient";
-
-/// A service provider allowed to use the IdP.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SamlServiceProvider {
-    pub(crate) entity_id: String,
-    pub(crate) acs_urls: Vec<String>,
-}
-
-impl SamlServiceProvider {
-    /// A service provider with its entity id (the `Issuer` of its requests) and its first assertion
-    /// consumer service URL.
-    pub fn new(entity_id: impl Into<String>, acs_url: impl Into<String>) -> Self {
-        Self {
-            entity_id: entity_id.into(),
-            acs_urls: vec![acs_url.into()],
-        }
-    }
-
-    /// Adds an assertion consumer service URL (exact match).
-    pub fn with_acs_url(mut self, acs_url: impl Into<String>) -> Self {
-        self.acs_urls.push(acs_url.into());
-        self
-    }
-
-    /// The entity id.
-    pub fn entity_id(&self) -> &str {
-        &self.entity_id
-    }
-}
 
 /// What the SSO endpoint reads from an `AuthnRequest`.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -442,7 +413,7 @@ pub(crate) async fn sso(State(shared): State<Arc<Shared>>, RawQuery(query): RawQ
     let now = shared.now();
     let rng = shared.config.rng.as_ref();
     let id = |rng: &dyn netid_core::ports::SecureRandom| {
-        random_token(rng, 16).map(|t| format!("_{}", t.replace(['-', '_'], "x")))
+        random_id(rng, 16).map(|t| format!("_{}", t.replace(['-', '_'], "x")))
     };
     let (Ok(response_id), Ok(assertion_id)) = (id(rng), id(rng)) else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "random source failed").into_response();
@@ -462,12 +433,12 @@ pub(crate) async fn sso(State(shared): State<Arc<Shared>>, RawQuery(query): RawQ
     let name_id = if persistent {
         shared.pairwise_sub(&sp.entity_id, subscriber.id())
     } else {
-        match random_token(rng, 24) {
+        match random_id(rng, 24) {
             Ok(t) => t,
             Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, "random source failed").into_response(),
         }
     };
-    let Ok(api_token) = random_token(rng, 32) else {
+    let Ok(api_token) = random_id(rng, 32) else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "random source failed").into_response();
     };
     let grant = Grant {

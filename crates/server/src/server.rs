@@ -6,18 +6,19 @@ use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::routing::{get, post};
-use netid_core::kyc::KycVersion;
+use netid_core::spec::SpecVersion;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use url::Url;
 
-use crate::camara::{self, SimSwapVersion};
-use crate::config::{ClientRegistration, DEMO_CLIENT_ID, DEMO_REDIRECT_URIS, Fault, ServerConfig};
+use crate::camara;
+use crate::config::{DEMO_CLIENT_ID, DEMO_REDIRECT_URIS, Fault, ServerConfig};
 use crate::error::ServerError;
 use crate::faults;
 use crate::keys::{DemoClient, Es256KeyPair};
 use crate::oauth;
+use crate::registration::ClientRegistration;
 use crate::saml;
 use crate::state::{OpState, Shared, lock};
 
@@ -111,7 +112,14 @@ impl Server {
     }
 }
 
+/// The CAMARA base path of `spec`, as the spec's `servers` entry writes it (`/sim-swap/v2`).
+fn camara_path(spec: SpecVersion) -> String {
+    format!("/{}/{}", spec.api(), spec.path_segment())
+}
+
 fn router(shared: &Arc<Shared>) -> Router {
+    // Number Verification 2.0.0 and 2.1.0 share one base path and one behaviour here.
+    let nv = camara_path(SpecVersion::NumberVerification2_1_0);
     let oidc = Router::new()
         .route("/.well-known/openid-configuration", get(oauth::discovery))
         .route("/jwks", get(oauth::jwks))
@@ -120,20 +128,21 @@ fn router(shared: &Arc<Shared>) -> Router {
         .route("/authorize", get(oauth::authorize))
         .route("/saml/sso", get(saml::sso))
         .route("/saml/metadata", get(saml::metadata))
-        .route("/number-verification/v2/verify", post(camara::nv_verify))
+        .route(&format!("{nv}/verify"), post(camara::nv_verify))
         .route(
-            "/number-verification/v2/device-phone-number",
+            &format!("{nv}/device-phone-number"),
             get(camara::nv_device_phone_number),
         )
         .with_state(shared.clone());
-    let sim_swap = |version| {
+    // Each version is served at the CAMARA base path and at the operators' paths listed.
+    let prefixes = |spec: SpecVersion, operators: &[&str]| {
+        let mut prefixes: Vec<String> = operators.iter().map(|p| (*p).to_owned()).collect();
+        prefixes.push(camara_path(spec));
+        prefixes
+    };
+    let sim_swap = |spec: SpecVersion, operators: &[&str]| {
         let mut router = Router::new();
-        let prefixes: &[&str] = match version {
-            // Orange Spain's base path and the CAMARA one.
-            SimSwapVersion::V1 => &["/camara/oes/sim-swap/v1", "/sim-swap/v1"],
-            SimSwapVersion::V2 => &["/sim-swap/v2"],
-        };
-        for prefix in prefixes {
+        for prefix in prefixes(spec, operators) {
             router = router
                 .route(&format!("{prefix}/check"), post(camara::sim_swap_check))
                 .route(
@@ -141,23 +150,20 @@ fn router(shared: &Arc<Shared>) -> Router {
                     post(camara::sim_swap_retrieve_date),
                 );
         }
-        router.with_state((shared.clone(), version))
+        router.with_state((shared.clone(), spec))
     };
-    let kyc = |version, prefixes: &[&str]| {
+    let kyc = |spec: SpecVersion, operators: &[&str]| {
         let mut router = Router::new();
-        for prefix in prefixes {
+        for prefix in prefixes(spec, operators) {
             router = router.route(&format!("{prefix}/match"), post(camara::kyc_match));
         }
-        router.with_state((shared.clone(), version))
+        router.with_state((shared.clone(), spec))
     };
-    oidc.merge(sim_swap(SimSwapVersion::V1))
-        .merge(sim_swap(SimSwapVersion::V2))
-        // Orange France's path and the CAMARA one.
-        .merge(kyc(
-            KycVersion::V0_2,
-            &["/camara/ofr/kyc-match/v0.2", "/kyc-match/v0.2"],
-        ))
-        .merge(kyc(KycVersion::V0_4, &["/kyc-match/v0.4"]))
+    // Orange Spain's SIM Swap v1 path and Orange France's KYC Match v0.2 path.
+    oidc.merge(sim_swap(SpecVersion::SimSwap1_0_0, &["/camara/oes/sim-swap/v1"]))
+        .merge(sim_swap(SpecVersion::SimSwap2_1_0, &[]))
+        .merge(kyc(SpecVersion::KycMatch0_2_1, &["/camara/ofr/kyc-match/v0.2"]))
+        .merge(kyc(SpecVersion::KycMatch0_4_0, &[]))
         .fallback(camara::not_found)
         .method_not_allowed_fallback(camara::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
@@ -243,5 +249,23 @@ impl Drop for ServerHandle {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn camara_paths_follow_the_specs_servers_entries() {
+        fn check(spec: SpecVersion, expected: &str) {
+            assert_eq!(camara_path(spec), expected, "{spec}");
+        }
+        check(SpecVersion::KycMatch0_2_1, "/kyc-match/v0.2");
+        check(SpecVersion::KycMatch0_4_0, "/kyc-match/v0.4");
+        check(SpecVersion::SimSwap1_0_0, "/sim-swap/v1");
+        check(SpecVersion::SimSwap2_1_0, "/sim-swap/v2");
+        check(SpecVersion::NumberVerification2_0_0, "/number-verification/v2");
+        check(SpecVersion::NumberVerification2_1_0, "/number-verification/v2");
     }
 }

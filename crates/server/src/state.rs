@@ -13,8 +13,9 @@ use netid_core::phone::PhoneNumber;
 use netid_core::scope::Scope;
 use sha2::{Digest, Sha256};
 
-use crate::config::{ClientRegistration, Fault, ServerConfig};
+use crate::config::{Fault, ServerConfig};
 use crate::keys::{Es256KeyPair, b64url};
+use crate::registration::ClientRegistration;
 use crate::subscribers::CibaBehaviour;
 
 /// How the subscriber was authenticated, which Number Verification cares about.

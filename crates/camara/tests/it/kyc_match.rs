@@ -210,3 +210,163 @@ async fn the_0_4_spec_example_decodes_strictly() {
     check(KycField::CityOfBirth, (Match::Mismatched, Some(86)));
     check(KycField::Birthdate, (Match::Mismatched, None));
 }
+
+/// Each KYC Match quirk: core's strict decoder refuses the raw body, so the quirk can only reach it
+/// rewritten by the normaliser; a lenient profile reports it at its path; a strict profile refuses
+/// it with that path; a strict profile that allows just this quirk accepts it.
+#[test]
+fn quirks_reach_core_only_after_normalisation() {
+    use netid_camara::{DecodeErrorKind, Quirk};
+    use netid_core::kyc::{KycMatchResult, KycVersion};
+
+    fn check(version: KycVersion, body: &str, quirk: Quirk, path: &str, tolerated: &str) {
+        let case = format!("{version:?} {body}");
+        assert!(
+            KycMatchResult::from_json_slice_strict(body.as_bytes(), version).is_err(),
+            "core accepts the raw quirk: {case}"
+        );
+        let response = response(200, bytes::Bytes::copy_from_slice(body.as_bytes()));
+        let decode =
+            |tolerance: Tolerance| match version {
+                V0_2 => v0_2::Request::from_http_response(&response, tolerance)
+                    .map(|d| (d.value.result, d.tolerated)),
+                _ => v0_4::Request::from_http_response(&response, tolerance)
+                    .map(|d| (d.value.result, d.tolerated)),
+            };
+        let (result, reported) = decode(Tolerance::lenient()).expect(&case);
+        assert_eq!(serde_json::to_string(&result).expect("JSON"), tolerated, "{case}");
+        let reported: Vec<_> = reported.iter().map(|t| (t.quirk, t.path.as_str())).collect();
+        assert_eq!(reported, [(quirk, path)], "{case}");
+        match decode(Tolerance::strict()) {
+            Err(CamaraError::Decode(error)) => {
+                assert_eq!(
+                    (error.kind(), error.path()),
+                    (DecodeErrorKind::Quirk(quirk), path),
+                    "{case}"
+                );
+            }
+            other => panic!("strict tolerance accepted {case}: {other:?}"),
+        }
+        let (only, _) = decode(Tolerance::strict().with(quirk)).expect(&case);
+        assert_eq!(only, result, "{case}");
+    }
+
+    use KycVersion::{V0_2, V0_4};
+    check(
+        V0_4,
+        r#"{"emailMatch":true}"#,
+        Quirk::MatchAsBoolean,
+        "$.emailMatch",
+        r#"{"emailMatch":"true"}"#,
+    );
+    check(
+        V0_2,
+        r#"{"givenNameMatch":"false","givenNameMatchScore":"96"}"#,
+        Quirk::ScalarAsString,
+        "$.givenNameMatchScore",
+        r#"{"givenNameMatch":"false","givenNameMatchScore":96}"#,
+    );
+    check(
+        V0_4,
+        r#"{"familyNameMatch":"true","matchId":"a1"}"#,
+        Quirk::UnknownField,
+        "$.matchId",
+        r#"{"familyNameMatch":"true"}"#,
+    );
+    // A 0.4.0 field in a 0.2.1 answer, and each version's other spelling of the middle-names score.
+    check(
+        V0_2,
+        r#"{"familyNameMatch":"true","nationalityMatch":"true"}"#,
+        Quirk::UnknownField,
+        "$.nationalityMatch",
+        r#"{"familyNameMatch":"true"}"#,
+    );
+    check(
+        V0_4,
+        r#"{"middleNamesMatch":"false","middleNamesScore":90}"#,
+        Quirk::UnknownField,
+        "$.middleNamesScore",
+        r#"{"middleNamesMatch":"false"}"#,
+    );
+    check(
+        V0_2,
+        r#"{"middleNamesMatch":"false","middleNamesMatchScore":90}"#,
+        Quirk::UnknownField,
+        "$.middleNamesMatchScore",
+        r#"{"middleNamesMatch":"false"}"#,
+    );
+    check(
+        V0_4,
+        r#"{"givenNameMatch":"partial","givenNameMatchScore":80,"familyNameMatch":"true"}"#,
+        Quirk::UnknownEnumValue,
+        "$.givenNameMatch",
+        r#"{"familyNameMatch":"true"}"#,
+    );
+    for version in [V0_2, V0_4] {
+        for result in ["true", "not_available"] {
+            check(
+                version,
+                &format!(r#"{{"nameMatch":"{result}","nameMatchScore":50}}"#),
+                Quirk::ScoreWithoutMismatch,
+                "$.nameMatchScore",
+                &format!(r#"{{"nameMatch":"{result}"}}"#),
+            );
+        }
+    }
+    check(
+        V0_4,
+        r#"{"nameMatch":"false","nameMatchScore":100}"#,
+        Quirk::PerfectScore,
+        "$.nameMatchScore",
+        r#"{"nameMatch":"false","nameMatchScore":99}"#,
+    );
+}
+
+/// What the spec allows passes a strict profile untouched; what no quirk covers is a data error at
+/// its path whatever the tolerance.
+#[test]
+fn spec_bodies_pass_and_broken_bodies_fail_at_their_path() {
+    use netid_camara::DecodeErrorKind;
+
+    let decode = |body: &str, tolerance: Tolerance| {
+        let response = response(200, bytes::Bytes::copy_from_slice(body.as_bytes()));
+        v0_2::Request::from_http_response(&response, tolerance)
+    };
+    // 0.2.1 allows a score of 100.
+    let answer = decode(
+        r#"{"nameMatch":"false","nameMatchScore":100}"#,
+        Tolerance::strict(),
+    )
+    .expect("valid 0.2.1");
+    assert_eq!(
+        answer
+            .value
+            .result
+            .get(KycField::Name)
+            .and_then(|m| m.score)
+            .map(|s| s.value()),
+        Some(100)
+    );
+    for (body, path) in [
+        (r#"{"nameMatchScore":50}"#, "$.nameMatchScore"),
+        (
+            r#"{"nameMatch":"false","nameMatchScore":101}"#,
+            "$.nameMatchScore",
+        ),
+        (r#"{"nameMatch":null}"#, "$.nameMatch"),
+        ("[]", "$"),
+    ] {
+        for tolerance in [Tolerance::lenient(), Tolerance::strict()] {
+            match decode(body, tolerance) {
+                Err(CamaraError::Decode(error)) => {
+                    assert_eq!(
+                        (error.kind(), error.path()),
+                        (DecodeErrorKind::Data, path),
+                        "{body}"
+                    );
+                }
+                other => panic!("{body} decoded: {other:?}"),
+            }
+        }
+    }
+}

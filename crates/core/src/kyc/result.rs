@@ -89,8 +89,8 @@ impl<'de> Deserialize<'de> for Match {
 
 /// A similarity score (`MatchScoreResult`): 0 to 99 in 0.4.0, 0 to 100 in 0.2.1.
 ///
-/// 100 is accepted because 0.2.1 allows it; the strict decoder
-/// ([`KycMatchResult::from_json_slice_strict`]) refuses it.
+/// 100 is accepted because 0.2.1 allows it; decoding a 0.4.0 body
+/// ([`KycMatchResult::from_json_slice_strict`] with [`KycVersion::V0_4`]) refuses it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct MatchScore(u8);
 
@@ -191,7 +191,7 @@ impl FieldMatch {
 }
 
 /// Why a KYC Match response body was refused. Carries no value of the body (an unknown key is shown
-/// cut to 64 characters in strict mode).
+/// cut to 64 characters).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum KycResultError {
@@ -212,7 +212,7 @@ pub enum KycResultError {
         /// The property.
         key: &'static str,
     },
-    /// A result property holds a JSON boolean (strict mode).
+    /// A result property holds a JSON boolean instead of the spec's string.
     #[error("{key} must be a string, not a boolean")]
     BooleanMatch {
         /// The property.
@@ -223,7 +223,7 @@ pub enum KycResultError {
     InvalidScore {
         /// The property.
         key: &'static str,
-        /// The largest score accepted: 100, or 99 in strict mode.
+        /// The largest score the version allows: 100 in 0.2.1, 99 in 0.4.0.
         max: u8,
     },
     /// A score arrived without its result property.
@@ -232,13 +232,13 @@ pub enum KycResultError {
         /// The score property.
         key: &'static str,
     },
-    /// A score arrived with a result other than `"false"` (strict mode).
+    /// A score arrived with a result other than `"false"`.
     #[error("{key} is only allowed when the result is \"false\"")]
     ScoreWithoutMismatch {
         /// The score property.
         key: &'static str,
     },
-    /// A property the 0.4.0 schema does not define (strict mode).
+    /// A property the version's schema does not define (a 0.4.0 field in a 0.2.1 body included).
     #[error("unknown property {key:?}")]
     UnknownKey {
         /// The property name, cut to 64 characters.
@@ -246,18 +246,15 @@ pub enum KycResultError {
     },
 }
 
-/// How much of the spec the decoder enforces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    Lenient,
-    Strict,
-}
-
 /// A KYC Match response (`KYC_MatchResponse`): one [`FieldMatch`] per field that was requested.
 ///
 /// Kept in spec order ([`KycField`] order). `Serialize` writes the 0.4.0 form (results as strings,
-/// `*MatchScore` integers); [`KycMatchResult::to_json_value`] writes either version. `Deserialize` is
-/// [`KycMatchResult::from_json_slice`]'s lenient reading.
+/// `*MatchScore` integers); [`KycMatchResult::to_json_value`] writes either version.
+///
+/// Decoding is strict, per version ([`KycMatchResult::from_json_slice_strict`]): what operators send
+/// beside the spec (booleans, unknown keys, strings for scores, ...) is the client's business;
+/// `netid-camara` rewrites it, reports it, and only then hands the body to this decoder. There is
+/// deliberately no `Deserialize`, so no second, looser reading can exist.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct KycMatchResult {
     fields: BTreeMap<KycField, FieldMatch>,
@@ -305,40 +302,33 @@ impl KycMatchResult {
         self
     }
 
-    /// Reads a response body, tolerating what operators send.
+    /// Reads a response body exactly as `version`'s schema defines it.
     ///
-    /// Accepts the spec's strings and the JSON booleans for results, scores from 0 to 100 (0.2.1), the
-    /// 0.2.1 key `middleNamesScore` beside `middleNamesMatchScore`, scores beside any result, and
-    /// ignores unknown properties.
-    ///
-    /// # Errors
-    ///
-    /// [`KycResultError`] when the body is not a JSON object, a result is not a tri-state, a score is
-    /// not an integer from 0 to 100, or a score has no result.
-    pub fn from_json_slice(body: &[u8]) -> Result<Self, KycResultError> {
-        Self::decode(body, Mode::Lenient)
-    }
-
-    /// Reads a response body exactly as the 0.4.0 schema defines it.
-    ///
-    /// Results must be strings, scores integers from 0 to 99 next to a `"false"` result, and every
-    /// property one of the schema's.
+    /// Results must be the spec's strings (`"true"`, `"false"`, `"not_available"`); a score must be
+    /// an integer from 0 to 100 (0.2.1) or 99 (0.4.0), spelt as the version spells it
+    /// (`middleNamesScore` in 0.2.1, `middleNamesMatchScore` in 0.4.0), and stand beside a `"false"`
+    /// result ("This property shall only be returned when the value of the corresponding match field
+    /// is `false`", both versions); every property must be one the version defines.
     ///
     /// # Errors
     ///
     /// [`KycResultError`] naming the first rule the body breaks.
-    pub fn from_json_slice_strict(body: &[u8]) -> Result<Self, KycResultError> {
-        Self::decode(body, Mode::Strict)
+    pub fn from_json_slice_strict(body: &[u8], version: KycVersion) -> Result<Self, KycResultError> {
+        let value: Value = serde_json::from_slice(body).map_err(|error| KycResultError::Json {
+            line: error.line(),
+            column: error.column(),
+        })?;
+        Self::from_json_value_strict(&value, version)
     }
 
-    /// Reads an already parsed body leniently, as [`KycMatchResult::from_json_slice`].
+    /// Reads an already parsed body, as [`KycMatchResult::from_json_slice_strict`].
     ///
     /// # Errors
     ///
-    /// As for [`KycMatchResult::from_json_slice`], [`KycResultError::Json`] aside.
-    pub fn from_json_value(body: &Value) -> Result<Self, KycResultError> {
+    /// As for [`KycMatchResult::from_json_slice_strict`], [`KycResultError::Json`] aside.
+    pub fn from_json_value_strict(body: &Value, version: KycVersion) -> Result<Self, KycResultError> {
         let object = body.as_object().ok_or(KycResultError::NotAnObject)?;
-        Self::from_object(object, Mode::Lenient)
+        Self::from_object(object, version)
     }
 
     /// Writes the response body as `version` spells it, leaving out the fields it does not define.
@@ -353,33 +343,18 @@ impl KycMatchResult {
         Value::Object(object)
     }
 
-    fn decode(body: &[u8], mode: Mode) -> Result<Self, KycResultError> {
-        let value: Value = serde_json::from_slice(body).map_err(|error| KycResultError::Json {
-            line: error.line(),
-            column: error.column(),
-        })?;
-        let object = value.as_object().ok_or(KycResultError::NotAnObject)?;
-        Self::from_object(object, mode)
-    }
-
-    fn from_object(object: &Map<String, Value>, mode: Mode) -> Result<Self, KycResultError> {
+    fn from_object(object: &Map<String, Value>, version: KycVersion) -> Result<Self, KycResultError> {
         let mut fields = BTreeMap::new();
         let mut scores = Vec::new();
         for (key, value) in object {
-            if let Some(field) = KycField::from_match_key(key) {
+            if let Some(field) = KycField::from_match_key(key).filter(|field| field.is_in(version)) {
                 fields.insert(
                     field,
-                    FieldMatch::new(decode_match(field.match_key(), value, mode)?, None),
+                    FieldMatch::new(decode_match(field.match_key(), value)?, None),
                 );
-            } else if let Some(field) = KycField::from_score_key(key) {
-                let key = match field.score_key() {
-                    Some(known) if known == key => known,
-                    _ if mode == Mode::Strict => return Err(unknown_key(key)),
-                    // `middleNamesScore` (0.2.1), the only other spelling `from_score_key` knows.
-                    _ => "middleNamesScore",
-                };
-                scores.push((field, key, decode_score(key, value, mode)?));
-            } else if mode == Mode::Strict {
+            } else if let Some((field, key)) = score_field(key, version) {
+                scores.push((field, key, decode_score(key, value, version)?));
+            } else {
                 return Err(unknown_key(key));
             }
         }
@@ -387,7 +362,7 @@ impl KycMatchResult {
             let entry = fields
                 .get_mut(&field)
                 .ok_or(KycResultError::ScoreWithoutResult { key })?;
-            if mode == Mode::Strict && entry.result != Match::Mismatched {
+            if entry.result != Match::Mismatched {
                 return Err(KycResultError::ScoreWithoutMismatch { key });
             }
             entry.score = Some(score);
@@ -396,26 +371,31 @@ impl KycMatchResult {
     }
 }
 
+/// The field whose score property `version` spells `key`, with the key as a static string.
+fn score_field(key: &str, version: KycVersion) -> Option<(KycField, &'static str)> {
+    let field = KycField::from_score_key(key).filter(|field| field.is_in(version))?;
+    let spelt = field.score_key_in(version).filter(|spelt| *spelt == key)?;
+    Some((field, spelt))
+}
+
 fn unknown_key(key: &str) -> KycResultError {
     KycResultError::UnknownKey {
         key: key.chars().take(64).collect(),
     }
 }
 
-fn decode_match(key: &'static str, value: &Value, mode: Mode) -> Result<Match, KycResultError> {
-    match (value, mode) {
-        (Value::String(text), _) => text.parse().map_err(|_| KycResultError::InvalidMatch { key }),
-        (Value::Bool(_), Mode::Strict) => Err(KycResultError::BooleanMatch { key }),
-        (Value::Bool(true), Mode::Lenient) => Ok(Match::Matched),
-        (Value::Bool(false), Mode::Lenient) => Ok(Match::Mismatched),
+fn decode_match(key: &'static str, value: &Value) -> Result<Match, KycResultError> {
+    match value {
+        Value::String(text) => text.parse().map_err(|_| KycResultError::InvalidMatch { key }),
+        Value::Bool(_) => Err(KycResultError::BooleanMatch { key }),
         _ => Err(KycResultError::InvalidMatch { key }),
     }
 }
 
-fn decode_score(key: &'static str, value: &Value, mode: Mode) -> Result<MatchScore, KycResultError> {
-    let max = match mode {
-        Mode::Lenient => MatchScore::PERFECT,
-        Mode::Strict => MatchScore::MAX_MISMATCH,
+fn decode_score(key: &'static str, value: &Value, version: KycVersion) -> Result<MatchScore, KycResultError> {
+    let max = match version {
+        KycVersion::V0_2 => MatchScore::PERFECT,
+        KycVersion::V0_4 => MatchScore::MAX_MISMATCH,
     };
     value
         .as_u64()
@@ -442,14 +422,6 @@ impl Serialize for KycMatchResult {
     }
 }
 
-/// Reads leniently, as [`KycMatchResult::from_json_slice`].
-impl<'de> Deserialize<'de> for KycMatchResult {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let object = Map::<String, Value>::deserialize(deserializer)?;
-        Self::from_object(&object, Mode::Lenient).map_err(de::Error::custom)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -457,8 +429,8 @@ mod tests {
     /// The expected fields `(field, result, score)`, or the expected error.
     type Expected<'a> = Result<&'a [(KycField, Match, Option<u8>)], KycResultError>;
 
-    fn check(body: &str, mode: Mode, expected: Expected<'_>) {
-        let got = KycMatchResult::decode(body.as_bytes(), mode);
+    fn check(body: &str, version: KycVersion, expected: Expected<'_>) {
+        let got = KycMatchResult::from_json_slice_strict(body.as_bytes(), version);
         let expected = expected.map(|fields| {
             let mut result = KycMatchResult::new();
             for (field, outcome, score) in fields {
@@ -467,44 +439,42 @@ mod tests {
             }
             result
         });
-        assert_eq!(got, expected, "{body} ({mode:?})");
+        assert_eq!(got, expected, "{body} ({version:?})");
     }
 
     use KycField as F;
+    use KycVersion::{V0_2, V0_4};
     use Match::{Matched as T, Mismatched as N, NotAvailable as NA};
-    use Mode::{Lenient, Strict};
 
     #[test]
-    fn results_decode_from_strings_and_booleans() {
+    fn results_decode_from_the_spec_strings_only() {
         let body = r#"{"givenNameMatch":"false","givenNameMatchScore":96,"familyNameMatch":"true","genderMatch":"not_available"}"#;
         let expected: &[_] = &[
             (F::GivenName, N, Some(96)),
             (F::FamilyName, T, None),
             (F::Gender, NA, None),
         ];
-        check(body, Lenient, Ok(expected));
-        check(body, Strict, Ok(expected));
-        check(
-            r#"{"emailMatch":true,"countryMatch":false}"#,
-            Lenient,
-            Ok(&[(F::Email, T, None), (F::Country, N, None)]),
-        );
-        check(
-            r#"{"emailMatch":true}"#,
-            Strict,
-            Err(KycResultError::BooleanMatch { key: "emailMatch" }),
-        );
-        check(
-            r#"{"emailMatch":"TRUE"}"#,
-            Lenient,
-            Err(KycResultError::InvalidMatch { key: "emailMatch" }),
-        );
-        check(
-            r#"{"emailMatch":null}"#,
-            Lenient,
-            Err(KycResultError::InvalidMatch { key: "emailMatch" }),
-        );
-        check("{}", Strict, Ok(&[]));
+        check(body, V0_2, Ok(expected));
+        check(body, V0_4, Ok(expected));
+        // Booleans are an operator quirk: netid-camara rewrites them before this decoder runs.
+        for version in [V0_2, V0_4] {
+            check(
+                r#"{"emailMatch":true}"#,
+                version,
+                Err(KycResultError::BooleanMatch { key: "emailMatch" }),
+            );
+            check(
+                r#"{"emailMatch":"TRUE"}"#,
+                version,
+                Err(KycResultError::InvalidMatch { key: "emailMatch" }),
+            );
+            check(
+                r#"{"emailMatch":null}"#,
+                version,
+                Err(KycResultError::InvalidMatch { key: "emailMatch" }),
+            );
+            check("{}", version, Ok(&[]));
+        }
     }
 
     #[test]
@@ -512,24 +482,31 @@ mod tests {
         // 0.2.1 allows 100 and spells the middle-names score `middleNamesScore`.
         check(
             r#"{"middleNamesMatch":"false","middleNamesScore":100}"#,
-            Lenient,
+            V0_2,
             Ok(&[(F::MiddleNames, N, Some(100))]),
         );
         check(
+            r#"{"middleNamesMatch":"false","middleNamesMatchScore":90}"#,
+            V0_2,
+            Err(KycResultError::UnknownKey {
+                key: "middleNamesMatchScore".into(),
+            }),
+        );
+        check(
             r#"{"middleNamesMatch":"false","middleNamesMatchScore":99}"#,
-            Strict,
+            V0_4,
             Ok(&[(F::MiddleNames, N, Some(99))]),
         );
         check(
             r#"{"middleNamesMatch":"false","middleNamesScore":90}"#,
-            Strict,
+            V0_4,
             Err(KycResultError::UnknownKey {
                 key: "middleNamesScore".into(),
             }),
         );
         check(
             r#"{"nameMatch":"false","nameMatchScore":100}"#,
-            Strict,
+            V0_4,
             Err(KycResultError::InvalidScore {
                 key: "nameMatchScore",
                 max: 99,
@@ -538,58 +515,73 @@ mod tests {
         for bad in ["101", "-1", "88.5", "\"88\"", "null"] {
             check(
                 &format!(r#"{{"nameMatch":"false","nameMatchScore":{bad}}}"#),
-                Lenient,
+                V0_2,
                 Err(KycResultError::InvalidScore {
                     key: "nameMatchScore",
                     max: 100,
                 }),
             );
         }
-        check(
-            r#"{"nameMatchScore":50}"#,
-            Lenient,
-            Err(KycResultError::ScoreWithoutResult {
-                key: "nameMatchScore",
-            }),
-        );
-        check(
-            r#"{"nameMatch":"true","nameMatchScore":50}"#,
-            Lenient,
-            Ok(&[(F::Name, T, Some(50))]),
-        );
-        check(
-            r#"{"nameMatch":"true","nameMatchScore":50}"#,
-            Strict,
-            Err(KycResultError::ScoreWithoutMismatch {
-                key: "nameMatchScore",
-            }),
-        );
+        for version in [V0_2, V0_4] {
+            check(
+                r#"{"nameMatchScore":50}"#,
+                version,
+                Err(KycResultError::ScoreWithoutResult {
+                    key: "nameMatchScore",
+                }),
+            );
+            // Both versions: "only returned when the value of the corresponding match field is false".
+            for result in ["true", "not_available"] {
+                check(
+                    &format!(r#"{{"nameMatch":"{result}","nameMatchScore":50}}"#),
+                    version,
+                    Err(KycResultError::ScoreWithoutMismatch {
+                        key: "nameMatchScore",
+                    }),
+                );
+            }
+        }
     }
 
     #[test]
     fn unknown_keys_and_bad_bodies() {
         check(
             r#"{"emailMatch":"true","vendorExtension":{"x":1}}"#,
-            Lenient,
-            Ok(&[(F::Email, T, None)]),
+            V0_4,
+            Err(KycResultError::UnknownKey {
+                key: "vendorExtension".into(),
+            }),
         );
         check(
             r#"{"phoneNumberMatch":"true"}"#,
-            Strict,
+            V0_4,
             Err(KycResultError::UnknownKey {
                 key: "phoneNumberMatch".into(),
             }),
         );
-        check("[]", Lenient, Err(KycResultError::NotAnObject));
+        // A 0.4.0 field is unknown to 0.2.1.
+        check(
+            r#"{"nationalityMatch":"true"}"#,
+            V0_2,
+            Err(KycResultError::UnknownKey {
+                key: "nationalityMatch".into(),
+            }),
+        );
+        check(
+            r#"{"nationalityMatch":"true"}"#,
+            V0_4,
+            Ok(&[(F::Nationality, T, None)]),
+        );
+        check("[]", V0_2, Err(KycResultError::NotAnObject));
         check(
             "{\"emailMatch\":",
-            Lenient,
+            V0_2,
             Err(KycResultError::Json { line: 1, column: 14 }),
         );
         let long_key = format!(r#"{{"{}":1}}"#, "k".repeat(100));
         check(
             &long_key,
-            Strict,
+            V0_4,
             Err(KycResultError::UnknownKey { key: "k".repeat(64) }),
         );
     }
@@ -604,15 +596,15 @@ mod tests {
         result.insert(F::Nationality, FieldMatch::matched());
         result.insert(F::Country, FieldMatch::not_available());
         assert_eq!(
-            result.to_json_value(KycVersion::V0_2).to_string(),
+            result.to_json_value(V0_2).to_string(),
             r#"{"countryMatch":"not_available","middleNamesMatch":"false","middleNamesScore":80}"#
         );
         assert_eq!(
             serde_json::to_string(&result).expect("serialisable"),
             r#"{"middleNamesMatch":"false","middleNamesMatchScore":80,"countryMatch":"not_available","nationalityMatch":"true"}"#
         );
-        let back: KycMatchResult =
-            serde_json::from_value(result.to_json_value(KycVersion::V0_4)).expect("decodes");
+        let back =
+            KycMatchResult::from_json_value_strict(&result.to_json_value(V0_4), V0_4).expect("decodes");
         assert_eq!(back, result);
     }
 

@@ -4,6 +4,7 @@ use std::sync::{Mutex, PoisonError};
 use async_trait::async_trait;
 use http::HeaderMap;
 use http::header::HeaderName;
+use netid_core::correlator::X_CORRELATOR;
 
 use crate::{HttpRequest, HttpResponse, HttpTransport, TransportError};
 
@@ -14,7 +15,7 @@ pub const DEFAULT_VOLATILE_HEADERS: &[&str] = &[
     "date",
     "user-agent",
     "content-length",
-    "x-correlator",
+    X_CORRELATOR,
     "traceparent",
     "tracestate",
 ];
@@ -296,10 +297,10 @@ impl HttpTransport for ReplayTransport {
         }
         let mut response = event.answer?;
         if self.echo
-            && let Some(correlator) = request.headers().get("x-correlator")
-            && !response.headers().contains_key("x-correlator")
+            && let Some(correlator) = request.headers().get(X_CORRELATOR)
+            && !response.headers().contains_key(X_CORRELATOR)
         {
-            response.headers_mut().insert("x-correlator", correlator.clone());
+            response.headers_mut().insert(X_CORRELATOR, correlator.clone());
         }
         Ok(response)
     }

@@ -1,0 +1,284 @@
+//! Facts about the CAMARA specs that every netid crate shares: which APIs exist ([`Api`]) and which
+//! published versions of them netid implements ([`SpecVersion`]).
+//!
+//! The client crate (`netid-camara`) re-exports both at `netid_camara::profile`, and the reference
+//! server names its routes with them, so a version is spelt once.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::kyc::KycVersion;
+
+/// A CAMARA API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Api {
+    /// KYC Match (`kyc-match`).
+    KycMatch,
+    /// SIM Swap (`sim-swap`).
+    SimSwap,
+    /// Number Verification (`number-verification`).
+    NumberVerification,
+}
+
+impl Api {
+    /// Every API, in declaration order.
+    pub const ALL: [Self; 3] = [Self::KycMatch, Self::SimSwap, Self::NumberVerification];
+
+    /// The API name as CAMARA writes it in base paths (`kyc-match`, `sim-swap`,
+    /// `number-verification`).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::KycMatch => "kyc-match",
+            Self::SimSwap => "sim-swap",
+            Self::NumberVerification => "number-verification",
+        }
+    }
+}
+
+impl fmt::Display for Api {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Api {
+    type Err = SpecError;
+
+    /// Reads the base-path name exactly (`kyc-match`, `sim-swap`, `number-verification`).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|api| api.as_str() == s)
+            .ok_or(SpecError::UnknownApi)
+    }
+}
+
+/// A published CAMARA spec version netid implements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SpecVersion {
+    /// KYC Match 0.2.1 (client module `netid_camara::kyc_match::v0_2`).
+    KycMatch0_2_1,
+    /// KYC Match 0.4.0 (client module `netid_camara::kyc_match::v0_4`).
+    KycMatch0_4_0,
+    /// SIM Swap 1.0.0 (client module `netid_camara::sim_swap::v1`).
+    SimSwap1_0_0,
+    /// SIM Swap 2.1.0 (client module `netid_camara::sim_swap::v2`).
+    SimSwap2_1_0,
+    /// Number Verification 2.0.0 (client module `netid_camara::number_verification::v2`).
+    NumberVerification2_0_0,
+    /// Number Verification 2.1.0 (client module `netid_camara::number_verification::v2`).
+    NumberVerification2_1_0,
+}
+
+impl SpecVersion {
+    /// Every version, grouped by API in [`Api::ALL`] order, oldest first.
+    pub const ALL: [Self; 6] = [
+        Self::KycMatch0_2_1,
+        Self::KycMatch0_4_0,
+        Self::SimSwap1_0_0,
+        Self::SimSwap2_1_0,
+        Self::NumberVerification2_0_0,
+        Self::NumberVerification2_1_0,
+    ];
+
+    /// The versions of `api`, oldest first.
+    #[must_use]
+    pub const fn versions_of(api: Api) -> &'static [Self] {
+        match api {
+            Api::KycMatch => &[Self::KycMatch0_2_1, Self::KycMatch0_4_0],
+            Api::SimSwap => &[Self::SimSwap1_0_0, Self::SimSwap2_1_0],
+            Api::NumberVerification => &[Self::NumberVerification2_0_0, Self::NumberVerification2_1_0],
+        }
+    }
+
+    /// The version of `api` whose `info.version` is `version` (`2.1.0`).
+    ///
+    /// # Errors
+    ///
+    /// [`SpecError::UnknownVersion`] when netid does not implement that version of `api`.
+    pub fn parse(api: Api, version: &str) -> Result<Self, SpecError> {
+        Self::versions_of(api)
+            .iter()
+            .copied()
+            .find(|spec| spec.as_str() == version)
+            .ok_or(SpecError::UnknownVersion { api })
+    }
+
+    /// The API this version belongs to.
+    #[must_use]
+    pub const fn api(self) -> Api {
+        match self {
+            Self::KycMatch0_2_1 | Self::KycMatch0_4_0 => Api::KycMatch,
+            Self::SimSwap1_0_0 | Self::SimSwap2_1_0 => Api::SimSwap,
+            Self::NumberVerification2_0_0 | Self::NumberVerification2_1_0 => Api::NumberVerification,
+        }
+    }
+
+    /// The version as the spec's `info.version` writes it (`1.0.0`).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::KycMatch0_2_1 => "0.2.1",
+            Self::KycMatch0_4_0 => "0.4.0",
+            Self::SimSwap1_0_0 => "1.0.0",
+            Self::SimSwap2_1_0 => "2.1.0",
+            Self::NumberVerification2_0_0 => "2.0.0",
+            Self::NumberVerification2_1_0 => "2.1.0",
+        }
+    }
+
+    /// The version segment of the spec's base path (`v0.2`, `v1`, `v2`).
+    #[must_use]
+    pub const fn path_segment(self) -> &'static str {
+        match self {
+            Self::KycMatch0_2_1 => "v0.2",
+            Self::KycMatch0_4_0 => "v0.4",
+            Self::SimSwap1_0_0 => "v1",
+            Self::SimSwap2_1_0 | Self::NumberVerification2_0_0 | Self::NumberVerification2_1_0 => "v2",
+        }
+    }
+
+    /// The KYC Match field set and key spelling of this version, `None` for the other APIs.
+    #[must_use]
+    pub const fn kyc_version(self) -> Option<KycVersion> {
+        match self {
+            Self::KycMatch0_2_1 => Some(KycVersion::V0_2),
+            Self::KycMatch0_4_0 => Some(KycVersion::V0_4),
+            Self::SimSwap1_0_0
+            | Self::SimSwap2_1_0
+            | Self::NumberVerification2_0_0
+            | Self::NumberVerification2_1_0 => None,
+        }
+    }
+}
+
+impl fmt::Display for SpecVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.api(), self.as_str())
+    }
+}
+
+/// An API name or a spec version that netid does not know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SpecError {
+    /// Not one of the names of [`Api::ALL`].
+    #[error("unknown camara api, expected one of: {}", names(&Api::ALL.map(Api::as_str)))]
+    UnknownApi,
+    /// Not one of the versions of `api` ([`SpecVersion::versions_of`]).
+    #[error("unknown {api} version, expected one of: {}", version_names(*.api))]
+    UnknownVersion {
+        /// The API whose versions were searched.
+        api: Api,
+    },
+}
+
+fn names(names: &[&str]) -> String {
+    names.join(", ")
+}
+
+fn version_names(api: Api) -> String {
+    let versions: Vec<&str> = SpecVersion::versions_of(api)
+        .iter()
+        .map(|spec| spec.as_str())
+        .collect();
+    names(&versions)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_names_round_trip() {
+        fn check(text: &str, expected: Result<Api, SpecError>) {
+            assert_eq!(text.parse::<Api>(), expected, "{text}");
+        }
+        for api in Api::ALL {
+            check(api.as_str(), Ok(api));
+            check(&api.to_string(), Ok(api));
+        }
+        check("Sim-Swap", Err(SpecError::UnknownApi));
+        check("sim_swap", Err(SpecError::UnknownApi));
+        check("", Err(SpecError::UnknownApi));
+        assert_eq!(
+            SpecError::UnknownApi.to_string(),
+            "unknown camara api, expected one of: kyc-match, sim-swap, number-verification"
+        );
+    }
+
+    #[test]
+    fn versions_belong_to_their_api() {
+        fn check(api: Api, text: &str, expected: Result<SpecVersion, SpecError>) {
+            assert_eq!(SpecVersion::parse(api, text), expected, "{api} {text}");
+        }
+        for spec in SpecVersion::ALL {
+            assert!(SpecVersion::versions_of(spec.api()).contains(&spec), "{spec}");
+            check(spec.api(), spec.as_str(), Ok(spec));
+        }
+        let listed: usize = Api::ALL
+            .iter()
+            .map(|api| SpecVersion::versions_of(*api).len())
+            .sum();
+        assert_eq!(listed, SpecVersion::ALL.len());
+        // The same `info.version` names different versions of different APIs.
+        check(Api::SimSwap, "2.1.0", Ok(SpecVersion::SimSwap2_1_0));
+        check(
+            Api::NumberVerification,
+            "2.1.0",
+            Ok(SpecVersion::NumberVerification2_1_0),
+        );
+        check(
+            Api::KycMatch,
+            "2.1.0",
+            Err(SpecError::UnknownVersion { api: Api::KycMatch }),
+        );
+        check(
+            Api::SimSwap,
+            "v2",
+            Err(SpecError::UnknownVersion { api: Api::SimSwap }),
+        );
+        assert_eq!(
+            SpecError::UnknownVersion { api: Api::SimSwap }.to_string(),
+            "unknown sim-swap version, expected one of: 1.0.0, 2.1.0"
+        );
+    }
+
+    #[test]
+    fn spellings_follow_the_specs() {
+        fn check(spec: SpecVersion, display: &str, segment: &str, kyc: Option<KycVersion>) {
+            assert_eq!(spec.to_string(), display);
+            assert_eq!(spec.path_segment(), segment, "{spec}");
+            assert_eq!(spec.kyc_version(), kyc, "{spec}");
+        }
+        check(
+            SpecVersion::KycMatch0_2_1,
+            "kyc-match 0.2.1",
+            "v0.2",
+            Some(KycVersion::V0_2),
+        );
+        check(
+            SpecVersion::KycMatch0_4_0,
+            "kyc-match 0.4.0",
+            "v0.4",
+            Some(KycVersion::V0_4),
+        );
+        check(SpecVersion::SimSwap1_0_0, "sim-swap 1.0.0", "v1", None);
+        check(SpecVersion::SimSwap2_1_0, "sim-swap 2.1.0", "v2", None);
+        check(
+            SpecVersion::NumberVerification2_0_0,
+            "number-verification 2.0.0",
+            "v2",
+            None,
+        );
+        check(
+            SpecVersion::NumberVerification2_1_0,
+            "number-verification 2.1.0",
+            "v2",
+            None,
+        );
+    }
+}
