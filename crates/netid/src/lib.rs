@@ -59,6 +59,7 @@
 //!
 //! - `reqwest` (default): [`Operator::new`] with `netid-reqwest`'s transport and tokio's timer.
 //!   Without it, give both to [`Operator::builder`].
+//! - `saml` (default): `netid-saml`, the SAML 2.0 service provider, as [`crates::saml`].
 //!
 //! # Security
 //!
@@ -88,3 +89,13 @@ pub use netid_camara::{Api, RetryPolicy, SpecVersion};
 pub use operation::Operation;
 pub use operator::{Operator, OperatorBuilder};
 pub use tokens::{CibaGrant, CibaRequest};
+
+/// The protocol crates the facade drives, for what it does not wrap: SAML sign-in, the sans-I/O
+/// token sessions, per-version CAMARA requests, the domain types.
+pub mod crates {
+    pub use netid_camara as camara;
+    pub use netid_ciba as ciba;
+    pub use netid_core as core;
+    #[cfg(feature = "saml")]
+    pub use netid_saml as saml;
+}

@@ -8,6 +8,7 @@ use netid_ciba::ciba::{BackchannelRequest, CibaSession};
 use netid_ciba::client::ClientConfig;
 use netid_ciba::driver::TokenOrigin;
 use netid_ciba::grant::TokenRequestSession;
+use netid_ciba::provider::ProviderConfig;
 use netid_ciba::tokens::TokenSet;
 use netid_core::login_hint::LoginHint;
 use netid_core::scope::Scope;
@@ -206,7 +207,36 @@ pub struct CibaGrant {
     pub polls: u32,
 }
 
+impl Inner {
+    /// The provider of bare token requests: the description's top-level one, or the provider of
+    /// its APIs when they all share one.
+    fn default_slot(&self) -> Result<&crate::provider::ProviderSlot, Error> {
+        let only_api = || {
+            let mut providers = self.apis.values().filter_map(|runtime| runtime.provider);
+            let first = providers.next();
+            first.filter(|first| providers.all(|other| other == *first))
+        };
+        self.default_provider
+            .or_else(only_api)
+            .and_then(|index| self.providers.get(index))
+            .ok_or_else(|| Error::Incomplete("give issuer, or bc-authorize-url and token-url".to_owned()))
+    }
+}
+
 impl Operator {
+    /// The configuration of the provider of bare token requests (see [`ciba`](Self::ciba)), set up
+    /// now if it was not yet: discovered, its keys fetched.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when the provider cannot be set up (no provider, no credentials, a discovery
+    /// or JWKS request that fails).
+    pub async fn provider(&self) -> Result<Arc<ProviderConfig>, Error> {
+        let inner = &self.inner;
+        let ready = inner.default_slot()?.get(&inner.driver, inner.client()?).await?;
+        Ok(ready.config.clone())
+    }
+
     /// Runs one CIBA flow for `hint` and `scope` with the description's top-level provider (or the
     /// provider of its only API), calling `progress` before every wait. Nothing is cached.
     ///
@@ -222,16 +252,7 @@ impl Operator {
         let CibaRequest { hint, scope } = request;
         let inner = &self.inner;
         let client = inner.client()?;
-        let only_api = || {
-            let mut providers = inner.apis.values().filter_map(|runtime| runtime.provider);
-            let first = providers.next();
-            first.filter(|first| providers.all(|other| other == *first))
-        };
-        let provider = inner
-            .default_provider
-            .or_else(only_api)
-            .and_then(|index| inner.providers.get(index))
-            .ok_or_else(|| Error::Incomplete("give issuer, or bc-authorize-url and token-url".to_owned()))?;
+        let provider = inner.default_slot()?;
         let ready = provider.get(&inner.driver, client).await?;
         let request = inner.backchannel_request(scope, hint)?;
         let mut session = CibaSession::new(client.clone(), ready.config.clone(), request);
