@@ -217,8 +217,11 @@ async fn main() -> std::process::ExitCode {
     if !tokens.is_empty() && calls > 0 {
         let base = server.base_url().as_str().to_owned();
         let camara = |spec| {
-            CamaraClient::new(timed.clone(), OperatorProfile::camara(spec, &base))
-                .with_sleep(Arc::new(TokioSleep))
+            CamaraClient::new(
+                timed.clone(),
+                OperatorProfile::camara(spec, &base),
+                Arc::new(TokioSleep),
+            )
         };
         let kyc = Arc::new(camara(SpecVersion::KycMatch0_4_0));
         let sim = Arc::new(camara(SpecVersion::SimSwap2_1_0));

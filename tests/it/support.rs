@@ -87,14 +87,17 @@ impl Sandbox {
         CamaraClient::new(
             self.transport.clone(),
             OperatorProfile::camara(spec, &self.base_url()),
+            Arc::new(TokioSleep),
         )
-        .with_sleep(Arc::new(TokioSleep))
     }
 
     /// An operator profile served by the sandbox at `path` (its operator-specific base path).
     pub(crate) fn operator(&self, profile: OperatorProfile, path: &str) -> CamaraClient {
         let base = format!("{}{}", self.base_url(), path.trim_start_matches('/'));
-        CamaraClient::new(self.transport.clone(), profile.with_base_url(base))
-            .with_sleep(Arc::new(TokioSleep))
+        CamaraClient::new(
+            self.transport.clone(),
+            profile.with_base_url(base),
+            Arc::new(TokioSleep),
+        )
     }
 }

@@ -588,7 +588,7 @@ pub async fn run(plan: ApiPlan, spinner: bool) -> ApiReport {
             }
         }
     };
-    let client = CamaraClient::new(transport, plan.target.profile.clone()).with_sleep(Arc::new(TokioSleep));
+    let client = CamaraClient::new(transport, plan.target.profile.clone(), Arc::new(TokioSleep));
     let options = CallOptions::new().with_deadline(std::time::SystemTime::now() + plan.deadline);
     let reveal = plan.reveal;
     let outcome = match &plan.operation {

@@ -267,8 +267,8 @@ impl Context {
         CamaraClient::new(
             self.transport.clone(),
             OperatorProfile::camara(spec, &self.base_url),
+            Arc::new(TokioSleep),
         )
-        .with_sleep(Arc::new(TokioSleep))
     }
 }
 
