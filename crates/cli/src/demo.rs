@@ -779,12 +779,11 @@ async fn saml_sign_in(context: &Context, server: &ServerHandle) -> StepResult {
     let sp = ServiceProvider::new(DEMO_SAML_SP_ENTITY_ID, DEMO_SAML_ACS_URLS[0]);
     let requests = InMemoryRequestStore::new();
     let replay = InMemoryReplayCache::new();
-    let request = AuthnRequestBuilder::new(&sp)
-        .destination(sso_url.clone())
+    let request = AuthnRequestBuilder::new(&sp, sso_url)
         .name_id_policy(Some(NameIdPolicy::new(NameIdFormat::Persistent, true)))
         .build(SystemTime::now(), &OsRandom)?;
     request.record(&requests, Duration::from_secs(300))?;
-    let url = request.redirect_url(&sso_url, Some("netid-demo"))?;
+    let url = request.redirect_url(Some("netid-demo"))?;
 
     // The browser's part: follow the redirect to the IdP and read the auto-submitting form.
     let get = http::Request::get(url).body(Bytes::new())?;
