@@ -156,7 +156,7 @@ async fn main() -> std::process::ExitCode {
         errors: AtomicU64::new(0),
     });
     let driver = Driver::new(timed.clone(), Arc::new(TokioSleep));
-    let provider = Arc::new(driver.discover(server.issuer()).await.expect("discovery"));
+    let provider = driver.discover_ciba(server.issuer()).await.expect("discovery");
     timed.take();
 
     // Phase 1: concurrent CIBA flows.

@@ -12,8 +12,8 @@ use netid_camara::kyc_match::v0_2;
 use netid_camara::{CallOptions, CamaraClient, OperatorProfile};
 use netid_core::kyc::{KycClaims, KycMatchResult};
 use netid_core::token::AccessToken;
-use netid_reqwest::{ReqwestTransport, TokioSleep};
 use netid_reqwest::test_util::{LoopbackServer, Reply};
+use netid_reqwest::{ReqwestTransport, TokioSleep};
 
 const REQUEST: &[u8] = include_bytes!("../../../tests/fixtures/orange-france/kyc-match/match.request.json");
 const ANSWER: &[u8] = include_bytes!("../../../tests/fixtures/orange-france/kyc-match/match.200.json");

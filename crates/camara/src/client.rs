@@ -223,7 +223,13 @@ impl CamaraClient {
     /// (`netid_reqwest::TokioSleep` on tokio).
     #[must_use]
     pub fn new(transport: Arc<dyn HttpTransport>, profile: OperatorProfile, sleep: Arc<dyn Sleep>) -> Self {
-        Self::with_details(transport, profile, Arc::new(SystemClock), Arc::new(OsRandom), sleep)
+        Self::with_details(
+            transport,
+            profile,
+            Arc::new(SystemClock),
+            Arc::new(OsRandom),
+            sleep,
+        )
     }
 
     /// A client with every port given: clock (deadlines, latency, `Retry-After` dates), random

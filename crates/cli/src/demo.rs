@@ -37,7 +37,7 @@ use netid_ciba::ciba::{BackchannelRequest, CibaSession};
 use netid_ciba::client::ClientConfig;
 use netid_ciba::driver::Driver;
 use netid_ciba::jose::{KeySigner, SigningAlgorithm};
-use netid_ciba::provider::ProviderConfig;
+use netid_ciba::provider::{CibaProvider, ProviderConfig};
 use netid_core::kyc::{KycClaims, Match};
 use netid_core::login_hint::LoginHint;
 use netid_core::phone::PhoneNumber;
@@ -387,10 +387,10 @@ async fn start_server(options: &DemoOptions) -> Result<(ServerHandle, Context, D
 
 async fn run_steps(recorder: &mut Recorder, context: &Context, server: &ServerHandle) {
     let t = Instant::now();
-    let provider = match context.driver.discover(server.issuer()).await {
+    let provider = match context.driver.discover_ciba(server.issuer()).await {
         Ok(provider) => {
-            recorder.record("discovery", t, Ok(describe_provider(&provider)));
-            Some(Arc::new(provider))
+            recorder.record("discovery", t, Ok(describe_provider(provider.config())));
+            Some(provider)
         }
         Err(error) => {
             recorder.record("discovery", t, Err(error.into()));
@@ -551,7 +551,7 @@ fn describe_provider(provider: &ProviderConfig) -> Done {
 async fn ciba(
     recorder: &mut Recorder,
     context: &Context,
-    provider: &Arc<ProviderConfig>,
+    provider: &CibaProvider,
     name: &str,
     login_hint: &str,
     scope: Scope,

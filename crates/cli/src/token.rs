@@ -4,7 +4,7 @@
 //! The provider is found by discovery (`--issuer`), or given by its endpoints
 //! (`--bc-authorize-url`, `--token-url`, optional `--jwks-url`); with endpoints only, the issuer is
 //! the token URL's origin unless `--issuer` is also given, and the ID token is optional (validated
-//! when `--jwks-url` is given). The key is a PEM (PKCS#8, or PKCS#1 for RSA) or a private JWK; its
+//! when `--jwks-url` is given). The key is a PEM (PKCS#8, PKCS#1 RSA or SEC1 EC) or a private JWK; its
 //! type chooses the algorithm (ES256 for P-256, RS256 for RSA), `--alg` overrides (PS256).
 //!
 //! The token itself is printed only with `--show-token`. Exit status: 0 when granted, 1 for any
@@ -20,8 +20,8 @@ use std::time::{Duration, SystemTime};
 use netid_ciba::ciba::{BackchannelRequest, CibaSession};
 use netid_ciba::client::{AssertionAudience, ClientConfig};
 use netid_ciba::driver::Driver;
-use netid_ciba::jose::{KeySigner, Signer, SigningAlgorithm};
-use netid_ciba::provider::{IdTokenPolicy, ProviderConfig};
+use netid_ciba::jose::{KeyOptions, KeySigner, Signer, SigningAlgorithm};
+use netid_ciba::provider::{CibaProvider, IdTokenPolicy, ProviderConfig};
 use netid_core::login_hint::LoginHint;
 use netid_core::scope::Scope;
 use netid_core::token::AccessToken;
@@ -213,7 +213,11 @@ fn usage(message: impl Into<String>) -> UsageError {
 #[derive(Debug, Clone)]
 enum ProviderSource {
     Discovery(String),
-    Explicit(Box<ProviderConfig>),
+    /// Explicit endpoints; the JWKS, when a URI is given, is fetched before the flow starts.
+    Explicit {
+        config: Box<ProviderConfig>,
+        backchannel_endpoint: String,
+    },
 }
 
 /// A validated `netid token` invocation.
@@ -332,15 +336,19 @@ fn provider_source(args: &TokenArgs) -> Result<ProviderSource, UsageError> {
                 None => origin(token).ok_or_else(|| usage("--token-url is not an absolute URL"))?,
             };
             let invalid = |error: netid_ciba::Error| usage(error.to_string());
-            let mut provider = ProviderConfig::new(&issuer, token)
-                .map_err(invalid)?
-                .with_backchannel_endpoint(bc)
+            let mut config = ProviderConfig::new(&issuer, token).map_err(invalid)?;
+            // Checks the endpoint now (a usage error); the real CibaProvider is built once the
+            // keys, if any, are fetched.
+            CibaProvider::new(config.clone().with_id_token_policy(IdTokenPolicy::Optional), bc)
                 .map_err(invalid)?;
-            provider = match &args.jwks_url {
-                Some(jwks) => provider.with_jwks_uri(jwks).map_err(invalid)?,
-                None => provider.with_id_token_policy(IdTokenPolicy::Optional),
+            config = match &args.jwks_url {
+                Some(jwks) => config.with_jwks_uri(jwks).map_err(invalid)?,
+                None => config.with_id_token_policy(IdTokenPolicy::Optional),
             };
-            Ok(ProviderSource::Explicit(Box::new(provider)))
+            Ok(ProviderSource::Explicit {
+                config: Box::new(config),
+                backchannel_endpoint: bc.clone(),
+            })
         }
         (_, Some(_), None) | (_, None, Some(_)) => {
             Err(usage("--bc-authorize-url and --token-url go together"))
@@ -358,36 +366,18 @@ fn origin(url: &str) -> Option<String> {
     Some(format!("{scheme}://{authority}"))
 }
 
-/// A signer from a key's PEM or JWK `text`; `origin` names it in errors (`--key FILE`).
+/// A signer from a key's PEM or JWK `text`; `origin` names it in errors (`--key FILE`). The key
+/// type, and so the default algorithm, is read from the key by `netid-ciba`.
 fn load_signer(
     origin: &str,
     text: &str,
     alg: Option<Alg>,
     kid: Option<String>,
 ) -> Result<Arc<dyn Signer>, UsageError> {
-    let invalid = |error: netid_ciba::Error| usage(format!("{origin}: {error}"));
-    if text.trim_start().starts_with('{') {
-        // A JWK: `--alg` and `--kid` are written into it, so the crate's JWK loader picks them up.
-        let mut jwk: serde_json::Value =
-            serde_json::from_str(text).map_err(|_| usage(format!("{origin}: not a JSON Web Key")))?;
-        if let Some(object) = jwk.as_object_mut() {
-            if let Some(alg) = alg {
-                object.insert("alg".to_owned(), alg.signing().as_str().into());
-            }
-            if let Some(kid) = kid {
-                object.insert("kid".to_owned(), kid.into());
-            }
-        }
-        return Ok(Arc::new(KeySigner::from_jwk(&jwk.to_string()).map_err(invalid)?));
-    }
-    let pem = text.as_bytes();
-    let signer = match alg {
-        Some(alg) => KeySigner::from_pem(alg.signing(), pem, kid).map_err(invalid)?,
-        // The key's type chooses: P-256 first, then RSA.
-        None => KeySigner::from_pem(SigningAlgorithm::Es256, pem, kid.clone())
-            .or_else(|_| KeySigner::from_pem(SigningAlgorithm::Rs256, pem, kid))
-            .map_err(invalid)?,
-    };
+    let mut options = KeyOptions::new();
+    options.algorithm = alg.map(Alg::signing);
+    options.key_id = kid;
+    let signer = KeySigner::from_text(text, options).map_err(|error| usage(format!("{origin}: {error}")))?;
     Ok(Arc::new(signer))
 }
 
@@ -474,14 +464,20 @@ fn error_report(message: String) -> TokenReport {
 pub(crate) async fn obtain(plan: TokenPlan, spinner: bool, transport: Arc<dyn HttpTransport>) -> TokenReport {
     let driver = Driver::new(transport, Arc::new(TokioSleep));
     let provider = match plan.provider {
-        ProviderSource::Discovery(issuer) => driver.discover(&issuer).await,
-        ProviderSource::Explicit(provider) if provider.jwks_uri().is_some() => {
-            driver.fetch_jwks(*provider).await
+        ProviderSource::Discovery(issuer) => driver.discover_ciba(&issuer).await,
+        ProviderSource::Explicit {
+            config,
+            backchannel_endpoint,
+        } => {
+            let config = match config.jwks_uri() {
+                Some(_) => driver.fetch_jwks(*config).await,
+                None => Ok(*config),
+            };
+            config.and_then(|config| CibaProvider::new(config, &backchannel_endpoint))
         }
-        ProviderSource::Explicit(provider) => Ok(*provider),
     };
     let provider = match provider {
-        Ok(provider) => Arc::new(provider),
+        Ok(provider) => provider,
         Err(error) => return error_report(format!("provider configuration: {error}")),
     };
     let session = CibaSession::new(plan.client, provider, plan.request);
@@ -608,6 +604,45 @@ mod tests {
         );
         check(&["--alg", "HS256"], "clap: InvalidValue");
         check(&["--assertion-aud", "anything"], "clap: InvalidValue");
+    }
+
+    #[test]
+    fn keys_are_read_by_the_ciba_loader_with_typed_errors() {
+        let check = |text: &str, alg: Option<Alg>, expected: &str| {
+            let args = TokenArgs {
+                issuer: Some(String::from("https://op.example")),
+                client_id: Some(String::from("c")),
+                login_hint: Some(String::from("tel:+34654654654")),
+                alg,
+                key_text: Some(KeyText::new("$KEY", text)),
+                ..TokenArgs::default()
+            };
+            let outcome = match TokenPlan::from_merged(args) {
+                Ok(plan) => format!("ok {}", plan.client.signer().algorithm()),
+                Err(error) => error.to_string(),
+            };
+            assert_eq!(outcome, expected);
+        };
+        let ec = include_str!("../../ciba/tests/fixtures/keys/ec.pem");
+        let rsa = include_str!("../../ciba/tests/fixtures/keys/rsa-pkcs1.pem");
+        check(ec, None, "ok ES256");
+        check(rsa, None, "ok RS256");
+        check(rsa, Some(Alg::Ps256), "ok PS256");
+        check(
+            ec,
+            Some(Alg::Rs256),
+            "key-env $KEY: RS256 cannot sign with an EC P-256 key (it signs ES256)",
+        );
+        check(
+            "",
+            None,
+            "key-env $KEY: the key text is empty: expected a PEM private key or a private JWK",
+        );
+        check(
+            include_str!("../../ciba/tests/fixtures/keys/ec.crt"),
+            None,
+            "key-env $KEY: found a CERTIFICATE PEM, which holds no private key: expected a private key",
+        );
     }
 
     #[test]

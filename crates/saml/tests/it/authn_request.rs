@@ -91,7 +91,10 @@ fn redirect_url_snapshot_and_round_trip() {
     let r = request();
     assert_eq!(r.destination(), SSO);
     let url = r.redirect_url(Some("/after login?x=1")).unwrap();
-    assert!(url.starts_with("https://idp.example/saml/sso?SAMLRequest="), "{url}");
+    assert!(
+        url.starts_with("https://idp.example/saml/sso?SAMLRequest="),
+        "{url}"
+    );
     insta::assert_snapshot!("authn_request_redirect_url", url);
     assert_eq!(inflate(param(&url, "SAMLRequest")), r.xml());
     assert_eq!(param(&url, "RelayState"), "%2Fafter%20login%3Fx%3D1");
@@ -100,7 +103,10 @@ fn redirect_url_snapshot_and_round_trip() {
     let r = AuthnRequestBuilder::new(&ServiceProvider::new(SP, ACS), tenant)
         .build(SystemTime::UNIX_EPOCH, &SeededRandom::new(42))
         .unwrap();
-    assert!(r.xml().contains("Destination=\"https://idp.example/sso?tenant=1\""));
+    assert!(
+        r.xml()
+            .contains("Destination=\"https://idp.example/sso?tenant=1\"")
+    );
     assert!(
         r.redirect_url(None)
             .unwrap()
@@ -156,5 +162,8 @@ fn sha1_signing_only_through_the_insecure_constructor() {
     let signer = SoftwareSigner::insecure_rsa_sha1_from_pem(&key).unwrap();
     assert_eq!(signer.algorithm(), SignatureAlgorithm::InsecureRsaSha1);
     let url = request().signed_redirect_url(None, &signer).unwrap();
-    assert!(url.contains("&SigAlg=http%3A%2F%2Fwww.w3.org%2F2000%2F09%2Fxmldsig%23rsa-sha1&"), "{url}");
+    assert!(
+        url.contains("&SigAlg=http%3A%2F%2Fwww.w3.org%2F2000%2F09%2Fxmldsig%23rsa-sha1&"),
+        "{url}"
+    );
 }
