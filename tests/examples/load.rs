@@ -156,7 +156,7 @@ async fn main() -> std::process::ExitCode {
         errors: AtomicU64::new(0),
     });
     let driver = Driver::new(timed.clone(), Arc::new(TokioSleep));
-    let provider = Arc::new(driver.discover(server.issuer()).await.expect("discovery"));
+    let provider = driver.discover_ciba(server.issuer()).await.expect("discovery");
     timed.take();
 
     // Phase 1: concurrent CIBA flows.
@@ -217,8 +217,11 @@ async fn main() -> std::process::ExitCode {
     if !tokens.is_empty() && calls > 0 {
         let base = server.base_url().as_str().to_owned();
         let camara = |spec| {
-            CamaraClient::new(timed.clone(), OperatorProfile::camara(spec, &base))
-                .with_sleep(Arc::new(TokioSleep))
+            CamaraClient::new(
+                timed.clone(),
+                OperatorProfile::camara(spec, &base),
+                Arc::new(TokioSleep),
+            )
         };
         let kyc = Arc::new(camara(SpecVersion::KycMatch0_4_0));
         let sim = Arc::new(camara(SpecVersion::SimSwap2_1_0));

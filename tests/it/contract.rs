@@ -4,7 +4,6 @@
 //! slowness) end as the typed outcome the client promises. The same contract runs against the
 //! replay transport and a scripted loopback server in `crates/camara/tests/it/contract.rs`.
 
-use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use netid_camara::kyc_match::{v0_2, v0_4};
@@ -19,7 +18,6 @@ use netid_core::kyc::{KycClaims, Match};
 use netid_core::phone::PhoneNumber;
 use netid_core::scope::ApiScope;
 use netid_core::secret::Pii;
-use netid_reqwest::TokioSleep;
 use netid_server::Fault;
 
 use crate::support::Sandbox;
@@ -235,8 +233,7 @@ async fn faults_end_as_typed_outcomes() {
         .server
         .inject_fault(path, Fault::latency(Duration::from_secs(3)).times(1));
     let deadline = SystemTime::now() + Duration::from_millis(300);
-    let client_with_sleep = client.clone().with_sleep(Arc::new(TokioSleep));
-    let error = client_with_sleep
+    let error = client
         .send(&token, &request, CallOptions::new().with_deadline(deadline))
         .await
         .expect_err("deadline");

@@ -8,7 +8,7 @@ use netid_ciba::ciba::{BackchannelRequest, CibaSession};
 use netid_ciba::client::ClientConfig;
 use netid_ciba::driver::Driver;
 use netid_ciba::jose::{KeySigner, SigningAlgorithm};
-use netid_ciba::provider::ProviderConfig;
+use netid_ciba::provider::CibaProvider;
 use netid_ciba::tokens::TokenSet;
 use netid_core::scope::{ApiScope, Purpose, Scope};
 use netid_core::token::AccessToken;
@@ -54,13 +54,11 @@ impl Sandbox {
         self.server.base_url().as_str().to_owned()
     }
 
-    pub(crate) async fn provider(&self) -> Arc<ProviderConfig> {
-        Arc::new(
-            self.driver
-                .discover(self.server.issuer())
-                .await
-                .expect("discovery"),
-        )
+    pub(crate) async fn provider(&self) -> CibaProvider {
+        self.driver
+            .discover_ciba(self.server.issuer())
+            .await
+            .expect("discovery")
     }
 
     /// Runs a CIBA flow for `hint` with the fraud-prevention purpose and `apis`.
@@ -87,14 +85,17 @@ impl Sandbox {
         CamaraClient::new(
             self.transport.clone(),
             OperatorProfile::camara(spec, &self.base_url()),
+            Arc::new(TokioSleep),
         )
-        .with_sleep(Arc::new(TokioSleep))
     }
 
     /// An operator profile served by the sandbox at `path` (its operator-specific base path).
     pub(crate) fn operator(&self, profile: OperatorProfile, path: &str) -> CamaraClient {
         let base = format!("{}{}", self.base_url(), path.trim_start_matches('/'));
-        CamaraClient::new(self.transport.clone(), profile.with_base_url(base))
-            .with_sleep(Arc::new(TokioSleep))
+        CamaraClient::new(
+            self.transport.clone(),
+            profile.with_base_url(base),
+            Arc::new(TokioSleep),
+        )
     }
 }

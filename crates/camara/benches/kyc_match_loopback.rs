@@ -12,8 +12,8 @@ use netid_camara::kyc_match::v0_2;
 use netid_camara::{CallOptions, CamaraClient, OperatorProfile};
 use netid_core::kyc::{KycClaims, KycMatchResult, KycVersion};
 use netid_core::token::AccessToken;
-use netid_reqwest::ReqwestTransport;
 use netid_reqwest::test_util::{LoopbackServer, Reply};
+use netid_reqwest::{ReqwestTransport, TokioSleep};
 
 const REQUEST: &[u8] = include_bytes!("../../../tests/fixtures/orange-france/kyc-match/match.request.json");
 const ANSWER: &[u8] = include_bytes!("../../../tests/fixtures/orange-france/kyc-match/match.200.json");
@@ -43,7 +43,11 @@ fn bench(c: &mut Criterion) {
         .expect("client");
 
     let profile = OperatorProfile::orange_france_kyc_match_v0_2().with_base_url(base.clone());
-    let client = CamaraClient::new(Arc::new(ReqwestTransport::from_client(http.clone())), profile);
+    let client = CamaraClient::new(
+        Arc::new(ReqwestTransport::from_client(http.clone())),
+        profile,
+        Arc::new(TokioSleep),
+    );
     let token = AccessToken::new("bench-token");
     let claims: KycClaims = serde_json::from_slice(REQUEST).expect("claims");
     let request = v0_2::Request::new(claims.clone());

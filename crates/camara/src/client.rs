@@ -22,6 +22,9 @@ use crate::wire::ToleratedQuirk;
 
 /// When to send a failed call again. Off by default ([`RetryPolicy::none`]).
 ///
+/// Every [`CamaraClient`] holds a [`Sleep`] port (its constructors take one), so a policy set with
+/// [`CamaraClient::with_retry`] always has a way to wait between attempts.
+///
 /// A call is retried on a connection failure, a timeout or a truncated body, and on the statuses 429,
 /// 502, 503 and 504; never on anything else. The wait before attempt `n + 1` is an "equal jitter"
 /// exponential backoff: half of `min(max_delay, initial_delay * 2^(n-1))` plus a random part up to the
@@ -185,10 +188,13 @@ impl<T> Answer<T> {
 /// ```
 /// use std::sync::Arc;
 ///
+/// use std::time::SystemTime;
+///
 /// use netid_camara::sim_swap::{MaxAge, v1};
 /// use netid_camara::{CallOptions, CamaraClient, OperatorProfile};
+/// use netid_core::test_util::ManualClock;
 /// use netid_core::token::AccessToken;
-/// use netid_transport::test_util::{ReplayEvent, ReplayTransport};
+/// use netid_transport::test_util::{InstantSleep, ReplayEvent, ReplayTransport};
 ///
 /// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
 /// #     let mut f = std::pin::pin!(f);
@@ -206,7 +212,9 @@ impl<T> Answer<T> {
 ///     .body(bytes::Bytes::from_static(br#"{"swapped": true}"#))?;
 /// let replay = Arc::new(ReplayTransport::new([ReplayEvent::new(expected, answer)]));
 ///
-/// let client = CamaraClient::new(replay.clone(), OperatorProfile::orange_spain_sim_swap_v1());
+/// // In production the sleep is `netid_reqwest::TokioSleep`; here one that returns at once.
+/// let sleep = Arc::new(InstantSleep::new(ManualClock::new(SystemTime::UNIX_EPOCH)));
+/// let client = CamaraClient::new(replay.clone(), OperatorProfile::orange_spain_sim_swap_v1(), sleep);
 /// let token = AccessToken::new("token-1");
 /// let request = v1::check::Request::new(MaxAge::DEFAULT);
 /// let answer = block_on(client.send(&token, &request, CallOptions::new()))?;
@@ -220,27 +228,26 @@ pub struct CamaraClient {
     profile: OperatorProfile,
     clock: Arc<dyn Clock>,
     rng: Arc<dyn SecureRandom>,
-    sleep: Option<Arc<dyn Sleep>>,
+    sleep: Arc<dyn Sleep>,
     retry: RetryPolicy,
     correlator_policy: CorrelatorPolicy,
 }
 
 impl CamaraClient {
-    /// A client with the system clock, the OS random source and no [`Sleep`] port: without one,
-    /// a deadline is checked before each attempt only (the transport's own timeout bounds an
-    /// attempt) and no retry waits, so none is made. Use [`with_details`](Self::with_details) or
-    /// [`with_sleep`](Self::with_sleep) for both.
+    /// A client with the system clock and the OS random source.
+    ///
+    /// `sleep` waits between retries and bounds an attempt by the call's deadline; it is taken
+    /// here, not set later, so that no client can hold a [`RetryPolicy`] it cannot wait for
+    /// (`netid_reqwest::TokioSleep` on tokio).
     #[must_use]
-    pub fn new(transport: Arc<dyn HttpTransport>, profile: OperatorProfile) -> Self {
-        Self {
+    pub fn new(transport: Arc<dyn HttpTransport>, profile: OperatorProfile, sleep: Arc<dyn Sleep>) -> Self {
+        Self::with_details(
             transport,
             profile,
-            clock: Arc::new(SystemClock),
-            rng: Arc::new(OsRandom),
-            sleep: None,
-            retry: RetryPolicy::none(),
-            correlator_policy: CorrelatorPolicy::Report,
-        }
+            Arc::new(SystemClock),
+            Arc::new(OsRandom),
+            sleep,
+        )
     }
 
     /// A client with every port given: clock (deadlines, latency, `Retry-After` dates), random
@@ -254,21 +261,17 @@ impl CamaraClient {
         sleep: Arc<dyn Sleep>,
     ) -> Self {
         Self {
+            transport,
+            profile,
             clock,
             rng,
-            sleep: Some(sleep),
-            ..Self::new(transport, profile)
+            sleep,
+            retry: RetryPolicy::none(),
+            correlator_policy: CorrelatorPolicy::Report,
         }
     }
 
-    /// Sets the [`Sleep`] port.
-    #[must_use]
-    pub fn with_sleep(mut self, sleep: Arc<dyn Sleep>) -> Self {
-        self.sleep = Some(sleep);
-        self
-    }
-
-    /// Sets the retry policy (needs a [`Sleep`] port to wait between attempts).
+    /// Sets the retry policy; the client's [`Sleep`] port waits between attempts.
     #[must_use]
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
@@ -385,9 +388,6 @@ impl CamaraClient {
             if !retryable || attempt >= self.retry.max_attempts {
                 break Err(error);
             }
-            let Some(sleep) = &self.sleep else {
-                break Err(error);
-            };
             let now = self.clock.now();
             let delay = match retry_after {
                 Some(retry_after) => retry_after.delay_from(now),
@@ -402,7 +402,7 @@ impl CamaraClient {
                 break Err(error);
             }
             tracing::debug!(attempt, delay_ms = duration_ms(delay), "retrying");
-            sleep.sleep(delay).await;
+            self.sleep.sleep(delay).await;
         };
         let elapsed = self.clock.now().duration_since(started).unwrap_or_default();
         span.record("latency_ms", duration_ms(elapsed));
@@ -465,18 +465,18 @@ impl CamaraClient {
         Ok(())
     }
 
-    /// Sends one request; `None` if the deadline passed first (only with a [`Sleep`] port).
+    /// Sends one request; `None` if the deadline passed first.
     async fn exchange(
         &self,
         request: HttpRequest,
         deadline: Option<SystemTime>,
     ) -> Option<Result<HttpResponse, TransportError>> {
         let send = self.transport.send(request);
-        let (Some(deadline), Some(sleep)) = (deadline, &self.sleep) else {
+        let Some(deadline) = deadline else {
             return Some(send.await);
         };
         let remaining = deadline.duration_since(self.clock.now()).unwrap_or_default();
-        race(send, sleep.sleep(remaining)).await
+        race(send, self.sleep.sleep(remaining)).await
     }
 
     /// A uniform random number in `[0, 1)` from the random port.

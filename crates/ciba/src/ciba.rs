@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::client::ClientConfig;
 use crate::error::{EnvironmentError, Error, FlowError, OAuthErrorCode, TransportFailure, UsageError};
 use crate::jose::{self, Jti};
-use crate::provider::ProviderConfig;
+use crate::provider::CibaProvider;
 use crate::tokens::{self, IdTokenContext, TokenSet};
 use crate::wire::{self, Answer, RawTokenResponse};
 
@@ -304,7 +304,7 @@ enum State {
 /// times; the backchannel request itself is never retried (a retry could notify the user twice).
 pub struct CibaSession {
     client: Arc<ClientConfig>,
-    provider: Arc<ProviderConfig>,
+    provider: CibaProvider,
     request: BackchannelRequest,
     policy: PollPolicy,
     state: State,
@@ -316,7 +316,7 @@ impl fmt::Debug for CibaSession {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CibaSession")
             .field("client_id", &self.client.client_id)
-            .field("issuer", &self.provider.issuer)
+            .field("issuer", &self.provider.config.issuer)
             .field("state", &self.state_name())
             .field("progress", &self.progress())
             .finish_non_exhaustive()
@@ -344,18 +344,17 @@ struct RequestObject<'a> {
 
 impl CibaSession {
     /// A session with the default [`PollPolicy`].
-    pub fn new(
-        client: Arc<ClientConfig>,
-        provider: Arc<ProviderConfig>,
-        request: BackchannelRequest,
-    ) -> Self {
+    ///
+    /// A [`CibaProvider`] has a backchannel endpoint and, when ID tokens are required, the keys to
+    /// check them: what the session needs is there before the user is asked anything.
+    pub fn new(client: Arc<ClientConfig>, provider: CibaProvider, request: BackchannelRequest) -> Self {
         Self::with_policy(client, provider, request, PollPolicy::default())
     }
 
     /// A session with an explicit [`PollPolicy`].
     pub fn with_policy(
         client: Arc<ClientConfig>,
-        provider: Arc<ProviderConfig>,
+        provider: CibaProvider,
         request: BackchannelRequest,
         policy: PollPolicy,
     ) -> Self {
@@ -436,19 +435,13 @@ impl CibaSession {
         now: SystemTime,
         entropy: &RequestEntropy,
     ) -> Result<http::Request<Bytes>, Error> {
-        let endpoint =
-            self.provider
-                .backchannel_endpoint
-                .as_ref()
-                .ok_or(UsageError::MissingProviderValue(
-                    "a backchannel authentication endpoint",
-                ))?;
+        let endpoint = &self.provider.backchannel_endpoint;
+        let provider = &*self.provider.config;
         // What discovery announced binds; an explicitly configured provider announces nothing.
-        self.provider
-            .check_ciba(self.request.signed.then(|| self.client.signer.algorithm()))?;
-        let assertion =
-            self.client
-                .client_assertion(&self.provider, endpoint, now, &entropy.assertion_jti())?;
+        provider.check_ciba(self.request.signed.then(|| self.client.signer.algorithm()))?;
+        let assertion = self
+            .client
+            .client_assertion(provider, endpoint, now, &entropy.assertion_jti())?;
         let request = &self.request;
         let scope = request.scope.to_string();
         let login_hint = request.login_hint.expose_value();
@@ -463,7 +456,7 @@ impl CibaSession {
                 iss: &self.client.client_id,
                 // CIBA Core §7.1.1: "The Audience Claim MUST contain the value of the Issuer
                 // Identifier for the OP" — whatever `aud` the client assertions use.
-                aud: &self.provider.issuer,
+                aud: &provider.issuer,
                 iat,
                 nbf: iat,
                 exp: iat.saturating_add(self.client.assertion_lifetime.as_secs()),
@@ -499,10 +492,11 @@ impl CibaSession {
         entropy: &RequestEntropy,
         pending: &Pending,
     ) -> Result<http::Request<Bytes>, Error> {
-        let endpoint = &self.provider.token_endpoint;
-        let assertion =
-            self.client
-                .client_assertion(&self.provider, endpoint, now, &entropy.assertion_jti())?;
+        let provider = &*self.provider.config;
+        let endpoint = &provider.token_endpoint;
+        let assertion = self
+            .client
+            .client_assertion(provider, endpoint, now, &entropy.assertion_jti())?;
         let mut params = vec![
             ("grant_type", CIBA_GRANT_TYPE),
             ("auth_req_id", pending.auth_req_id.expose_secret()),
@@ -626,7 +620,7 @@ impl CibaSession {
         match answer {
             Answer::Success(raw) => {
                 let context = IdTokenContext {
-                    policy: self.provider.id_token_policy,
+                    policy: self.provider.config.id_token_handling,
                     nonce: None,
                     auth_req_id: Some(pending.auth_req_id.expose_secret()),
                 };
@@ -635,7 +629,7 @@ impl CibaSession {
                     raw,
                     status,
                     response.body(),
-                    &self.provider,
+                    &self.provider.config,
                     &self.client.client_id,
                     now,
                     context,

@@ -122,7 +122,9 @@ impl fmt::Debug for PendingAuthorization {
 ///
 /// # Errors
 ///
-/// [`UsageError::MissingProviderValue`] without an authorization endpoint.
+/// [`UsageError::MissingProviderValue`] without an authorization endpoint, or without the JWKS
+/// that the ID token of the code exchange is always checked with (refused here, before the user
+/// is sent anywhere, rather than when the code comes back).
 pub fn authorization_url(
     client: &ClientConfig,
     provider: &ProviderConfig,
@@ -133,6 +135,9 @@ pub fn authorization_url(
         .authorization_endpoint
         .clone()
         .ok_or(UsageError::MissingProviderValue("an authorization endpoint"))?;
+    if provider.jwks.is_none() {
+        return Err(UsageError::MissingProviderValue("the jwks to check id tokens").into());
+    }
     let state = URL_SAFE_NO_PAD.encode(&entropy.0[..16]);
     let nonce = URL_SAFE_NO_PAD.encode(&entropy.0[16..32]);
     let code_verifier = URL_SAFE_NO_PAD.encode(&entropy.0[32..]);

@@ -16,7 +16,7 @@ use crate::ciba::{BackchannelRequest, CibaSession, Progress, RequestEntropy};
 use crate::client::ClientConfig;
 use crate::error::{Error, TransportFailure, UsageError};
 use crate::grant::TokenRequestSession;
-use crate::provider::{Jwks, ProviderConfig};
+use crate::provider::{CibaProvider, Jwks, ProviderConfig};
 use crate::tokens::TokenSet;
 
 mod cache;
@@ -93,6 +93,17 @@ impl Driver {
         self.fetch_jwks(provider).await
     }
 
+    /// Discovers `issuer`, fetches its JWKS, and checks that it can run CIBA
+    /// ([`CibaProvider::from_discovered`]).
+    ///
+    /// # Errors
+    ///
+    /// Those of [`discover`](Self::discover); [`UsageError::MissingProviderValue`] when the
+    /// document announces no backchannel authentication endpoint.
+    pub async fn discover_ciba(&self, issuer: &str) -> Result<CibaProvider, Error> {
+        CibaProvider::from_discovered(self.discover(issuer).await?)
+    }
+
     /// Fetches the provider's JWKS from its `jwks_uri` and stores it in the configuration.
     ///
     /// # Errors
@@ -112,7 +123,7 @@ impl Driver {
     pub async fn ciba(
         &self,
         client: Arc<ClientConfig>,
-        provider: Arc<ProviderConfig>,
+        provider: CibaProvider,
         request: BackchannelRequest,
     ) -> Result<TokenSet, Error> {
         let mut session = CibaSession::new(client, provider, request);

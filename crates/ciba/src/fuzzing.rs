@@ -13,7 +13,7 @@ use netid_core::scope::{ApiScope, Purpose, Scope};
 use crate::ciba::{BackchannelRequest, CibaSession, RequestEntropy};
 use crate::client::ClientConfig;
 use crate::jose::{SignError, Signer, SigningAlgorithm};
-use crate::provider::{IdTokenPolicy, Jwks, ProviderConfig};
+use crate::provider::{CibaProvider, IdTokenHandling, Jwks, ProviderConfig};
 use crate::tokens::{self, IdTokenContext};
 
 const OP_JWKS: &str = include_str!("../tests/fixtures/keys/op-jwks.json");
@@ -35,12 +35,11 @@ impl Signer for NullSigner {
     }
 }
 
-fn provider() -> Option<ProviderConfig> {
+fn provider() -> Option<CibaProvider> {
     let provider = ProviderConfig::new("https://op.example", "https://op.example/token")
         .ok()?
-        .with_backchannel_endpoint("https://op.example/bc-authorize")
-        .ok()?;
-    Some(provider.with_jwks(Jwks::from_json(OP_JWKS.as_bytes()).ok()?))
+        .with_jwks(Jwks::from_json(OP_JWKS.as_bytes()).ok()?);
+    CibaProvider::new(provider, "https://op.example/bc-authorize").ok()
 }
 
 /// Feeds `data` (first byte: HTTP status from a small table; rest: body) to the backchannel and
@@ -59,7 +58,6 @@ pub fn fuzz_token_response(data: &[u8]) {
     let _ = ProviderConfig::from_discovery_response("https://op.example", &response);
     let _ = Jwks::from_json(body);
     let Some(provider) = provider() else { return };
-    let provider = Arc::new(provider);
     let client = Arc::new(ClientConfig::new("fuzz", Arc::new(NullSigner)));
     let scope = Scope::builder(Purpose::FraudPreventionAndDetection)
         .api(ApiScope::SimSwap)
@@ -102,11 +100,11 @@ pub fn fuzz_jwt(data: &[u8]) {
     let Some(provider) = provider() else { return };
     let now = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
     let context = IdTokenContext {
-        policy: IdTokenPolicy::Required,
+        policy: IdTokenHandling::Required,
         nonce: None,
         auth_req_id: Some("r"),
     };
-    let _ = tokens::validate_id_token(text, &provider, "fuzz", now, context);
+    let _ = tokens::validate_id_token(text, provider.config(), "fuzz", now, context);
 }
 
 #[cfg(test)]
@@ -136,12 +134,12 @@ mod tests {
         let check = |seed: &[u8]| {
             let text = std::str::from_utf8(seed).unwrap();
             let context = IdTokenContext {
-                policy: IdTokenPolicy::Required,
+                policy: IdTokenHandling::Required,
                 nonce: None,
                 auth_req_id: Some("r"),
             };
             let now = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
-            tokens::validate_id_token(text, &provider, "fuzz", now, context).map(|token| token.issuer)
+            tokens::validate_id_token(text, provider.config(), "fuzz", now, context).map(|token| token.issuer)
         };
         let es256 = include_bytes!("../../../fuzz/seeds/ciba_jwt/es256-valid");
         let rs256 = include_bytes!("../../../fuzz/seeds/ciba_jwt/rs256-valid");

@@ -17,7 +17,7 @@ use crate::ciba::RequestEntropy;
 use crate::client::ClientConfig;
 use crate::error::{Error, FlowError, UsageError};
 use crate::jose::{self, AssertionClaims};
-use crate::provider::{IdTokenPolicy, ProviderConfig};
+use crate::provider::{IdTokenHandling, ProviderConfig};
 use crate::tokens::{self, IdTokenContext, TokenSet};
 use crate::wire::{self, Answer, RawTokenResponse};
 
@@ -277,15 +277,15 @@ impl TokenRequestSession {
                     // The nonce is checked only inside an ID token: the code flow always needs
                     // one, whatever the provider's profile says.
                     Grant::AuthorizationCode { nonce, .. } => IdTokenContext {
-                        policy: IdTokenPolicy::Required,
+                        policy: IdTokenHandling::Required,
                         nonce: Some(nonce),
                         auth_req_id: None,
                     },
                     // Refresh and JWT-bearer answers need not carry an ID token (OIDC §12.2).
                     _ => IdTokenContext {
-                        policy: match self.provider.id_token_policy {
-                            IdTokenPolicy::InsecureIgnore => IdTokenPolicy::InsecureIgnore,
-                            _ => IdTokenPolicy::Optional,
+                        policy: match self.provider.id_token_handling {
+                            IdTokenHandling::InsecureIgnore => IdTokenHandling::InsecureIgnore,
+                            _ => IdTokenHandling::Optional,
                         },
                         nonce: None,
                         auth_req_id: None,

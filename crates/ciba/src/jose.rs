@@ -17,6 +17,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{EnvironmentError, Error, UsageError};
 
+mod key;
+
+pub use key::{KeyError, KeyOptions, KeyType};
+
 /// A JWS algorithm this crate signs with ([RFC 7518 §3.1]).
 ///
 /// [RFC 7518 §3.1]: https://www.rfc-editor.org/rfc/rfc7518#section-3.1
@@ -79,7 +83,8 @@ pub trait Signer: Send + Sync + fmt::Debug {
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignError>;
 }
 
-/// A [`Signer`] over an in-memory private key (RS256, PS256 or ES256), loaded from PEM or JWK.
+/// A [`Signer`] over an in-memory private key (RS256, PS256 or ES256), loaded from PEM or JWK
+/// text with [`KeySigner::from_text`].
 ///
 /// # Security
 ///
@@ -119,29 +124,17 @@ impl KeySigner {
     /// Loads a private JWK (`kty` `RSA` with `n`, `e`, `d`, `p`, `q`; or `EC` `P-256` with `d`).
     ///
     /// The algorithm is the JWK's `alg` when present, else `RS256` for RSA and `ES256` for EC;
-    /// the `kid` is the JWK's `kid`.
+    /// the `kid` is the JWK's `kid`. [`from_text`](Self::from_text) takes a PEM too and returns a
+    /// typed [`KeyError`].
     ///
     /// # Errors
     ///
     /// [`UsageError::InvalidKey`] for a public, malformed or unsupported JWK.
     pub fn from_jwk(jwk: &str) -> Result<Self, Error> {
-        jwk::signer_from_jwk(jwk)
-    }
-
-    fn from_parts(
-        algorithm: SigningAlgorithm,
-        key_id: Option<String>,
-        key: EncodingKey,
-    ) -> Result<Self, Error> {
-        let signer = Self {
-            algorithm,
-            key_id,
-            key,
-        };
-        signer
-            .sign(b"probe")
-            .map_err(|err| UsageError::InvalidKey(err.0))?;
-        Ok(signer)
+        if !jwk.trim_start().starts_with('{') {
+            return Err(UsageError::InvalidKey("jwk: not a JSON JWK object".to_owned()).into());
+        }
+        Self::from_text(jwk, KeyOptions::new()).map_err(|err| UsageError::InvalidKey(err.to_string()).into())
     }
 }
 
@@ -192,94 +185,6 @@ impl KindName for jsonwebtoken::errors::Error {
     fn kind_name(&self) -> String {
         // The jsonwebtoken error's Debug names the kind only (no key material).
         format!("{:?}", self.kind())
-    }
-}
-
-mod jwk {
-    use base64::Engine as _;
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    use jsonwebtoken::EncodingKey;
-    use p256::pkcs8::EncodePrivateKey as _;
-    use rsa::BigUint;
-    use rsa::pkcs1::EncodeRsaPrivateKey as _;
-    use serde::Deserialize;
-    use zeroize::Zeroizing;
-
-    use super::{KeySigner, SigningAlgorithm};
-    use crate::error::{Error, UsageError};
-
-    #[derive(Deserialize)]
-    struct PrivateJwk {
-        kty: String,
-        alg: Option<String>,
-        kid: Option<String>,
-        crv: Option<String>,
-        n: Option<String>,
-        e: Option<String>,
-        d: Option<String>,
-        p: Option<String>,
-        q: Option<String>,
-    }
-
-    fn invalid(reason: &str) -> Error {
-        UsageError::InvalidKey(format!("jwk: {reason}")).into()
-    }
-
-    fn field(value: Option<&String>, name: &str) -> Result<Zeroizing<Vec<u8>>, Error> {
-        let value = value.ok_or_else(|| invalid(&format!("missing `{name}`")))?;
-        URL_SAFE_NO_PAD
-            .decode(value)
-            .map(Zeroizing::new)
-            .map_err(|_| invalid(&format!("`{name}` is not base64url")))
-    }
-
-    pub(super) fn signer_from_jwk(text: &str) -> Result<KeySigner, Error> {
-        let jwk: PrivateJwk = serde_json::from_str(text).map_err(|_| invalid("not a JSON JWK object"))?;
-        let alg = match jwk.alg.as_deref() {
-            None => None,
-            Some("RS256") => Some(SigningAlgorithm::Rs256),
-            Some("PS256") => Some(SigningAlgorithm::Ps256),
-            Some("ES256") => Some(SigningAlgorithm::Es256),
-            Some(_) => return Err(invalid("unsupported `alg` (RS256, PS256, ES256)")),
-        };
-        match jwk.kty.as_str() {
-            "RSA" => {
-                let algorithm = alg.unwrap_or(SigningAlgorithm::Rs256);
-                if algorithm == SigningAlgorithm::Es256 {
-                    return Err(invalid("`alg` ES256 on an RSA key"));
-                }
-                let n = BigUint::from_bytes_be(&field(jwk.n.as_ref(), "n")?);
-                let e = BigUint::from_bytes_be(&field(jwk.e.as_ref(), "e")?);
-                let d = BigUint::from_bytes_be(&field(jwk.d.as_ref(), "d")?);
-                let p = BigUint::from_bytes_be(&field(jwk.p.as_ref(), "p")?);
-                let q = BigUint::from_bytes_be(&field(jwk.q.as_ref(), "q")?);
-                let key = rsa::RsaPrivateKey::from_components(n, e, d, vec![p, q])
-                    .map_err(|_| invalid("inconsistent RSA components"))?;
-                let der = key
-                    .to_pkcs1_der()
-                    .map_err(|_| invalid("RSA key cannot be encoded"))?;
-                KeySigner::from_parts(algorithm, jwk.kid, EncodingKey::from_rsa_der(der.as_bytes()))
-            }
-            "EC" => {
-                if jwk.crv.as_deref() != Some("P-256") {
-                    return Err(invalid("only the P-256 curve is supported"));
-                }
-                if alg.is_some_and(|alg| alg != SigningAlgorithm::Es256) {
-                    return Err(invalid("an EC P-256 key signs ES256 only"));
-                }
-                let d = field(jwk.d.as_ref(), "d")?;
-                let key = p256::SecretKey::from_slice(&d).map_err(|_| invalid("invalid P-256 scalar"))?;
-                let der = key
-                    .to_pkcs8_der()
-                    .map_err(|_| invalid("EC key cannot be encoded"))?;
-                KeySigner::from_parts(
-                    SigningAlgorithm::Es256,
-                    jwk.kid,
-                    EncodingKey::from_ec_der(der.as_bytes()),
-                )
-            }
-            _ => Err(invalid("unsupported `kty` (RSA or EC)")),
-        }
     }
 }
 

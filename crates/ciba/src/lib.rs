@@ -34,21 +34,23 @@
 //! use bytes::Bytes;
 //! use netid_ciba::ciba::{BackchannelRequest, CibaSession, RequestEntropy};
 //! use netid_ciba::client::ClientConfig;
-//! use netid_ciba::jose::{KeySigner, SigningAlgorithm};
-//! use netid_ciba::provider::{IdTokenPolicy, ProviderConfig};
+//! use netid_ciba::jose::{KeyOptions, KeySigner, Signer as _, SigningAlgorithm};
+//! use netid_ciba::provider::{CibaProvider, IdTokenPolicy, ProviderConfig};
 //! use netid_core::login_hint::LoginHint;
 //! use netid_core::scope::{ApiScope, Purpose, Scope};
 //!
-//! # let pem = include_bytes!("../tests/fixtures/keys/ec.pem");
-//! let signer = KeySigner::from_pem(SigningAlgorithm::Es256, pem, Some("key-1".into()))?;
+//! # let pem = include_str!("../tests/fixtures/keys/ec.pem");
+//! // PEM or JWK; the key says it is P-256, so it signs ES256.
+//! let signer = KeySigner::from_text(pem, KeyOptions::new().with_key_id("key-1"))?;
+//! assert_eq!(signer.algorithm(), SigningAlgorithm::Es256);
 //! let client = Arc::new(ClientConfig::new("my-client", Arc::new(signer)));
 //! // The Orange Spain page documents endpoints, no discovery, and no id_token in token responses.
-//! let provider = ProviderConfig::new("https://api.orange.com/es/openapi/oauth/v2", "https://api.orange.com/es/openapi/oauth/v2/token")?
-//!     .with_backchannel_endpoint("https://api.orange.com/es/openapi/oauth/v2/bc-authorize")?
+//! let config = ProviderConfig::new("https://api.orange.com/es/openapi/oauth/v2", "https://api.orange.com/es/openapi/oauth/v2/token")?
 //!     .with_id_token_policy(IdTokenPolicy::Optional);
+//! let provider = CibaProvider::new(config, "https://api.orange.com/es/openapi/oauth/v2/bc-authorize")?;
 //! let scope = Scope::builder(Purpose::FraudPreventionAndDetection).api(ApiScope::SimSwap).build();
 //! let hint: LoginHint = "tel:+34654654654".parse()?;
-//! let mut session = CibaSession::new(client, Arc::new(provider), BackchannelRequest::new(scope, hint));
+//! let mut session = CibaSession::new(client, provider, BackchannelRequest::new(scope, hint));
 //!
 //! let t0 = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
 //! let answer = |status: u16, body: &'static str| http::Response::builder().status(status).body(Bytes::from_static(body.as_bytes()));

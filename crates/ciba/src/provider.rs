@@ -25,32 +25,12 @@ use crate::error::{DecodeError, Error, FlowError, UsageError};
 use crate::jose::SigningAlgorithm;
 use crate::wire;
 
-/// How the provider's token responses carry the ID token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum IdTokenPolicy {
-    /// An `id_token` must be present and is validated (OpenID Connect; the default).
-    ///
-    /// The Orange France KYC Match page (operator doc 000) shows an opaque, non-JWT `id_token` in
-    /// its sample; an operator really sending one fails here with
-    /// [`crate::error::IdTokenError::Malformed`], on purpose: a value that cannot be verified is
-    /// not accepted as an ID token.
-    #[default]
-    Required,
-    /// An `id_token` is validated when present and tolerated when absent.
-    ///
-    /// The Orange Spain SIM Swap page (operator doc 001) shows a CIBA token response without one.
-    Optional,
-    /// **Insecure**: any `id_token` of a CIBA, refresh or JWT-bearer answer is dropped unread and
-    /// [`crate::tokens::TokenSet::id_token`] stays `None`.
-    ///
-    /// Only for an operator whose token responses carry a value that is not a JWT, as the Orange
-    /// France KYC Match page (operator doc 000) shows in its sample (`"id_token": "OFR_28Fp..."`).
-    /// Nothing then binds the access token to an authenticated subscriber but the TLS connection
-    /// to the token endpoint. The authorization-code flow ignores this policy and always requires
-    /// and checks an ID token, since its `nonce` check depends on one.
-    InsecureIgnore,
-}
+mod ciba;
+mod id_token;
+
+pub use ciba::CibaProvider;
+pub(crate) use id_token::IdTokenHandling;
+pub use id_token::IdTokenPolicy;
 
 /// The CIBA fields of a discovery document ([CIBA §4]).
 ///
@@ -141,7 +121,7 @@ pub struct ProviderConfig {
     pub(crate) authorization_endpoint: Option<Url>,
     pub(crate) jwks_uri: Option<Url>,
     pub(crate) jwks: Option<Jwks>,
-    pub(crate) id_token_policy: IdTokenPolicy,
+    pub(crate) id_token_handling: IdTokenHandling,
     pub(crate) id_token_algorithms: Vec<SigningAlgorithm>,
     pub(crate) clock_skew: Duration,
     pub(crate) delivery_modes: Option<Vec<String>>,
@@ -158,7 +138,7 @@ impl fmt::Debug for ProviderConfig {
             authorization_endpoint,
             jwks_uri,
             jwks,
-            id_token_policy,
+            id_token_handling,
             id_token_algorithms,
             clock_skew,
             delivery_modes,
@@ -178,7 +158,7 @@ impl fmt::Debug for ProviderConfig {
             )
             .field("jwks_uri", &jwks_uri.as_ref().map(Url::as_str))
             .field("jwks_keys", &jwks.as_ref().map(Jwks::len))
-            .field("id_token_policy", id_token_policy)
+            .field("id_token_handling", id_token_handling)
             .field("id_token_algorithms", id_token_algorithms)
             .field("clock_skew", clock_skew)
             .field("delivery_modes", delivery_modes)
@@ -232,9 +212,9 @@ pub(crate) fn endpoint_url(what: &'static str, text: &str) -> Result<Url, Error>
 impl ProviderConfig {
     /// An explicitly configured provider: its issuer identifier and token endpoint.
     ///
-    /// Add the backchannel endpoint for CIBA, the authorization endpoint for the code flow, and the
-    /// JWKS (or its URI) to validate ID tokens. Defaults: ID token required, algorithms RS256,
-    /// PS256 and ES256, 60 s clock skew.
+    /// Add the authorization endpoint for the code flow and the JWKS (or its URI, then fetch it)
+    /// to validate ID tokens; wrap it in a [`CibaProvider`] with the backchannel endpoint for CIBA.
+    /// Defaults: ID token required, algorithms RS256, PS256 and ES256, 60 s clock skew.
     ///
     /// # Errors
     ///
@@ -248,7 +228,7 @@ impl ProviderConfig {
             authorization_endpoint: None,
             jwks_uri: None,
             jwks: None,
-            id_token_policy: IdTokenPolicy::Required,
+            id_token_handling: IdTokenHandling::Required,
             id_token_algorithms: vec![
                 SigningAlgorithm::Rs256,
                 SigningAlgorithm::Ps256,
@@ -259,16 +239,6 @@ impl ProviderConfig {
             token_auth_signing_algs: None,
             request_signing_algs: None,
         })
-    }
-
-    /// Sets the CIBA backchannel authentication endpoint.
-    ///
-    /// # Errors
-    ///
-    /// [`UsageError::InvalidUrl`].
-    pub fn with_backchannel_endpoint(mut self, url: &str) -> Result<Self, Error> {
-        self.backchannel_endpoint = Some(endpoint_url("backchannel authentication endpoint", url)?);
-        Ok(self)
     }
 
     /// Sets the authorization endpoint (authorization-code flow).
@@ -298,24 +268,31 @@ impl ProviderConfig {
         self
     }
 
-    /// Sets whether token responses must carry an ID token.
+    /// Sets whether token responses must carry an ID token (both policies check one that does);
+    /// undoes [`insecure_ignore_id_token`](Self::insecure_ignore_id_token).
     #[must_use]
     pub fn with_id_token_policy(mut self, policy: IdTokenPolicy) -> Self {
-        self.id_token_policy = policy;
+        self.id_token_handling = policy.into();
         self
     }
 
-    /// **Insecure**: drops ID tokens unread ([`IdTokenPolicy::InsecureIgnore`]), for the Orange
-    /// France profile whose documented token response carries an opaque, non-JWT `id_token`.
+    /// **Insecure**: any `id_token` of a CIBA, refresh or JWT-bearer answer is dropped unread and
+    /// [`crate::tokens::TokenSet::id_token`] stays `None`.
+    ///
+    /// Only for an operator whose token responses carry a value that is not a JWT, as the Orange
+    /// France KYC Match page (operator doc 000) shows in its sample (`"id_token": "OFR_28Fp..."`).
+    /// The authorization-code flow ignores this and always requires and checks an ID token, since
+    /// its `nonce` check depends on one.
     ///
     /// # Security
     ///
     /// The client then learns nothing verified about who authenticated; the access token is
-    /// trusted on the strength of the TLS connection alone. The default stays
-    /// [`IdTokenPolicy::Required`].
+    /// trusted on the strength of the TLS connection to the token endpoint alone. The default
+    /// stays [`IdTokenPolicy::Required`].
     #[must_use]
-    pub fn insecure_ignore_id_token(self) -> Self {
-        self.with_id_token_policy(IdTokenPolicy::InsecureIgnore)
+    pub fn insecure_ignore_id_token(mut self) -> Self {
+        self.id_token_handling = IdTokenHandling::InsecureIgnore;
+        self
     }
 
     /// Sets the ID-token signature algorithms accepted (an allow-list; `none` and HMAC are never
@@ -343,7 +320,7 @@ impl ProviderConfig {
         &self.token_endpoint
     }
 
-    /// The backchannel authentication endpoint, if known.
+    /// The backchannel authentication endpoint its discovery document announced, if any.
     pub fn backchannel_endpoint(&self) -> Option<&Url> {
         self.backchannel_endpoint.as_ref()
     }
@@ -361,6 +338,15 @@ impl ProviderConfig {
     /// Whether signing keys are loaded.
     pub fn has_jwks(&self) -> bool {
         self.jwks.is_some()
+    }
+
+    /// The ID-token policy; `None` after [`insecure_ignore_id_token`](Self::insecure_ignore_id_token).
+    pub fn id_token_policy(&self) -> Option<IdTokenPolicy> {
+        match self.id_token_handling {
+            IdTokenHandling::Required => Some(IdTokenPolicy::Required),
+            IdTokenHandling::Optional => Some(IdTokenPolicy::Optional),
+            IdTokenHandling::InsecureIgnore => None,
+        }
     }
 
     /// The token delivery modes the discovery document announced, if any.
@@ -507,7 +493,8 @@ impl ProviderConfig {
             .with_jwks_uri(document.jwks_uri().as_str())?;
         let ciba = document.additional_metadata();
         if let Some(endpoint) = &ciba.backchannel_authentication_endpoint {
-            config = config.with_backchannel_endpoint(endpoint)?;
+            config.backchannel_endpoint =
+                Some(endpoint_url("backchannel authentication endpoint", endpoint)?);
         }
         config.delivery_modes = ciba.backchannel_token_delivery_modes_supported.clone();
         config.request_signing_algs = ciba

@@ -13,7 +13,7 @@ use sha2::Digest as _;
 use crate::ciba::RequestEntropy;
 use crate::client::ClientConfig;
 use crate::jose::{SignError, Signer, SigningAlgorithm};
-use crate::provider::{Jwks, ProviderConfig};
+use crate::provider::{CibaProvider, Jwks, ProviderConfig};
 
 pub(crate) const CLIENT_RSA_PEM: &[u8] = include_bytes!("../tests/fixtures/keys/rsa.pem");
 pub(crate) const CLIENT_EC_PEM: &[u8] = include_bytes!("../tests/fixtures/keys/ec.pem");
@@ -56,11 +56,14 @@ pub(crate) fn client() -> Arc<ClientConfig> {
 pub(crate) fn provider() -> ProviderConfig {
     ProviderConfig::new(ISSUER, "https://op.example/token")
         .unwrap()
-        .with_backchannel_endpoint("https://op.example/bc-authorize")
-        .unwrap()
         .with_authorization_endpoint("https://op.example/authorize")
         .unwrap()
         .with_jwks(Jwks::from_json(OP_JWKS.as_bytes()).unwrap())
+}
+
+/// `config` with the test backchannel endpoint.
+pub(crate) fn ciba(config: ProviderConfig) -> CibaProvider {
+    CibaProvider::new(config, "https://op.example/bc-authorize").unwrap()
 }
 
 pub(crate) fn entropy(seed: u8) -> RequestEntropy {

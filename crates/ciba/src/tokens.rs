@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{DecodeError, Error, IdTokenError, UsageError};
 use crate::jose::SigningAlgorithm;
-use crate::provider::{IdTokenPolicy, ProviderConfig};
+use crate::provider::{IdTokenHandling, ProviderConfig};
 use crate::wire::RawTokenResponse;
 
 /// The tokens a flow ends with.
@@ -143,7 +143,7 @@ type CibaIdToken =
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct IdTokenContext<'a> {
     /// Whether the answer must carry an ID token (the flow decides, from the provider's profile).
-    pub(crate) policy: IdTokenPolicy,
+    pub(crate) policy: IdTokenHandling,
     /// The nonce sent in the authorization request (code flow).
     pub(crate) nonce: Option<&'a Secret<String>>,
     /// The `auth_req_id` of the CIBA request.
@@ -265,10 +265,10 @@ pub(crate) fn token_set(
     }
     let id_token = match (&raw.id_token, context.policy) {
         // Operator doc 000 (Orange France): an opaque `id_token` that no JWKS can verify.
-        (_, IdTokenPolicy::InsecureIgnore) => None,
+        (_, IdTokenHandling::InsecureIgnore) => None,
         (Some(id_token), _) => Some(validate_id_token(id_token, provider, client_id, now, context)?),
-        (None, IdTokenPolicy::Optional) => None,
-        (None, IdTokenPolicy::Required) => return Err(IdTokenError::Missing.into()),
+        (None, IdTokenHandling::Optional) => None,
+        (None, IdTokenHandling::Required) => return Err(IdTokenError::Missing.into()),
     };
     Ok(TokenSet {
         access_token: AccessToken::new(raw.access_token),

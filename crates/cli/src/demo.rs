@@ -37,7 +37,7 @@ use netid_ciba::ciba::{BackchannelRequest, CibaSession};
 use netid_ciba::client::ClientConfig;
 use netid_ciba::driver::Driver;
 use netid_ciba::jose::{KeySigner, SigningAlgorithm};
-use netid_ciba::provider::ProviderConfig;
+use netid_ciba::provider::{CibaProvider, ProviderConfig};
 use netid_core::kyc::{KycClaims, Match};
 use netid_core::login_hint::LoginHint;
 use netid_core::phone::PhoneNumber;
@@ -267,8 +267,8 @@ impl Context {
         CamaraClient::new(
             self.transport.clone(),
             OperatorProfile::camara(spec, &self.base_url),
+            Arc::new(TokioSleep),
         )
-        .with_sleep(Arc::new(TokioSleep))
     }
 }
 
@@ -387,10 +387,10 @@ async fn start_server(options: &DemoOptions) -> Result<(ServerHandle, Context, D
 
 async fn run_steps(recorder: &mut Recorder, context: &Context, server: &ServerHandle) {
     let t = Instant::now();
-    let provider = match context.driver.discover(server.issuer()).await {
+    let provider = match context.driver.discover_ciba(server.issuer()).await {
         Ok(provider) => {
-            recorder.record("discovery", t, Ok(describe_provider(&provider)));
-            Some(Arc::new(provider))
+            recorder.record("discovery", t, Ok(describe_provider(provider.config())));
+            Some(provider)
         }
         Err(error) => {
             recorder.record("discovery", t, Err(error.into()));
@@ -551,7 +551,7 @@ fn describe_provider(provider: &ProviderConfig) -> Done {
 async fn ciba(
     recorder: &mut Recorder,
     context: &Context,
-    provider: &Arc<ProviderConfig>,
+    provider: &CibaProvider,
     name: &str,
     login_hint: &str,
     scope: Scope,
@@ -779,12 +779,11 @@ async fn saml_sign_in(context: &Context, server: &ServerHandle) -> StepResult {
     let sp = ServiceProvider::new(DEMO_SAML_SP_ENTITY_ID, DEMO_SAML_ACS_URLS[0]);
     let requests = InMemoryRequestStore::new();
     let replay = InMemoryReplayCache::new();
-    let request = AuthnRequestBuilder::new(&sp)
-        .destination(sso_url.clone())
+    let request = AuthnRequestBuilder::new(&sp, sso_url)
         .name_id_policy(Some(NameIdPolicy::new(NameIdFormat::Persistent, true)))
         .build(SystemTime::now(), &OsRandom)?;
     request.record(&requests, Duration::from_secs(300))?;
-    let url = request.redirect_url(&sso_url, Some("netid-demo"))?;
+    let url = request.redirect_url(Some("netid-demo"))?;
 
     // The browser's part: follow the redirect to the IdP and read the auto-submitting form.
     let get = http::Request::get(url).body(Bytes::new())?;

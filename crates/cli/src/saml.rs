@@ -58,7 +58,8 @@ pub(crate) struct VerifyArgs {
     /// An outstanding AuthnRequest ID; repeat for several. Each answers one response.
     #[arg(long)]
     request_id: Vec<String>,
-    /// Accept IdP-initiated responses without InResponseTo.
+    /// Accept IdP-initiated responses without InResponseTo (insecure: nothing ties such a
+    /// response to a sign-in this SP started).
     #[arg(long)]
     allow_unsolicited: bool,
     /// Verify as of this instant (RFC 3339) instead of the system clock.
@@ -158,7 +159,7 @@ fn verify(args: &VerifyArgs) -> Result<u8, String> {
         ServiceProvider::new(&args.sp_entity_id, &args.acs_url),
     )
     .clock_skew(Duration::from_secs(args.clock_skew))
-    .allow_unsolicited(args.allow_unsolicited)
+    .insecure_allow_unsolicited(args.allow_unsolicited)
     .want_assertions_signed(args.want_assertions_signed)
     .insecure_allow_sha1(args.insecure_allow_sha1);
     let requests = InMemoryRequestStore::new();
@@ -233,8 +234,7 @@ fn login_url(args: &LoginUrlArgs) -> Result<u8, String> {
         };
         NameIdPolicy::new(format, true)
     });
-    let request = AuthnRequestBuilder::new(&sp)
-        .destination(&args.sso_url)
+    let request = AuthnRequestBuilder::new(&sp, &args.sso_url)
         .name_id_policy(policy)
         .build(now, &OsRandom)
         .map_err(|e| e.to_string())?;
@@ -243,9 +243,9 @@ fn login_url(args: &LoginUrlArgs) -> Result<u8, String> {
         Some(path) => {
             let signer = SoftwareSigner::from_pem(&read(path)?, SignatureAlgorithm::RsaSha256)
                 .map_err(|e| format!("{}: {e}", path.display()))?;
-            request.signed_redirect_url(&args.sso_url, relay, &signer)
+            request.signed_redirect_url(relay, &signer)
         }
-        None => request.redirect_url(&args.sso_url, relay),
+        None => request.redirect_url(relay),
     }
     .map_err(|e| e.to_string())?;
     let line = json!({ "id": request.id(), "url": url });

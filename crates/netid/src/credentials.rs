@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use netid_ciba::client::{AssertionAudience, ClientConfig};
-use netid_ciba::jose::{KeySigner, Signer, SigningAlgorithm};
+use netid_ciba::jose::{KeyOptions, KeySigner, Signer, SigningAlgorithm};
 
 use crate::description::{AssertionAud, ClientDescription, EnvLookup, KeyAlgorithm, KeyText};
 use crate::error::Error;
@@ -57,35 +57,13 @@ pub(crate) fn client_config(
     )))
 }
 
-/// A signer from a key's PEM or JWK text.
-fn signer(
-    key: &KeyText,
-    algorithm: Option<SigningAlgorithm>,
-    kid: Option<String>,
-) -> Result<Arc<dyn Signer>, Error> {
-    let invalid = |error: netid_ciba::Error| Error::Credentials(format!("{}: {error}", key.origin()));
-    let text = key.expose_secret();
-    if text.trim_start().starts_with('{') {
-        // A JWK: the algorithm and kid given override the key's own.
-        let mut jwk: serde_json::Value = serde_json::from_str(text)
-            .map_err(|_| Error::Credentials(format!("{}: not a JSON Web Key", key.origin())))?;
-        if let Some(object) = jwk.as_object_mut() {
-            if let Some(algorithm) = algorithm {
-                object.insert("alg".to_owned(), algorithm.as_str().into());
-            }
-            if let Some(kid) = kid {
-                object.insert("kid".to_owned(), kid.into());
-            }
-        }
-        return Ok(Arc::new(KeySigner::from_jwk(&jwk.to_string()).map_err(invalid)?));
-    }
-    let pem = text.as_bytes();
-    let signer = match algorithm {
-        Some(algorithm) => KeySigner::from_pem(algorithm, pem, kid).map_err(invalid)?,
-        // The key's type chooses: P-256 first, then RSA.
-        None => KeySigner::from_pem(SigningAlgorithm::Es256, pem, kid.clone())
-            .or_else(|_| KeySigner::from_pem(SigningAlgorithm::Rs256, pem, kid))
-            .map_err(invalid)?,
-    };
-    Ok(Arc::new(signer))
+/// A signer from a key's PEM or JWK text; the key's own type chooses the algorithm unless the
+/// description names one.
+fn signer(key: &KeyText, algorithm: Option<SigningAlgorithm>, kid: Option<String>) -> Result<Arc<dyn Signer>, Error> {
+    let mut options = KeyOptions::new();
+    options.algorithm = algorithm;
+    options.key_id = kid;
+    KeySigner::from_text(key.expose_secret(), options)
+        .map(|signer| Arc::new(signer) as Arc<dyn Signer>)
+        .map_err(|error| Error::Credentials(format!("{}: {error}", key.origin())))
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use netid_ciba::client::ClientConfig;
 use netid_ciba::driver::{Driver, TokenCache};
-use netid_ciba::provider::{IdTokenPolicy, ProviderConfig};
+use netid_ciba::provider::{CibaProvider, IdTokenPolicy, ProviderConfig};
 use tokio::sync::OnceCell;
 
 use crate::description::ProviderDescription;
@@ -78,11 +78,11 @@ impl ProviderSource {
 
     /// The provider's configuration: discovered, or built from the endpoints (and its JWKS
     /// fetched when its ID tokens must or may be validated).
-    async fn configure(&self, driver: &Driver) -> Result<ProviderConfig, netid_ciba::Error> {
+    async fn configure(&self, driver: &Driver) -> Result<CibaProvider, netid_ciba::Error> {
         match self {
             Self::Discovery { issuer, id_token } => {
                 let provider = driver.discover(issuer).await?;
-                Ok(apply(provider, id_token.unwrap_or(IdTokenRule::Required)))
+                CibaProvider::from_discovered(apply(provider, id_token.unwrap_or(IdTokenRule::Required)))
             }
             Self::Explicit {
                 issuer,
@@ -99,8 +99,7 @@ impl ProviderSource {
                         reason: "not an absolute URL".to_owned(),
                     })?,
                 };
-                let mut provider =
-                    ProviderConfig::new(&issuer, token_url)?.with_backchannel_endpoint(bc_authorize_url)?;
+                let mut provider = ProviderConfig::new(&issuer, token_url)?;
                 if let Some(url) = authorization_url {
                     provider = provider.with_authorization_endpoint(url)?;
                 }
@@ -114,7 +113,7 @@ impl ProviderSource {
                 if let Some(url) = jwks_url {
                     provider = driver.fetch_jwks(provider.with_jwks_uri(url)?).await?;
                 }
-                Ok(apply(provider, rule))
+                CibaProvider::new(apply(provider, rule), bc_authorize_url)
             }
         }
     }
@@ -145,7 +144,7 @@ pub(crate) struct ProviderSlot {
 /// A configured provider and the cache of tokens it issued.
 #[derive(Debug)]
 pub(crate) struct Ready {
-    pub(crate) config: Arc<ProviderConfig>,
+    pub(crate) provider: CibaProvider,
     pub(crate) cache: TokenCache,
 }
 
@@ -166,14 +165,13 @@ impl ProviderSlot {
     pub(crate) async fn get(&self, driver: &Driver, client: &Arc<ClientConfig>) -> Result<&Ready, Error> {
         self.ready
             .get_or_try_init(|| async {
-                let config = Arc::new(
-                    self.source
-                        .configure(driver)
-                        .await
-                        .map_err(|source| Error::Token { source, polls: None })?,
-                );
-                let cache = TokenCache::new(driver.clone(), client.clone(), config.clone(), CACHE_MARGIN);
-                Ok(Ready { config, cache })
+                let provider = self
+                    .source
+                    .configure(driver)
+                    .await
+                    .map_err(|source| Error::Token { source, polls: None })?;
+                let cache = TokenCache::new(driver.clone(), client.clone(), provider.clone(), CACHE_MARGIN);
+                Ok(Ready { provider, cache })
             })
             .await
     }

@@ -123,7 +123,7 @@ impl<A> Call<'_, A> {
             TokenFlow::JwtBearer => {
                 let session = TokenRequestSession::jwt_bearer(
                     client.clone(),
-                    ready.config.clone(),
+                    ready.provider.config().clone(),
                     hint,
                     scope.clone(),
                 )
@@ -234,7 +234,7 @@ impl Operator {
     pub async fn provider(&self) -> Result<Arc<ProviderConfig>, Error> {
         let inner = &self.inner;
         let ready = inner.default_slot()?.get(&inner.driver, inner.client()?).await?;
-        Ok(ready.config.clone())
+        Ok(ready.provider.config().clone())
     }
 
     /// Runs one CIBA flow for `hint` and `scope` with the description's top-level provider (or the
@@ -255,7 +255,7 @@ impl Operator {
         let provider = inner.default_slot()?;
         let ready = provider.get(&inner.driver, client).await?;
         let request = inner.backchannel_request(scope, hint)?;
-        let mut session = CibaSession::new(client.clone(), ready.config.clone(), request);
+        let mut session = CibaSession::new(client.clone(), ready.provider.clone(), request);
         let result = inner.driver.run_ciba(&mut session, progress).await;
         Ok(CibaGrant {
             result,

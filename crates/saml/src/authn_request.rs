@@ -78,35 +78,33 @@ impl NameIdPolicy {
     }
 }
 
-/// Builds AuthnRequests for one SP (SAML 2.0 Core §3.4.1).
+/// Builds AuthnRequests for one SP and one IdP SSO endpoint (SAML 2.0 Core §3.4.1).
+///
+/// The SSO URL is given once, to [`new`](Self::new): it is both the request's `Destination`
+/// (which SAML Bindings §3.4.5.2 requires on a signed request) and the address
+/// [`AuthnRequest::redirect_url`] sends the user to, so the two cannot disagree.
 ///
 /// Holds no clock and no RNG: [`build`](Self::build) takes `now` and a [`SecureRandom`].
 #[derive(Debug, Clone)]
 pub struct AuthnRequestBuilder {
     issuer: String,
     acs_url: Option<String>,
-    destination: Option<String>,
+    destination: String,
     protocol_binding: Option<Binding>,
     name_id_policy: Option<NameIdPolicy>,
 }
 
 impl AuthnRequestBuilder {
-    /// A builder issuing as `sp.entity_id`, asking for the answer at `sp.acs_url` over HTTP-POST.
-    pub fn new(sp: &ServiceProvider) -> Self {
+    /// A builder issuing as `sp.entity_id` to the IdP's SSO endpoint `sso_url` (the `Destination`
+    /// and the redirect target), asking for the answer at `sp.acs_url` over HTTP-POST.
+    pub fn new(sp: &ServiceProvider, sso_url: impl Into<String>) -> Self {
         Self {
             issuer: sp.entity_id.clone(),
             acs_url: Some(sp.acs_url.clone()),
-            destination: None,
+            destination: sso_url.into(),
             protocol_binding: Some(Binding::HttpPost),
             name_id_policy: None,
         }
-    }
-
-    /// Sets `Destination` (the IdP's SSO URL; required by the spec when the request is signed).
-    #[must_use]
-    pub fn destination(mut self, url: impl Into<String>) -> Self {
-        self.destination = Some(url.into());
-        self
     }
 
     /// Sets or clears `AssertionConsumerServiceURL` (Orange's minimal sample sends none).
@@ -151,9 +149,7 @@ impl AuthnRequestBuilder {
         root.push_attribute(("ID", id.as_str()));
         root.push_attribute(("Version", "2.0"));
         root.push_attribute(("IssueInstant", instant.as_str()));
-        if let Some(d) = &self.destination {
-            root.push_attribute(("Destination", d.as_str()));
-        }
+        root.push_attribute(("Destination", self.destination.as_str()));
         if let Some(acs) = &self.acs_url {
             root.push_attribute(("AssertionConsumerServiceURL", acs.as_str()));
         }
@@ -181,6 +177,7 @@ impl AuthnRequestBuilder {
         Ok(AuthnRequest {
             id,
             issue_instant: now,
+            destination: self.destination.clone(),
             xml,
         })
     }
@@ -191,6 +188,7 @@ impl AuthnRequestBuilder {
 pub struct AuthnRequest {
     id: String,
     issue_instant: SystemTime,
+    destination: String,
     xml: String,
 }
 
@@ -203,6 +201,11 @@ impl AuthnRequest {
     /// The IssueInstant.
     pub fn issue_instant(&self) -> SystemTime {
         self.issue_instant
+    }
+
+    /// The `Destination`: the IdP's SSO URL the redirect URLs point at.
+    pub fn destination(&self) -> &str {
+        &self.destination
     }
 
     /// The request XML.
@@ -236,13 +239,13 @@ impl AuthnRequest {
             .map_err(|e| Error::config(format!("cannot deflate: {e}")))
     }
 
-    /// The HTTP-Redirect URL: `sso_url?SAMLRequest=…[&RelayState=…]`.
+    /// The HTTP-Redirect URL: `<destination>?SAMLRequest=…[&RelayState=…]`.
     ///
     /// # Errors
     ///
     /// [`Error::Config`] if compression fails.
-    pub fn redirect_url(&self, sso_url: &str, relay_state: Option<&str>) -> Result<String, Error> {
-        Ok(join(sso_url, &self.query(relay_state)?))
+    pub fn redirect_url(&self, relay_state: Option<&str>) -> Result<String, Error> {
+        Ok(join(&self.destination, &self.query(relay_state)?))
     }
 
     /// The signed HTTP-Redirect URL: the query string
@@ -254,7 +257,6 @@ impl AuthnRequest {
     /// [`Error::Signing`] when the signer fails.
     pub fn signed_redirect_url(
         &self,
-        sso_url: &str,
         relay_state: Option<&str>,
         signer: &dyn RedirectSigner,
     ) -> Result<String, Error> {
@@ -264,7 +266,7 @@ impl AuthnRequest {
         let signature = signer.sign(query.as_bytes())?;
         query.push_str("&Signature=");
         query.push_str(&encode_component(&STANDARD.encode(signature)));
-        Ok(join(sso_url, &query))
+        Ok(join(&self.destination, &query))
     }
 
     fn query(&self, relay_state: Option<&str>) -> Result<String, Error> {
@@ -307,8 +309,33 @@ impl SoftwareSigner {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] when the PEM holds no usable private key.
+    /// [`Error::Config`] when the PEM holds no usable private key, or for
+    /// [`SignatureAlgorithm::InsecureRsaSha1`] (use
+    /// [`insecure_rsa_sha1_from_pem`](Self::insecure_rsa_sha1_from_pem)).
     pub fn from_pem(pem: &[u8], algorithm: SignatureAlgorithm) -> Result<Self, Error> {
+        if algorithm == SignatureAlgorithm::InsecureRsaSha1 {
+            return Err(Error::config(
+                "rsa-sha1 signing is refused (opt in with insecure_rsa_sha1_from_pem)",
+            ));
+        }
+        Self::load(pem, algorithm)
+    }
+
+    /// Loads an unencrypted RSA private key PEM that signs with RSA-SHA1.
+    ///
+    /// # Security
+    ///
+    /// SHA-1 is broken for signatures: a forged request could pass as this SP's. Only for an IdP
+    /// that verifies nothing stronger.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the PEM holds no usable private key.
+    pub fn insecure_rsa_sha1_from_pem(pem: &[u8]) -> Result<Self, Error> {
+        Self::load(pem, SignatureAlgorithm::InsecureRsaSha1)
+    }
+
+    fn load(pem: &[u8], algorithm: SignatureAlgorithm) -> Result<Self, Error> {
         let key = bergshamra::keys::loader::load_pem_auto(pem, None)
             .map_err(|_| Error::config("the signing key PEM cannot be read"))?;
         if !key.has_private_key() {

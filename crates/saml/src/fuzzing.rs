@@ -19,7 +19,7 @@ fn verifier() -> Option<&'static ResponseVerifier> {
             let cert = IdpCertificate::from_pem(IDP_CERT).ok()?;
             let idp = IdentityProvider::new("https://idp.example/saml", vec![cert]);
             let sp = ServiceProvider::new("https://sp.example/saml", "https://sp.example/saml/acs");
-            Some(ResponseVerifier::new(idp, sp).allow_unsolicited(true))
+            Some(ResponseVerifier::new(idp, sp).insecure_allow_unsolicited(true))
         })
         .as_ref()
 }

@@ -23,11 +23,11 @@
 //!
 //! // 1. Send the user to the IdP, remembering the request ID.
 //! let requests = InMemoryRequestStore::new();
-//! let request = AuthnRequestBuilder::new(&sp)
+//! let request = AuthnRequestBuilder::new(&sp, "https://idp.example/sso")
 //!     .name_id_policy(Some(NameIdPolicy::new(NameIdFormat::Persistent, true)))
 //!     .build(now, &SeededRandom::new(7))?;
 //! request.record(&requests, Duration::from_secs(600))?;
-//! let url = request.redirect_url("https://idp.example/sso", Some("state-1"))?;
+//! let url = request.redirect_url(Some("state-1"))?;
 //! assert!(url.starts_with("https://idp.example/sso?SAMLRequest="));
 //!
 //! // 2. Verify what comes back on the ACS URL.

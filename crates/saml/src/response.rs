@@ -47,7 +47,7 @@ pub struct ResponseVerifier {
     sp: ServiceProvider,
     keys: KeysManager,
     clock_skew: Duration,
-    allow_unsolicited: bool,
+    insecure_allow_unsolicited: bool,
     want_assertions_signed: bool,
     insecure_allow_sha1: bool,
     max_message_bytes: usize,
@@ -60,7 +60,7 @@ impl fmt::Debug for ResponseVerifier {
             sp,
             keys: _,
             clock_skew,
-            allow_unsolicited,
+            insecure_allow_unsolicited,
             want_assertions_signed,
             insecure_allow_sha1,
             max_message_bytes,
@@ -69,7 +69,7 @@ impl fmt::Debug for ResponseVerifier {
             .field("idp", idp)
             .field("sp", sp)
             .field("clock_skew", clock_skew)
-            .field("allow_unsolicited", allow_unsolicited)
+            .field("insecure_allow_unsolicited", insecure_allow_unsolicited)
             .field("want_assertions_signed", want_assertions_signed)
             .field("insecure_allow_sha1", insecure_allow_sha1)
             .field("max_message_bytes", max_message_bytes)
@@ -90,7 +90,7 @@ impl ResponseVerifier {
             sp,
             keys,
             clock_skew: DEFAULT_CLOCK_SKEW,
-            allow_unsolicited: false,
+            insecure_allow_unsolicited: false,
             want_assertions_signed: false,
             insecure_allow_sha1: false,
             max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
@@ -107,9 +107,15 @@ impl ResponseVerifier {
     /// Accepts IdP-initiated (unsolicited) responses with no InResponseTo (default: refused).
     ///
     /// A response naming an unknown request is refused either way.
+    ///
+    /// # Security
+    ///
+    /// Nothing then ties a response to a sign-in this SP started: an assertion captured elsewhere
+    /// and posted to the ACS URL (login CSRF) is accepted while it is valid and unreplayed. Enable
+    /// only for an IdP that starts sign-ins itself.
     #[must_use]
-    pub fn allow_unsolicited(mut self, allow: bool) -> Self {
-        self.allow_unsolicited = allow;
+    pub fn insecure_allow_unsolicited(mut self, allow: bool) -> Self {
+        self.insecure_allow_unsolicited = allow;
         self
     }
 
@@ -341,7 +347,7 @@ impl ResponseVerifier {
             }
             (c, r) => c.or(r),
         };
-        if in_response_to.is_none() && !self.allow_unsolicited {
+        if in_response_to.is_none() && !self.insecure_allow_unsolicited {
             return reject(
                 Check::InResponseTo,
                 "unsolicited responses are not allowed (no InResponseTo)",

@@ -10,7 +10,8 @@ use netid_camara::{
 };
 use netid_core::correlator::XCorrelator;
 use netid_core::ports::Clock;
-use netid_transport::test_util::{Fault, FaultTransport, ReplayEvent, ReplayTransport};
+use netid_core::test_util::ManualClock;
+use netid_transport::test_util::{Fault, FaultTransport, InstantSleep, ReplayEvent, ReplayTransport};
 use netid_transport::{HttpResponse, TransportError};
 
 use crate::support::{expected, fixture, harness, response, start, token};
@@ -321,15 +322,28 @@ async fn deadlines_bound_attempts_and_waits() {
 }
 
 #[tokio::test]
-async fn a_client_without_sleep_does_not_retry() {
-    let replay = Arc::new(ReplayTransport::new([event(status(503))]));
-    let client =
-        netid_camara::CamaraClient::new(replay.clone(), spain()).with_retry(RetryPolicy::exponential(3));
-    let error = client
+async fn the_short_constructor_retries_with_its_sleep() {
+    // `new` takes the sleep, so a retry policy set on it always waits and tries again (before,
+    // a client built without a sleep silently made one attempt).
+    let replay = Arc::new(ReplayTransport::new([
+        event(with_header(status(503), "retry-after", "2")),
+        event(status(503)),
+        event(ok()),
+    ]));
+    let sleep = InstantSleep::new(ManualClock::new(start()));
+    let client = netid_camara::CamaraClient::new(replay.clone(), spain(), Arc::new(sleep.clone()))
+        .with_retry(
+            RetryPolicy::exponential(3).with_delays(Duration::from_millis(10), Duration::from_secs(5)),
+        );
+    let answer = client
         .send(&token(), &request(), CallOptions::new())
         .await
-        .expect_err("503");
-    assert_eq!(error.status(), Some(503));
+        .expect("third attempt");
+    assert_eq!(answer.attempts, 3);
+    let waits = sleep.recorded();
+    assert_eq!(waits.len(), 2, "{waits:?}");
+    assert_eq!(waits[0], Duration::from_secs(2), "Retry-After honoured");
+    assert!(waits[1] <= Duration::from_millis(20), "{waits:?}");
     replay.assert_complete();
 }
 

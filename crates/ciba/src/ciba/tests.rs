@@ -5,7 +5,7 @@ use netid_core::login_hint::LoginHint;
 use netid_core::scope::{ApiScope, Purpose, Scope};
 
 use super::*;
-use crate::provider::IdTokenPolicy;
+use crate::provider::{CibaProvider, IdTokenPolicy, Jwks, ProviderConfig};
 use crate::testkit::{self, answer, entropy, t0};
 
 /// One scripted answer to the next request.
@@ -39,7 +39,7 @@ fn ms(since: SystemTime) -> u64 {
 /// is sent. Returns the request times (ms after t0) and the outcome (`ok <token>` or the error's
 /// Display).
 fn run(provider: ProviderConfig, steps: Vec<Step>) -> (Vec<u64>, String) {
-    let mut session = CibaSession::new(testkit::client(), Arc::new(provider), request());
+    let mut session = CibaSession::new(testkit::client(), testkit::ciba(provider), request());
     let mut steps = steps.into_iter();
     let mut now = t0();
     let mut times = Vec::new();
@@ -348,7 +348,7 @@ fn every_ciba_outcome() {
 
 #[test]
 fn errors_are_final_and_repeat() {
-    let mut session = CibaSession::new(testkit::client(), Arc::new(testkit::provider()), request());
+    let mut session = CibaSession::new(testkit::client(), testkit::ciba(testkit::provider()), request());
     session.poll_request(t0(), entropy(1)).unwrap().unwrap();
     let err = session
         .handle_response(t0(), answer(400, r#"{"error":"unknown_user_id"}"#))
@@ -364,7 +364,7 @@ fn errors_are_final_and_repeat() {
 
 #[test]
 fn misuse_is_a_typed_error() {
-    let mut session = CibaSession::new(testkit::client(), Arc::new(testkit::provider()), request());
+    let mut session = CibaSession::new(testkit::client(), testkit::ciba(testkit::provider()), request());
     let err = session.handle_response(t0(), answer(200, "{}")).unwrap_err();
     assert_eq!(
         err,
@@ -376,7 +376,7 @@ fn misuse_is_a_typed_error() {
 
 #[test]
 fn no_poll_before_the_interval() {
-    let mut session = CibaSession::new(testkit::client(), Arc::new(testkit::provider()), request());
+    let mut session = CibaSession::new(testkit::client(), testkit::ciba(testkit::provider()), request());
     session.poll_request(t0(), entropy(1)).unwrap().unwrap();
     session.handle_response(t0(), answer(200, BC_2S)).unwrap();
     let just_before = t0() + Duration::from_millis(1_999);
@@ -398,7 +398,7 @@ fn no_poll_before_the_interval() {
 
 #[test]
 fn progress_reports_polls_interval_and_deadline() {
-    let mut session = CibaSession::new(testkit::client(), Arc::new(testkit::provider()), request());
+    let mut session = CibaSession::new(testkit::client(), testkit::ciba(testkit::provider()), request());
     session.poll_request(t0(), entropy(1)).unwrap().unwrap();
     session.handle_response(t0(), answer(200, BC_2S)).unwrap();
     session
@@ -424,21 +424,45 @@ fn progress_reports_polls_interval_and_deadline() {
 }
 
 #[test]
-fn missing_backchannel_endpoint_is_a_usage_error() {
-    let provider = ProviderConfig::new("https://op.example", "https://op.example/token").unwrap();
-    let mut session = CibaSession::new(testkit::client(), Arc::new(provider), request());
-    let err = session.poll_request(t0(), entropy(1)).unwrap_err();
-    assert_eq!(
-        err,
-        Error::Usage(UsageError::MissingProviderValue(
-            "a backchannel authentication endpoint"
-        ))
+fn a_provider_missing_what_ciba_needs_is_refused_before_any_session() {
+    // What used to fail at the first request (no endpoint) or after the user's approval (no keys
+    // for a required ID token) now fails when the CibaProvider is built.
+    let keys = || Jwks::from_json(testkit::OP_JWKS.as_bytes()).unwrap();
+    let bare = || ProviderConfig::new("https://op.example", "https://op.example/token").unwrap();
+    let no_endpoint = "a backchannel authentication endpoint";
+    let no_keys = "the jwks to check the required id tokens (load it, or make id tokens optional)";
+    let check = |built: Result<CibaProvider, Error>, expected: Option<&'static str>| {
+        let outcome = built.map(|provider| provider.backchannel_endpoint().to_string());
+        match expected {
+            None => assert_eq!(outcome, Ok("https://op.example/bc-authorize".to_owned())),
+            Some(what) => assert_eq!(outcome, Err(Error::Usage(UsageError::MissingProviderValue(what)))),
+        }
+    };
+    let bc = "https://op.example/bc-authorize";
+    check(
+        CibaProvider::from_discovered(bare().with_jwks(keys())),
+        Some(no_endpoint),
+    );
+    check(CibaProvider::new(bare(), bc), Some(no_keys));
+    // A JWKS URI is not keys: the session cannot fetch them, so it must be done before.
+    let uri_only = bare().with_jwks_uri("https://op.example/jwks").unwrap();
+    check(CibaProvider::new(uri_only, bc), Some(no_keys));
+    check(CibaProvider::new(bare().with_jwks(keys()), bc), None);
+    check(
+        CibaProvider::new(bare().with_id_token_policy(IdTokenPolicy::Optional), bc),
+        None,
+    );
+    check(CibaProvider::new(bare().insecure_ignore_id_token(), bc), None);
+    let plain_http = CibaProvider::new(bare().with_jwks(keys()), "http://op.example/bc");
+    assert!(
+        matches!(plain_http, Err(Error::Usage(UsageError::InvalidUrl { .. }))),
+        "{plain_http:?}"
     );
 }
 
 #[test]
 fn each_request_has_a_fresh_jti() {
-    let mut session = CibaSession::new(testkit::client(), Arc::new(testkit::provider()), request());
+    let mut session = CibaSession::new(testkit::client(), testkit::ciba(testkit::provider()), request());
     let first = session.poll_request(t0(), entropy(1)).unwrap().unwrap();
     session.handle_response(t0(), answer(200, BC_2S)).unwrap();
     let second = session
@@ -455,7 +479,7 @@ fn each_request_has_a_fresh_jti() {
 }
 
 fn snapshot_requests(request: BackchannelRequest) -> String {
-    let mut session = CibaSession::new(testkit::client(), Arc::new(testkit::provider()), request);
+    let mut session = CibaSession::new(testkit::client(), testkit::ciba(testkit::provider()), request);
     let bc = session.poll_request(t0(), entropy(1)).unwrap().unwrap();
     session.handle_response(t0(), answer(200, BC_2S)).unwrap();
     let poll = session
@@ -486,7 +510,7 @@ fn orange_france_bare_msisdn_hint() {
     let hint = LoginHint::Msisdn(netid_core::phone::PhoneNumber::parse_lenient("336666666").unwrap());
     let mut session = CibaSession::new(
         testkit::client(),
-        Arc::new(testkit::provider()),
+        testkit::ciba(testkit::provider()),
         BackchannelRequest::new(scope, hint),
     );
     let bc = session.poll_request(t0(), entropy(1)).unwrap().unwrap();
@@ -500,7 +524,7 @@ fn orange_france_bare_msisdn_hint() {
 
 #[test]
 fn debug_is_redacted() {
-    let mut session = CibaSession::new(testkit::client(), Arc::new(testkit::provider()), request());
+    let mut session = CibaSession::new(testkit::client(), testkit::ciba(testkit::provider()), request());
     session.poll_request(t0(), entropy(1)).unwrap().unwrap();
     session.handle_response(t0(), answer(200, BC_2S)).unwrap();
     let text = format!(
@@ -524,7 +548,7 @@ const ORANGE_FRANCE_TOKEN: &str =
 #[test]
 fn orange_france_opaque_id_token_needs_the_insecure_opt_out() {
     let check = |provider: ProviderConfig| -> Result<TokenSet, Error> {
-        let mut session = CibaSession::new(testkit::client(), Arc::new(provider), request());
+        let mut session = CibaSession::new(testkit::client(), testkit::ciba(provider), request());
         session.poll_request(t0(), entropy(1)).unwrap().unwrap();
         session
             .handle_response(t0(), answer(200, ORANGE_FRANCE_BC))
@@ -561,7 +585,7 @@ fn at_plus(seconds: u64) -> SystemTime {
 fn misuse_after_success_keeps_the_tokens() {
     let mut session = CibaSession::new(
         testkit::client(),
-        Arc::new(testkit::provider().with_id_token_policy(IdTokenPolicy::Optional)),
+        testkit::ciba(testkit::provider().with_id_token_policy(IdTokenPolicy::Optional)),
         request(),
     );
     session.poll_request(t0(), entropy(1)).unwrap().unwrap();
@@ -587,7 +611,8 @@ fn misuse_after_success_keeps_the_tokens() {
     assert_eq!(tokens.access_token.expose_secret(), "at-1");
 }
 
-/// A provider built from a discovery document with these CIBA and client-auth fields.
+/// A provider built from a discovery document with these CIBA and client-auth fields, and its
+/// JWKS fetched (as the driver's `discover` does).
 fn discovered(fields: serde_json::Value) -> ProviderConfig {
     let mut document = serde_json::json!({
         "issuer": testkit::ISSUER,
@@ -602,7 +627,9 @@ fn discovered(fields: serde_json::Value) -> ProviderConfig {
     for (name, value) in fields.as_object().unwrap() {
         document[name] = value.clone();
     }
-    ProviderConfig::from_discovery_response(testkit::ISSUER, &answer(200, &document.to_string())).unwrap()
+    ProviderConfig::from_discovery_response(testkit::ISSUER, &answer(200, &document.to_string()))
+        .unwrap()
+        .with_jwks(Jwks::from_json(testkit::OP_JWKS.as_bytes()).unwrap())
 }
 
 #[test]
@@ -612,7 +639,7 @@ fn discovered_metadata_is_enforced() {
     // The test client signs ES256.
     let check = |provider: ProviderConfig, signed: bool| -> String {
         let request = if signed { request().signed() } else { request() };
-        let mut session = CibaSession::new(testkit::client(), Arc::new(provider), request);
+        let mut session = CibaSession::new(testkit::client(), testkit::ciba(provider), request);
         match session.poll_request(t0(), entropy(1)) {
             Ok(Some(_)) => "sent".to_owned(),
             Ok(None) => "nothing".to_owned(),
@@ -675,7 +702,7 @@ fn discovered_metadata_is_enforced() {
 #[test]
 fn backchannel_errors_end_the_session_with_their_code() {
     fn check(status: u16, code: &str, expected: OAuthErrorCode) {
-        let mut session = CibaSession::new(testkit::client(), Arc::new(testkit::provider()), request());
+        let mut session = CibaSession::new(testkit::client(), testkit::ciba(testkit::provider()), request());
         session.poll_request(t0(), entropy(1)).unwrap().unwrap();
         let body = format!(r#"{{"error":"{code}","error_description":"refused"}}"#);
         let expected = Error::OAuth(crate::error::OAuthError {
@@ -753,7 +780,7 @@ fn signed_request_object_is_addressed_to_the_issuer() {
             ClientConfig::new(testkit::CLIENT_ID, Arc::new(testkit::FakeSigner))
                 .with_assertion_audience(audience.clone()),
         );
-        let mut session = CibaSession::new(client, Arc::new(testkit::provider()), request().signed());
+        let mut session = CibaSession::new(client, testkit::ciba(testkit::provider()), request().signed());
         let bc = session.poll_request(t0(), entropy(1)).unwrap().unwrap();
         let form = testkit::form(&bc);
         let claims = testkit::jws_part(&form["request"], 1);

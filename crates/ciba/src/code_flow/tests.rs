@@ -178,7 +178,7 @@ fn code_exchange_requires_an_id_token_whatever_the_profile() {
         testkit::provider().insecure_ignore_id_token(),
     ];
     for provider in profiles {
-        let policy = provider.id_token_policy;
+        let policy = provider.id_token_handling;
         assert_eq!(
             check(provider),
             Error::IdToken(crate::error::IdTokenError::Missing),

@@ -17,7 +17,7 @@ use crate::ciba::{BackchannelRequest, CibaSession, Progress};
 use crate::client::ClientConfig;
 use crate::error::Error;
 use crate::grant::TokenRequestSession;
-use crate::provider::ProviderConfig;
+use crate::provider::CibaProvider;
 use crate::tokens::TokenSet;
 
 /// Cache key: the login hint's wire form and the scope's tokens, sorted.
@@ -112,7 +112,7 @@ struct Entry {
 pub struct TokenCache {
     driver: Driver,
     client: Arc<ClientConfig>,
-    provider: Arc<ProviderConfig>,
+    provider: CibaProvider,
     margin: Duration,
     slots: std::sync::Mutex<BTreeMap<Key, Slot>>,
 }
@@ -122,7 +122,7 @@ impl fmt::Debug for TokenCache {
         let entries = self.slots.lock().map_or(0, |slots| slots.len());
         f.debug_struct("TokenCache")
             .field("client_id", &self.client.client_id)
-            .field("issuer", &self.provider.issuer)
+            .field("issuer", &self.provider.config.issuer)
             .field("margin", &self.margin)
             .field("entries", &entries)
             .finish_non_exhaustive()
@@ -132,12 +132,7 @@ impl fmt::Debug for TokenCache {
 impl TokenCache {
     /// A cache that keeps `margin` (for example 30 s, at least the provider's clock skew) in reserve
     /// before a token's expiry.
-    pub fn new(
-        driver: Driver,
-        client: Arc<ClientConfig>,
-        provider: Arc<ProviderConfig>,
-        margin: Duration,
-    ) -> Self {
+    pub fn new(driver: Driver, client: Arc<ClientConfig>, provider: CibaProvider, margin: Duration) -> Self {
         Self {
             driver,
             client,
@@ -221,7 +216,7 @@ impl TokenCache {
         if let Some(refresh_token) = entry.tokens.take().and_then(|tokens| tokens.refresh_token) {
             let session = TokenRequestSession::refresh(
                 self.client.clone(),
-                self.provider.clone(),
+                self.provider.config.clone(),
                 refresh_token.clone(),
                 None,
             );

@@ -162,7 +162,7 @@ fn nonce_and_auth_req_id() {
     let nonce = Secret::new("n-0S6_WzA2Mj".to_owned());
     let with_nonce = signed(json!({"nonce": "n-0S6_WzA2Mj"}));
     let context = IdTokenContext {
-        policy: IdTokenPolicy::Required,
+        policy: IdTokenHandling::Required,
         nonce: Some(&nonce),
         auth_req_id: None,
     };
@@ -173,7 +173,7 @@ fn nonce_and_auth_req_id() {
     );
     assert_eq!(kind(check_with(&signed(json!({})), context)), "Nonce");
     let context = IdTokenContext {
-        policy: IdTokenPolicy::Required,
+        policy: IdTokenHandling::Required,
         nonce: None,
         auth_req_id: Some("req-1"),
     };

@@ -16,7 +16,7 @@ use netid_ciba::client::{AssertionAudience, ClientConfig};
 use netid_ciba::driver::Driver;
 use netid_ciba::error::{Error, FlowError, OAuthErrorCode};
 use netid_ciba::jose::{KeySigner, SigningAlgorithm};
-use netid_ciba::provider::ProviderConfig;
+use netid_ciba::provider::CibaProvider;
 use netid_ciba::tokens::TokenSet;
 use netid_core::login_hint::LoginHint;
 use netid_core::scope::{ApiScope, Purpose, Scope};
@@ -53,11 +53,11 @@ fn driver() -> Driver {
     Driver::new(Arc::new(transport), Arc::new(TokioSleep))
 }
 
-async fn provider(driver: &Driver) -> Arc<ProviderConfig> {
+async fn provider(driver: &Driver) -> CibaProvider {
     // Discovery and the JWKS come from the provider itself.
-    let provider = driver.discover(&issuer()).await.unwrap();
-    assert!(provider.supports_poll_mode());
-    Arc::new(provider)
+    let provider = driver.discover_ciba(&issuer()).await.unwrap();
+    assert!(provider.config().supports_poll_mode());
+    provider
 }
 
 fn es256_client() -> Arc<ClientConfig> {
@@ -136,7 +136,9 @@ async fn approve_with_a_signed_request_object() {
     let driver = driver();
     let provider = provider(&driver).await;
     assert!(
-        provider.accepts_request_algorithm(SigningAlgorithm::Es256),
+        provider
+            .config()
+            .accepts_request_algorithm(SigningAlgorithm::Es256),
         "oidc-provider accepts ES256 request objects"
     );
     let request = request("+33699900001")

@@ -10,7 +10,7 @@ use bytes::Bytes;
 use netid_ciba::client::ClientConfig;
 use netid_ciba::driver::Driver;
 use netid_ciba::jose::{KeySigner, SignError, Signer, SigningAlgorithm};
-use netid_ciba::provider::{IdTokenPolicy, ProviderConfig};
+use netid_ciba::provider::{CibaProvider, IdTokenPolicy, ProviderConfig};
 use netid_core::ports::Clock;
 use netid_core::test_util::{ManualClock, SeededRandom};
 use netid_transport::test_util::InstantSleep;
@@ -51,14 +51,11 @@ pub(crate) fn real_client() -> Arc<ClientConfig> {
 }
 
 /// The Orange Spain profile: explicit endpoints, no ID token.
-pub(crate) fn provider() -> Arc<ProviderConfig> {
-    Arc::new(
-        ProviderConfig::new("https://op.example", "https://op.example/token")
-            .unwrap()
-            .with_backchannel_endpoint("https://op.example/bc-authorize")
-            .unwrap()
-            .with_id_token_policy(IdTokenPolicy::Optional),
-    )
+pub(crate) fn provider() -> CibaProvider {
+    let config = ProviderConfig::new("https://op.example", "https://op.example/token")
+        .unwrap()
+        .with_id_token_policy(IdTokenPolicy::Optional);
+    CibaProvider::new(config, "https://op.example/bc-authorize").unwrap()
 }
 
 /// One scripted reply.

@@ -833,7 +833,7 @@ fn replay_is_refused() {
 
 #[test]
 fn request_is_single_use() {
-    let v = verifier().allow_unsolicited(true);
+    let v = verifier().insecure_allow_unsolicited(true);
     let requests = InMemoryRequestStore::new();
     assert!(requests.insert(REQ, now() + Duration::from_secs(600), now()));
     v.verify_xml(

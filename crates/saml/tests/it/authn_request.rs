@@ -8,7 +8,7 @@ use base64::engine::general_purpose::STANDARD;
 use netid_core::test_util::SeededRandom;
 use netid_saml::{
     AuthnRequest, AuthnRequestBuilder, Binding, InMemoryRequestStore, NameIdFormat, NameIdPolicy,
-    RequestStore as _, ServiceProvider, SignatureAlgorithm, SoftwareSigner,
+    RedirectSigner as _, RequestStore as _, ServiceProvider, SignatureAlgorithm, SoftwareSigner,
 };
 
 use crate::support::{ACS, SP, openssl_verify, read_key};
@@ -17,8 +17,7 @@ const SSO: &str = "https://idp.example/saml/sso";
 
 fn request() -> AuthnRequest {
     let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_767_225_600);
-    AuthnRequestBuilder::new(&ServiceProvider::new(SP, ACS))
-        .destination(SSO)
+    AuthnRequestBuilder::new(&ServiceProvider::new(SP, ACS), SSO)
         .name_id_policy(Some(NameIdPolicy::new(NameIdFormat::Persistent, true)))
         .build(now, &SeededRandom::new(42))
         .unwrap()
@@ -68,13 +67,14 @@ fn authn_request_xml_snapshot() {
 #[test]
 fn minimal_orange_style_request() {
     let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_767_225_600);
-    let r = AuthnRequestBuilder::new(&ServiceProvider::new(SP, ACS))
+    let r = AuthnRequestBuilder::new(&ServiceProvider::new(SP, ACS), SSO)
         .acs_url(None)
         .protocol_binding(None)
         .build(now, &SeededRandom::new(1))
         .unwrap();
+    // The Destination is always sent: the SSO URL is given once and is also where the user goes.
     insta::assert_snapshot!("authn_request_minimal_xml", r.xml());
-    let r2 = AuthnRequestBuilder::new(&ServiceProvider::new(SP, ACS))
+    let r2 = AuthnRequestBuilder::new(&ServiceProvider::new(SP, ACS), SSO)
         .protocol_binding(Some(Binding::HttpRedirect))
         .name_id_policy(Some(NameIdPolicy::new(NameIdFormat::Transient, false)))
         .build(now, &SeededRandom::new(1))
@@ -89,15 +89,28 @@ fn minimal_orange_style_request() {
 #[test]
 fn redirect_url_snapshot_and_round_trip() {
     let r = request();
-    let url = r.redirect_url(SSO, Some("/after login?x=1")).unwrap();
+    assert_eq!(r.destination(), SSO);
+    let url = r.redirect_url(Some("/after login?x=1")).unwrap();
+    assert!(
+        url.starts_with("https://idp.example/saml/sso?SAMLRequest="),
+        "{url}"
+    );
     insta::assert_snapshot!("authn_request_redirect_url", url);
     assert_eq!(inflate(param(&url, "SAMLRequest")), r.xml());
     assert_eq!(param(&url, "RelayState"), "%2Fafter%20login%3Fx%3D1");
     // A base URL that already has a query gets `&`.
+    let tenant = "https://idp.example/sso?tenant=1";
+    let r = AuthnRequestBuilder::new(&ServiceProvider::new(SP, ACS), tenant)
+        .build(SystemTime::UNIX_EPOCH, &SeededRandom::new(42))
+        .unwrap();
     assert!(
-        r.redirect_url("https://idp.example/sso?tenant=1", None)
+        r.xml()
+            .contains("Destination=\"https://idp.example/sso?tenant=1\"")
+    );
+    assert!(
+        r.redirect_url(None)
             .unwrap()
-            .contains("?tenant=1&SAMLRequest=")
+            .starts_with("https://idp.example/sso?tenant=1&SAMLRequest=")
     );
 }
 
@@ -109,7 +122,7 @@ fn signed_redirect_url_verifies_with_openssl() {
         format!("{signer:?}"),
         "SoftwareSigner { key: \"RSA\", algorithm: RsaSha256 }"
     );
-    let url = r.signed_redirect_url(SSO, Some("state"), &signer).unwrap();
+    let url = r.signed_redirect_url(Some("state"), &signer).unwrap();
     insta::assert_snapshot!("authn_request_signed_redirect_url", url);
     let query = url.split_once('?').unwrap().1;
     let (signed, sig) = query.split_once("&Signature=").unwrap();
@@ -136,4 +149,21 @@ fn request_is_recorded_as_outstanding() {
 fn signer_refuses_a_certificate() {
     let e = SoftwareSigner::from_pem(&read_key("sp.crt"), SignatureAlgorithm::RsaSha256).unwrap_err();
     assert!(e.to_string().starts_with("invalid configuration"), "{e}");
+}
+
+#[test]
+fn sha1_signing_only_through_the_insecure_constructor() {
+    let key = read_key("sp.key");
+    let error = SoftwareSigner::from_pem(&key, SignatureAlgorithm::InsecureRsaSha1).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid configuration: rsa-sha1 signing is refused (opt in with insecure_rsa_sha1_from_pem)"
+    );
+    let signer = SoftwareSigner::insecure_rsa_sha1_from_pem(&key).unwrap();
+    assert_eq!(signer.algorithm(), SignatureAlgorithm::InsecureRsaSha1);
+    let url = request().signed_redirect_url(None, &signer).unwrap();
+    assert!(
+        url.contains("&SigAlg=http%3A%2F%2Fwww.w3.org%2F2000%2F09%2Fxmldsig%23rsa-sha1&"),
+        "{url}"
+    );
 }

@@ -306,7 +306,7 @@ fn unsolicited_is_accepted_when_allowed() {
     };
     let xml = resp.signed();
     support::check_rejected(&verifier(), &xml, Check::InResponseTo);
-    let a = verify_with(&verifier().allow_unsolicited(true), &xml).unwrap();
+    let a = verify_with(&verifier().insecure_allow_unsolicited(true), &xml).unwrap();
     assert_eq!(a.in_response_to, None);
 }
 
@@ -315,7 +315,7 @@ fn clock_skew_is_applied_at_both_ends() {
     let xml = Resp::default().signed();
     let (requests, replay) = (InMemoryRequestStore::new(), InMemoryReplayCache::new());
     // Valid until 00:10:00; with the default 60 s skew, 00:10:59 still passes, 00:11:00 fails.
-    let v = verifier().allow_unsolicited(true);
+    let v = verifier().insecure_allow_unsolicited(true);
     let late = now() + Duration::from_secs(359);
     assert!(requests.insert(REQ, late + Duration::from_secs(60), now()));
     v.verify_xml(xml.as_bytes(), late, &requests, &replay)
