@@ -88,3 +88,9 @@ pub use netid_camara::{Api, RetryPolicy, SpecVersion};
 pub use operation::Operation;
 pub use operator::{Operator, OperatorBuilder};
 pub use tokens::CibaGrant;
+
+// README.md's examples are doctests of this crate, so the README cannot drift from the API. They use
+// the default transport (feature `reqwest`) and the dev-dependencies (the sandbox, netid-saml).
+#[cfg(all(doctest, feature = "reqwest"))]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
