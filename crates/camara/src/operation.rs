@@ -4,7 +4,7 @@
 //!
 //! | operation | call | result |
 //! | --- | --- | --- |
-//! | KYC Match `match` | [`CamaraClient::kyc_match`] | [`KycMatchResult`](netid_core::kyc::KycMatchResult) |
+//! | KYC Match `match` | [`CamaraClient::kyc_match`] | [`KycMatchResult`] |
 //! | SIM Swap `check` | [`CamaraClient::sim_swap_check`] | [`SimSwapCheck`] |
 //! | SIM Swap `retrieve-date` | [`CamaraClient::sim_swap_retrieve_date`] | [`SimSwapDate`] |
 //! | Number Verification `verify` | [`CamaraClient::verify_number`] | [`NumberVerification`] |

@@ -79,11 +79,13 @@
 //! [`netid_core::secret::Pii`]. Decoding errors print the body's length, never the body.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod ciba;
 pub mod client;
 pub mod code_flow;
 #[cfg(feature = "driver")]
+#[cfg_attr(docsrs, doc(cfg(feature = "driver")))]
 pub mod driver;
 pub mod error;
 #[doc(hidden)]

@@ -52,6 +52,7 @@
 //! raw values are reachable only through methods named `expose_*`.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod correlator;
 pub mod error_info;
@@ -63,6 +64,7 @@ pub mod scope;
 pub mod secret;
 pub mod spec;
 #[cfg(any(test, feature = "test-util"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod test_util;
 pub mod token;
 

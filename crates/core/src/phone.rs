@@ -259,6 +259,7 @@ impl PhoneNumber {
     ///
     /// The first call loads the metadata (about 100 ms).
     #[cfg(feature = "libphonenumber")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "libphonenumber")))]
     pub fn is_valid_for_country(&self) -> bool {
         phonenumber::parse(None, self.expose_e164()).is_ok_and(|number| phonenumber::is_valid(&number))
     }

@@ -58,6 +58,7 @@
 //!   (truncated bodies, slow bodies, redirects), which a full server framework hides.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 use std::time::Duration;
 
@@ -65,6 +66,7 @@ use async_trait::async_trait;
 use netid_transport::{HttpRequest, HttpResponse, HttpTransport, TransportError};
 
 #[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod test_util;
 
 /// Connect timeout of the default client.
@@ -193,6 +195,6 @@ fn describe(error: &reqwest::Error) -> String {
     text
 }
 
-/// A [`Sleep`] over `tokio::time::sleep` (from `netid-transport`'s `tokio` feature, re-exported here
-/// so the default adapter brings its timer along).
+/// A [`Sleep`](netid_transport::Sleep) over `tokio::time::sleep` (from `netid-transport`'s `tokio`
+/// feature, re-exported here so the default adapter brings its timer along).
 pub use netid_transport::TokioSleep;

@@ -67,6 +67,7 @@ pub use bytes::Bytes;
 pub use http;
 
 #[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod test_util;
 
 /// An HTTP request with an owned body, as handed to an [`HttpTransport`].
@@ -250,6 +251,7 @@ mod tests {
 /// A [`Sleep`] over `tokio::time::sleep`; needs a tokio runtime with the timer enabled (feature
 /// `tokio`, as smithy's `rt-tokio` gives its `TokioSleep`).
 #[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TokioSleep;
 
