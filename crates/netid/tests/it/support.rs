@@ -44,6 +44,7 @@ pub(crate) fn operator(server: &ServerHandle, text: &str) -> (Operator, Arc<Coun
 pub(crate) struct Counting {
     inner: ReqwestTransport,
     paths: Mutex<BTreeMap<String, usize>>,
+    last_bodies: Mutex<BTreeMap<String, bytes::Bytes>>,
 }
 
 impl Default for Counting {
@@ -51,6 +52,7 @@ impl Default for Counting {
         Self {
             inner: ReqwestTransport::new().expect("the default reqwest client builds"),
             paths: Mutex::new(BTreeMap::new()),
+            last_bodies: Mutex::new(BTreeMap::new()),
         }
     }
 }
@@ -66,6 +68,14 @@ impl Counting {
         self.lock().values().sum()
     }
 
+    /// The body of the last request sent to `path`, as text.
+    pub(crate) fn last_body(&self, path: &str) -> Option<String> {
+        let bodies = self.last_bodies.lock().unwrap_or_else(PoisonError::into_inner);
+        bodies
+            .get(path)
+            .map(|body| String::from_utf8_lossy(body).into_owned())
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, usize>> {
         self.paths.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -74,7 +84,12 @@ impl Counting {
 #[async_trait]
 impl HttpTransport for Counting {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        *self.lock().entry(request.uri().path().to_owned()).or_default() += 1;
+        let path = request.uri().path().to_owned();
+        *self.lock().entry(path.clone()).or_default() += 1;
+        self.last_bodies
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(path, request.body().clone());
         self.inner.send(request).await
     }
 }

@@ -194,3 +194,24 @@ async fn concurrent_calls_for_one_subscriber_and_scope_share_one_flow() {
     assert_eq!(counting.count("/bc-authorize"), 2);
     server.shutdown().await;
 }
+
+/// Regression: the description's CIBA request options were sent only by `Operator::ciba`, never by
+/// the flows the calls run through the token cache.
+#[tokio::test]
+async fn the_description_binding_message_and_requested_expiry_reach_the_flows_of_calls() {
+    let server = sandbox(ServerConfig::demo()).await;
+    let text = format!("binding-message = \"netid-test\"\nrequested-expiry = 90\n{SIM_SWAP_V2}");
+    let (operator, counting) = operator(&server, &text);
+    operator
+        .sim_swap(number("+34654654654"))
+        .check(max_age())
+        .await
+        .expect("approved");
+    let body = counting.last_body("/bc-authorize").expect("a flow ran");
+    let form: Vec<&str> = body.split('&').collect();
+    // Parameter names only in the message: the form carries a client assertion.
+    let names: Vec<&str> = form.iter().filter_map(|pair| pair.split('=').next()).collect();
+    assert!(form.contains(&"binding_message=netid-test"), "{names:?}");
+    assert!(form.contains(&"requested_expiry=90"), "{names:?}");
+    server.shutdown().await;
+}
