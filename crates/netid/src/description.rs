@@ -1,5 +1,5 @@
 //! The description of one operator: its OpenID Provider, the application's client registration,
-//! the purpose of the data processing, and one table per API naming a [profile](crate::profile)
+//! the purpose of the data processing, and one table per API naming a [profile]
 //! with what this deployment changes (base URL, strictness, phone style, scopes).
 //!
 //! It deserialises (serde) from the TOML *operator file* the `netid` command line reads; an unknown

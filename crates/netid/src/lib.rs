@@ -1,7 +1,7 @@
 //! `netid`: the crate applications use to call the network identity APIs of mobile operators.
 //!
 //! An [`Operator`] is built from data (an [`OperatorDescription`], usually read from a TOML operator
-//! file) that names, per API, a [profile](profile): the spec version, where the API is served, how
+//! file) that names, per API, a [profile]: the spec version, where the API is served, how
 //! the operator writes phone numbers, login hints and scopes, which of its quirks to tolerate, and
 //! which flow obtains its tokens. The operator then obtains tokens that way (CIBA through a token
 //! cache that runs one flow per subscriber and scope at a time, JWT-bearer, or the caller's token)
