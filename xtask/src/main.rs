@@ -2,8 +2,9 @@
 //!
 //! - `ci`: what `.ci/run` runs: installs missing tools (xmlsec1, cargo-fuzz, the npm packages of the
 //!   interop OpenID Provider), then fmt check, clippy (all targets, all features, warnings denied),
-//!   tests, docs (warnings denied), tidy, fuzz smoke.
+//!   tests, the examples of `crates/netid`, docs (warnings denied), tidy, fuzz smoke.
 //! - `demo`: README's main job (`netid demo --json`), checked step by step.
+//! - `examples`: every example of the facade crate (`crates/netid/examples/*.rs`), run to the end.
 //! - `tidy`: repository invariants that no compiler checks (no I/O crate under `netid-core`).
 //! - `fuzz [--smoke] [SECONDS]`: every cargo-fuzz target, briefly (needs nightly and cargo-fuzz).
 //! - `bench`: the criterion benches.
@@ -49,10 +50,11 @@ fn main() -> ExitCode {
         Some("bench") => run("cargo", &["bench", "--workspace"]),
         Some("test") => test(),
         Some("demo") => demo(),
+        Some("examples") => examples(),
         Some("load") => load(true, &args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci|test|demo|tidy|fuzz [--smoke] [SECONDS]|bench|load [FLOWS] [CALLS] [CONCURRENCY]>"
+                "usage: cargo xtask <ci|test|demo|examples|tidy|fuzz [--smoke] [SECONDS]|bench|load [FLOWS] [CALLS] [CONCURRENCY]>"
             );
             return ExitCode::from(2);
         }
@@ -197,6 +199,7 @@ fn ci() -> Result {
         ],
     )?;
     test()?;
+    examples()?;
     demo()?;
     load(false, &["60".to_owned(), "3000".to_owned(), "32".to_owned()])?;
     run_in(
@@ -303,6 +306,37 @@ fn demo() -> Result {
         return Err(format!("`netid demo` failed steps: {}", failed.join(", ")));
     }
     eprintln!("demo: {} steps ok", steps.len());
+    Ok(())
+}
+
+/// Runs every example of the facade crate, each against its in-process sandbox: an example that no
+/// longer works fails CI, not its first reader. The list is read from the directory, so a new example
+/// is run without editing this file.
+fn examples() -> Result {
+    let dir = root().join("crates").join("netid").join("examples");
+    let entries = std::fs::read_dir(&dir).map_err(|err| format!("cannot list {}: {err}", dir.display()))?;
+    let mut names = Vec::new();
+    for entry in entries {
+        let path = entry
+            .map_err(|err| format!("cannot list {}: {err}", dir.display()))?
+            .path();
+        if path.extension().is_some_and(|ext| ext == "rs")
+            && let Some(name) = path.file_stem().and_then(|stem| stem.to_str())
+        {
+            names.push(name.to_owned());
+        }
+    }
+    if names.is_empty() {
+        return Err(format!("no example in {}", dir.display()));
+    }
+    names.sort();
+    for name in &names {
+        run(
+            "cargo",
+            &["run", "--quiet", "--package", "netid", "--example", name],
+        )?;
+    }
+    eprintln!("examples: {} ran", names.len());
     Ok(())
 }
 

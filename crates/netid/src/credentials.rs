@@ -59,7 +59,11 @@ pub(crate) fn client_config(
 
 /// A signer from a key's PEM or JWK text; the key's own type chooses the algorithm unless the
 /// description names one.
-fn signer(key: &KeyText, algorithm: Option<SigningAlgorithm>, kid: Option<String>) -> Result<Arc<dyn Signer>, Error> {
+fn signer(
+    key: &KeyText,
+    algorithm: Option<SigningAlgorithm>,
+    kid: Option<String>,
+) -> Result<Arc<dyn Signer>, Error> {
     let mut options = KeyOptions::new();
     options.algorithm = algorithm;
     options.key_id = kid;

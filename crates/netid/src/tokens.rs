@@ -132,8 +132,9 @@ impl<A> Call<'_, A> {
                 (result.map(|tokens| tokens.access_token), TokenSource::JwtBearer)
             }
             _ => {
+                let request = inner.backchannel_request(scope.clone(), hint)?;
                 let progress = progress_or_continue(&mut self.progress);
-                let lookup = ready.cache.lookup(&hint, &scope, progress).await;
+                let lookup = ready.cache.lookup_request(request, progress).await;
                 let source = match lookup.origin {
                     TokenOrigin::Cached | TokenOrigin::SharedFlow => TokenSource::Cached,
                     TokenOrigin::Refreshed => TokenSource::Refreshed,

@@ -195,7 +195,18 @@ impl TokenCache {
     where
         F: FnMut(Progress) -> ControlFlow<()> + Send,
     {
-        let slot = self.slot(key(login_hint, scope));
+        let request = BackchannelRequest::new(scope.clone(), login_hint.clone());
+        self.lookup_request(request, progress).await
+    }
+
+    /// [`lookup`](Self::lookup) for the subject and scope of `request`, whose other parameters
+    /// (binding message, requested expiry) a CIBA flow this call runs sends. They are not part of
+    /// the key: a live token for the subject and scope is reused whatever message obtained it.
+    pub async fn lookup_request<F>(&self, request: BackchannelRequest, progress: F) -> Lookup
+    where
+        F: FnMut(Progress) -> ControlFlow<()> + Send,
+    {
+        let slot = self.slot(key(request.login_hint(), request.scope()));
         // Read before waiting for the lock, so that a flow failing while we wait is told apart
         // from one that had already failed when we arrived.
         let failures_seen = slot.failures.load(Ordering::SeqCst);
@@ -229,7 +240,6 @@ impl TokenCache {
                 return Lookup::new(Ok(access_token), TokenOrigin::Refreshed);
             }
         }
-        let request = BackchannelRequest::new(scope.clone(), login_hint.clone());
         let mut session = CibaSession::new(self.client.clone(), self.provider.clone(), request);
         let result = self.driver.run_ciba(&mut session, progress).await;
         let origin = TokenOrigin::Flow {

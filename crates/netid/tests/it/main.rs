@@ -1,0 +1,12 @@
+//! Integration tests of the `netid` facade: operators built from descriptions, calling the
+//! in-process sandbox operator (`netid-server`) over the real reqwest transport, and replayed
+//! operators (`ReplayTransport`) where the sandbox cannot show a behaviour (tolerated quirks, the
+//! JWT-bearer token request).
+
+mod apis;
+mod errors;
+mod jwt_bearer;
+mod redaction;
+mod replies;
+mod support;
+mod tokens;
