@@ -32,7 +32,7 @@ use netid_camara::{Api, PhoneStyle, Tolerance};
 use netid_core::scope::{ApiScope, Purpose};
 use serde::Deserialize;
 
-use crate::profile::{self, ApiProfile, IdTokenRule, UnknownProfile};
+use crate::profile::{self, ApiProfile, IdTokenRule, TokenFlow, UnknownProfile};
 
 mod de;
 mod file;
@@ -174,6 +174,8 @@ pub struct ApiSection {
     /// API scopes to request instead of the profile's (space-separated, without `openid` and the
     /// purpose).
     pub scope: Option<String>,
+    /// The token flow instead of the profile's (`ciba`, `authorization-code`, `jwt-bearer`).
+    pub flow: Option<TokenFlow>,
 }
 
 impl ApiSection {
@@ -186,6 +188,7 @@ impl ApiSection {
             strict: false,
             phone_without_plus: false,
             scope: None,
+            flow: None,
         }
     }
 
@@ -303,8 +306,12 @@ impl OperatorDescription {
                 .map(|name| name.parse().unwrap_or_else(|_| ApiScope::Other(name.to_owned())))
                 .collect()
         });
+        let mut profile = profile.with_client(client);
+        if let Some(flow) = section.flow {
+            profile = profile.with_flow(flow);
+        }
         Ok(ResolvedApi {
-            profile: profile.with_client(client),
+            profile,
             scope_override,
         })
     }

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 
 use super::{ApiSection, OperatorDescription};
-use crate::profile::{self, IdTokenRule};
+use crate::profile::{self, IdTokenRule, TokenFlow};
 
 /// The top-level keys, then the API tables.
 const TOP_LEVEL_KEYS: [&str; 18] = [
@@ -66,6 +66,17 @@ impl<'de> Deserialize<'de> for IdTokenRule {
             "insecure-ignore" => Ok(Self::InsecureIgnore),
             other => Err(de::Error::unknown_variant(other, VARIANTS)),
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for TokenFlow {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const VARIANTS: &[&str] = &["ciba", "authorization-code", "jwt-bearer"];
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        [Self::Ciba, Self::AuthorizationCode, Self::JwtBearer]
+            .into_iter()
+            .find(|flow| flow.as_str() == text)
+            .ok_or_else(|| de::Error::unknown_variant(&text, VARIANTS))
     }
 }
 

@@ -97,6 +97,10 @@ fn bad_files_say_which_key_is_wrong() {
         "unknown field `base`",
     );
     check("[sim-swap]\nstrict = true", "missing field `profile`");
+    check(
+        "[sim-swap]\nprofile = \"orange-spain\"\nflow = \"implicit\"",
+        "unknown variant `implicit`, expected one of `ciba`, `authorization-code`, `jwt-bearer`",
+    );
     let resolve = |text: &str, api: Api| {
         parse(text)
             .expect(text)

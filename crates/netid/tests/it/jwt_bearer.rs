@@ -1,28 +1,29 @@
-//! The JWT-bearer grant. No profile of the registry uses it, and an [`Operator`](netid::Operator)
-//! takes its profiles only by name from the registry (`ApiProfile::with_flow` builds one, but no
-//! public path hands it to an operator), so the facade's JWT-bearer branch cannot be reached from
-//! outside the crate. What can be shown from outside is the token request the facade's branch makes
-//! (`TokenRequestSession::jwt_bearer` driven by `Driver::exchange`), with the scope a facade
-//! profile writes, on a replayed token endpoint.
+//! The JWT-bearer grant and the authorization-code flow, which an operator file chooses per API
+//! (`flow = "jwt-bearer"`, `flow = "authorization-code"`): the token request the facade makes, on a
+//! replayed token endpoint, and the operator's calls with the token it obtains.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use netid::Operation;
-use netid::profile::{self, TokenFlow};
+use netid::description::KeyText;
+use netid::profile;
+use netid::{Operation, Operator, OperatorDescription, Subject, TokenSource};
 use netid_camara::Api;
 use netid_ciba::client::ClientConfig;
 use netid_ciba::driver::Driver;
 use netid_ciba::grant::TokenRequestSession;
 use netid_ciba::jose::{SignError, Signer, SigningAlgorithm};
 use netid_ciba::provider::{IdTokenPolicy, ProviderConfig};
+use netid_core::phone::PhoneNumber;
 use netid_core::scope::Purpose;
 use netid_core::test_util::{ManualClock, SeededRandom};
+use netid_core::token::AccessToken;
 use netid_transport::test_util::{InstantSleep, ReplayEvent, ReplayTransport};
 use serde_json::Value;
 
-use crate::support::{json_response, start};
+use crate::support::{camara_request, json_response, start};
 
 const TOKEN_URL: &str = "https://op.example/token";
 
@@ -64,14 +65,6 @@ async fn exchange(replay: Arc<ReplayTransport>) -> Result<netid_ciba::tokens::To
     let session =
         TokenRequestSession::jwt_bearer(client, Arc::new(provider), subject, scope).expect("a tel: subject");
     driver.exchange(session).await
-}
-
-#[test]
-fn no_registry_profile_uses_jwt_bearer() {
-    assert!(
-        profile::all().all(|profile| profile.flow() != TokenFlow::JwtBearer),
-        "a JWT-bearer profile exists: test it through an Operator instead"
-    );
 }
 
 #[tokio::test]
@@ -117,4 +110,109 @@ async fn the_jwt_bearer_token_request_carries_the_profile_scope_in_its_assertion
     let tokens = exchange(replay.clone()).await.expect("granted");
     replay.assert_complete();
     assert_eq!(tokens.access_token.expose_secret(), "jwt-bearer-token");
+}
+
+/// An operator whose SIM Swap table names the JWT-bearer flow, over `transport`.
+fn jwt_bearer_operator(flow: &str, transport: Arc<ReplayTransport>) -> Operator {
+    let text = format!(
+        "client-id = \"netid-test-client\"\nbc-authorize-url = \"https://op.example/bc-authorize\"\n\
+         token-url = \"{TOKEN_URL}\"\n[sim-swap]\nprofile = \"orange-spain\"\n\
+         base-url = \"https://op.example/sim-swap/v1\"\nflow = \"{flow}\"\n"
+    );
+    let clock = ManualClock::new(start());
+    let key = include_str!("../../../ciba/tests/fixtures/keys/ec.pem");
+    Operator::builder(OperatorDescription::from_toml_str(&text).expect("valid"))
+        .transport(transport)
+        .clock(Arc::new(clock.clone()))
+        .random(Arc::new(SeededRandom::new(3)))
+        .sleep(Arc::new(InstantSleep::new(clock)))
+        .key(KeyText::new("ec.pem", key))
+        .build()
+        .expect("the description resolves")
+}
+
+#[tokio::test]
+async fn an_operator_file_can_name_the_jwt_bearer_flow() {
+    let number = PhoneNumber::parse_strict("+34654654654").expect("valid");
+    let max_age = Duration::from_secs(240 * 3600);
+    // First run: record the token request (nothing is scripted, so no token comes back).
+    let recorder = Arc::new(ReplayTransport::new([]));
+    let error = jwt_bearer_operator("jwt-bearer", recorder.clone())
+        .sim_swap(number.clone())
+        .check(max_age)
+        .await
+        .expect_err("nothing scripted");
+    assert!(
+        matches!(error, netid::Error::Token { polls: None, .. }),
+        "{error:?}"
+    );
+    let token_request = recorder.received().pop().expect("the token request");
+    assert_eq!(token_request.uri(), TOKEN_URL);
+    let body = std::str::from_utf8(token_request.body()).expect("form text");
+    assert!(
+        body.starts_with("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion="),
+        "{body}"
+    );
+
+    // Second run, same inputs: the token, then the call with it.
+    let replay = Arc::new(ReplayTransport::new([
+        ReplayEvent::new(
+            token_request,
+            json_response(
+                200,
+                r#"{"access_token":"by-assertion","token_type":"Bearer","expires_in":3600}"#,
+            ),
+        ),
+        ReplayEvent::new(
+            camara_request(
+                "POST",
+                "https://op.example/sim-swap/v1/check",
+                "by-assertion",
+                Some(r#"{"phoneNumber":"+34654654654","maxAge":240}"#),
+            ),
+            json_response(200, r#"{"swapped": false}"#),
+        ),
+    ]));
+    let reply = jwt_bearer_operator("jwt-bearer", replay.clone())
+        .sim_swap(number)
+        .check(max_age)
+        .await
+        .expect("granted and answered");
+    replay.assert_complete();
+    assert!(!reply.value.swapped);
+    assert_eq!(reply.token.source, TokenSource::JwtBearer);
+}
+
+#[tokio::test]
+async fn the_authorization_code_flow_takes_the_token_from_the_caller() {
+    let number = PhoneNumber::parse_strict("+34654654654").expect("valid");
+    let max_age = Duration::from_secs(240 * 3600);
+    let nothing = Arc::new(ReplayTransport::new([]));
+    let error = jwt_bearer_operator("authorization-code", nothing.clone())
+        .sim_swap(number.clone())
+        .check(max_age)
+        .await
+        .expect_err("no token of its own");
+    assert!(
+        matches!(error, netid::Error::TokenFromCaller { api: Api::SimSwap }),
+        "{error:?}"
+    );
+    assert!(nothing.received().is_empty(), "nothing is sent");
+    let replay = Arc::new(ReplayTransport::new([ReplayEvent::new(
+        camara_request(
+            "POST",
+            "https://op.example/sim-swap/v1/check",
+            "from-the-device",
+            Some(r#"{"phoneNumber":"+34654654654","maxAge":240}"#),
+        ),
+        json_response(200, r#"{"swapped": true}"#),
+    )]));
+    let subject = Subject::phone_number(number).with_access_token(AccessToken::new("from-the-device"));
+    let reply = jwt_bearer_operator("authorization-code", replay.clone())
+        .sim_swap(subject)
+        .check(max_age)
+        .await
+        .expect("answered");
+    assert!(reply.value.swapped);
+    assert_eq!(reply.token.source, TokenSource::Given);
 }
