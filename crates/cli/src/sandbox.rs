@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 use netid_server::{Server, ServerConfig, ServerHandle};
 
+use crate::exit;
+
 /// `netid sandbox` subcommands.
 #[derive(Debug, Clone, clap::Subcommand)]
 #[non_exhaustive]
@@ -43,11 +45,7 @@ pub fn command(command: &SandboxCommand) -> u8 {
 }
 
 fn serve(args: &ServeArgs) -> u8 {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(error) => return fail(&format!("cannot start the async runtime: {error}")),
-    };
-    runtime.block_on(async {
+    exit::block_on("sandbox", async {
         let base = if args.fast {
             ServerConfig::demo()
         } else {
@@ -63,7 +61,7 @@ fn serve(args: &ServeArgs) -> u8 {
                 if let Err(error) = tokio::signal::ctrl_c().await {
                     let _ = writeln!(io::stderr(), "netid sandbox: cannot wait for Ctrl-C: {error}");
                 }
-                0
+                exit::OK
             }
             Err(message) => fail(&message),
         };
@@ -135,5 +133,5 @@ fn write_key(path: &Path, pem: &str) -> Result<(), String> {
 
 fn fail(message: &str) -> u8 {
     let _ = writeln!(io::stderr(), "netid sandbox: {message}");
-    1
+    exit::FAILED
 }
