@@ -1,4 +1,4 @@
-//! One CIBA flow run by the [`netid_ciba::driver::Driver`], with an optional live spinner, reduced
+//! One CIBA flow run through the facade ([`Operator::ciba`]), with an optional live spinner, reduced
 //! to what the command line reports: the outcome, the number of polls, the time taken and the
 //! OAuth error code.
 
@@ -7,11 +7,10 @@ use std::ops::ControlFlow;
 use std::time::{Duration, Instant, SystemTime};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use netid_ciba::Error;
-use netid_ciba::ciba::{CibaSession, Progress};
-use netid_ciba::driver::Driver;
-use netid_ciba::error::{FlowError, OAuthErrorCode};
-use netid_ciba::tokens::TokenSet;
+use netid::crates::ciba::Error;
+use netid::crates::ciba::error::{FlowError, OAuthErrorCode};
+use netid::crates::ciba::tokens::TokenSet;
+use netid::{CibaRequest, Operator, Progress};
 use netid_core::login_hint::LoginHint;
 use serde::Serialize;
 
@@ -133,39 +132,51 @@ pub fn progress_message(polls: u32, deadline: Option<SystemTime>, now: SystemTim
     format!("waiting for the user to approve on their device · polls {polls} · {left} left")
 }
 
-/// Runs `session` to its end, updating `bar` before every wait.
-pub async fn run(driver: &Driver, mut session: CibaSession, bar: &ProgressBar) -> CibaRun {
+/// Runs `request` with `operator`'s provider to its end, updating `bar` before every wait and
+/// clearing it at the end.
+///
+/// # Errors
+///
+/// A [`netid::Error`] when the flow cannot start (no provider, no credentials, a provider that
+/// cannot be set up); how a flow that ran ended is in [`CibaRun::outcome`].
+pub async fn run(
+    operator: &Operator,
+    request: CibaRequest,
+    bar: &ProgressBar,
+) -> Result<CibaRun, netid::Error> {
     let started = Instant::now();
-    let clock = driver.clock().clone();
     let progress_bar = bar.clone();
-    let result = driver
-        .run_ciba(&mut session, move |progress| {
-            let progress: Progress = progress;
-            progress_bar.set_message(progress_message(progress.polls, progress.deadline, clock.now()));
+    let grant = operator
+        .ciba(request, move |progress: Progress| {
+            progress_bar.set_message(progress_message(
+                progress.polls,
+                progress.deadline,
+                SystemTime::now(),
+            ));
             ControlFlow::Continue(())
         })
         .await;
     bar.finish_and_clear();
-    let outcome = classify(&result);
-    let polls = session.progress().polls;
-    let (tokens, error) = match result {
+    let grant = grant?;
+    let outcome = classify(&grant.result);
+    let (tokens, error) = match grant.result {
         Ok(tokens) => (Some(tokens), None),
         Err(error) => (None, Some(error)),
     };
-    CibaRun {
+    Ok(CibaRun {
         outcome,
-        polls,
+        polls: grant.polls,
         elapsed: started.elapsed(),
         tokens,
         error,
-    }
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use std::time::UNIX_EPOCH;
 
-    use netid_ciba::error::OAuthError;
+    use netid::crates::ciba::error::OAuthError;
 
     use super::*;
 

@@ -2,9 +2,10 @@
 //! the API commands (`netid kyc-match`, `netid sim-swap`, `netid number-verification`) and
 //! `netid sandbox serve`, callable from tests without spawning the binary.
 //!
-//! It wires the real adapters into the protocol crates: [`netid_reqwest::ReqwestTransport`] and
-//! [`netid_reqwest::TokioSleep`] for I/O, the system clock and the OS random source, and the
-//! reference operator of [`netid_server`] as the embedded sandbox. It never prints a token, a key
+//! It drives the protocol crates only through the facade ([`netid::Operator`], and
+//! `netid::crates` for SAML), wiring the real adapters into it: [`netid_reqwest::ReqwestTransport`]
+//! for I/O (with the facade's defaults: tokio's timer, the system clock, the OS random source), and
+//! the reference operator of [`netid_server`] as the embedded sandbox. It never prints a token, a key
 //! or personal data unmasked: tokens appear only when the caller asks (`--show-token`), phone
 //! numbers through their masked `Display`, names and identifiers through [`mask`].
 //!

@@ -5,12 +5,12 @@ use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
 use clap::{Args, Subcommand, ValueEnum};
-use netid_core::ports::{Clock as _, OsRandom, SystemClock};
-use netid_saml::{
+use netid::crates::saml::{
     AuthnRequestBuilder, IdentityProvider, IdpCertificate, InMemoryReplayCache, InMemoryRequestStore,
     NameIdFormat, NameIdPolicy, RequestStore as _, ResponseVerifier, ServiceProvider, SignatureAlgorithm,
     SoftwareSigner, VerifiedAssertion,
 };
+use netid_core::ports::{Clock as _, OsRandom, SystemClock};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -179,7 +179,7 @@ fn verify(args: &VerifyArgs) -> Result<u8, String> {
             BindingArg::Post => verifier.verify_post(body, now, &requests, &replay),
             BindingArg::Redirect => match std::str::from_utf8(body) {
                 Ok(query) => verifier.verify_redirect(query, now, &requests, &replay),
-                Err(_) => Err(netid_saml::Error::Config {
+                Err(_) => Err(netid::crates::saml::Error::Config {
                     reason: "the query string is not UTF-8".to_owned(),
                 }),
             },

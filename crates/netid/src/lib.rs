@@ -91,13 +91,39 @@ pub use operator::{Operator, OperatorBuilder};
 pub use tokens::{CibaGrant, CibaRequest};
 
 /// The protocol crates the facade drives, for what it does not wrap: SAML sign-in, the sans-I/O
-/// token sessions, per-version CAMARA requests, the domain types.
+/// token sessions, per-version CAMARA requests, the domain types, and the transport port (to send
+/// a request of one's own, such as a SAML browser step, through the transport the operator uses).
+///
+/// ```
+/// use std::sync::Arc;
+///
+/// use netid::crates::transport::HttpTransport;
+/// use netid::{Operator, OperatorDescription};
+/// use netid_server::{Server, ServerConfig};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let sandbox = Server::start(ServerConfig::demo()).await?;
+/// let transport: Arc<dyn HttpTransport> = Arc::new(netid_reqwest::ReqwestTransport::new()?);
+/// let description = OperatorDescription::from_toml_str(&format!("issuer = \"{}\"", sandbox.issuer()))?;
+/// let operator = Operator::builder(description).transport(transport.clone()).build()?;
+///
+/// // One transport for the operator's requests and the application's own.
+/// let url = format!("{}/.well-known/openid-configuration", sandbox.issuer());
+/// let response = transport.send(http::Request::get(url).body(bytes::Bytes::new())?).await?;
+/// assert_eq!(response.status(), 200);
+/// # drop(operator);
+/// # sandbox.shutdown().await;
+/// # Ok(())
+/// # }
+/// ```
 pub mod crates {
     pub use netid_camara as camara;
     pub use netid_ciba as ciba;
     pub use netid_core as core;
     #[cfg(feature = "saml")]
     pub use netid_saml as saml;
+    pub use netid_transport as transport;
 }
 
 // README.md's examples are doctests of this crate, so the README cannot drift from the API. They use

@@ -154,7 +154,7 @@ impl ApiPlan {
             };
             let request = match max_age {
                 Some(hours) => {
-                    netid_camara::sim_swap::MaxAge::new(hours)
+                    netid::crates::camara::sim_swap::MaxAge::new(hours)
                         .map_err(|error| format!("--max-age: {error}"))?;
                     Request::SimSwapCheck(hours)
                 }
