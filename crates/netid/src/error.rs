@@ -27,7 +27,7 @@ pub enum Error {
     /// The profile obtains tokens with a flow the caller runs (the authorization-code flow, run by
     /// the device over the mobile network): the call needs the token it obtained.
     #[error(
-        "{api} at this operator takes tokens from the authorization-code flow, which runs on the device: pass the token with Subject::with_access_token"
+        "{api} at this operator takes tokens from the authorization-code flow, which runs on the device: obtain one with Operator::authorize and complete_authorization, and pass it with Subject::with_access_token"
     )]
     TokenFromCaller {
         /// The API called.

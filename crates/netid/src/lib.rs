@@ -13,6 +13,10 @@
 //! - [`Operator::number_verification`] → [`verify`](Call::verify),
 //!   [`device_phone_number`](Call::device_phone_number) (CAMARA Number Verification).
 //!
+//! Where the profile names the authorization-code flow (the device must authenticate over the mobile
+//! network), [`Operator::authorize`] and [`Operator::complete_authorization`] run it around the
+//! device's visit, and the call takes the token with [`Subject::with_access_token`].
+//!
 //! Each call takes a deadline and a progress callback that can cancel the token flow; dropping its
 //! future cancels it too. The transport and the sleep come from the default feature `reqwest`, or
 //! from [`OperatorBuilder`]; they are given once, never per call.
@@ -71,6 +75,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod api;
+mod authorization;
 mod call;
 mod credentials;
 pub mod description;
@@ -81,6 +86,7 @@ pub mod profile;
 mod provider;
 mod tokens;
 
+pub use authorization::Authorization;
 pub use call::{Call, Progress, Reply, Subject, TokenInfo, TokenSource};
 pub use description::OperatorDescription;
 pub use error::Error;

@@ -55,6 +55,7 @@ pub(crate) struct Inner {
     pub(crate) client: Option<Arc<ClientConfig>>,
     pub(crate) driver: Driver,
     pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) random: Arc<dyn SecureRandom>,
 }
 
 /// One API of the operator: its resolved profile, its client, and its provider.
@@ -288,7 +289,7 @@ impl OperatorBuilder {
                 },
             );
         }
-        let driver = Driver::with_details(transport, clock.clone(), sleep, random);
+        let driver = Driver::with_details(transport, clock.clone(), sleep, random.clone());
         Ok(Operator {
             inner: Arc::new(Inner {
                 purpose: description.purpose(),
@@ -299,6 +300,7 @@ impl OperatorBuilder {
                 client,
                 driver,
                 clock,
+                random,
             }),
         })
     }

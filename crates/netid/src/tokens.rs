@@ -22,7 +22,8 @@ use crate::profile::{HintForm, TokenFlow};
 use crate::{Operator, Progress};
 
 impl Inner {
-    fn client(&self) -> Result<&Arc<ClientConfig>, Error> {
+    /// The client registration, needed by every token flow.
+    pub(crate) fn client_config(&self) -> Result<&Arc<ClientConfig>, Error> {
         self.client.as_ref().ok_or_else(|| {
             Error::Credentials(
                 "a token flow needs the client id and key: give client-id (or client-id-env) and key (or key-env)"
@@ -108,7 +109,7 @@ impl<A> Call<'_, A> {
             self.subject.phone_number.as_ref(),
         )?;
         let scope = runtime.resolved.scope(operation, &inner.purpose);
-        let client = inner.client()?;
+        let client = inner.client_config()?;
         let provider = runtime
             .provider
             .and_then(|index| inner.providers.get(index))
@@ -209,6 +210,21 @@ pub struct CibaGrant {
 }
 
 impl Inner {
+    /// The provider of `api`'s tokens.
+    pub(crate) fn provider_of(
+        &self,
+        api: netid_camara::Api,
+    ) -> Result<&crate::provider::ProviderSlot, Error> {
+        self.runtime(api)?
+            .provider
+            .and_then(|index| self.providers.get(index))
+            .ok_or_else(|| {
+                Error::Incomplete(format!(
+                    "no provider for {api}: give issuer, or bc-authorize-url and token-url"
+                ))
+            })
+    }
+
     /// The provider of bare token requests: the description's top-level one, or the provider of
     /// its APIs when they all share one.
     fn default_slot(&self) -> Result<&crate::provider::ProviderSlot, Error> {
@@ -234,7 +250,10 @@ impl Operator {
     /// or JWKS request that fails).
     pub async fn provider(&self) -> Result<Arc<ProviderConfig>, Error> {
         let inner = &self.inner;
-        let ready = inner.default_slot()?.get(&inner.driver, inner.client()?).await?;
+        let ready = inner
+            .default_slot()?
+            .get(&inner.driver, inner.client_config()?)
+            .await?;
         Ok(ready.provider.config().clone())
     }
 
@@ -252,7 +271,7 @@ impl Operator {
     ) -> Result<CibaGrant, Error> {
         let CibaRequest { hint, scope } = request;
         let inner = &self.inner;
-        let client = inner.client()?;
+        let client = inner.client_config()?;
         let provider = inner.default_slot()?;
         let ready = provider.get(&inner.driver, client).await?;
         let request = inner.backchannel_request(scope, hint)?;

@@ -4,6 +4,7 @@
 //! JWT-bearer token request).
 
 mod apis;
+mod authorization;
 mod errors;
 mod jwt_bearer;
 mod redaction;
