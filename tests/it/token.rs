@@ -55,6 +55,7 @@ async fn token_by_discovery_for_every_assertion_audience() {
         args.assertion_aud = Some(audience);
         let report = run(args).await;
         assert_eq!(report["outcome"], "granted", "{audience:?}: {report}");
+        assert_eq!(report["ok"], true);
         assert_eq!(report["token_type"], "Bearer");
         assert!(
             report["polls"].as_u64().is_some_and(|polls| polls >= 1),
@@ -101,7 +102,9 @@ async fn token_reports_denied_and_expired_with_the_oauth_code() {
     let key = KeyFile::new(&sandbox, "outcomes");
     let denied = run(args(&sandbox, &key, "tel:+33612345678")).await;
     assert_eq!(denied["outcome"], "denied", "{denied}");
-    assert_eq!(denied["error"], "access_denied");
+    assert_eq!(denied["ok"], false);
+    assert_eq!(denied["error"]["kind"], "token");
+    assert_eq!(denied["error"]["code"], "access_denied");
     let expired = run(args(&sandbox, &key, "tel:+34600000002")).await;
     assert_eq!(expired["outcome"], "expired", "{expired}");
     assert!(expired.get("token_type").is_none());
@@ -109,6 +112,6 @@ async fn token_reports_denied_and_expired_with_the_oauth_code() {
     wrong_client.client_id = Some(String::from("not-registered"));
     let error = run(wrong_client).await;
     assert_eq!(error["outcome"], "error", "{error}");
-    assert_eq!(error["error"], "invalid_client");
+    assert_eq!(error["error"]["code"], "invalid_client");
     sandbox.server.shutdown().await;
 }

@@ -21,7 +21,7 @@ use netid::{Reply, TokenInfo, TokenSource};
 use serde_json::{Value, json};
 
 use crate::ciba_flow::{self, CibaOutcome};
-use crate::exit;
+use crate::{envelope, exit};
 
 mod args;
 mod plan;
@@ -58,8 +58,14 @@ fn done<T>(reply: Reply<T>, show: impl FnOnce(&T) -> Value) -> Done {
     }
 }
 
-/// Runs `plan`: the token (CIBA, with a spinner when `spinner`), then the call.
+/// Runs `plan`: the token (CIBA, with a spinner on stderr when `spinner`), then the call.
 pub async fn run(plan: ApiPlan, spinner: bool) -> ApiReport {
+    run_until(plan, spinner, std::future::pending::<()>()).await
+}
+
+/// [`run`], ended early when `interrupt` completes first (Ctrl-C in the binary): the token flow and
+/// the call are dropped, and the report's outcome is `cancelled`.
+pub async fn run_until<I: Future>(plan: ApiPlan, spinner: bool, interrupt: I) -> ApiReport {
     let operation = plan.request.operation();
     let mut report = ApiReport::new(&plan.operator, operation, plan.token_given);
     let bar = ciba_flow::spinner(spinner && !plan.token_given, "ciba");
@@ -79,68 +85,76 @@ pub async fn run(plan: ApiPlan, spinner: bool) -> ApiReport {
     };
     let operator = &plan.operator;
     let subject = plan.subject.clone();
-    let outcome = match plan.request {
-        Request::KycMatch(claims) => operator
-            .kyc_match(subject)
-            .deadline(plan.deadline)
-            .on_progress(progress())
-            .match_claims(*claims)
-            .await
-            .map(|reply| done(reply, report::kyc_result)),
-        Request::SimSwapCheck(hours) => operator
-            .sim_swap(subject)
-            .deadline(plan.deadline)
-            .on_progress(progress())
-            .check(std::time::Duration::from_secs(u64::from(hours) * 3600))
-            .await
-            .map(|reply| done(reply, |value| json!({"swapped": value.swapped, "maxAge": hours}))),
-        Request::SimSwapRetrieveDate => operator
-            .sim_swap(subject)
-            .deadline(plan.deadline)
-            .on_progress(progress())
-            .retrieve_date()
-            .await
-            .map(|reply| done(reply, report::sim_swap_date)),
-        Request::Verify(number) => operator
-            .number_verification(subject)
-            .deadline(plan.deadline)
-            .on_progress(progress())
-            .verify(number)
-            .await
-            .map(|reply| {
-                done(
-                    reply,
-                    |value| json!({"devicePhoneNumberVerified": value.verified}),
-                )
-            }),
-        Request::DevicePhoneNumber => operator
-            .number_verification(subject)
-            .deadline(plan.deadline)
-            .on_progress(progress())
-            .device_phone_number()
-            .await
-            .map(|reply| {
-                done(reply, |number| {
-                    let shown = if reveal {
-                        number.expose_e164().to_owned()
-                    } else {
-                        number.to_string()
-                    };
-                    json!({"devicePhoneNumber": shown})
-                })
-            }),
+    let call = async {
+        match plan.request {
+            Request::KycMatch(claims) => operator
+                .kyc_match(subject)
+                .deadline(plan.deadline)
+                .on_progress(progress())
+                .match_claims(*claims)
+                .await
+                .map(|reply| done(reply, report::kyc_result)),
+            Request::SimSwapCheck(hours) => operator
+                .sim_swap(subject)
+                .deadline(plan.deadline)
+                .on_progress(progress())
+                .check(std::time::Duration::from_secs(u64::from(hours) * 3600))
+                .await
+                .map(|reply| done(reply, |value| json!({"swapped": value.swapped, "maxAge": hours}))),
+            Request::SimSwapRetrieveDate => operator
+                .sim_swap(subject)
+                .deadline(plan.deadline)
+                .on_progress(progress())
+                .retrieve_date()
+                .await
+                .map(|reply| done(reply, report::sim_swap_date)),
+            Request::Verify(number) => operator
+                .number_verification(subject)
+                .deadline(plan.deadline)
+                .on_progress(progress())
+                .verify(number)
+                .await
+                .map(|reply| {
+                    done(
+                        reply,
+                        |value| json!({"devicePhoneNumberVerified": value.verified}),
+                    )
+                }),
+            Request::DevicePhoneNumber => operator
+                .number_verification(subject)
+                .deadline(plan.deadline)
+                .on_progress(progress())
+                .device_phone_number()
+                .await
+                .map(|reply| {
+                    done(reply, |number| {
+                        let shown = if reveal {
+                            number.expose_e164().to_owned()
+                        } else {
+                            number.to_string()
+                        };
+                        json!({"devicePhoneNumber": shown})
+                    })
+                }),
+        }
+    };
+    let outcome = tokio::select! {
+        outcome = call => Some(outcome),
+        _ = interrupt => None,
     };
     bar.finish_and_clear();
     match outcome {
-        Ok(done) => {
+        None => report.cancel(),
+        Some(Ok(done)) => {
             report.ok = true;
+            report.outcome = "succeeded";
             report.token.record(&done.token);
             report.status = Some(done.status);
             report.correlator = Some(done.correlator);
             report.tolerated = done.tolerated;
             report.result = Some(done.result);
         }
-        Err(error) => report.fail(&error),
+        Some(Err(error)) => report.fail(&error),
     }
     report
 }
@@ -162,17 +176,16 @@ impl TokenUse {
 fn execute(command: &str, plan: Result<ApiPlan, String>, json_output: bool) -> u8 {
     let plan = match plan {
         Ok(plan) => plan,
-        Err(message) => return exit::usage(command, &message),
+        Err(message) => return exit::usage(command, &message, json_output),
     };
     exit::block_on(command, async move {
-        let spinner = !json_output && io::stdout().is_terminal();
-        let report = run(plan, spinner).await;
-        let text = if json_output {
-            serde_json::to_string(&report).unwrap_or_else(|_| String::from(r#"{"ok":false}"#))
+        let spinner = io::stderr().is_terminal();
+        let report = run_until(plan, spinner, tokio::signal::ctrl_c()).await;
+        if json_output {
+            envelope::print(&report);
         } else {
-            human(&report)
-        };
-        let _ = writeln!(io::stdout().lock(), "{text}");
+            let _ = writeln!(io::stdout().lock(), "{}", human(&report));
+        }
         report.exit_status()
     })
 }

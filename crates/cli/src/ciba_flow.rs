@@ -26,6 +26,8 @@ pub enum CibaOutcome {
     Expired,
     /// Anything else (transport, client authentication, decoding, ...).
     Error,
+    /// The flow was cancelled (Ctrl-C, or a progress callback that said stop).
+    Cancelled,
 }
 
 impl CibaOutcome {
@@ -36,6 +38,7 @@ impl CibaOutcome {
             Self::Denied => "denied",
             Self::Expired => "expired",
             Self::Error => "error",
+            Self::Cancelled => "cancelled",
         }
     }
 }
@@ -93,6 +96,7 @@ pub fn classify_error(error: &Error) -> CibaOutcome {
         Error::OAuth(error) if error.code == OAuthErrorCode::AccessDenied => CibaOutcome::Denied,
         Error::OAuth(error) if error.code == OAuthErrorCode::ExpiredToken => CibaOutcome::Expired,
         Error::Flow(FlowError::DeadlineReached) => CibaOutcome::Expired,
+        Error::Flow(FlowError::Cancelled) => CibaOutcome::Cancelled,
         _ => CibaOutcome::Error,
     }
 }
@@ -105,10 +109,11 @@ pub fn oauth_code(error: &Error) -> Option<String> {
     }
 }
 
-/// A spinner for a CIBA flow, drawn only when `visible` (a terminal on stdout).
+/// A spinner for a CIBA flow on stderr, drawn only when `visible` (stderr is a terminal), so that
+/// stdout carries only the result, piped or not.
 pub fn spinner(visible: bool, prefix: &str) -> ProgressBar {
     let target = if visible {
-        ProgressDrawTarget::stdout()
+        ProgressDrawTarget::stderr()
     } else {
         ProgressDrawTarget::hidden()
     };
@@ -190,7 +195,7 @@ mod tests {
         check(oauth(OAuthErrorCode::ExpiredToken), CibaOutcome::Expired);
         check(oauth(OAuthErrorCode::InvalidClient), CibaOutcome::Error);
         check(Err(Error::Flow(FlowError::DeadlineReached)), CibaOutcome::Expired);
-        check(Err(Error::Flow(FlowError::Cancelled)), CibaOutcome::Error);
+        check(Err(Error::Flow(FlowError::Cancelled)), CibaOutcome::Cancelled);
     }
 
     #[test]

@@ -102,7 +102,7 @@ pub fn command(args: &DemoArgs) -> u8 {
         Output::Quiet
     } else {
         Output::Human {
-            spinner: io::stdout().is_terminal(),
+            spinner: io::stderr().is_terminal(),
         }
     };
     exit::block_on("demo", async {

@@ -11,6 +11,17 @@ pub const OK: u8 = 0;
 pub const FAILED: u8 = 1;
 /// Exit status: the command could not start (bad flags, an unreadable or invalid file).
 pub const USAGE: u8 = 2;
+/// Exit status: Ctrl-C ended the command (128 + SIGINT, as shells report it).
+pub const CANCELLED: u8 = 130;
+
+/// Runs `work` until it ends or Ctrl-C is pressed (`None`): dropping `work` cancels what it was
+/// doing (a CIBA flow stops polling; nothing is left behind).
+pub async fn or_interrupted<F: Future>(work: F) -> Option<F::Output> {
+    tokio::select! {
+        output = work => Some(output),
+        _ = tokio::signal::ctrl_c() => None,
+    }
+}
 
 /// Runs `work` on a multi-threaded tokio runtime; when the runtime cannot start, says so on stderr
 /// under `command`'s name and returns [`FAILED`].
@@ -27,8 +38,12 @@ pub fn block_on<F: Future<Output = u8>>(command: &str, work: F) -> u8 {
     }
 }
 
-/// Prints a usage error under `command`'s name and returns [`USAGE`].
-pub fn usage(command: &str, message: &str) -> u8 {
+/// Prints a usage error under `command`'s name on stderr and, with `json`, the usage report on stdout
+/// ([`crate::envelope::usage_report`]); returns [`USAGE`].
+pub fn usage(command: &str, message: &str, json: bool) -> u8 {
     let _ = writeln!(io::stderr(), "netid {command}: {message}");
+    if json {
+        crate::envelope::print(&crate::envelope::usage_report(message));
+    }
     USAGE
 }

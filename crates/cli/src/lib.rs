@@ -23,6 +23,7 @@
 pub mod api;
 pub mod ciba_flow;
 pub mod demo;
+pub mod envelope;
 pub mod exit;
 pub mod operator_file;
 pub mod sandbox;

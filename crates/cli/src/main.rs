@@ -12,9 +12,19 @@ use clap::{Parser, Subcommand};
 
 mod saml;
 
-/// Reference toolkit for mobile-operator network identity APIs.
+/// Check identity data, SIM swaps and device numbers with mobile operators (CAMARA KYC Match, SIM
+/// Swap, Number Verification), obtain the tokens that guard them (OpenID Connect CIBA), sign users
+/// in over SAML, and run a local operator (the sandbox) to try it all.
 #[derive(Debug, Parser)]
-#[command(name = "netid", version, about)]
+#[command(
+    name = "netid",
+    version,
+    about,
+    after_help = concat!(
+        "Start here: `netid demo` runs every flow against the embedded sandbox.\n\n",
+        "Exit status: 0 done · 1 negative outcome · 2 usage error · 130 interrupted (Ctrl-C)."
+    )
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -23,29 +33,47 @@ struct Cli {
 /// Top-level command groups.
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// SAML 2.0 Service Provider tools (Orange Authentication API).
+    /// Verify SAML Responses received at your service provider, or build a sign-in URL.
     #[command(subcommand)]
     Saml(saml::SamlCommand),
-    /// Run every flow against the embedded reference operator (CIBA, KYC Match, SIM Swap, Number
-    /// Verification, SAML); exit 1 if any step fails.
+    /// Run every flow against the embedded sandbox operator (CIBA, KYC Match, SIM Swap, Number
+    /// Verification, SAML) and report each step.
+    #[command(
+        after_help = "Example: netid demo --json > report.json\n\nExit status: 0 every step ok · 1 a step failed."
+    )]
     Demo(netid_cli::demo::DemoArgs),
-    /// Run the reference operator (the sandbox) on loopback.
+    /// Run the sandbox operator on 127.0.0.1 for your own backend to call.
     #[command(subcommand)]
     Sandbox(netid_cli::sandbox::SandboxCommand),
-    /// Obtain a three-legged access token by CIBA from any OpenID Provider; exit 0 when granted.
+    /// Obtain an access token by CIBA from any OpenID Provider (the subscriber approves on their
+    /// phone).
+    #[command(after_help = concat!(
+        "Example: netid token --config netid.toml --login-hint tel:+34654654654 ",
+        "--scope \"openid dpv:FraudPreventionAndDetection sim-swap:check\"\n\n",
+        "The token prints only with --show-token. Progress shows on stderr when it is a terminal."
+    ))]
     Token(Box<netid_cli::token::TokenArgs>),
-    /// KYC Match against the operator of `--config`: CIBA for the subscriber, then `POST /match`.
+    /// Check a customer's identity data against the operator's records (CAMARA KYC Match).
+    #[command(after_help = concat!(
+        "Example: netid kyc-match --config netid.toml --phone-number +33699901040 --claims claims.json\n\n",
+        "The claims file holds the spec's field names: {\"givenName\": \"…\", \"birthdate\": \"1990-01-31\"}. ",
+        "Phone numbers print masked unless --reveal; claims and tokens never print."
+    ))]
     KycMatch(Box<netid_cli::api::KycMatchArgs>),
-    /// SIM Swap against the operator of `--config` (`check` or `retrieve-date`).
+    /// Whether, or when, the SIM behind a number was swapped (CAMARA SIM Swap).
     #[command(subcommand)]
     SimSwap(Box<netid_cli::api::SimSwapCommand>),
-    /// Number Verification against the operator of `--config` (`verify` or `device-phone-number`).
+    /// Whether a number is the one of the device in use, or which it is (CAMARA Number
+    /// Verification).
     #[command(subcommand)]
     NumberVerification(Box<netid_cli::api::NumberVerificationCommand>),
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return ExitCode::from(parse_error(&error)),
+    };
     let code = match cli.command {
         Command::Saml(cmd) => saml::run(cmd),
         Command::Demo(args) => netid_cli::demo::command(&args),
@@ -56,4 +84,26 @@ fn main() -> ExitCode {
         Command::NumberVerification(cmd) => netid_cli::api::number_verification_command(&cmd),
     };
     ExitCode::from(code)
+}
+
+/// Help and version print as clap prints them; a usage error under `--json` also prints the usage
+/// report on stdout, so a script reading stdout always gets one JSON object.
+fn parse_error(error: &clap::Error) -> u8 {
+    let _ = error.print();
+    if !error.use_stderr() {
+        return netid_cli::exit::OK;
+    }
+    if std::env::args().any(|arg| arg == "--json") {
+        let rendered = error.render().to_string();
+        let message: Vec<&str> = rendered
+            .lines()
+            .take_while(|line| !line.starts_with("Usage:") && !line.starts_with("For more information"))
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .collect();
+        let message = message.join(" ");
+        let message = message.strip_prefix("error: ").unwrap_or(&message);
+        netid_cli::envelope::print(&netid_cli::envelope::usage_report(message));
+    }
+    netid_cli::exit::USAGE
 }

@@ -77,6 +77,10 @@ pub(crate) struct VerifyArgs {
     /// The binding the files were received over.
     #[arg(long, value_enum, default_value = "post")]
     binding: BindingArg,
+    /// Print the NameID and attribute values (personal data, the `OrangeAPIToken`) in clear; masked
+    /// otherwise.
+    #[arg(long)]
+    reveal: bool,
     /// Files to verify, in order, sharing one replay cache.
     #[arg(required = true)]
     files: Vec<PathBuf>,
@@ -185,7 +189,7 @@ fn verify(args: &VerifyArgs) -> Result<u8, String> {
             },
         };
         let line = match result {
-            Ok(assertion) => accepted(path, &assertion),
+            Ok(assertion) => accepted(path, &assertion, args.reveal),
             Err(e) => {
                 status = EXIT_REJECTED;
                 json!({
@@ -203,23 +207,28 @@ fn verify(args: &VerifyArgs) -> Result<u8, String> {
     Ok(status)
 }
 
-fn accepted(path: &std::path::Path, a: &VerifiedAssertion) -> Value {
-    // Printing the NameID and attributes is the purpose of this command; they go to stdout only.
+/// An accepted assertion's line: its NameID and attributes, masked unless `reveal` (they are
+/// personal data, and the `OrangeAPIToken` attribute a credential).
+fn accepted(path: &std::path::Path, a: &VerifiedAssertion, reveal: bool) -> Value {
+    let show = |value: &str| {
+        if reveal {
+            value.to_owned()
+        } else {
+            netid_cli::mask(value)
+        }
+    };
     let attributes: serde_json::Map<String, Value> = a
         .attributes
         .iter()
         .map(|(name, values)| {
-            let values = values
-                .iter()
-                .map(|v| Value::from(v.expose_pii().as_str()))
-                .collect();
+            let values = values.iter().map(|v| Value::from(show(v.expose_pii()))).collect();
             (name.clone(), Value::Array(values))
         })
         .collect();
     json!({
         "file": path.display().to_string(),
         "verdict": "accept",
-        "name_id": a.name_id.value.expose_pii(),
+        "name_id": show(a.name_id.value.expose_pii()),
         "attributes": attributes,
     })
 }

@@ -19,6 +19,7 @@ use netid_core::token::AccessToken;
 use serde::{Serialize, Serializer};
 
 use crate::ciba_flow::{self, CibaOutcome};
+use crate::envelope::{self, Failure};
 use crate::{exit, operator_file};
 
 mod args;
@@ -94,22 +95,22 @@ impl TokenPlan {
     }
 }
 
-/// What `netid token --json` prints.
+/// What `netid token --json` prints (the envelope of [`crate::envelope`]).
 #[derive(Debug, Serialize)]
 #[non_exhaustive]
 pub struct TokenReport {
-    /// `granted`, `denied`, `expired` or `error`.
+    /// Whether a token was granted.
+    pub ok: bool,
+    /// `granted`, `denied`, `expired`, `error` or `cancelled`.
     pub outcome: CibaOutcome,
     /// Token requests sent.
     pub polls: u32,
     /// Seconds from the first request to the end.
     pub seconds: f64,
-    /// The OAuth `error` code, when the provider answered with one.
+    /// Why no token was granted: `kind` (`token`, or what stopped the flow from starting), the
+    /// OAuth `code` when the provider answered with one, and a `message` without secrets.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    /// What went wrong, for outcomes other than `granted` (no secrets).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub error: Option<Failure>,
     /// `Bearer`, when granted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token_type: Option<&'static str>,
@@ -134,6 +135,33 @@ fn expose_token<S: Serializer>(token: &Option<AccessToken>, serializer: S) -> Re
     }
 }
 
+impl TokenReport {
+    /// A report of a flow that ended with `outcome` and no token.
+    fn failed(outcome: CibaOutcome, seconds: f64) -> Self {
+        Self {
+            ok: false,
+            outcome,
+            polls: 0,
+            seconds,
+            error: None,
+            token_type: None,
+            scope: None,
+            expires_in: None,
+            id_token_verified: None,
+            access_token: None,
+        }
+    }
+
+    /// The exit status: 0 granted, 130 cancelled, 1 otherwise.
+    pub fn exit_status(&self) -> u8 {
+        match self.outcome {
+            CibaOutcome::Granted => exit::OK,
+            CibaOutcome::Cancelled => exit::CANCELLED,
+            _ => exit::FAILED,
+        }
+    }
+}
+
 /// Runs the flow `plan` describes; `spinner` draws live progress on stdout. The report carries
 /// the access token only when the plan asks to show it.
 pub async fn run(plan: TokenPlan, spinner: bool) -> TokenReport {
@@ -153,27 +181,23 @@ pub async fn run(plan: TokenPlan, spinner: bool) -> TokenReport {
     let grant = match grant {
         Ok(grant) => grant,
         Err(error) => {
-            return TokenReport {
-                outcome: CibaOutcome::Error,
-                polls: 0,
-                seconds,
-                error: None,
-                message: Some(error.to_string()),
-                token_type: None,
-                scope: None,
-                expires_in: None,
-                id_token_verified: None,
-                access_token: None,
-            };
+            let mut report = TokenReport::failed(CibaOutcome::Error, seconds);
+            report.error = Some(Failure::new(error.kind(), error.to_string()));
+            return report;
         }
     };
     let tokens = grant.result.as_ref().ok();
+    let error = grant.result.as_ref().err().map(|error| {
+        let mut failure = Failure::new("token", error.to_string());
+        failure.code = ciba_flow::oauth_code(error);
+        failure
+    });
     TokenReport {
+        ok: tokens.is_some(),
         outcome: ciba_flow::classify(&grant.result),
         polls: grant.polls,
         seconds,
-        error: grant.result.as_ref().err().and_then(ciba_flow::oauth_code),
-        message: grant.result.as_ref().err().map(ToString::to_string),
+        error,
         token_type: tokens.map(|_| "Bearer"),
         scope: tokens.and_then(|tokens| tokens.scope.clone()),
         expires_in: tokens
@@ -187,27 +211,31 @@ pub async fn run(plan: TokenPlan, spinner: bool) -> TokenReport {
     }
 }
 
-/// `netid token`: validates the flags, runs the flow, prints the outcome. Returns the exit status.
+/// `netid token`: validates the flags, runs the flow, prints the outcome. Returns the exit status;
+/// Ctrl-C during the flow ends it cleanly with outcome `cancelled` (exit status 130).
 pub fn command(args: TokenArgs) -> u8 {
     let json = args.json;
     let plan = match TokenPlan::from_args(args) {
         Ok(plan) => plan,
-        Err(message) => return exit::usage("token", &message),
+        Err(message) => return exit::usage("token", &message, json),
     };
     exit::block_on("token", async move {
-        let spinner = !json && io::stdout().is_terminal();
-        let report = run(plan, spinner).await;
-        let text = if json {
-            serde_json::to_string(&report).unwrap_or_else(|_| String::from(r#"{"outcome":"error"}"#))
-        } else {
-            human(&report)
+        let started = Instant::now();
+        let spinner = io::stderr().is_terminal();
+        let report = match exit::or_interrupted(run(plan, spinner)).await {
+            Some(report) => report,
+            None => {
+                let mut report = TokenReport::failed(CibaOutcome::Cancelled, started.elapsed().as_secs_f64());
+                report.error = Some(Failure::new("cancelled", "interrupted (Ctrl-C) while waiting"));
+                report
+            }
         };
-        let _ = writeln!(io::stdout().lock(), "{text}");
-        if report.outcome == CibaOutcome::Granted {
-            exit::OK
+        if json {
+            envelope::print(&report);
         } else {
-            exit::FAILED
+            let _ = writeln!(io::stdout().lock(), "{}", human(&report));
         }
+        report.exit_status()
     })
 }
 
@@ -216,10 +244,8 @@ fn human(report: &TokenReport) -> String {
         "{} after {} poll(s) in {:.1} s",
         report.outcome, report.polls, report.seconds
     );
-    if let Some(code) = &report.error {
-        text.push_str(&format!(" · {code}"));
-    } else if let Some(message) = &report.message {
-        text.push_str(&format!(" · {message}"));
+    if let Some(error) = &report.error {
+        text.push_str(&format!(" · {}", error.code.as_ref().unwrap_or(&error.message)));
     }
     if let Some(token_type) = report.token_type {
         text.push_str(&format!(" · {token_type} token"));

@@ -9,6 +9,7 @@ use netid::{Operation, Operator, SimSwapDate};
 use netid_core::kyc::KycMatchResult;
 
 use crate::ciba_flow::{self, CibaOutcome};
+use crate::envelope::Failure;
 use crate::exit;
 
 /// How the command got its token.
@@ -35,20 +36,7 @@ pub struct TokenUse {
 }
 
 /// What a failed call reports (never a body: it may carry personal data).
-#[derive(Debug, Clone, Serialize)]
-#[non_exhaustive]
-pub struct CallFailure {
-    /// `token`, `operator`, `decode`, `transport`, `deadline`, ...
-    pub kind: String,
-    /// The HTTP status, when there was a response.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<u16>,
-    /// The operator's error code (`PERMISSION_DENIED`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// The error's display.
-    pub message: String,
-}
+pub type CallFailure = Failure;
 
 /// What an API command prints (`--json`).
 #[derive(Debug, Clone, Serialize)]
@@ -64,6 +52,8 @@ pub struct ApiReport {
     pub version: &'static str,
     /// Whether the call succeeded.
     pub ok: bool,
+    /// `succeeded`, `denied` or `expired` (no token), `failed`, `cancelled`, `usage_error`.
+    pub outcome: &'static str,
     /// How the token was obtained.
     pub token: TokenUse,
     /// The HTTP status of the answer.
@@ -99,6 +89,7 @@ impl ApiReport {
                 .unwrap_or_default(),
             version: profile.map(|profile| profile.spec().as_str()).unwrap_or_default(),
             ok: false,
+            outcome: "failed",
             token: TokenUse {
                 source: if token_given { "environment" } else { "ciba" },
                 outcome: None,
@@ -123,15 +114,17 @@ impl ApiReport {
     /// Records why the call failed: the token flow's outcome and OAuth code, or the call's status
     /// and CAMARA code.
     pub(super) fn fail(&mut self, error: &netid::Error) {
-        let mut failure = CallFailure {
-            kind: error.kind().to_owned(),
-            status: None,
-            code: None,
-            message: error.to_string(),
-        };
+        let mut failure = Failure::new(error.kind(), error.to_string());
         match error {
             netid::Error::Token { source, polls } => {
-                self.token.outcome = Some(ciba_flow::classify_error(source));
+                let outcome = ciba_flow::classify_error(source);
+                self.outcome = match outcome {
+                    CibaOutcome::Denied => "denied",
+                    CibaOutcome::Expired => "expired",
+                    CibaOutcome::Cancelled => "cancelled",
+                    _ => "failed",
+                };
+                self.token.outcome = Some(outcome);
                 self.token.polls = *polls;
                 self.token.error = ciba_flow::oauth_code(source);
                 self.token.message = Some(source.to_string());
@@ -146,17 +139,34 @@ impl ApiReport {
                 failure.message = call.to_string();
                 self.status = call.status();
             }
-            other => self.usage = other.is_usage(),
+            other if other.is_usage() => {
+                self.usage = true;
+                self.outcome = "usage_error";
+            }
+            _ => {}
         }
         self.error = Some(failure);
     }
 
+    /// Records that Ctrl-C ended the command before the call was answered.
+    pub(super) fn cancel(&mut self) {
+        self.outcome = "cancelled";
+        if self.token.source == "ciba" && self.token.outcome.is_none() {
+            self.token.outcome = Some(CibaOutcome::Cancelled);
+        }
+        self.error = Some(Failure::new(
+            "cancelled",
+            "interrupted (Ctrl-C) before the call was answered",
+        ));
+    }
+
     /// The exit status this report implies.
     pub fn exit_status(&self) -> u8 {
-        match (self.ok, self.usage) {
-            (true, _) => exit::OK,
-            (false, true) => exit::USAGE,
-            (false, false) => exit::FAILED,
+        match (self.ok, self.usage, self.outcome) {
+            (true, ..) => exit::OK,
+            (false, true, _) => exit::USAGE,
+            (false, false, "cancelled") => exit::CANCELLED,
+            (false, false, _) => exit::FAILED,
         }
     }
 }

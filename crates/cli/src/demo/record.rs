@@ -9,6 +9,8 @@ use std::time::Instant;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::envelope::Failure;
+
 /// Where the demo writes while it runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -48,6 +50,11 @@ pub struct Step {
 pub struct DemoReport {
     /// Every step succeeded.
     pub ok: bool,
+    /// `succeeded` or `failed` (the `--json` contract of every command: [`crate::envelope`]).
+    pub outcome: &'static str,
+    /// Which steps failed, when any did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<Failure>,
     /// Wall-clock seconds for the whole run, server start and stop included.
     pub seconds: f64,
     /// The steps in the order they ran.
@@ -201,8 +208,17 @@ impl Recorder {
             if ok { "✔" } else { "✘" },
             self.steps.len()
         ));
+        let failed: Vec<&str> = self
+            .steps
+            .iter()
+            .filter(|step| !step.ok)
+            .map(|step| step.name.as_str())
+            .collect();
+        let error = (!ok).then(|| Failure::new("steps", format!("failed steps: {}", failed.join(", "))));
         DemoReport {
             ok,
+            outcome: if ok { "succeeded" } else { "failed" },
+            error,
             seconds,
             steps: self.steps,
         }
@@ -228,6 +244,8 @@ mod tests {
     fn the_report_names_failed_steps() {
         let report = DemoReport {
             ok: false,
+            outcome: "failed",
+            error: None,
             seconds: 0.0,
             steps: vec![step("a", true), step("b", false), step("c", false)],
         };
@@ -250,6 +268,16 @@ mod tests {
                 .collect();
             assert_eq!(got, expected);
             assert_eq!(report.ok, expected.iter().all(|(_, ok, _)| *ok));
+            assert_eq!(report.outcome, if report.ok { "succeeded" } else { "failed" });
+            let failed: Vec<&str> = expected
+                .iter()
+                .filter(|(_, ok, _)| !ok)
+                .map(|(name, ..)| *name)
+                .collect();
+            assert_eq!(
+                report.error.map(|error| error.message),
+                (!failed.is_empty()).then(|| format!("failed steps: {}", failed.join(", ")))
+            );
         };
         check(vec![Ok(Done::new("fine"))], &[], &[("step-0", true, None)]);
         check(

@@ -57,11 +57,11 @@ fn usage_errors_name_the_problem() {
 #[test]
 fn the_token_prints_only_when_asked() {
     let mut report = TokenReport {
+        ok: true,
         outcome: CibaOutcome::Granted,
         polls: 2,
         seconds: 1.5,
         error: None,
-        message: None,
         token_type: Some("Bearer"),
         scope: Some(String::from("openid sim-swap:check")),
         expires_in: Some(3600),
@@ -71,7 +71,7 @@ fn the_token_prints_only_when_asked() {
     let json = serde_json::to_value(&report).unwrap();
     assert_eq!(
         json,
-        serde_json::json!({"outcome": "granted", "polls": 2, "seconds": 1.5, "token_type": "Bearer",
+        serde_json::json!({"ok": true, "outcome": "granted", "polls": 2, "seconds": 1.5, "token_type": "Bearer",
             "scope": "openid sim-swap:check", "expires_in": 3600, "id_token_verified": true})
     );
     report.access_token = Some(AccessToken::new("tok-123"));

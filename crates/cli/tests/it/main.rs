@@ -1,3 +1,4 @@
 //! Integration tests of the `netid` binary.
 
+mod contract;
 mod saml;

@@ -65,7 +65,7 @@ fn lines(out: &Output) -> Vec<serde_json::Value> {
 fn verify_accepts_honest_post_bodies() {
     let mut all = Vec::new();
     for file in ["assertion-signed.xml", "response-signed.b64"] {
-        let out = verify(&["--request-id", "_req1"], &[file]);
+        let out = verify(&["--request-id", "_req1", "--reveal"], &[file]);
         assert_eq!(
             out.status.code(),
             Some(0),
@@ -75,6 +75,22 @@ fn verify_accepts_honest_post_bodies() {
         all.extend(lines(&out));
     }
     insta::assert_json_snapshot!("verify_accept", all);
+}
+
+#[test]
+fn verify_masks_personal_data_and_tokens_unless_revealed() {
+    let out = verify(&["--request-id", "_req1"], &["assertion-signed.xml"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for secret in [
+        "4b124ae2-0126-102b-8852-001a641049bb",
+        "alice@example.com",
+        "Liddell",
+        "B64W7ElXGlIgvEdGOqlH9zuQ",
+    ] {
+        assert!(!stdout.contains(secret), "{secret} printed: {stdout}");
+    }
+    insta::assert_json_snapshot!("verify_accept_masked", lines(&out));
 }
 
 #[test]

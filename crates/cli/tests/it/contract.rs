@@ -1,0 +1,156 @@
+//! The command line's one contract, through the binary: with `--json`, exactly one JSON object on
+//! stdout in every outcome (usage errors included), and Ctrl-C ending a CIBA wait cleanly.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use netid_server::{Server, ServerConfig, ServerHandle};
+use serde_json::Value;
+
+fn netid() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_netid"))
+}
+
+/// The one JSON object a run printed on stdout.
+fn report(stdout: &[u8]) -> Value {
+    let text = String::from_utf8_lossy(stdout);
+    let mut lines = text.lines().filter(|line| !line.trim().is_empty());
+    let first = lines
+        .next()
+        .unwrap_or_else(|| panic!("no JSON on stdout: {text:?}"));
+    assert!(lines.next().is_none(), "more than one line on stdout: {text:?}");
+    serde_json::from_str(first).unwrap_or_else(|error| panic!("{first}: {error}"))
+}
+
+#[test]
+fn usage_errors_print_one_json_object_under_json() {
+    let check = |args: &[&str], message: &str| {
+        let out = netid().args(args).output().expect("netid runs");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let report = report(&out.stdout);
+        assert_eq!(report["ok"], false);
+        assert_eq!(report["outcome"], "usage_error");
+        assert_eq!(report["error"]["kind"], "usage");
+        let text = report["error"]["message"].as_str().unwrap_or_default();
+        assert!(text.contains(message), "{args:?}: {text}");
+    };
+    // Refused by the flag parser, by the command, and by the operator file.
+    check(
+        &["sim-swap", "check", "--json", "--max-age", "x"],
+        "invalid value 'x' for '--max-age <HOURS>'",
+    );
+    check(
+        &[
+            "sim-swap",
+            "check",
+            "--json",
+            "--config",
+            "/nonexistent/netid.toml",
+        ],
+        "cannot read --config /nonexistent/netid.toml",
+    );
+    check(&["token", "--json"], "give --issuer URL");
+    // Without --json, stdout stays empty.
+    let out = netid().args(["token"]).output().expect("netid runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+}
+
+/// An operator file naming `server` and its demo client (key beside it), in a fresh directory.
+fn operator_file(server: &ServerHandle, name: &str) -> PathBuf {
+    let client = server.demo_client().expect("a demo client");
+    let dir = std::env::temp_dir().join(format!("netid-cli-contract-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a directory");
+    std::fs::write(dir.join("client.pem"), client.expose_private_key_pem()).expect("the key");
+    let file = format!(
+        "issuer = \"{issuer}\"\nclient-id = \"{id}\"\nkey = \"client.pem\"\n\n[sim-swap]\nprofile = \"camara-2.1.0\"\nbase-url = \"{issuer}/sim-swap/v2\"\n",
+        issuer = server.issuer(),
+        id = client.client_id(),
+    );
+    std::fs::write(dir.join("netid.toml"), file).expect("the operator file");
+    dir.join("netid.toml")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_ends_a_ciba_wait_with_outcome_cancelled() {
+    let server = Server::start(ServerConfig::demo())
+        .await
+        .expect("the sandbox starts");
+    let config = operator_file(&server, "cancel");
+    // +34600000002 never answers: the command waits for the approval until interrupted.
+    let child = netid()
+        .args([
+            "sim-swap",
+            "check",
+            "--json",
+            "--phone-number",
+            "+34600000002",
+            "--config",
+        ])
+        .arg(&config)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("netid starts");
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let interrupted = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(interrupted.success());
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .expect("joined")
+        .expect("netid ends");
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = report(&out.stdout);
+    assert_eq!(report["ok"], false);
+    assert_eq!(report["outcome"], "cancelled");
+    assert_eq!(report["error"]["kind"], "cancelled");
+    assert_eq!(report["token"]["outcome"], "cancelled");
+    if let Some(dir) = config.parent() {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_api_outcome_carries_ok_and_outcome() {
+    let server = Server::start(ServerConfig::demo())
+        .await
+        .expect("the sandbox starts");
+    let config = operator_file(&server, "outcomes");
+    let run = move |number: &str| {
+        let out = netid()
+            .args([
+                "sim-swap",
+                "check",
+                "--json",
+                "--phone-number",
+                number,
+                "--config",
+            ])
+            .arg(&config)
+            .output()
+            .expect("netid runs");
+        (out.status.code(), report(&out.stdout))
+    };
+    let (granted, denied) = tokio::task::spawn_blocking(move || (run("+34654654654"), run("+33612345678")))
+        .await
+        .expect("joined");
+    assert_eq!(granted.0, Some(0));
+    assert_eq!(
+        (granted.1["ok"].clone(), granted.1["outcome"].clone()),
+        (Value::from(true), Value::from("succeeded"))
+    );
+    assert_eq!(denied.0, Some(1));
+    assert_eq!(denied.1["outcome"], "denied");
+    assert_eq!(denied.1["error"]["code"], "access_denied");
+    server.shutdown().await;
+}
