@@ -216,7 +216,6 @@ pub struct ProviderDefaults {
 pub struct ApiProfile {
     name: &'static str,
     client: OperatorProfile,
-    documented_base_url: bool,
     hints: HintPolicy,
     scope_style: ScopeStyle,
     scopes: BTreeMap<Operation, Vec<ApiScope>>,
@@ -235,7 +234,6 @@ impl ApiProfile {
         Self {
             name,
             client,
-            documented_base_url: true,
             hints: HintPolicy::new(HintForm::Tel, &[]),
             scope_style: ScopeStyle::Separate,
             scopes,
@@ -259,10 +257,10 @@ impl ApiProfile {
                 &[HintForm::Msisdn, HintForm::IpPort, HintForm::OperatorToken],
             ),
         };
-        let mut profile = Self::new(name, OperatorProfile::camara(spec, "http://base-url.invalid"));
-        profile.documented_base_url = false;
-        profile.hints = hints;
-        profile
+        // No URL of its own: the plain spec names no host, so a description must give `base-url`.
+        let client =
+            OperatorProfile::new("camara", spec, "").with_tolerance(netid_camara::Tolerance::strict());
+        Self::new(name, client).with_hints(hints)
     }
 
     /// Sets the login-hint policy.
@@ -304,7 +302,6 @@ impl ApiProfile {
     #[must_use]
     pub(crate) fn with_client(mut self, client: OperatorProfile) -> Self {
         self.client = client;
-        self.documented_base_url = true;
         self
     }
 
@@ -336,7 +333,7 @@ impl ApiProfile {
     /// a `base-url` (the plain `camara-*` profiles).
     #[must_use]
     pub fn has_base_url(&self) -> bool {
-        self.documented_base_url
+        !self.client.base_url().is_empty()
     }
 
     /// The login-hint policy.
