@@ -184,6 +184,41 @@ pub struct NumberVerification {
     pub verified: bool,
 }
 
+impl From<sim_swap::v1::check::Response> for SimSwapCheck {
+    fn from(response: sim_swap::v1::check::Response) -> Self {
+        Self {
+            swapped: response.swapped,
+        }
+    }
+}
+
+impl From<sim_swap::v2::check::Response> for SimSwapCheck {
+    fn from(response: sim_swap::v2::check::Response) -> Self {
+        Self {
+            swapped: response.swapped,
+        }
+    }
+}
+
+impl From<sim_swap::v1::retrieve_date::Response> for SimSwapDate {
+    /// 1.0.0 has no monitored period.
+    fn from(response: sim_swap::v1::retrieve_date::Response) -> Self {
+        Self {
+            latest_sim_change: response.latest_sim_change,
+            monitored_period: None,
+        }
+    }
+}
+
+impl From<sim_swap::v2::retrieve_date::Response> for SimSwapDate {
+    fn from(response: sim_swap::v2::retrieve_date::Response) -> Self {
+        Self {
+            latest_sim_change: response.latest_sim_change,
+            monitored_period: response.monitored_period,
+        }
+    }
+}
+
 /// The number a Number Verification `verify` checks: in clear or hashed (the operator then never
 /// receives it in clear).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -259,22 +294,12 @@ impl CamaraClient {
             SpecVersion::SimSwap1_0_0 => {
                 let mut request = sim_swap::v1::check::Request::new(max_age);
                 request.phone_number = number;
-                Ok(self
-                    .send(token, &request, options)
-                    .await?
-                    .map(|response| SimSwapCheck {
-                        swapped: response.swapped,
-                    }))
+                Ok(self.send(token, &request, options).await?.map(Into::into))
             }
             SpecVersion::SimSwap2_1_0 => {
                 let mut request = sim_swap::v2::check::Request::new(max_age);
                 request.phone_number = number;
-                Ok(self
-                    .send(token, &request, options)
-                    .await?
-                    .map(|response| SimSwapCheck {
-                        swapped: response.swapped,
-                    }))
+                Ok(self.send(token, &request, options).await?.map(Into::into))
             }
             other => Err(mismatch("sim-swap check", other)),
         }
@@ -297,24 +322,12 @@ impl CamaraClient {
             SpecVersion::SimSwap1_0_0 => {
                 let mut request = sim_swap::v1::retrieve_date::Request::new();
                 request.phone_number = number;
-                Ok(self
-                    .send(token, &request, options)
-                    .await?
-                    .map(|response| SimSwapDate {
-                        latest_sim_change: response.latest_sim_change,
-                        monitored_period: None,
-                    }))
+                Ok(self.send(token, &request, options).await?.map(Into::into))
             }
             SpecVersion::SimSwap2_1_0 => {
                 let mut request = sim_swap::v2::retrieve_date::Request::new();
                 request.phone_number = number;
-                Ok(self
-                    .send(token, &request, options)
-                    .await?
-                    .map(|response| SimSwapDate {
-                        latest_sim_change: response.latest_sim_change,
-                        monitored_period: response.monitored_period,
-                    }))
+                Ok(self.send(token, &request, options).await?.map(Into::into))
             }
             other => Err(mismatch("sim-swap retrieve-date", other)),
         }
