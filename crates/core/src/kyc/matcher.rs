@@ -25,7 +25,7 @@ use super::{FieldMatch, KycClaims, KycField, KycMatchResult, similarity_score};
 /// Normalisation per kind of field:
 /// - names, kana readings and address parts (`name`, `givenName`, `familyName`, `middleNames`,
 ///   `familyNameAtBirth`, `nameKana*`, `address`, `streetName`, `streetNumber`,
-///   `houseNumberExtension`, `region`, `locality`, `cityOfBirth`): [`normalize_name`] (NFKC, case
+///   `houseNumberExtension`, `region`, `locality`, `cityOfBirth`): [`normalize_name`](super::normalize_name) (NFKC, case
 ///   folded, diacritics removed, white space collapsed, punctuation ignored);
 /// - `idDocument` and `postalCode`: letters and digits only, case folded (`102-8460` = `1028460`);
 /// - `email`: trimmed, domain compared without regard to case, local part exactly;
