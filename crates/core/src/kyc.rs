@@ -15,6 +15,7 @@
 //!   reported, by `netid-camara` before the body reaches this decoder.
 //! - [`Matcher`]: the operator side. It compares claims with the record on file field by field and
 //!   produces the result an operator would (see [`Matcher`] for the normalisation and the scores).
+//!   A [`PreparedRecord`] holds a record normalised once, when the operator loads it.
 //! - [`Policy`]: turns a result into [`Decision::Accept`], [`Decision::Review`] or
 //!   [`Decision::Reject`] under stated per-field [`FieldRule`]s.
 //!
@@ -75,7 +76,7 @@ mod result;
 
 pub use claims::{CountryAlpha2, Email, Gender, IdDocumentType, KycClaims, KycValueError, PrivOwnedStr};
 pub use field::{KycField, KycVersion};
-pub use matcher::Matcher;
+pub use matcher::{Matcher, PreparedRecord};
 pub use normalize::{normalize_name, normalize_text, similarity_score};
 pub use policy::{Decision, FieldRule, Policy, Verdict};
 pub use result::{FieldMatch, KycMatchResult, KycResultError, Match, MatchScore};

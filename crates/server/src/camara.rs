@@ -447,7 +447,7 @@ pub(crate) async fn kyc_match(
                 "at least one property to match is required",
             ));
         }
-        let result = Matcher::new().match_claims(&claims, subscriber.kyc());
+        let result = Matcher::new().match_prepared(&claims, subscriber.prepared_kyc());
         Ok(result.to_json_value(version))
     })
 }

@@ -29,7 +29,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
-use netid_core::kyc::KycClaims;
+use netid_core::kyc::{KycClaims, PreparedRecord};
 use netid_core::phone::PhoneNumber;
 use netid_core::scope::Purpose;
 use netid_core::secret::Secret;
@@ -120,7 +120,8 @@ pub struct Subscriber {
     sim_changes: Vec<SimChange>,
     monitored_period: Option<Duration>,
     ciba: CibaBehaviour,
-    kyc: KycClaims,
+    /// Normalised when loaded, so that a KYC Match request normalises only its claims.
+    kyc: PreparedRecord,
 }
 
 impl Subscriber {
@@ -136,6 +137,11 @@ impl Subscriber {
 
     /// The KYC record on file.
     pub fn kyc(&self) -> &KycClaims {
+        self.kyc.record()
+    }
+
+    /// The KYC record on file, normalised for [`Matcher::match_prepared`](netid_core::kyc::Matcher::match_prepared).
+    pub fn prepared_kyc(&self) -> &PreparedRecord {
         &self.kyc
     }
 
@@ -191,7 +197,7 @@ impl fmt::Debug for Subscriber {
             .field("sim_changes", &sim_changes.len())
             .field("monitored_period", monitored_period)
             .field("ciba", ciba)
-            .field("kyc", kyc)
+            .field("kyc", kyc.record())
             .finish()
     }
 }
@@ -425,7 +431,7 @@ impl RawSubscriber {
                 .monitored_period_days
                 .map(|d| Duration::from_secs(u64::from(d) * 86_400)),
             ciba,
-            kyc,
+            kyc: PreparedRecord::new(kyc),
         })
     }
 }

@@ -114,6 +114,12 @@ impl KycField {
         self.score_key().is_some()
     }
 
+    /// The position of the field in [`KycField::ALL`].
+    pub(crate) const fn index(self) -> usize {
+        // A field-less enum declared in `ALL` order: the discriminant is the position.
+        self as usize
+    }
+
     /// Whether `version` of the spec defines this field.
     pub fn is_in(self, version: KycVersion) -> bool {
         self.since() <= version
@@ -199,5 +205,8 @@ mod tests {
         let mut sorted = KycField::ALL;
         sorted.sort();
         assert_eq!(sorted, KycField::ALL);
+        for (position, field) in KycField::ALL.into_iter().enumerate() {
+            assert_eq!(field.index(), position, "{field}");
+        }
     }
 }

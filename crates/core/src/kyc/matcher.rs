@@ -1,10 +1,16 @@
 //! The operator side of KYC Match: compare claims with the record on file.
 
-use super::normalize::{normalize_code, normalize_email};
-use super::{
-    FieldMatch, KycClaims, KycField, KycMatchResult, normalize_name, normalize_text, similarity_score,
-};
-use crate::secret::Pii;
+mod prepared;
+#[cfg(test)]
+mod reference;
+#[cfg(test)]
+mod tests;
+
+pub use prepared::PreparedRecord;
+use prepared::{Candidates, Claim, claim_of};
+
+use super::normalize::{compares_in_place, normalize_into, normalizes_to};
+use super::{FieldMatch, KycClaims, KycField, KycMatchResult, similarity_score};
 
 /// Compares claimed data with the operator's record, field by field, as a KYC Match operator does.
 ///
@@ -19,7 +25,7 @@ use crate::secret::Pii;
 /// Normalisation per kind of field:
 /// - names, kana readings and address parts (`name`, `givenName`, `familyName`, `middleNames`,
 ///   `familyNameAtBirth`, `nameKana*`, `address`, `streetName`, `streetNumber`,
-///   `houseNumberExtension`, `region`, `locality`, `cityOfBirth`): [`normalize_name`] (NFKC, case
+///   `houseNumberExtension`, `region`, `locality`, `cityOfBirth`): [`normalize_name`](super::normalize_name) (NFKC, case
 ///   folded, diacritics removed, white space collapsed, punctuation ignored);
 /// - `idDocument` and `postalCode`: letters and digits only, case folded (`102-8460` = `1028460`);
 /// - `email`: trimmed, domain compared without regard to case, local part exactly;
@@ -32,6 +38,15 @@ use crate::secret::Pii;
 /// familyNameAtBirth` (the Netherlands); when it has no complete `address`, the claimed `address` is
 /// compared with `streetName streetNumber houseNumberExtension` (Spain, the Netherlands) and with the
 /// number first (`14 boulevard de Perrier`, France). The best candidate gives the result and the score.
+///
+/// # Cost
+///
+/// An operator normalises its records once, when it loads them ([`PreparedRecord`]), and matches
+/// with [`Matcher::match_prepared`]; [`Matcher::match_claims`] prepares the fields it needs on every
+/// call. On the claims' side, ASCII text is compared with the record's normalised form in place,
+/// without NFKC, case-folding tables or an allocation; a claim equal byte for byte to the record's
+/// value matches at once; and Jaro-Winkler runs only for a mismatch whose result carries a score.
+/// The result is the same whichever way is taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Matcher {
     scores: bool,
@@ -66,7 +81,9 @@ impl Matcher {
         self
     }
 
-    /// Matches every field set in `claims` against `record`.
+    /// Matches every field set in `claims` against `record`, normalising the record's side on the
+    /// way. An operator holding its records should prepare them once and call
+    /// [`Matcher::match_prepared`], which gives the same result.
     pub fn match_claims(&self, claims: &KycClaims, record: &KycClaims) -> KycMatchResult {
         let mut result = KycMatchResult::new();
         for field in KycField::ALL {
@@ -79,229 +96,97 @@ impl Matcher {
 
     /// Matches one field; `None` when `claims` does not set it.
     pub fn match_field(&self, field: KycField, claims: &KycClaims, record: &KycClaims) -> Option<FieldMatch> {
-        let claimed = value_of(field, claims)?;
-        let candidates = self.candidates(field, record);
-        if candidates.is_empty() {
-            return Some(FieldMatch::not_available());
-        }
-        if candidates.contains(&claimed) {
-            return Some(FieldMatch::matched());
-        }
-        let score = (self.scores && field.has_score())
-            .then(|| {
-                candidates
-                    .iter()
-                    .map(|candidate| similarity_score(&claimed, candidate))
-                    .max()
-            })
-            .flatten();
-        Some(FieldMatch::mismatched(score))
+        let claim = claim_of(field, claims)?;
+        let candidates = Candidates::of(field, record);
+        Some(self.compare(field, claim, &candidates, record, &mut String::new()))
     }
 
-    /// The normalised values of `field` in the record; several for composed fields. Empty values are
-    /// left out, so an empty list means `not_available`.
-    fn candidates(&self, field: KycField, record: &KycClaims) -> Vec<String> {
-        let mut candidates = Vec::new();
-        if let Some(value) = value_of(field, record) {
-            // A value that normalises to nothing (`"-"`) counts as absent, without falling back to the
-            // parts: the record does say something about the field.
-            candidates.push(value);
-        } else if self.composites && field == KycField::Name {
-            let part = |value: &Option<Pii<String>>| value.as_ref().map(|v| normalize_name(v.expose_pii()));
-            let given = part(&record.given_name);
-            let middle = part(&record.middle_names);
-            let family = part(&record.family_name);
-            let at_birth = part(&record.family_name_at_birth);
-            if given.is_some() || family.is_some() {
-                candidates.push(join(&[&given, &middle, &family]));
-                candidates.push(join(&[&family, &given, &middle]));
-                if at_birth.is_some() {
-                    candidates.push(join(&[&given, &middle, &at_birth]));
-                }
-            }
-        } else if self.composites && field == KycField::Address {
-            let part = |value: &Option<Pii<String>>| value.as_ref().map(|v| normalize_name(v.expose_pii()));
-            let street = part(&record.street_name);
-            let number = part(&record.street_number);
-            let extension = part(&record.house_number_extension);
-            if street.is_some() {
-                candidates.push(join(&[&street, &number, &extension]));
-                candidates.push(join(&[&number, &street, &extension]));
+    /// Matches every field set in `claims` against a record prepared when it was loaded.
+    pub fn match_prepared(&self, claims: &KycClaims, record: &PreparedRecord) -> KycMatchResult {
+        let mut result = KycMatchResult::new();
+        let mut scratch = String::new();
+        for field in KycField::ALL {
+            if let Some(claim) = claim_of(field, claims) {
+                let outcome = self.compare(
+                    field,
+                    claim,
+                    record.candidates(field),
+                    record.record(),
+                    &mut scratch,
+                );
+                result.insert(field, outcome);
             }
         }
-        candidates.retain(|candidate| !candidate.is_empty());
-        candidates.dedup();
-        candidates
-    }
-}
-
-/// Joins the present, non-empty parts with one space.
-fn join(parts: &[&Option<String>]) -> String {
-    let words: Vec<&str> = parts
-        .iter()
-        .filter_map(|part| part.as_deref())
-        .filter(|part| !part.is_empty())
-        .collect();
-    words.join(" ")
-}
-
-/// The normalised value of `field` in `claims`, if set and not empty after normalisation.
-fn value_of(field: KycField, claims: &KycClaims) -> Option<String> {
-    use KycField as F;
-    let name = |value: &Option<Pii<String>>| value.as_ref().map(|v| normalize_name(v.expose_pii()));
-    let code = |value: &Option<Pii<String>>| value.as_ref().map(|v| normalize_code(v.expose_pii()));
-    // A claimed value that normalises to nothing is still a claim (it mismatches any record value);
-    // `candidates` drops empty values on the record side only.
-    match field {
-        F::IdDocument => code(&claims.id_document),
-        F::IdDocumentType => claims
-            .id_document_type
-            .as_ref()
-            .map(|t| normalize_text(t.as_str())),
-        F::IdDocumentExpiryDate => claims
-            .id_document_expiry_date
-            .as_ref()
-            .map(|d| d.expose_pii().to_string()),
-        F::Name => name(&claims.name),
-        F::GivenName => name(&claims.given_name),
-        F::FamilyName => name(&claims.family_name),
-        F::NameKanaHankaku => name(&claims.name_kana_hankaku),
-        F::NameKanaZenkaku => name(&claims.name_kana_zenkaku),
-        F::MiddleNames => name(&claims.middle_names),
-        F::FamilyNameAtBirth => name(&claims.family_name_at_birth),
-        F::Address => name(&claims.address),
-        F::StreetName => name(&claims.street_name),
-        F::StreetNumber => name(&claims.street_number),
-        F::PostalCode => code(&claims.postal_code),
-        F::Region => name(&claims.region),
-        F::Locality => name(&claims.locality),
-        F::Country => claims.country.map(|c| c.as_str().to_owned()),
-        F::HouseNumberExtension => name(&claims.house_number_extension),
-        F::Birthdate => claims.birthdate.as_ref().map(|d| d.expose_pii().to_string()),
-        F::Email => claims.email.as_ref().map(|e| normalize_email(e.expose_pii())),
-        F::Gender => claims.gender.as_ref().map(|g| normalize_text(g.as_str())),
-        F::CityOfBirth => name(&claims.city_of_birth),
-        F::CountryOfBirth => claims.country_of_birth.map(|c| c.as_str().to_owned()),
-        F::Nationality => claims.nationality.map(|c| c.as_str().to_owned()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::kyc::{Match, MatchScore};
-
-    fn text(value: &str) -> Option<Pii<String>> {
-        Some(Pii::new(value.to_owned()))
+        result
     }
 
-    fn check(
-        matcher: Matcher,
+    /// Matches one field against a prepared record; `None` when `claims` does not set it.
+    pub fn match_field_prepared(
+        &self,
         field: KycField,
         claims: &KycClaims,
+        record: &PreparedRecord,
+    ) -> Option<FieldMatch> {
+        let claim = claim_of(field, claims)?;
+        Some(self.compare(
+            field,
+            claim,
+            record.candidates(field),
+            record.record(),
+            &mut String::new(),
+        ))
+    }
+
+    /// The result of `claim`, the value of `field` in the claims, against the record's `candidates`
+    /// for that field (`record` holds its raw value). `scratch` receives the normalised claim when it
+    /// has to be built.
+    fn compare(
+        &self,
+        field: KycField,
+        claim: Claim<'_>,
+        candidates: &Candidates,
         record: &KycClaims,
-        expected: Option<(Match, Option<u8>)>,
-    ) {
-        let got = matcher
-            .match_field(field, claims, record)
-            .map(|m| (m.result, m.score.map(MatchScore::value)));
-        assert_eq!(got, expected, "{field}");
-    }
-
-    #[test]
-    fn spec_example_clara_carla() {
-        let mut claims = KycClaims::new();
-        claims.given_name = text("Clara");
-        let mut record = KycClaims::new();
-        record.given_name = text("Carla");
-        check(
-            Matcher::new(),
-            KycField::GivenName,
-            &claims,
-            &record,
-            Some((Match::Mismatched, Some(88))),
-        );
-        check(
-            Matcher::new().with_scores(false),
-            KycField::GivenName,
-            &claims,
-            &record,
-            Some((Match::Mismatched, None)),
-        );
-        check(Matcher::new(), KycField::FamilyName, &claims, &record, None);
-        record.given_name = text("  CLÁRA ");
-        check(
-            Matcher::new(),
-            KycField::GivenName,
-            &claims,
-            &record,
-            Some((Match::Matched, None)),
-        );
-        record.given_name = text("--");
-        check(
-            Matcher::new(),
-            KycField::GivenName,
-            &claims,
-            &record,
-            Some((Match::NotAvailable, None)),
-        );
-    }
-
-    #[test]
-    fn composites() {
-        let mut record = KycClaims::new();
-        record.given_name = text("Federica");
-        record.family_name = text("Sanchez Arjona");
-        record.street_name = text("Nicolas Salmeron");
-        record.street_number = text("4");
-        let mut claims = KycClaims::new();
-        claims.name = text("Federica Sánchez Arjona");
-        claims.address = text("Nicolás Salmerón 4");
-        check(
-            Matcher::new(),
-            KycField::Name,
-            &claims,
-            &record,
-            Some((Match::Matched, None)),
-        );
-        check(
-            Matcher::new(),
-            KycField::Address,
-            &claims,
-            &record,
-            Some((Match::Matched, None)),
-        );
-        claims.address = text("4 Nicolás Salmerón");
-        check(
-            Matcher::new(),
-            KycField::Address,
-            &claims,
-            &record,
-            Some((Match::Matched, None)),
-        );
-        claims.name = text("Sanchez Arjona Federica");
-        check(
-            Matcher::new(),
-            KycField::Name,
-            &claims,
-            &record,
-            Some((Match::Matched, None)),
-        );
-        check(
-            Matcher::new().with_composites(false),
-            KycField::Name,
-            &claims,
-            &record,
-            Some((Match::NotAvailable, None)),
-        );
-        // A complete name on file wins over its parts.
-        record.name = text("Federica S. Arjona");
-        check(
-            Matcher::new(),
-            KycField::Name,
-            &claims,
-            &record,
-            Some((Match::Mismatched, Some(64))),
-        );
+        scratch: &mut String,
+    ) -> FieldMatch {
+        let (claimed, rules) = match claim {
+            Claim::Text(claimed, rules) => (claimed, rules),
+            // Dates and country codes carry no score (`KycField::has_score`): equal or not.
+            Claim::Date(_) | Claim::Country(_) => {
+                return match claim_of(field, record) {
+                    None => FieldMatch::not_available(),
+                    Some(on_file) if on_file.is_same_value(claim) => FieldMatch::matched(),
+                    Some(_) => FieldMatch::mismatched(None),
+                };
+            }
+        };
+        let values = candidates.values(self.composites);
+        if values.is_empty() {
+            return FieldMatch::not_available();
+        }
+        // Normalisation is a function: a claim equal to the record's own value, byte for byte,
+        // normalises to the same (non-empty) form.
+        if candidates.is_own_value()
+            && matches!(claim_of(field, record), Some(Claim::Text(on_file, _)) if on_file == claimed)
+        {
+            return FieldMatch::matched();
+        }
+        let in_place = compares_in_place(claimed, rules);
+        let equal = if in_place {
+            values.iter().any(|value| normalizes_to(claimed, rules, value))
+        } else {
+            normalize_into(claimed, rules, scratch);
+            values.iter().any(|value| value == scratch)
+        };
+        if equal {
+            return FieldMatch::matched();
+        }
+        if !(self.scores && field.has_score()) {
+            return FieldMatch::mismatched(None);
+        }
+        if in_place {
+            normalize_into(claimed, rules, scratch);
+        }
+        let score = values.iter().map(|value| similarity_score(scratch, value)).max();
+        FieldMatch::mismatched(score)
     }
 }

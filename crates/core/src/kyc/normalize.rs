@@ -6,6 +6,10 @@ use unicode_normalization::char::is_combining_mark;
 
 use super::MatchScore;
 
+mod ascii;
+
+use ascii::AsciiNormalized;
+
 /// Normalises free text for comparison: Unicode NFKC, full case folding, diacritics removed, white
 /// space collapsed.
 ///
@@ -26,8 +30,11 @@ use super::MatchScore;
 /// 5. canonical composition (NFC).
 ///
 /// The result is a fixed point: normalising it again returns it unchanged.
+///
+/// ASCII input takes a shortcut with the same result: NFKC, NFD and NFC leave ASCII unchanged and
+/// full case folding maps only `A`–`Z` there, so the steps reduce to lower-casing and step 4.
 pub fn normalize_text(input: &str) -> String {
-    normalize(input, false)
+    normalize(input, Rules::Text)
 }
 
 /// Normalises a name or an address part: [`normalize_text`], and punctuation ignored.
@@ -37,17 +44,7 @@ pub fn normalize_text(input: &str) -> String {
 /// white space (apostrophes, periods, commas, symbols) is dropped: `O'Brien`, `O’Brien` and `OBrien`
 /// compare equal, as do `J.R.R.` and `JRR`.
 pub fn normalize_name(input: &str) -> String {
-    normalize(input, true)
-}
-
-/// Normalises an identifier such as a document number or a postal code: [`normalize_text`] keeping
-/// letters and digits only (`102-8460` and `1028460`, `1012 AB` and `1012ab` compare equal).
-pub(crate) fn normalize_code(input: &str) -> String {
-    normalize_text(input)
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .nfc()
-        .collect()
+    normalize(input, Rules::Name)
 }
 
 /// Normalises an email address: white space trimmed and the domain in lower case. The local part is
@@ -58,6 +55,76 @@ pub(crate) fn normalize_email(input: &str) -> String {
         Some((local, domain)) => format!("{local}@{}", domain.to_lowercase()),
         None => trimmed.to_owned(),
     }
+}
+
+/// Which of the normalisations above applies to a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rules {
+    /// [`normalize_text`].
+    Text,
+    /// [`normalize_name`].
+    Name,
+    /// An identifier such as a document number or a postal code: [`normalize_text`] keeping
+    /// letters and digits only (`102-8460` and `1028460`, `1012 AB` and `1012ab` compare equal).
+    Code,
+    /// [`normalize_email`].
+    Email,
+}
+
+/// Normalises `input` under `rules`.
+pub(crate) fn normalize(input: &str, rules: Rules) -> String {
+    match rules {
+        Rules::Email => normalize_email(input),
+        _ if input.is_ascii() => AsciiNormalized::new(input, rules).map(char::from).collect(),
+        Rules::Text => normalize_unicode(input, false),
+        Rules::Name => normalize_unicode(input, true),
+        Rules::Code => normalize_code_unicode(input),
+    }
+}
+
+/// Normalises `input` under `rules` into `out`, replacing its content: the matcher reuses one
+/// buffer for the claims it scores.
+pub(crate) fn normalize_into(input: &str, rules: Rules, out: &mut String) {
+    out.clear();
+    match rules {
+        Rules::Email => out.push_str(&normalize_email(input)),
+        _ if input.is_ascii() => out.extend(AsciiNormalized::new(input, rules).map(char::from)),
+        _ => out.push_str(&normalize(input, rules)),
+    }
+}
+
+/// Whether `input` normalises under `rules` to `normalized`, without building the normalised form
+/// when `input` is ASCII (and, for an email, when its domain is): the matcher's test for equal
+/// fields, which are most of them.
+pub(crate) fn normalizes_to(input: &str, rules: Rules, normalized: &str) -> bool {
+    match rules {
+        Rules::Email => email_normalizes_to(input, normalized),
+        _ if input.is_ascii() => AsciiNormalized::new(input, rules).eq(normalized.bytes()),
+        _ => normalize(input, rules) == normalized,
+    }
+}
+
+/// Whether [`normalizes_to`] compares `input` without building its normalised form.
+pub(crate) fn compares_in_place(input: &str, rules: Rules) -> bool {
+    rules == Rules::Email || input.is_ascii()
+}
+
+/// [`normalize_email`]`(input) == normalized`, comparing an ASCII domain in place.
+fn email_normalizes_to(input: &str, normalized: &str) -> bool {
+    let trimmed = input.trim();
+    let Some((local, domain)) = trimmed.rsplit_once('@') else {
+        return trimmed == normalized;
+    };
+    if !domain.is_ascii() {
+        return normalize_email(input) == normalized;
+    }
+    // `normalized` must be `local`, `@`, then `domain` in lower case, byte for byte.
+    normalized.len() == trimmed.len()
+        && normalized.as_bytes()[..=local.len()] == trimmed.as_bytes()[..=local.len()]
+        && domain
+            .bytes()
+            .map(|b| b.to_ascii_lowercase())
+            .eq(normalized.as_bytes()[local.len() + 1..].iter().copied())
 }
 
 /// The KYC Match score of two strings: the Jaro-Winkler similarity (`strsim`, prefix scale 0.1, prefix
@@ -85,8 +152,18 @@ pub fn similarity_score(a: &str, b: &str) -> MatchScore {
     MatchScore::new(value).unwrap_or(MatchScore::ZERO)
 }
 
-/// The pipeline shared by [`normalize_text`] and [`normalize_name`].
-fn normalize(input: &str, name: bool) -> String {
+/// [`Rules::Code`] for any input: the letters and digits of [`normalize_text`].
+fn normalize_code_unicode(input: &str) -> String {
+    normalize_unicode(input, false)
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .nfc()
+        .collect()
+}
+
+/// The Unicode pipeline of [`normalize_text`] (`name` false) and [`normalize_name`] (`name` true),
+/// for any input.
+pub(crate) fn normalize_unicode(input: &str, name: bool) -> String {
     let compatible: String = input.nfkc().collect();
     // Full case folding is context-free: unlike `str::to_lowercase`, it maps `Σ` to `σ` whatever its
     // position, and maps the final form `ς` to `σ` too.
@@ -153,6 +230,8 @@ fn is_word_separator(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     fn check(normalizer: fn(&str) -> String, input: &str, expected: &str) {
@@ -197,6 +276,10 @@ mod tests {
         check(normalize_name, ".\u{3099}", "");
     }
 
+    fn normalize_code(input: &str) -> String {
+        normalize(input, Rules::Code)
+    }
+
     #[test]
     fn codes_and_emails() {
         check(normalize_code, "102-8460", "1028460");
@@ -229,5 +312,86 @@ mod tests {
         // Nearly equal long strings stay below 100.
         let long = "a".repeat(200);
         check_score(&long, &format!("{long}b"), 99);
+    }
+
+    /// The Unicode pipeline, which the ASCII shortcut must reproduce byte for byte.
+    fn unicode(input: &str, rules: Rules) -> String {
+        match rules {
+            Rules::Text => normalize_unicode(input, false),
+            Rules::Name => normalize_unicode(input, true),
+            Rules::Code => normalize_code_unicode(input),
+            Rules::Email => normalize_email(input),
+        }
+    }
+
+    const PER_CHARACTER: [Rules; 3] = [Rules::Text, Rules::Name, Rules::Code];
+
+    fn check_ascii(input: &str) {
+        for rules in PER_CHARACTER {
+            let fast = normalize(input, rules);
+            assert_eq!(fast, unicode(input, rules), "{rules:?} {input:?}");
+            assert!(normalizes_to(input, rules, &fast), "{rules:?} {input:?}");
+        }
+    }
+
+    #[test]
+    fn ascii_shortcut_matches_the_unicode_pipeline_on_every_character() {
+        for byte in 0_u8..=0x7F {
+            let c = char::from(byte);
+            for input in [
+                format!("{c}"),
+                format!("Ab{c}Cd"),
+                format!(" {c} x "),
+                format!("x{c}{c}y"),
+                format!("{c}\u{b}x"),
+            ] {
+                check_ascii(&input);
+            }
+        }
+        check_ascii("");
+        check_ascii("  J.R.R.  Tolkien-Smith / O'Brien_2 \t\r\n");
+    }
+
+    proptest! {
+        #[test]
+        fn ascii_shortcut_matches_the_unicode_pipeline(input in "[\\x00-\\x7F]{0,40}") {
+            for rules in PER_CHARACTER {
+                prop_assert_eq!(normalize(&input, rules), unicode(&input, rules), "{:?}", rules);
+            }
+        }
+
+        #[test]
+        fn normalizes_to_agrees_with_normalize(
+            a in prop_oneof!["[ -~]{0,12}", "[A-Za-z .@-]{0,12}", "[a-zA-ZÀ-ÿ .@-]{0,12}", any::<String>()],
+            b in prop_oneof!["[ -~]{0,12}", "[A-Za-z .@-]{0,12}", "[a-zA-ZÀ-ÿ .@-]{0,12}", any::<String>()],
+        ) {
+            for rules in [Rules::Text, Rules::Name, Rules::Code, Rules::Email] {
+                let target = unicode(&b, rules);
+                prop_assert_eq!(
+                    normalizes_to(&a, rules, &target),
+                    unicode(&a, rules) == target,
+                    "{:?}", rules
+                );
+                prop_assert!(normalizes_to(&b, rules, &target), "{:?}", rules);
+            }
+        }
+    }
+
+    #[test]
+    fn emails_compare_in_place() {
+        for (input, normalized, equal) in [
+            (" Peter.Lefebvre@SFR.fr ", "Peter.Lefebvre@sfr.fr", true),
+            ("Peter.Lefebvre@SFR.fr", "peter.lefebvre@sfr.fr", false),
+            ("a@b@C.fr", "a@b@c.fr", true),
+            ("a@b@C.fr", "a@B@c.fr", false),
+            ("José@Correo.ES", "José@correo.es", true),
+            ("x@ÉXAMPLE.com", "x@éxample.com", true),
+            ("no-at-sign", "no-at-sign", true),
+            ("a@b", "a@bc", false),
+            ("ab@c", "a@bc", false),
+        ] {
+            assert_eq!(normalizes_to(input, Rules::Email, normalized), equal, "{input:?}");
+            assert_eq!(normalize_email(input) == normalized, equal, "{input:?}");
+        }
     }
 }

@@ -1,6 +1,5 @@
 //! The KYC Match response: a tri-state result and an optional score per field.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -255,9 +254,26 @@ pub enum KycResultError {
 /// beside the spec (booleans, unknown keys, strings for scores, ...) is the client's business;
 /// `netid-camara` rewrites it, reports it, and only then hands the body to this decoder. There is
 /// deliberately no `Deserialize`, so no second, looser reading can exist.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct KycMatchResult {
-    fields: BTreeMap<KycField, FieldMatch>,
+    /// The result of each field, indexed by its position in [`KycField::ALL`]: an operator fills
+    /// it on every request, and an array costs no allocation and no search.
+    fields: [Option<FieldMatch>; KycField::ALL.len()],
+}
+
+/// Prints the present fields as a map in spec order, as the `BTreeMap` this type held did.
+impl fmt::Debug for KycMatchResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Fields<'a>(&'a KycMatchResult);
+        impl fmt::Debug for Fields<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_map().entries(self.0.iter()).finish()
+            }
+        }
+        f.debug_struct("KycMatchResult")
+            .field("fields", &Fields(self))
+            .finish()
+    }
 }
 
 impl KycMatchResult {
@@ -268,37 +284,44 @@ impl KycMatchResult {
 
     /// The result of `field`, if it is present.
     pub fn get(&self, field: KycField) -> Option<&FieldMatch> {
-        self.fields.get(&field)
+        self.fields[field.index()].as_ref()
     }
 
     /// Sets the result of `field`, returning the previous one.
     pub fn insert(&mut self, field: KycField, result: FieldMatch) -> Option<FieldMatch> {
-        self.fields.insert(field, result)
+        self.fields[field.index()].replace(result)
     }
 
     /// Removes the result of `field`, returning it.
     pub fn remove(&mut self, field: KycField) -> Option<FieldMatch> {
-        self.fields.remove(&field)
+        self.fields[field.index()].take()
     }
 
     /// The present fields and their results, in spec order.
     pub fn iter(&self) -> impl Iterator<Item = (KycField, &FieldMatch)> {
-        self.fields.iter().map(|(field, result)| (*field, result))
+        KycField::ALL
+            .into_iter()
+            .zip(&self.fields)
+            .filter_map(|(field, result)| Some((field, result.as_ref()?)))
     }
 
     /// Number of fields present.
     pub fn len(&self) -> usize {
-        self.fields.len()
+        self.fields.iter().flatten().count()
     }
 
     /// Whether no field is present.
     pub fn is_empty(&self) -> bool {
-        self.fields.is_empty()
+        self.fields.iter().all(Option::is_none)
     }
 
     /// The same result without the fields `version` does not define.
     pub fn restricted_to(mut self, version: KycVersion) -> Self {
-        self.fields.retain(|field, _| field.is_in(version));
+        for field in KycField::ALL {
+            if !field.is_in(version) {
+                self.fields[field.index()] = None;
+            }
+        }
         self
     }
 
@@ -344,7 +367,7 @@ impl KycMatchResult {
     }
 
     fn from_object(object: &Map<String, Value>, version: KycVersion) -> Result<Self, KycResultError> {
-        let mut fields = BTreeMap::new();
+        let mut fields = Self::new();
         let mut scores = Vec::new();
         for (key, value) in object {
             if let Some(field) = KycField::from_match_key(key).filter(|field| field.is_in(version)) {
@@ -359,15 +382,15 @@ impl KycMatchResult {
             }
         }
         for (field, key, score) in scores {
-            let entry = fields
-                .get_mut(&field)
+            let entry = fields.fields[field.index()]
+                .as_mut()
                 .ok_or(KycResultError::ScoreWithoutResult { key })?;
             if entry.result != Match::Mismatched {
                 return Err(KycResultError::ScoreWithoutMismatch { key });
             }
             entry.score = Some(score);
         }
-        Ok(Self { fields })
+        Ok(fields)
     }
 }
 
@@ -410,7 +433,7 @@ fn decode_score(key: &'static str, value: &Value, version: KycVersion) -> Result
 /// Writes the 0.4.0 form, in spec order.
 impl Serialize for KycMatchResult {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let entries = self.fields.len() + self.fields.values().filter(|r| r.score.is_some()).count();
+        let entries = self.len() + self.iter().filter(|(_, r)| r.score.is_some()).count();
         let mut map = serializer.serialize_map(Some(entries))?;
         for (field, result) in self.iter() {
             map.serialize_entry(field.match_key(), &result.result)?;
