@@ -1,0 +1,585 @@
+//! Steps that set up the request: resource, headers, token, body, and the subscriber the scenario
+//! is about.
+
+use netid_core::phone::PhoneNumber;
+use serde_json::{Value, json};
+
+use super::{Kind, Step, fail, not_applicable, step};
+use crate::sandbox::{LIMITED, LIMITED_DAYS, MAIN, NEVER_SWAPPED, OLD_SWAP, OLD_SWAP_HOURS, OTHER, UNKNOWN};
+use crate::world::{Body, World, kyc_combination, mismatch, on_file, property};
+
+const NOT_OFFERED: &str =
+    "the sandbox offers every API to every subscriber: no number is outside the service";
+/// A value matching `XCorrelator` of every version.
+const CORRELATOR: &str = "b4333c46-49c0-4f62-80d7-f0ef930f1c46";
+
+/// Scenarios about a specific subscriber send its number with a two-legged token ("identified by the
+/// token or provided in the request body").
+fn about(world: &mut World, number: &str) {
+    let token = world.conformance.tokens.two_legged.clone();
+    world.authorize(&token);
+    world
+        .json_body()
+        .insert("phoneNumber".to_owned(), Value::from(number));
+}
+
+/// The asset behind a `NUMBERVERIFY_*` name: `…1` the token's device, `…2` another one.
+fn asset(name: &str) -> Option<&'static str> {
+    match name.chars().last() {
+        Some('1') => Some(MAIN),
+        Some('2') => Some(OTHER),
+        _ => None,
+    }
+}
+
+fn hashed(number: &str) -> String {
+    PhoneNumber::parse_strict(number)
+        .map(|n| n.hashed().as_str().to_owned())
+        .unwrap_or_default()
+}
+
+/// Sets a property of the JSON body.
+fn set(world: &mut World, path: &str, value: Value) {
+    world.json_body().insert(property(path), value);
+}
+
+/// A value the property's schema refuses.
+fn invalid_value(path: &str) -> Value {
+    match property(path).as_str() {
+        "maxAge" => json!("ten"),
+        "phoneNumber" => json!("not-a-phone-number"),
+        "hashedPhoneNumber" => json!("not-a-sha256"),
+        _ => json!(true),
+    }
+}
+
+#[allow(clippy::too_many_lines)] // one table, read top to bottom
+pub(super) fn steps() -> Vec<Step> {
+    use Kind::Setup;
+    vec![
+        // Where the request goes: the operation of the feature file decides the path.
+        step(Setup, r#"^an environment at "[^"]*"$"#, |_, _| Ok(())),
+        step(
+            Setup,
+            r#"^the resource (?:is )?"[^"]*"(?: as (?:base url|BaseURL))?$"#,
+            |_, _| Ok(()),
+        ),
+        step(Setup, r"^they use the base url$", |_, _| Ok(())),
+        // Headers.
+        step(Setup, r#"^the header "([^"]+)" is set to "([^"]*)"$"#, |w, a| {
+            w.headers.insert(a[0].to_lowercase(), a[1].clone());
+            Ok(())
+        }),
+        step(
+            Setup,
+            r#"^the header "([^"]+)" complies with the schema at "[^"]*"$"#,
+            |w, a| {
+                w.headers.insert(a[0].to_lowercase(), CORRELATOR.to_owned());
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r#"^the header "([^"]+)" is set to a UUID value$"#,
+            |w, a| {
+                w.headers.insert(a[0].to_lowercase(), CORRELATOR.to_owned());
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r#"^the header "([^"]+)" is (?:removed|not sent)$"#,
+            |w, a| {
+                w.headers.remove(&a[0].to_lowercase());
+                Ok(())
+            },
+        ),
+        // Tokens.
+        step(
+            Setup,
+            r#"^the header "Authorization" is set to a valid access token which does not identify a single phone number$"#,
+            |w, _| {
+                let t = w.conformance.tokens.two_legged.clone();
+                w.authorize(&t);
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r#"^the header "Authorization" is set to a valid access token from which the phone number cannot be deducted$"#,
+            |w, _| {
+                let t = w.conformance.tokens.two_legged.clone();
+                w.authorize(&t);
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r#"^the header "Authorization" is set to a valid access token emitted for a different phone number$"#,
+            |w, _| {
+                let t = w.conformance.tokens.other.clone();
+                w.authorize(&t);
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r#"^the (?:request )?header "Authorization" is set to a valid access token(?: identifying a phone number| from which a valid testing phone number can be deducted)?$"#,
+            |w, _| {
+                let t = w.conformance.tokens.main.clone();
+                w.authorize(&t);
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r#"^the header "Authorization" is set to an invalid access token$"#,
+            |w, _| {
+                w.authorize("Bearer bm90LWEtdG9rZW4tb2YtdGhpcy1zYW5kYm94");
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r#"^(?:the header "Authorization" is set to an expired access token|the access token has expired)$"#,
+            |w, _| {
+                let t = w.conformance.tokens.expired.clone();
+                w.authorize(&t);
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r#"^(?:the header "Authorization" is set to an access token without the required scope|none of the scopes associated with the access token is \S+)$"#,
+            |w, _| {
+                let tokens = &w.conformance.tokens;
+                let t = if w.operation.api() == "kyc-match" {
+                    tokens.without_kyc.clone()
+                } else {
+                    tokens.kyc_only.clone()
+                };
+                w.authorize(&t);
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r#"^(?:the header "Authorization" is set to a token for which neither Network-based nor SIM-based authentication was used|the information, e\.g\. authentication method reference, associated with the access token indicates that neither Network-based nor SIM-based authentication was used)$"#,
+            |w, _| {
+                let t = w.conformance.tokens.by_phone_number.clone();
+                w.authorize(&t);
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r"^one of the scopes associated with the access token is \S+$",
+            |_, _| Ok(()),
+        ),
+        step(
+            Setup,
+            r"^the token has been obtained by a supported authentication method$",
+            |_, _| Ok(()),
+        ),
+        // The default token identifies MAIN by network-based authentication, like the code flow.
+        step(
+            Setup,
+            r"^they acquired a valid access token associated with (NUMBERVERIFY_\w+) through OIDC authorization code flow$",
+            |w, a| match asset(&a[0]) {
+                Some(MAIN) => Ok(()),
+                _ => {
+                    let t = w.conformance.tokens.other.clone();
+                    w.authorize(&t);
+                    Ok(())
+                }
+            },
+        ),
+        step(
+            Setup,
+            r"^the connection the request is sent over originates from a device with (NUMBERVERIFY_\w+)$",
+            |w, a| {
+                // The sandbox's "device" is the subscriber of the network-authenticated token.
+                let t = if asset(&a[0]) == Some(OTHER) {
+                    w.conformance.tokens.other.clone()
+                } else {
+                    w.conformance.tokens.main.clone()
+                };
+                w.authorize(&t);
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r"^(NUMBERVERIFY_\w+) is compliant with the schema (\w+)$",
+            |w, a| {
+                let number = asset(&a[0]).unwrap_or_default();
+                w.spec
+                    .validate(&format!("/components/schemas/{}", a[1]), &json!(number))
+                    .or_else(fail)
+            },
+        ),
+        step(
+            Setup,
+            r"^(NUMBERVERIFY_\w+) is different to (NUMBERVERIFY_\w+)$",
+            |_, a| {
+                if asset(&a[0]) == asset(&a[1]) {
+                    fail("same asset")
+                } else {
+                    Ok(())
+                }
+            },
+        ),
+        // The subscriber the scenario is about.
+        step(
+            Setup,
+            r"^a valid (?:testing )?(?:phone number|phoneNumber)(?: supported by the service)?, identified by the (?:access )?token(?: or provided in the request body)?$",
+            |_, _| Ok(()),
+        ),
+        step(
+            Setup,
+            r"^a valid (?:testing )?phone number (?:supported by the service, )?identified by the (?:access )?token or provided in the request body$",
+            |_, _| Ok(()),
+        ),
+        step(
+            Setup,
+            r"^a valid phone number identified by the token and provided in the request body$",
+            |w, _| {
+                w.json_body().insert("phoneNumber".to_owned(), json!(MAIN));
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r"^(?:that the service is not available for all phone numbers commercialized by the operator|a valid phone number, identified by the token or provided in the request body, for which the service is not applicable)$",
+            |_, _| not_applicable(NOT_OFFERED),
+        ),
+        step(
+            Setup,
+            r#"^the request body property "[^"]+" is set to a phone number for which the service is not available$"#,
+            |_, _| not_applicable(NOT_OFFERED),
+        ),
+        step(
+            Setup,
+            r"^(?:the sim for that device has never been connected to the Operator's network|the phone number is not associated to any sim card)$",
+            |_, _| {
+                not_applicable(
+                    "every subscriber of the sandbox has an active SIM; an unknown number is answered 404",
+                )
+            },
+        ),
+        // SIM histories.
+        step(
+            Setup,
+            r#"^the SIM for this phone number has been swapped in the last "?\d+"?(?: hours)?$"#,
+            |_, _| {
+                Ok(()) // MAIN's SIM was swapped two hours ago.
+            },
+        ),
+        step(
+            Setup,
+            r"^the SIM for this phone number has been swapped$",
+            |_, _| Ok(()),
+        ),
+        step(
+            Setup,
+            r"^the SIM for this phone number has been swapped more than 240 hours ago$",
+            |w, _| {
+                about(w, OLD_SWAP);
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r"^the SIM for this phone number has been swapped before the limited history window threshold$",
+            |w, _| {
+                about(w, LIMITED);
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r#"^the request body property "\$\.maxAge" is set to the number of hours since the last SIM swap minus 1$"#,
+            |w, _| {
+                about(w, OLD_SWAP);
+                set(w, "maxAge", json!(OLD_SWAP_HOURS - 1));
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r#"^the last swap for this phone number's SIM was more than "maxAge" hours ago$"#,
+            |_, _| Ok(()),
+        ),
+        step(
+            Setup,
+            r"^the SIM for this phone number has never been swapped$",
+            |w, _| {
+                about(w, NEVER_SWAPPED);
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r#"^the activation of the SIM occurred more than "?\d+"? hours ago$"#,
+            |_, _| Ok(()),
+        ),
+        step(
+            Setup,
+            r#"^(?:the "maxAge" request body property|the request body property "\$?\.?maxAge") is set to a value equal or greater than "(\d+)" within the allowed range$"#,
+            |w, a| {
+                let hours: u64 = a[0].parse().unwrap_or(240);
+                set(w, "maxAge", json!(hours.clamp(1, 2400)));
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r#"^the request body property "([^"]+)" is set to a value less than "(\d+)" within the allowed range$"#,
+            |w, a| {
+                let hours: u64 = a[1].parse().unwrap_or(2);
+                set(w, &a[0], json!(hours.saturating_sub(1).max(1)));
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r#"^the request body property "([^"]+)" is set to a valid value above the supported monitored period of the API Provider$"#,
+            |w, a| {
+                about(w, LIMITED);
+                set(w, &a[0], json!(LIMITED_DAYS * 24 + 1));
+                Ok(())
+            },
+        ),
+        // Phone numbers in the body.
+        step(
+            Setup,
+            r#"^the request body property "([^"]+)" does not comply with the OAS schema at "[^"]*"$"#,
+            |w, a| {
+                set(w, &a[0], invalid_value(&a[0]));
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r#"^the request body property "([^"]+)" is compliant with the schema but does not identify a valid phone number$"#,
+            |w, a| {
+                set(w, &a[0], json!(UNKNOWN));
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r#"^the request body property "([^"]+)" is not included$"#,
+            |w, a| {
+                w.json_body().remove(&property(&a[0]));
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r#"^the request body property "([^"]+)" is set to a valid testing phoneNumber that does not match the one associated with the token$"#,
+            |w, a| {
+                set(w, &a[0], json!(OTHER));
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r#"^the request body property "(\$\.phoneNumber)" (?:is set to a valid (?:testing )?phone number(?: compliant with OAS schema at "[^"]*")?|set to a valid formatted value)$"#,
+            |w, a| {
+                set(w, &a[0], json!(MAIN));
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r#"^the same phone number is compliant with OAS schema at "([^"]*)"$"#,
+            |w, a| w.spec.validate(&a[0], &json!(MAIN)).or_else(fail),
+        ),
+        step(
+            Setup,
+            r#"^the body property "([^"]+)" is set to the phone number identified by the access token(, hashed in SHA-256 \(in hexadecimal representation\))?$"#,
+            |w, a| {
+                let value = if a[1].is_empty() {
+                    MAIN.to_owned()
+                } else {
+                    hashed(MAIN)
+                };
+                set(w, &a[0], json!(value));
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r#"^the body property "([^"]+)" is set to a valid phone number different from the one identified by the access token(, hashed in SHA-256 \(in hexadecimal representation\))?$"#,
+            |w, a| {
+                let value = if a[1].is_empty() {
+                    OTHER.to_owned()
+                } else {
+                    hashed(OTHER)
+                };
+                set(w, &a[0], json!(value));
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r"^the request body has the field (phoneNumber|hashedPhoneNumber) with a value of (NUMBERVERIFY_\w+?)(?:_HASHED)?(\d?)$",
+            |w, a| {
+                let number = asset(&format!("{}{}", a[1], a[2])).unwrap_or(MAIN);
+                let value = if a[0] == "phoneNumber" {
+                    number.to_owned()
+                } else {
+                    hashed(number)
+                };
+                // Each scenario names one identifier: it replaces the default one.
+                w.body = Body::Json(serde_json::Map::new());
+                set(w, &a[0], json!(value));
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r#"^(?:the request body has NO the field phoneNumber or hashedPhoneNumber|the request body does not contain neither "[^"]+" nor "[^"]+")$"#,
+            |w, _| {
+                w.json_body().remove("phoneNumber");
+                w.json_body().remove("hashedPhoneNumber");
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r#"^the request body property "([^"]+)" is set to: (.*)$"#,
+            |w, a| {
+                set(w, &a[0], json!(a[1].trim()));
+                Ok(())
+            },
+        ),
+        // Whole bodies.
+        step(
+            Setup,
+            r"^the request body (?:is set by default to a request body compliant with the schema|is set to a valid request body|is compliant with the schema \w+|contains valid required properties|is set to a valid parameter combination)$",
+            |w, _| {
+                // Keep an identifier a previous step chose.
+                let number = match &w.body {
+                    Body::Json(map) => map.get("phoneNumber").cloned(),
+                    _ => None,
+                };
+                w.body = w.default_body();
+                if let Some(number) = number {
+                    w.json_body().insert("phoneNumber".to_owned(), number);
+                }
+                Ok(())
+            },
+        ),
+        step(Setup, r"^the request body is not included$", |w, _| {
+            w.body = Body::Absent;
+            Ok(())
+        }),
+        step(Setup, r#"^the request body is set to "([^"]*)"$"#, |w, a| {
+            w.body = Body::Raw(a[0].clone());
+            Ok(())
+        }),
+        step(
+            Setup,
+            r#"^the request body is set to any value which is not compliant with the OAS schema at "[^"]*"$"#,
+            |w, _| {
+                w.body = Body::Raw("[\"not\", \"an\", \"object\"]".to_owned());
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r#"^the request body contains only the property "([^"]+)"$"#,
+            |w, a| {
+                let keep = property(&a[0]);
+                w.json_body().retain(|k, _| *k == keep);
+                Ok(())
+            },
+        ),
+        // KYC Match properties.
+        step(
+            Setup,
+            r"^(?:the request body contains a random combination of valid optional parameters.*|the given request body is populated with any random combination of afore mention optional parameters)$",
+            |w, _| {
+                // A fixed combination, so the run is reproducible.
+                let extra =
+                    kyc_combination(&["idDocument", "name", "address", "country", "birthdate", "email"]);
+                w.json_body().extend(extra);
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r#"^the request body is set to a valid parameter combination with property "([^"]+)" set to a valid formatted value that does (perfectly match|not match) the value stored in the MNO system$"#,
+            |w, a| {
+                w.body = w.default_body();
+                let name = property(&a[0]);
+                let value = if a[1] == "perfectly match" {
+                    w.matched_property = Some(name.clone());
+                    on_file(&name).map(Value::from).unwrap_or_default()
+                } else {
+                    mismatch(&name)
+                };
+                w.json_body().insert(name, value);
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r#"^the request body is set to a valid parameter combination with property "([^"]+)" set to "([^"]*)"$"#,
+            |w, a| {
+                w.body = w.default_body();
+                set(w, &a[0], json!(a[1]));
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r#"^the request body is set to a valid parameter combination without property "([^"]+)"$"#,
+            |w, a| {
+                w.body = w.default_body();
+                w.json_body().remove(&property(&a[0]));
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r#"^the request body property "([^"]+)" is set to a valid idDocument that is not as?sociated with the identified phone number$"#,
+            |w, a| {
+                set(w, &a[0], mismatch("idDocument"));
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r#"^the request body property "([^"]+)" is set to (\d+)$"#,
+            |w, a| {
+                set(w, &a[0], json!(a[1].parse::<u64>().unwrap_or_default()));
+                Ok(())
+            },
+        ),
+        step(
+            Setup,
+            r#"^the request body property "([^"]+)" is set to "([^"]*)"$"#,
+            |w, a| {
+                set(w, &a[0], json!(a[1]));
+                Ok(())
+            },
+        ),
+        // Any other "is set to a valid …" / "a … value that complies with …": the value on file.
+        step(
+            Setup,
+            r#"^the request body property "([^"]+)" (?:is )?set to (?:a valid|a|an|the) .*$"#,
+            |w, a| {
+                let name = property(&a[0]);
+                let Some(value) = on_file(&name) else {
+                    return fail(format!("no value on file for {name}"));
+                };
+                w.matched_property = Some(name.clone());
+                w.json_body().insert(name, json!(value));
+                Ok(())
+            },
+        ),
+    ]
+}
