@@ -120,6 +120,69 @@ const SUITES: &[Suite] = &[
     ),
 ];
 
+/// Scenarios that cannot pass against any implementation of the version, or test a feature the spec
+/// makes optional that the sandbox does not offer: (folder, tag, text in the example row or "",
+/// reason). A listed scenario that fails is reported as not applicable with the reason; one that
+/// passes stays passed.
+const EXCEPTIONS: &[(&str, &str, &str, &str)] = &[
+    (
+        "kyc-match-0.4.0",
+        "KYC_Match_5_success_specific_property_false",
+        "",
+        "upstream defect: the scenario sends the value on file (\"does perfectly match\") and expects \"false\"",
+    ),
+    (
+        "kyc-match-0.2.1",
+        "KYC_Match_4_success_specific_property_score",
+        "MatchScore",
+        "upstream defect: the 0.2.1 OpenAPI file has no score for this property",
+    ),
+    (
+        "kyc-match-0.2.1",
+        "KYC_Match_12_idDocument_required",
+        "",
+        "optional (second-level validation): the sandbox does not require idDocument",
+    ),
+    (
+        "kyc-match-0.2.1",
+        "KYC_Match_13_idDocument_mismatch_when_idDocument_is_required",
+        "",
+        "optional (second-level validation): the sandbox does not require idDocument",
+    ),
+    (
+        "kyc-match-0.4.0",
+        "KYC_Match_12_idDocument_required",
+        "",
+        "optional (second-level validation): the sandbox does not require idDocument",
+    ),
+    (
+        "kyc-match-0.4.0",
+        "KYC_Match_13_idDocument_mismatch_when_idDocument_is_required",
+        "",
+        "optional (second-level validation): the sandbox does not require idDocument",
+    ),
+    (
+        "number-verification-2.0.0",
+        "NumberVerification_phone_number_verify205_must_have_used_network_or_sim_based_authentication",
+        "",
+        "upstream defect: the scenario sends GET to the POST-only /verify (405 is the right answer)",
+    ),
+    (
+        "number-verification-2.0.0",
+        "NumberVerification_phone_number_share205_must_have_used_network_or_sim_based_authentication",
+        "",
+        "upstream defect: the scenario expects a message the 2.0.0 OpenAPI file does not give (its text: \"Client must authenticate via the mobile network to use this service\")",
+    ),
+];
+
+/// The reason an exception gives for a failing scenario, if one is listed.
+fn exception(folder: &str, case: &Case) -> Option<&'static str> {
+    EXCEPTIONS
+        .iter()
+        .find(|(f, tag, example, _)| *f == folder && *tag == case.tag && case.name.contains(example))
+        .map(|(_, _, _, reason)| *reason)
+}
+
 fn here() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("conformance")
 }
@@ -204,6 +267,10 @@ async fn camara_test_definitions() {
                     unknown_steps.extend(missing);
                     Outcome::Failing("step not implemented".to_owned())
                 }
+            };
+            let outcome = match (outcome, exception(suite.folder, &case)) {
+                (Outcome::Failing(_), Some(reason)) => Outcome::NotApplicable(reason.to_owned()),
+                (outcome, _) => outcome,
             };
             rows.push(Row {
                 api: suite.folder.to_owned(),

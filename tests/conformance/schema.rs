@@ -40,6 +40,13 @@ impl Spec {
     }
 }
 
+impl Spec {
+    /// Whether the spec defines `/components/schemas/<name>`.
+    pub(crate) fn has_schema(&self, name: &str) -> bool {
+        self.components["schemas"].get(name).is_some()
+    }
+}
+
 /// OpenAPI 3.0's `nullable: true` becomes a JSON Schema type union with `null`.
 fn openapi_to_json_schema(value: &mut Value) {
     match value {

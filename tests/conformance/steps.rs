@@ -121,9 +121,36 @@ pub(crate) fn fail(why: impl Into<String>) -> StepResult {
 mod tests {
     use super::*;
 
-    /// Each entry is reachable: no earlier pattern swallows a later one's example text.
+    /// Every pattern compiles and each sample text reaches the entry written for it, not an
+    /// earlier, more general one.
     #[test]
-    fn table_patterns_compile() {
-        assert!(TABLE.len() > 50, "the table has {} entries", TABLE.len());
+    fn samples_reach_their_entry() {
+        let cases = [
+            (
+                "the header \"Authorization\" is set to an invalid access token",
+                "an invalid access token",
+            ),
+            (
+                "the request body property \"$.maxAge\" is set to 100000",
+                "is set to (\\d+)$",
+            ),
+            (
+                "the request body property \"$.givenName\" is set to a valid given name",
+                "(?:a valid|a|an|the)",
+            ),
+            (
+                "the request body property \"maxAge\" is set to the number of hours since the last SIM swap minus 1",
+                "minus 1",
+            ),
+            ("the response property \"$.swapped\" == true", "(true|false)"),
+        ];
+        for (text, pattern_part) in cases {
+            let planned = plan(&[text.to_owned()]).unwrap_or_else(|missing| panic!("unmatched: {missing:?}"));
+            assert!(
+                planned[0].step.pattern.contains(pattern_part),
+                "{text:?} matched {:?}",
+                planned[0].step.pattern
+            );
+        }
     }
 }

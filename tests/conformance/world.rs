@@ -109,6 +109,8 @@ pub(crate) struct World {
     pub(crate) matched_property: Option<String>,
     /// The method a "the HTTP X request is sent" step named.
     pub(crate) method: Option<String>,
+    /// Whether the body still holds the default body's identifier.
+    pub(crate) default_identifier: bool,
 }
 
 impl World {
@@ -122,8 +124,10 @@ impl World {
             response: None,
             matched_property: None,
             method: None,
+            default_identifier: false,
         };
         world.body = world.default_body();
+        world.default_identifier = operation.api() == "number-verification";
         world
     }
 
@@ -146,6 +150,14 @@ impl World {
             Body::Json(map) => map,
             // Set just above.
             _ => unreachable!("body is JSON"),
+        }
+    }
+
+    /// The `phoneNumber` of the JSON body, if any.
+    pub(crate) fn body_number(&self) -> Option<&str> {
+        match &self.body {
+            Body::Json(map) => map.get("phoneNumber").and_then(Value::as_str),
+            _ => None,
         }
     }
 
