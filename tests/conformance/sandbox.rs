@@ -48,7 +48,6 @@ impl Clock for ShiftedClock {
 }
 
 /// The access tokens the scenarios choose from, as `Authorization` header values.
-#[derive(Debug)]
 pub(crate) struct Tokens {
     /// [`MAIN`] by network-based authentication, every API's scope.
     pub(crate) main: String,
@@ -64,6 +63,13 @@ pub(crate) struct Tokens {
     pub(crate) kyc_only: String,
     /// Issued two hours ago with a one-hour lifetime.
     pub(crate) expired: String,
+}
+
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Bearer tokens stay out of test output even when a panic prints the world.
+        f.write_str("Tokens([redacted])")
+    }
 }
 
 /// The running sandbox, its transport and tokens.

@@ -1,6 +1,7 @@
 //! The step table: every step text of the vendored feature files, matched by a regular
 //! expression, with what it does to the scenario or why it cannot apply to a sandbox.
 
+mod body;
 mod check;
 mod setup;
 
@@ -53,6 +54,7 @@ const fn step(kind: Kind, pattern: &'static str, run: fn(&mut World, &[String]) 
 /// before general ones.
 fn table() -> Vec<Step> {
     let mut steps = setup::steps();
+    steps.extend(body::steps());
     steps.push(step(
         Kind::Send,
         r#"^the request "[^"]+" is sent$"#,

@@ -185,10 +185,10 @@ impl World {
                     };
                 }
             }
-            if kind == Kind::Send {
-                if let Err(why) = self.send().await {
-                    return Outcome::Failing(why);
-                }
+            if kind == Kind::Send
+                && let Err(why) = self.send().await
+            {
+                return Outcome::Failing(why);
             }
         }
         Outcome::Passed
