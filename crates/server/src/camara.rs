@@ -342,15 +342,19 @@ pub(crate) async fn sim_swap_retrieve_date(
         let subscriber = subject(&shared, &grant, number, rules(spec))?;
         // The latest change, or the activation date when the SIM never changed.
         let latest = subscriber.latest_sim_change(now).or(subscriber.activation_date());
-        if spec == SpecVersion::SimSwap2_1_0
-            && let Some(period) = subscriber.monitored_period()
-        {
+        // Where local law limits the history, a change before the window is not disclosed: 1.0.0
+        // answers `null` (its test definitions expect it), 2.1.0 adds the window in days.
+        if let Some(period) = subscriber.monitored_period() {
             let window_start = now.checked_sub(period).unwrap_or(SystemTime::UNIX_EPOCH);
             if latest.is_none_or(|t| t < window_start) {
-                return Ok(json!({
-                    "latestSimChange": null,
-                    "monitoredPeriod": period.as_secs() / 86_400,
-                }));
+                return Ok(if spec == SpecVersion::SimSwap2_1_0 {
+                    json!({
+                        "latestSimChange": null,
+                        "monitoredPeriod": period.as_secs() / 86_400,
+                    })
+                } else {
+                    json!({ "latestSimChange": null })
+                });
             }
         }
         Ok(json!({ "latestSimChange": latest.map_or(Value::Null, rfc3339) }))
@@ -380,10 +384,8 @@ pub(crate) async fn nv_verify(
         let now = shared.now();
         let grant = bearer(&shared, &headers, now)?;
         require_scope(&grant, &["number-verification:verify"])?;
-        require_network(&grant)?;
-        let Some(device) = grant.subscriber.as_ref() else {
-            return Err(ApiError::permission_denied());
-        };
+        // A malformed body is refused (400) before the authentication method is judged (403), as
+        // the 2.1.0 test definitions expect with a two-legged token.
         let mut body = object(&body)?;
         let plain = phone_number(&mut body, false)?;
         let hashed = match body.remove("hashedPhoneNumber") {
@@ -392,6 +394,10 @@ pub(crate) async fn nv_verify(
                 ApiError::invalid_argument("hashedPhoneNumber must be 64 hexadecimal characters")
             })?),
             Some(_) => return Err(ApiError::invalid_argument("hashedPhoneNumber must be a string")),
+        };
+        require_network(&grant)?;
+        let Some(device) = grant.subscriber.as_ref() else {
+            return Err(ApiError::permission_denied());
         };
         let verified = match (plain, hashed) {
             (Some(number), None) => number == *device,
@@ -441,7 +447,17 @@ pub(crate) async fn kyc_match(
         let claims: KycClaims = serde_json::from_value(Value::Object(body)).map_err(|_| {
             ApiError::invalid_argument("Client specified an invalid argument, request body or query param.")
         })?;
+        check_kyc_enums(&claims)?;
+        let only_number = number.is_some() && claims.is_empty();
         let subscriber = subject(&shared, &grant, number, rules(spec))?;
+        if only_number {
+            // Both versions name this case: a phone number and nothing to match against it.
+            return Err(ApiError::new(
+                400,
+                ErrorCode::KycInvalidParamCombination,
+                "Provided combination of properties is invalid: at least one property to match is required.",
+            ));
+        }
         if claims.is_empty() {
             return Err(ApiError::invalid_argument(
                 "at least one property to match is required",
@@ -450,6 +466,40 @@ pub(crate) async fn kyc_match(
         let result = Matcher::new().match_prepared(&claims, subscriber.prepared_kyc());
         Ok(result.to_json_value(version))
     })
+}
+
+/// 400 `INVALID_ARGUMENT` for a `gender` or `idDocumentType` outside the spec's enumeration: core
+/// decodes them leniently (operators' case variants), but the API schema refuses other values.
+fn check_kyc_enums(claims: &KycClaims) -> Result<(), ApiError> {
+    const GENDERS: [&str; 3] = ["MALE", "FEMALE", "OTHER"];
+    const DOCUMENT_TYPES: [&str; 7] = [
+        "passport",
+        "national_id_card",
+        "residence_permit",
+        "diplomatic_id",
+        "driver_licence",
+        "social_security_id",
+        "other",
+    ];
+    if claims
+        .gender
+        .as_ref()
+        .is_some_and(|g| !GENDERS.contains(&g.as_str()))
+    {
+        return Err(ApiError::invalid_argument(
+            "gender must be one of MALE, FEMALE, OTHER",
+        ));
+    }
+    if claims
+        .id_document_type
+        .as_ref()
+        .is_some_and(|t| !DOCUMENT_TYPES.contains(&t.as_str()))
+    {
+        return Err(ApiError::invalid_argument(
+            "idDocumentType is not a value of the enumeration",
+        ));
+    }
+    Ok(())
 }
 
 /// Unknown paths: `404 NOT_FOUND` with a CAMARA body.
