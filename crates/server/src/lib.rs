@@ -83,10 +83,15 @@ mod camara;
 mod config;
 mod error;
 mod faults;
+mod index;
+mod jwks_fetch;
 mod keys;
+mod mounts;
 mod oauth;
 mod registration;
+mod request_log;
 mod saml;
+pub mod sandbox_config;
 mod server;
 mod state;
 pub mod subscribers;
@@ -97,7 +102,9 @@ pub use config::{
 };
 pub use error::ServerError;
 pub use keys::DemoClient;
+pub use mounts::{ApiMount, api_mounts};
 pub use registration::{ClientRegistration, SamlServiceProvider};
+pub use sandbox_config::{SandboxConfig, SandboxConfigError};
 pub use server::{Server, ServerHandle};
 pub use subscribers::{CibaBehaviour, Subscriber, SubscriberFileError, SubscriberStore};
 
