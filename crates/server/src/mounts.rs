@@ -20,6 +20,9 @@ pub struct ApiMount {
     pub base_path: String,
     /// The operations' paths below the base path (`/check`, `/retrieve-date`).
     pub operations: &'static [&'static str],
+    /// Whether this is the mount an operator file for the sandbox names: the newest plain CAMARA
+    /// version of the API, which every client speaking the spec understands.
+    pub preferred: bool,
 }
 
 /// The operations of each API, below its base path.
@@ -45,7 +48,13 @@ fn mount(spec: SpecVersion, profile: &'static str, base_path: Option<&str>) -> A
         version: spec.as_str(),
         base_path: base_path.map_or_else(|| camara_path(spec), str::to_owned),
         operations,
+        preferred: false,
     }
+}
+
+fn preferred(mut mount: ApiMount) -> ApiMount {
+    mount.preferred = true;
+    mount
 }
 
 /// Every base path the sandbox serves, per API and profile: the operators' paths (Orange France's
@@ -58,17 +67,17 @@ pub fn api_mounts() -> Vec<ApiMount> {
             Some("/camara/ofr/kyc-match/v0.2"),
         ),
         mount(SpecVersion::KycMatch0_2_1, "camara-0.2.1", None),
-        mount(SpecVersion::KycMatch0_4_0, "camara-0.4.0", None),
+        preferred(mount(SpecVersion::KycMatch0_4_0, "camara-0.4.0", None)),
         mount(
             SpecVersion::SimSwap1_0_0,
             "orange-spain",
             Some("/camara/oes/sim-swap/v1"),
         ),
         mount(SpecVersion::SimSwap1_0_0, "camara-1.0.0", None),
-        mount(SpecVersion::SimSwap2_1_0, "camara-2.1.0", None),
+        preferred(mount(SpecVersion::SimSwap2_1_0, "camara-2.1.0", None)),
         // Number Verification 2.0.0 and 2.1.0 share one base path and one behaviour here.
         mount(SpecVersion::NumberVerification2_0_0, "camara-2.0.0", None),
-        mount(SpecVersion::NumberVerification2_1_0, "camara-2.1.0", None),
+        preferred(mount(SpecVersion::NumberVerification2_1_0, "camara-2.1.0", None)),
     ]
 }
 
@@ -101,6 +110,15 @@ mod tests {
     fn every_mount_names_a_served_spec_version() {
         for mount in api_mounts() {
             assert!(spec_of(&mount).is_some(), "{mount:?}");
+        }
+    }
+
+    #[test]
+    fn each_api_has_one_preferred_mount() {
+        let mounts = api_mounts();
+        for api in ["kyc-match", "sim-swap", "number-verification"] {
+            let preferred = mounts.iter().filter(|m| m.api == api && m.preferred).count();
+            assert_eq!(preferred, 1, "{api}");
         }
     }
 }

@@ -5,14 +5,6 @@ use std::fmt::Write as _;
 
 use netid_server::{ApiMount, ServerHandle};
 
-/// The profile each API's table names: the newest plain CAMARA version the sandbox serves, so the
-/// file works with every client speaking the spec; the other paths are listed as comments.
-const CHOSEN: [(&str, &str); 3] = [
-    ("kyc-match", "camara-0.4.0"),
-    ("sim-swap", "camara-2.1.0"),
-    ("number-verification", "camara-2.1.0"),
-];
-
 /// The operator file of `server` for its demo client, whose private key is at `key` (as the file
 /// should name it: relative to the file's directory, or absolute). `None` when the server has no
 /// demo client.
@@ -34,21 +26,18 @@ pub fn operator_file_text(server: &ServerHandle, key: &str) -> Option<String> {
         quote(demo.key_id()),
         quote(demo.algorithm()),
     );
+    // One table per API, at the mount the server prefers (the newest plain CAMARA version); the
+    // API's other mounts are listed as comments.
     let mounts = server.api_mounts();
-    for (api, profile) in CHOSEN {
-        let Some(chosen) = mounts.iter().find(|m| m.api == api && m.profile == profile) else {
-            continue;
-        };
+    for chosen in mounts.iter().filter(|m| m.preferred) {
+        let (api, profile) = (chosen.api, chosen.profile);
         let _ = write!(
             text,
             "\n[{api}]\nprofile = {}\nbase-url = {}\n",
             quote(profile),
             quote(&format!("{issuer}{}", chosen.base_path))
         );
-        let others: Vec<&ApiMount> = mounts
-            .iter()
-            .filter(|m| m.api == api && m.profile != profile)
-            .collect();
+        let others: Vec<&ApiMount> = mounts.iter().filter(|m| m.api == api && !m.preferred).collect();
         if !others.is_empty() {
             text.push_str("# The sandbox also serves this API as (replace profile and base-url):\n");
         }
