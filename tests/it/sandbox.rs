@@ -204,7 +204,7 @@ times = 1
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_operator_file_calls_all_three_apis_and_temporary_files_go_at_stop() {
-    let running = sandbox::start(&ServeArgs::new().with_operator_file("").with_fast(true))
+    let running = sandbox::start(&ServeArgs::new().with_temporary_operator_file().with_fast(true))
         .await
         .unwrap_or_else(|error| panic!("{error}"));
     let file = running.operator_file().expect("operator file").to_path_buf();

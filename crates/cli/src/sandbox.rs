@@ -68,8 +68,8 @@ pub struct ServeArgs {
     /// which `netid --operator-file` and the `netid` library read as is. With a PATH the file (and
     /// the key beside it) is kept when the sandbox stops; without, it goes to the temporary
     /// directory and is removed at stop.
-    #[arg(long, value_name = "PATH", num_args = 0..=1, default_missing_value = "")]
-    pub operator_file: Option<PathBuf>,
+    #[arg(long, value_name = "PATH", num_args = 0..=1)]
+    pub operator_file: Option<Option<PathBuf>>,
     /// The demo's fast CIBA timings (interval 1 s, approvals after 1 s) unless the configuration
     /// sets them.
     #[arg(long)]
@@ -92,10 +92,17 @@ impl ServeArgs {
         self
     }
 
-    /// `--operator-file PATH`; an empty path is the flag without value (a temporary file).
+    /// `--operator-file PATH`: the file (and the key beside it) kept at stop.
     #[must_use]
     pub fn with_operator_file(mut self, path: impl Into<PathBuf>) -> Self {
-        self.operator_file = Some(path.into());
+        self.operator_file = Some(Some(path.into()));
+        self
+    }
+
+    /// `--operator-file` without a path: a file in the temporary directory, removed at stop.
+    #[must_use]
+    pub fn with_temporary_operator_file(mut self) -> Self {
+        self.operator_file = Some(None);
         self
     }
 

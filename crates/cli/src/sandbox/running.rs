@@ -192,11 +192,11 @@ impl Sandbox {
         let port = self.server.local_addr().port();
         let operator_file = match &args.operator_file {
             None => None,
-            Some(path) if path.as_os_str().is_empty() => Some((
+            Some(None) => Some((
                 std::env::temp_dir().join(format!("netid-sandbox-{port}.toml")),
                 true,
             )),
-            Some(path) => Some((path.clone(), false)),
+            Some(Some(path)) => Some((path.clone(), false)),
         };
         let Some(demo) = self.server.demo_client() else {
             return match operator_file {
