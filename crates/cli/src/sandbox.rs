@@ -1,137 +1,192 @@
-//! `netid sandbox serve`: runs the reference operator ([`netid_server`]) on loopback until Ctrl-C,
-//! printing what a client needs: base URL, issuer, the demo client's id, and the file holding the
-//! demo client's private key (a sandbox key, generated at start, public by design).
+//! `netid sandbox`: the reference operator ([`netid_server`]) as a local operator for any backend.
+//!
+//! `netid sandbox serve` runs it on loopback until Ctrl-C, configured by a TOML document
+//! (`--config`, see [`netid_server::SandboxConfig`]), printing the issuer and every API base URL
+//! per profile, logging requests to stderr, and optionally writing an operator file (`--operator-file`)
+//! that the CLI and the `netid` facade read as is. `netid sandbox subscribers` prints the default
+//! subscriber document. [`start`] is the same as a library call, for tests.
 
-use std::fs;
 use std::io::{self, Write};
-use std::net::{Ipv4Addr, SocketAddr};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use netid_server::{Server, ServerConfig, ServerHandle};
+use netid_server::subscribers::{DEFAULT_SUBSCRIBERS_TOML, SubscriberStore};
 
 use crate::exit;
+
+mod config;
+mod logging;
+mod operator_file;
+mod running;
+
+pub use operator_file::operator_file_text;
+pub use running::{Sandbox, SandboxError, start};
 
 /// `netid sandbox` subcommands.
 #[derive(Debug, Clone, clap::Subcommand)]
 #[non_exhaustive]
 pub enum SandboxCommand {
     /// Run the reference operator on 127.0.0.1 until Ctrl-C.
+    ///
+    /// Prints the issuer and the base URL of every API per profile; `GET /` answers the same index
+    /// (JSON, or HTML in a browser). Requests are logged to stderr.
+    ///
+    /// Example: netid sandbox serve --config sandbox.toml --port 8080 --operator-file operator.toml
     Serve(ServeArgs),
+    /// Print the default subscriber document (TOML, or JSON with --json): numbers, operator tokens,
+    /// KYC records and scripted CIBA behaviours, a starting point for a `subscribers-file`.
+    Subscribers(SubscribersArgs),
+}
+
+/// The format of the request log on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[non_exhaustive]
+pub enum LogFormat {
+    /// One human-readable line per request.
+    #[default]
+    Text,
+    /// One JSON object per request.
+    Json,
 }
 
 /// `netid sandbox serve` flags.
-#[derive(Debug, Clone, clap::Args)]
+#[derive(Debug, Clone, Default, clap::Args)]
 #[non_exhaustive]
 pub struct ServeArgs {
-    /// Port on 127.0.0.1 (0 picks a free one).
-    #[arg(long, default_value_t = 0)]
-    pub port: u16,
-    /// Where to write the demo client's private key (PEM, ES256); default: a file in the system's
-    /// temporary directory named after the port.
+    /// The sandbox configuration (TOML): subscribers, clients, SAML service providers, faults, CIBA
+    /// timings, token lifetimes. Relative paths in it are read from its directory.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Port on 127.0.0.1 (0 picks a free one); overrides the configuration's `port`.
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Where to write the demo client's private key (PEM, ES256). Kept when the sandbox stops;
+    /// without this flag the key goes to the temporary directory (or beside the operator file) and
+    /// the temporary one is removed at stop.
     #[arg(long, value_name = "FILE")]
     pub key_out: Option<PathBuf>,
-    /// The demo's fast CIBA timings (interval 1 s, approvals after 1 s) instead of the operators'
-    /// (interval 5 s, scripted delays).
+    /// Write an operator file for the sandbox once it listens (the demo client's key beside it),
+    /// which `netid --operator-file` and the `netid` library read as is. With a PATH the file (and
+    /// the key beside it) is kept when the sandbox stops; without, it goes to the temporary
+    /// directory and is removed at stop.
+    #[arg(long, value_name = "PATH", num_args = 0..=1)]
+    pub operator_file: Option<Option<PathBuf>>,
+    /// The demo's fast CIBA timings (interval 1 s, approvals after 1 s) unless the configuration
+    /// sets them.
     #[arg(long)]
     pub fast: bool,
+    /// The request log's format on stderr.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+impl ServeArgs {
+    /// No flag: default configuration, a free port, files in the temporary directory.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// `--config`.
+    #[must_use]
+    pub fn with_config(mut self, path: impl Into<PathBuf>) -> Self {
+        self.config = Some(path.into());
+        self
+    }
+
+    /// `--operator-file PATH`: the file (and the key beside it) kept at stop.
+    #[must_use]
+    pub fn with_operator_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.operator_file = Some(Some(path.into()));
+        self
+    }
+
+    /// `--operator-file` without a path: a file in the temporary directory, removed at stop.
+    #[must_use]
+    pub fn with_temporary_operator_file(mut self) -> Self {
+        self.operator_file = Some(None);
+        self
+    }
+
+    /// `--key-out`.
+    #[must_use]
+    pub fn with_key_out(mut self, path: impl Into<PathBuf>) -> Self {
+        self.key_out = Some(path.into());
+        self
+    }
+
+    /// `--fast`.
+    #[must_use]
+    pub fn with_fast(mut self, fast: bool) -> Self {
+        self.fast = fast;
+        self
+    }
+}
+
+/// `netid sandbox subscribers` flags.
+#[derive(Debug, Clone, Default, clap::Args)]
+#[non_exhaustive]
+pub struct SubscribersArgs {
+    /// Print the document as JSON (the structure `subscribers-file = "….json"` reads).
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Runs a `netid sandbox` subcommand; returns the exit status (0 after Ctrl-C, 1 when the server
-/// or the key file cannot be set up).
+/// or a file cannot be set up, 2 for an unreadable or invalid configuration).
 pub fn command(command: &SandboxCommand) -> u8 {
     match command {
         SandboxCommand::Serve(args) => serve(args),
+        SandboxCommand::Subscribers(args) => subscribers(args),
     }
 }
 
 fn serve(args: &ServeArgs) -> u8 {
+    logging::init(args.log_format);
     exit::block_on("sandbox", async {
-        let base = if args.fast {
-            ServerConfig::demo()
-        } else {
-            ServerConfig::new()
+        let sandbox = match start(args).await {
+            Ok(sandbox) => sandbox,
+            Err(error) => {
+                let _ = writeln!(io::stderr(), "netid sandbox: {error}");
+                return if error.is_usage() {
+                    exit::USAGE
+                } else {
+                    exit::FAILED
+                };
+            }
         };
-        let config = base.with_bind(SocketAddr::from((Ipv4Addr::LOCALHOST, args.port)));
-        let server = match Server::start(config).await {
-            Ok(server) => server,
-            Err(error) => return fail(&format!("cannot start the sandbox: {error}")),
-        };
-        let code = match announce(&server, args.key_out.as_deref()) {
+        let mut out = io::stdout().lock();
+        let printed = sandbox
+            .banner()
+            .iter()
+            .try_for_each(|line| writeln!(out, "{line}"))
+            .and_then(|()| out.flush());
+        drop(out);
+        let code = match printed {
             Ok(()) => {
-                if let Err(error) = tokio::signal::ctrl_c().await {
-                    let _ = writeln!(io::stderr(), "netid sandbox: cannot wait for Ctrl-C: {error}");
-                }
+                running::wait_for_stop().await;
                 exit::OK
             }
-            Err(message) => fail(&message),
+            Err(error) => {
+                let _ = writeln!(io::stderr(), "netid sandbox: cannot write to stdout: {error}");
+                exit::FAILED
+            }
         };
-        server.shutdown().await;
+        sandbox.stop().await;
         code
     })
 }
 
-fn announce(server: &ServerHandle, key_out: Option<&Path>) -> Result<(), String> {
-    let mut out = io::stdout().lock();
-    let mut lines = vec![
-        String::from("netid sandbox: reference operator running (Ctrl-C to stop)"),
-        format!("  base URL    {}", server.base_url()),
-        format!("  issuer      {}", server.issuer()),
-        format!(
-            "  SAML IdP    {} (SSO {}saml/sso)",
-            server.saml_idp_entity_id(),
-            server.base_url()
-        ),
-    ];
-    if let Some(demo) = server.demo_client() {
-        let path = key_out.map_or_else(
-            || {
-                std::env::temp_dir().join(format!(
-                    "netid-sandbox-{}-demo-client.pem",
-                    server.local_addr().port()
-                ))
-            },
-            Path::to_path_buf,
-        );
-        write_key(&path, demo.expose_private_key_pem())?;
-        lines.push(format!(
-            "  client id   {} (private_key_jwt, {}, kid {})",
-            demo.client_id(),
-            demo.algorithm(),
-            demo.key_id()
-        ));
-        lines.push(format!("  client key  {}", path.display()));
-        lines.push(format!(
-            "  try         netid token --issuer {} --client-id {} --key {} --login-hint tel:+33699901040 --scope \"openid dpv:FraudPreventionAndDetection sim-swap:check\"",
-            server.issuer(),
-            demo.client_id(),
-            path.display()
-        ));
+fn subscribers(args: &SubscribersArgs) -> u8 {
+    let text = if args.json {
+        let document = SubscriberStore::default_document_json();
+        serde_json::to_string_pretty(&document).unwrap_or_default() + "\n"
+    } else {
+        DEFAULT_SUBSCRIBERS_TOML.to_owned()
+    };
+    match io::stdout().lock().write_all(text.as_bytes()) {
+        Ok(()) => exit::OK,
+        Err(error) => {
+            let _ = writeln!(io::stderr(), "netid sandbox: cannot write to stdout: {error}");
+            exit::FAILED
+        }
     }
-    for line in lines {
-        writeln!(out, "{line}").map_err(|error| format!("cannot write to stdout: {error}"))?;
-    }
-    out.flush()
-        .map_err(|error| format!("cannot write to stdout: {error}"))
-}
-
-/// Writes the sandbox key, readable by the owner only on Unix (it is a throwaway sandbox key, but
-/// key files should never be world-readable out of habit).
-fn write_key(path: &Path, pem: &str) -> Result<(), String> {
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options
-        .open(path)
-        .map_err(|error| format!("cannot write the demo client key to {}: {error}", path.display()))?;
-    file.write_all(pem.as_bytes())
-        .map_err(|error| format!("cannot write the demo client key to {}: {error}", path.display()))
-}
-
-fn fail(message: &str) -> u8 {
-    let _ = writeln!(io::stderr(), "netid sandbox: {message}");
-    exit::FAILED
 }

@@ -32,4 +32,17 @@ pub enum ServerError {
     /// A client registration is invalid.
     #[error("invalid client registration: {0}")]
     Client(String),
+    /// A client's JWK Set could not be fetched from its JWKS URL at start.
+    #[error("cannot fetch the keys of client {client_id:?} from {url}: {reason}")]
+    Jwks {
+        /// The client id.
+        client_id: String,
+        /// The JWKS URL.
+        url: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// A sandbox configuration document was refused.
+    #[error(transparent)]
+    Config(#[from] crate::sandbox_config::SandboxConfigError),
 }

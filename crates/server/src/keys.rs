@@ -129,6 +129,17 @@ impl DemoClient {
         serde_json::json!({ "keys": [&self.key.public_jwk] })
     }
 
+    /// The public key, SubjectPublicKeyInfo PEM (`-----BEGIN PUBLIC KEY-----`): what a sandbox
+    /// configuration's `public-key` takes.
+    pub fn public_key_pem(&self) -> String {
+        use p256::pkcs8::{DecodePrivateKey as _, EncodePublicKey as _};
+        // The PEM was encoded from a valid key at generation; an empty string is unreachable.
+        p256::SecretKey::from_pkcs8_pem(self.key.pkcs8_pem())
+            .ok()
+            .and_then(|secret| secret.public_key().to_public_key_pem(LineEnding::LF).ok())
+            .unwrap_or_default()
+    }
+
     /// The private key, PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`).
     ///
     /// # Security

@@ -25,7 +25,14 @@
 //!   with a persistent (pairwise) or transient `NameID`, the `OrangeAPIToken` attribute and the
 //!   profile attributes; `/saml/metadata` publishes the IdP metadata;
 //! - **fault injection** per path: latency, forced statuses, 429 with `Retry-After`, malformed
-//!   bodies ([`Fault`]).
+//!   bodies ([`Fault`]);
+//! - an **index** at `GET /`: endpoints, every API base URL per client profile ([`api_mounts`]),
+//!   registered parties and subscribers (numbers masked), as JSON or, for a browser, HTML.
+//!
+//! The whole configuration can also come from one TOML document ([`SandboxConfig`],
+//! [`ServerConfig::from_toml_str`]): subscribers, clients (PEM public key, JWK Set, or a loopback
+//! JWKS URL fetched at start), SAML service providers, faults, CIBA timings, token lifetimes. Each
+//! request is logged through `tracing` (method, route, status, latency, `x-correlator`).
 //!
 //! Subscribers come from a TOML or JSON document ([`SubscriberStore`]); the default set ships in
 //! `data/subscribers.toml` (French, Spanish, Dutch and Japanese KYC records, SIM change histories,
@@ -83,10 +90,15 @@ mod camara;
 mod config;
 mod error;
 mod faults;
+mod index;
+mod jwks_fetch;
 mod keys;
+mod mounts;
 mod oauth;
 mod registration;
+mod request_log;
 mod saml;
+pub mod sandbox_config;
 mod server;
 mod state;
 pub mod subscribers;
@@ -97,12 +109,14 @@ pub use config::{
 };
 pub use error::ServerError;
 pub use keys::DemoClient;
+pub use mounts::{ApiMount, api_mounts};
 pub use registration::{ClientRegistration, SamlServiceProvider};
+pub use sandbox_config::{SandboxConfig, SandboxConfigError};
 pub use server::{Server, ServerHandle};
 pub use subscribers::{CibaBehaviour, Subscriber, SubscriberFileError, SubscriberStore};
 
-/// Fuzzing entry point: the SAML redirect decoding and `AuthnRequest` parser, and the subscriber
-/// document parsers (TOML and JSON), on arbitrary input. Not part of the API;
+/// Fuzzing entry point: the SAML redirect decoding and `AuthnRequest` parser, the subscriber
+/// document parsers (TOML and JSON) and the sandbox configuration parser, on arbitrary input. Not part of the API;
 /// `fuzz/fuzz_targets/server_inputs.rs` calls it.
 #[doc(hidden)]
 pub fn fuzz_inputs(data: &[u8]) {
@@ -110,5 +124,6 @@ pub fn fuzz_inputs(data: &[u8]) {
     if let Ok(text) = std::str::from_utf8(data) {
         let _ = SubscriberStore::from_toml_str(text);
         let _ = SubscriberStore::from_json_str(text);
+        let _ = ServerConfig::from_toml_str(text);
     }
 }

@@ -230,7 +230,8 @@ fn authenticate_client(
     let claims = client
         .keys
         .iter()
-        .filter(|jwk| header.kid.is_none() || jwk.common.key_id == header.kid)
+        // A key registered without `kid` (from a PEM public key) is tried whatever the header says.
+        .filter(|jwk| header.kid.is_none() || jwk.common.key_id.is_none() || jwk.common.key_id == header.kid)
         .filter_map(|jwk| DecodingKey::from_jwk(jwk).ok())
         .find_map(|key| jsonwebtoken::decode::<AssertionClaims>(assertion, &key, &validation).ok())
         .ok_or_else(|| {

@@ -10,12 +10,16 @@ use jsonwebtoken::jwk::{Jwk, JwkSet};
 
 use crate::error::ServerError;
 
+mod public_key;
+
 /// A client allowed to authenticate with `private_key_jwt`.
 #[derive(Clone)]
 pub struct ClientRegistration {
     pub(crate) client_id: String,
     pub(crate) keys: Vec<Jwk>,
     pub(crate) redirect_uris: Vec<String>,
+    /// Where the keys are published, fetched when the server starts (loopback only).
+    pub(crate) jwks_url: Option<url::Url>,
 }
 
 impl fmt::Debug for ClientRegistration {
@@ -24,6 +28,7 @@ impl fmt::Debug for ClientRegistration {
             .field("client_id", &self.client_id)
             .field("keys", &self.keys.len())
             .field("redirect_uris", &self.redirect_uris)
+            .field("jwks_url", &self.jwks_url.as_ref().map(url::Url::as_str))
             .finish()
     }
 }
@@ -35,19 +40,53 @@ impl ClientRegistration {
     ///
     /// [`ServerError::Client`] when the document is not a JWK Set, has no key, or the id is empty.
     pub fn from_jwks_json(client_id: impl Into<String>, jwks: &str) -> Result<Self, ServerError> {
-        let client_id = client_id.into();
-        if client_id.is_empty() {
-            return Err(ServerError::Client(String::from("empty client_id")));
-        }
-        let set: JwkSet =
-            serde_json::from_str(jwks).map_err(|e| ServerError::Client(format!("not a JWK Set: {e}")))?;
-        if set.keys.is_empty() {
-            return Err(ServerError::Client(String::from("JWK Set has no key")));
+        let client_id = non_empty(client_id.into())?;
+        Ok(Self {
+            client_id,
+            keys: parse_jwks(jwks)?,
+            redirect_uris: Vec::new(),
+            jwks_url: None,
+        })
+    }
+
+    /// A client with one public key in PEM: `PUBLIC KEY` (SubjectPublicKeyInfo, EC P-256 or RSA) or
+    /// `RSA PUBLIC KEY` (PKCS#1). The key has no `kid`, so it verifies assertions whatever their
+    /// `kid` header says.
+    ///
+    /// # Errors
+    ///
+    /// [`ServerError::Client`] when the text is not such a key or the id is empty.
+    pub fn from_public_key_pem(client_id: impl Into<String>, pem: &str) -> Result<Self, ServerError> {
+        let client_id = non_empty(client_id.into())?;
+        Ok(Self {
+            client_id,
+            keys: vec![public_key::jwk_from_pem(pem)?],
+            redirect_uris: Vec::new(),
+            jwks_url: None,
+        })
+    }
+
+    /// A client whose JWK Set the server fetches from `url` when it starts. Only `http` URLs on a
+    /// loopback host (`127.0.0.1`, `[::1]`, `localhost`) are accepted: the sandbox never reaches
+    /// out to the network.
+    ///
+    /// # Errors
+    ///
+    /// [`ServerError::Client`] when the URL does not parse, is not loopback `http`, or the id is
+    /// empty.
+    pub fn from_jwks_url(client_id: impl Into<String>, url: &str) -> Result<Self, ServerError> {
+        let client_id = non_empty(client_id.into())?;
+        let url = url::Url::parse(url).map_err(|e| ServerError::Client(format!("invalid jwks url: {e}")))?;
+        if url.scheme() != "http" || !is_loopback_host(&url) {
+            return Err(ServerError::Client(String::from(
+                "the jwks url must be http on a loopback host (127.0.0.1, [::1] or localhost)",
+            )));
         }
         Ok(Self {
             client_id,
-            keys: set.keys,
+            keys: Vec::new(),
             redirect_uris: Vec::new(),
+            jwks_url: Some(url),
         })
     }
 
@@ -61,6 +100,37 @@ impl ClientRegistration {
     pub fn client_id(&self) -> &str {
         &self.client_id
     }
+
+    /// The JWKS URL fetched at start, if the keys come from one.
+    pub fn jwks_url(&self) -> Option<&str> {
+        self.jwks_url.as_ref().map(url::Url::as_str)
+    }
+}
+
+fn non_empty(client_id: String) -> Result<String, ServerError> {
+    if client_id.is_empty() {
+        return Err(ServerError::Client(String::from("empty client_id")));
+    }
+    Ok(client_id)
+}
+
+/// The keys of a JWK Set document, at least one.
+pub(crate) fn parse_jwks(jwks: &str) -> Result<Vec<Jwk>, ServerError> {
+    let set: JwkSet =
+        serde_json::from_str(jwks).map_err(|e| ServerError::Client(format!("not a JWK Set: {e}")))?;
+    if set.keys.is_empty() {
+        return Err(ServerError::Client(String::from("JWK Set has no key")));
+    }
+    Ok(set.keys)
+}
+
+fn is_loopback_host(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
 }
 
 /// A service provider allowed to use the IdP.
@@ -68,6 +138,7 @@ impl ClientRegistration {
 pub struct SamlServiceProvider {
     pub(crate) entity_id: String,
     pub(crate) acs_urls: Vec<String>,
+    pub(crate) certificate_der: Option<Vec<u8>>,
 }
 
 impl SamlServiceProvider {
@@ -77,6 +148,7 @@ impl SamlServiceProvider {
         Self {
             entity_id: entity_id.into(),
             acs_urls: vec![acs_url.into()],
+            certificate_der: None,
         }
     }
 
@@ -86,8 +158,51 @@ impl SamlServiceProvider {
         self
     }
 
+    /// Records the service provider's signing certificate (PEM `CERTIFICATE`), as its metadata
+    /// would publish it. The sandbox lists it in its index; it does not require signed requests.
+    ///
+    /// # Errors
+    ///
+    /// [`ServerError::Client`] when the text is not one PEM certificate.
+    pub fn with_certificate_pem(mut self, pem: &str) -> Result<Self, ServerError> {
+        self.certificate_der = Some(public_key::certificate_der(pem)?);
+        Ok(self)
+    }
+
     /// The entity id.
     pub fn entity_id(&self) -> &str {
         &self.entity_id
+    }
+
+    /// The assertion consumer service URLs.
+    pub fn acs_urls(&self) -> &[String] {
+        &self.acs_urls
+    }
+
+    /// Whether a signing certificate is recorded.
+    pub fn has_certificate(&self) -> bool {
+        self.certificate_der.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jwks_urls_must_stay_on_loopback() {
+        let cases = [
+            ("http://127.0.0.1:9000/jwks.json", true),
+            ("http://localhost:9000/jwks.json", true),
+            ("http://[::1]:9000/jwks.json", true),
+            ("https://127.0.0.1/jwks.json", false),
+            ("http://example.com/jwks.json", false),
+            ("http://10.0.0.1/jwks.json", false),
+            ("not a url", false),
+        ];
+        for (url, ok) in cases {
+            assert_eq!(ClientRegistration::from_jwks_url("app", url).is_ok(), ok, "{url}");
+        }
+        assert!(ClientRegistration::from_jwks_url("", "http://127.0.0.1/").is_err());
     }
 }

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::routing::{get, post};
-use netid_core::spec::SpecVersion;
+use netid_core::spec::Api;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -16,9 +16,13 @@ use crate::camara;
 use crate::config::{DEMO_CLIENT_ID, DEMO_REDIRECT_URIS, Fault, ServerConfig};
 use crate::error::ServerError;
 use crate::faults;
+use crate::index;
+use crate::jwks_fetch;
 use crate::keys::{DemoClient, Es256KeyPair};
+use crate::mounts::{self, ApiMount};
 use crate::oauth;
 use crate::registration::ClientRegistration;
+use crate::request_log;
 use crate::saml;
 use crate::state::{OpState, Shared, lock};
 
@@ -34,7 +38,8 @@ impl Server {
     ///
     /// [`ServerError::NonLoopbackBind`] for a non-loopback address without the opt-in,
     /// [`ServerError::Bind`] when the socket cannot be opened, [`ServerError::Random`] or
-    /// [`ServerError::Key`] when keys cannot be generated.
+    /// [`ServerError::Key`] when keys cannot be generated, [`ServerError::Jwks`] when a client's
+    /// JWKS URL does not answer a JWK Set.
     pub async fn start(config: ServerConfig) -> Result<ServerHandle, ServerError> {
         if !config.bind.ip().is_loopback() && !config.insecure_allow_non_loopback {
             return Err(ServerError::NonLoopbackBind(config.bind));
@@ -43,11 +48,12 @@ impl Server {
         let signing_key = Es256KeyPair::generate(rng.as_ref())?;
         let mut pairwise_salt = [0u8; 32];
         rng.fill(&mut pairwise_salt)?;
-        let mut clients: BTreeMap<String, ClientRegistration> = config
-            .clients
-            .iter()
-            .map(|c| (c.client_id.clone(), c.clone()))
-            .collect();
+        let mut clients: BTreeMap<String, ClientRegistration> = BTreeMap::new();
+        for client in &config.clients {
+            let mut client = client.clone();
+            jwks_fetch::resolve(&mut client).await?;
+            clients.insert(client.client_id.clone(), client);
+        }
         let demo_client = if config.demo_client {
             let key = Es256KeyPair::generate(rng.as_ref())?;
             let demo = DemoClient::new(
@@ -61,6 +67,7 @@ impl Server {
                     client_id: DEMO_CLIENT_ID.to_owned(),
                     keys: vec![demo.public_jwk().clone()],
                     redirect_uris: demo.redirect_uris().to_vec(),
+                    jwks_url: None,
                 },
             );
             Some(demo)
@@ -112,15 +119,9 @@ impl Server {
     }
 }
 
-/// The CAMARA base path of `spec`, as the spec's `servers` entry writes it (`/sim-swap/v2`).
-fn camara_path(spec: SpecVersion) -> String {
-    format!("/{}/{}", spec.api(), spec.path_segment())
-}
-
 fn router(shared: &Arc<Shared>) -> Router {
-    // Number Verification 2.0.0 and 2.1.0 share one base path and one behaviour here.
-    let nv = camara_path(SpecVersion::NumberVerification2_1_0);
-    let oidc = Router::new()
+    let mut router = Router::new()
+        .route("/", get(index::index))
         .route("/.well-known/openid-configuration", get(oauth::discovery))
         .route("/jwks", get(oauth::jwks))
         .route("/bc-authorize", post(oauth::bc_authorize))
@@ -128,48 +129,50 @@ fn router(shared: &Arc<Shared>) -> Router {
         .route("/authorize", get(oauth::authorize))
         .route("/saml/sso", get(saml::sso))
         .route("/saml/metadata", get(saml::metadata))
-        .route(&format!("{nv}/verify"), post(camara::nv_verify))
-        .route(
-            &format!("{nv}/device-phone-number"),
-            get(camara::nv_device_phone_number),
-        )
         .with_state(shared.clone());
-    // Each version is served at the CAMARA base path and at the operators' paths listed.
-    let prefixes = |spec: SpecVersion, operators: &[&str]| {
-        let mut prefixes: Vec<String> = operators.iter().map(|p| (*p).to_owned()).collect();
-        prefixes.push(camara_path(spec));
-        prefixes
-    };
-    let sim_swap = |spec: SpecVersion, operators: &[&str]| {
-        let mut router = Router::new();
-        for prefix in prefixes(spec, operators) {
-            router = router
+    // Every API at every base path of the mount table; two versions sharing a base path (Number
+    // Verification 2.0.0 and 2.1.0) share its handlers, so a path is routed once.
+    let mut routed = std::collections::BTreeSet::new();
+    for mount in mounts::api_mounts() {
+        let Some(spec) = mounts::spec_of(&mount) else {
+            continue;
+        };
+        if !routed.insert(mount.base_path.clone()) {
+            continue;
+        }
+        let prefix = &mount.base_path;
+        let api: Router = match spec.api() {
+            Api::KycMatch => Router::new()
+                .route(&format!("{prefix}/match"), post(camara::kyc_match))
+                .with_state((shared.clone(), spec)),
+            Api::SimSwap => Router::new()
                 .route(&format!("{prefix}/check"), post(camara::sim_swap_check))
                 .route(
                     &format!("{prefix}/retrieve-date"),
                     post(camara::sim_swap_retrieve_date),
-                );
-        }
-        router.with_state((shared.clone(), spec))
-    };
-    let kyc = |spec: SpecVersion, operators: &[&str]| {
-        let mut router = Router::new();
-        for prefix in prefixes(spec, operators) {
-            router = router.route(&format!("{prefix}/match"), post(camara::kyc_match));
-        }
-        router.with_state((shared.clone(), spec))
-    };
-    // Orange Spain's SIM Swap v1 path and Orange France's KYC Match v0.2 path.
-    oidc.merge(sim_swap(SpecVersion::SimSwap1_0_0, &["/camara/oes/sim-swap/v1"]))
-        .merge(sim_swap(SpecVersion::SimSwap2_1_0, &[]))
-        .merge(kyc(SpecVersion::KycMatch0_2_1, &["/camara/ofr/kyc-match/v0.2"]))
-        .merge(kyc(SpecVersion::KycMatch0_4_0, &[]))
+                )
+                .with_state((shared.clone(), spec)),
+            Api::NumberVerification => Router::new()
+                .route(&format!("{prefix}/verify"), post(camara::nv_verify))
+                .route(
+                    &format!("{prefix}/device-phone-number"),
+                    get(camara::nv_device_phone_number),
+                )
+                .with_state(shared.clone()),
+            // An API this server does not implement yet has no mount; nothing to route.
+            _ => continue,
+        };
+        router = router.merge(api);
+    }
+    router
         .fallback(camara::not_found)
         .method_not_allowed_fallback(camara::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),
             faults::inject,
         ))
+        // Outermost, so faults are logged with the status they forced.
+        .layer(axum::middleware::from_fn(request_log::log))
 }
 
 /// A running server. Stops when [`ServerHandle::shutdown`] is called or when it is dropped.
@@ -223,6 +226,17 @@ impl ServerHandle {
         saml::IDP_CERT_PEM
     }
 
+    /// Every base path the APIs are served at, per API and client profile.
+    pub fn api_mounts(&self) -> Vec<ApiMount> {
+        mounts::api_mounts()
+    }
+
+    /// The index of `GET /` as JSON: endpoints, APIs per profile, registered parties and
+    /// subscribers (numbers masked; no key, no token).
+    pub fn index(&self) -> serde_json::Value {
+        index::document(&self.shared)
+    }
+
     /// Injects (or replaces) a fault on a request path while the server runs.
     pub fn inject_fault(&self, path: impl Into<String>, fault: Fault) {
         lock(&self.shared.faults).insert(path.into(), fault);
@@ -249,23 +263,5 @@ impl Drop for ServerHandle {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn camara_paths_follow_the_specs_servers_entries() {
-        fn check(spec: SpecVersion, expected: &str) {
-            assert_eq!(camara_path(spec), expected, "{spec}");
-        }
-        check(SpecVersion::KycMatch0_2_1, "/kyc-match/v0.2");
-        check(SpecVersion::KycMatch0_4_0, "/kyc-match/v0.4");
-        check(SpecVersion::SimSwap1_0_0, "/sim-swap/v1");
-        check(SpecVersion::SimSwap2_1_0, "/sim-swap/v2");
-        check(SpecVersion::NumberVerification2_0_0, "/number-verification/v2");
-        check(SpecVersion::NumberVerification2_1_0, "/number-verification/v2");
     }
 }

@@ -37,8 +37,9 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-/// The default subscriber set (French, Spanish, Dutch and Japanese records).
-const DEFAULT_SET: &str = include_str!("../data/subscribers.toml");
+/// The default subscriber document (French, Spanish, Dutch and Japanese records, fictional), as
+/// shipped: a starting point for a `subscribers-file` of one's own.
+pub const DEFAULT_SUBSCRIBERS_TOML: &str = include_str!("../data/subscribers.toml");
 
 /// Why a subscriber document was refused. Names the subscriber by position and the field, never a
 /// value (they are personal data).
@@ -170,6 +171,16 @@ impl Subscriber {
         self.monitored_period
     }
 
+    /// Whether the subscriber has a TS.43 operator token (the token itself is a secret).
+    pub fn has_operator_token(&self) -> bool {
+        self.operator_token.is_some()
+    }
+
+    /// The purposes the subscriber refused (`dpv:…`).
+    pub fn opted_out(&self) -> &[String] {
+        &self.opted_out
+    }
+
     fn operator_token_matches(&self, token: &str) -> bool {
         self.operator_token.as_ref().is_some_and(|t| t.ct_eq(token))
     }
@@ -215,7 +226,7 @@ impl SubscriberStore {
     pub fn default_set() -> Self {
         // The shipped file is checked by this crate's tests; an empty store is the fallback should it
         // ever not parse, so that no input can make this panic.
-        Self::from_toml_str(DEFAULT_SET).unwrap_or_default()
+        Self::from_toml_str(DEFAULT_SUBSCRIBERS_TOML).unwrap_or_default()
     }
 
     /// Parses a TOML subscriber document (see the module docs).
@@ -227,6 +238,12 @@ impl SubscriberStore {
         let file: FileModel =
             toml::from_str(text).map_err(|e| SubscriberFileError::Syntax(e.message().to_owned()))?;
         Self::from_model(file)
+    }
+
+    /// The default subscriber document as JSON: the same structure as
+    /// [`DEFAULT_SUBSCRIBERS_TOML`], for [`SubscriberStore::from_json_str`].
+    pub fn default_document_json() -> serde_json::Value {
+        toml::from_str(DEFAULT_SUBSCRIBERS_TOML).unwrap_or_default()
     }
 
     /// Parses a JSON subscriber document: the same structure as the TOML form.
@@ -442,7 +459,7 @@ mod tests {
 
     #[test]
     fn default_set_parses_with_every_country() {
-        let store = SubscriberStore::from_toml_str(DEFAULT_SET).unwrap();
+        let store = SubscriberStore::from_toml_str(DEFAULT_SUBSCRIBERS_TOML).unwrap();
         let countries: std::collections::BTreeSet<u16> = store
             .iter()
             .map(|s| s.phone_number().country_code().value())

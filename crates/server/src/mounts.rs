@@ -1,0 +1,124 @@
+//! Where each API is served: one row per (API, client profile, base path). The router is built
+//! from this table, and the start banner, the index page and the operator file of `netid sandbox
+//! serve` print it, so what the sandbox says it serves is what it serves.
+
+use netid_core::spec::SpecVersion;
+use serde::Serialize;
+
+/// One base path at which the sandbox serves one version of an API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct ApiMount {
+    /// The API (`kyc-match`, `sim-swap`, `number-verification`).
+    pub api: &'static str,
+    /// The name of the `netid` client profile that speaks this path and version: an operator's
+    /// (`orange-france`, `orange-spain`) or a plain spec one (`camara-2.1.0`).
+    pub profile: &'static str,
+    /// The spec version served (`2.1.0`).
+    pub version: &'static str,
+    /// The base path (`/sim-swap/v2`); the API's operations are below it.
+    pub base_path: String,
+    /// The operations' paths below the base path (`/check`, `/retrieve-date`).
+    pub operations: &'static [&'static str],
+    /// Whether this is the mount an operator file for the sandbox names: the newest plain CAMARA
+    /// version of the API, which every client speaking the spec understands.
+    pub preferred: bool,
+}
+
+/// The operations of each API, below its base path.
+const KYC_MATCH_OPERATIONS: &[&str] = &["/match"];
+const SIM_SWAP_OPERATIONS: &[&str] = &["/check", "/retrieve-date"];
+const NUMBER_VERIFICATION_OPERATIONS: &[&str] = &["/verify", "/device-phone-number"];
+
+/// The CAMARA base path of `spec`, as the spec's `servers` entry writes it (`/sim-swap/v2`).
+pub(crate) fn camara_path(spec: SpecVersion) -> String {
+    format!("/{}/{}", spec.api(), spec.path_segment())
+}
+
+fn mount(spec: SpecVersion, profile: &'static str, base_path: Option<&str>) -> ApiMount {
+    let api = spec.api().as_str();
+    let operations = match api {
+        "kyc-match" => KYC_MATCH_OPERATIONS,
+        "sim-swap" => SIM_SWAP_OPERATIONS,
+        _ => NUMBER_VERIFICATION_OPERATIONS,
+    };
+    ApiMount {
+        api,
+        profile,
+        version: spec.as_str(),
+        base_path: base_path.map_or_else(|| camara_path(spec), str::to_owned),
+        operations,
+        preferred: false,
+    }
+}
+
+fn preferred(mut mount: ApiMount) -> ApiMount {
+    mount.preferred = true;
+    mount
+}
+
+/// Every base path the sandbox serves, per API and profile: the operators' paths (Orange France's
+/// KYC Match v0.2, Orange Spain's SIM Swap v1) and the CAMARA ones of every version.
+pub fn api_mounts() -> Vec<ApiMount> {
+    vec![
+        mount(
+            SpecVersion::KycMatch0_2_1,
+            "orange-france",
+            Some("/camara/ofr/kyc-match/v0.2"),
+        ),
+        mount(SpecVersion::KycMatch0_2_1, "camara-0.2.1", None),
+        preferred(mount(SpecVersion::KycMatch0_4_0, "camara-0.4.0", None)),
+        mount(
+            SpecVersion::SimSwap1_0_0,
+            "orange-spain",
+            Some("/camara/oes/sim-swap/v1"),
+        ),
+        mount(SpecVersion::SimSwap1_0_0, "camara-1.0.0", None),
+        preferred(mount(SpecVersion::SimSwap2_1_0, "camara-2.1.0", None)),
+        // Number Verification 2.0.0 and 2.1.0 share one base path and one behaviour here.
+        mount(SpecVersion::NumberVerification2_0_0, "camara-2.0.0", None),
+        preferred(mount(SpecVersion::NumberVerification2_1_0, "camara-2.1.0", None)),
+    ]
+}
+
+/// The spec version of a mount, for the router.
+pub(crate) fn spec_of(mount: &ApiMount) -> Option<SpecVersion> {
+    SpecVersion::ALL
+        .iter()
+        .copied()
+        .find(|spec| spec.api().as_str() == mount.api && spec.as_str() == mount.version)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn camara_paths_follow_the_specs_servers_entries() {
+        fn check(spec: SpecVersion, expected: &str) {
+            assert_eq!(camara_path(spec), expected, "{spec}");
+        }
+        check(SpecVersion::KycMatch0_2_1, "/kyc-match/v0.2");
+        check(SpecVersion::KycMatch0_4_0, "/kyc-match/v0.4");
+        check(SpecVersion::SimSwap1_0_0, "/sim-swap/v1");
+        check(SpecVersion::SimSwap2_1_0, "/sim-swap/v2");
+        check(SpecVersion::NumberVerification2_0_0, "/number-verification/v2");
+        check(SpecVersion::NumberVerification2_1_0, "/number-verification/v2");
+    }
+
+    #[test]
+    fn every_mount_names_a_served_spec_version() {
+        for mount in api_mounts() {
+            assert!(spec_of(&mount).is_some(), "{mount:?}");
+        }
+    }
+
+    #[test]
+    fn each_api_has_one_preferred_mount() {
+        let mounts = api_mounts();
+        for api in ["kyc-match", "sim-swap", "number-verification"] {
+            let preferred = mounts.iter().filter(|m| m.api == api && m.preferred).count();
+            assert_eq!(preferred, 1, "{api}");
+        }
+    }
+}
