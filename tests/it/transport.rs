@@ -84,5 +84,8 @@ async fn no_listener_is_a_connect_error() {
         .send(request)
         .await
         .expect_err("nothing listens any more");
-    assert_eq!(error, TransportError::Connect);
+    assert_eq!(
+        error,
+        TransportError::connect().with_cause("tcp connect error: Connection refused (os error 111)")
+    );
 }

@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime};
 use netid_core::correlator::XCorrelator;
 use netid_core::ports::{Clock, OsRandom, SecureRandom, SystemClock};
 use netid_core::token::AccessToken;
-use netid_transport::{HttpRequest, HttpResponse, HttpTransport, Sleep, TransportError};
+use netid_transport::{HttpRequest, HttpResponse, HttpTransport, Origin, Sleep, TransportError};
 use tracing::Instrument;
 use tracing::field::Empty;
 
@@ -356,13 +356,14 @@ impl CamaraClient {
                 Ok(http_request) => http_request,
                 Err(error) => break Err(error.into()),
             };
+            let origin = Origin::of(http_request.uri());
             let Some(exchanged) = self.exchange(http_request, deadline).await else {
                 break Err(CamaraError::Deadline { attempts: attempt });
             };
             let (error, retryable, retry_after) = match exchanged {
-                Err(error) => {
-                    let retryable = error.is_retryable();
-                    (CamaraError::Transport(error), retryable, None)
+                Err(source) => {
+                    let retryable = source.is_retryable();
+                    (CamaraError::Transport { origin, source }, retryable, None)
                 }
                 Ok(response) => {
                     let status = response.status().as_u16();

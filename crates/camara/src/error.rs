@@ -8,7 +8,7 @@ use bytes::Bytes;
 use netid_core::correlator::XCorrelator;
 use netid_core::error_info::{ErrorCode, ErrorInfo};
 use netid_core::ports::RandomError;
-use netid_transport::TransportError;
+use netid_transport::{Origin, TransportError};
 
 use crate::profile::{Api, Quirk, SpecVersion};
 use crate::retry_after::RetryAfter;
@@ -23,9 +23,16 @@ pub enum CamaraError {
     /// The response (success or error) could not be decoded.
     #[error(transparent)]
     Decode(#[from] DecodeError),
-    /// No complete response was received.
-    #[error("the request could not be completed")]
-    Transport(#[from] TransportError),
+    /// No complete response was received from `origin`: `Display` names the server (scheme,
+    /// host and port, never the path or query) and the transport's cause.
+    #[error("the request to {origin} could not be completed: {source}")]
+    Transport {
+        /// Where the request went.
+        origin: Origin,
+        /// Why no complete response arrived.
+        #[source]
+        source: TransportError,
+    },
     /// The caller's deadline passed before a response arrived (or before the next attempt could).
     #[error("the deadline passed after {attempts} attempt(s)")]
     Deadline {
@@ -68,7 +75,7 @@ impl CamaraError {
         match self {
             Self::Operator(_) => "operator",
             Self::Decode(_) => "decode",
-            Self::Transport(_) => "transport",
+            Self::Transport { .. } => "transport",
             Self::Deadline { .. } => "deadline",
             Self::CorrelatorMismatch { .. } => "correlator_mismatch",
             Self::InvalidRequest(_) => "invalid_request",
@@ -82,6 +89,15 @@ impl CamaraError {
         match self {
             Self::Operator(error) => error.retry_after(),
             Self::Decode(error) => error.retry_after(),
+            _ => None,
+        }
+    }
+
+    /// The transport error and where the request went, if that is what this is.
+    #[must_use]
+    pub fn as_transport(&self) -> Option<(&Origin, &TransportError)> {
+        match self {
+            Self::Transport { origin, source } => Some((origin, source)),
             _ => None,
         }
     }

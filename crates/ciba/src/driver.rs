@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use netid_core::ports::{Clock, OsRandom, SecureRandom, SystemClock};
-use netid_transport::{HttpTransport, Sleep, TransportError};
+use netid_transport::{HttpTransport, Origin, Sleep, TransportError};
 
 use crate::ciba::{BackchannelRequest, CibaSession, Progress, RequestEntropy};
 use crate::client::ClientConfig;
@@ -34,7 +34,7 @@ impl From<TransportError> for TransportFailure {
         // refused redirect, which will not change. Unclassified failures include a pooled
         // keep-alive connection the server closed while we waited (Node closes idle ones after
         // 5 s; the oidc-provider interop slow-down case runs into it).
-        let retryable = !matches!(error, TransportError::Redirect);
+        let retryable = !matches!(error, TransportError::Redirect { .. });
         Self::new(error.to_string(), retryable)
     }
 }
@@ -78,7 +78,11 @@ impl Driver {
         &self,
         request: http::Request<bytes::Bytes>,
     ) -> Result<http::Response<bytes::Bytes>, TransportFailure> {
-        self.transport.send(request).await.map_err(TransportFailure::from)
+        let origin = Origin::of(request.uri());
+        self.transport
+            .send(request)
+            .await
+            .map_err(|error| TransportFailure::from(error).with_origin(origin.to_string()))
     }
 
     /// Discovers `issuer` and fetches its JWKS.

@@ -4,6 +4,7 @@
 //!   user's decision: `access_denied`, `expired_token`, …).
 //! - [`TransportFailure`]: no complete HTTP response arrived.
 //! - [`DecodeError`]: a response arrived but could not be understood (keeps status and JSON path).
+//! - [`IssuerMismatch`]: the discovery document names another issuer (both are shown).
 //! - [`IdTokenError`]: the ID token failed validation.
 //! - [`FlowError`]: the protocol ended without a token for a reason of its own (deadline, cancel).
 //! - [`UsageError`]: the caller misconfigured or misused the API.
@@ -29,6 +30,9 @@ pub enum Error {
     /// A response could not be decoded.
     #[error("undecodable response: {0}")]
     Decode(#[from] DecodeError),
+    /// The discovery document names another issuer than the one configured.
+    #[error(transparent)]
+    IssuerMismatch(#[from] IssuerMismatch),
     /// The ID token was rejected.
     #[error("invalid id token: {0}")]
     IdToken(#[from] IdTokenError),
@@ -241,14 +245,33 @@ impl fmt::Display for OAuthError {
 impl std::error::Error for OAuthError {}
 
 /// No complete HTTP response was received (built by the driver from the transport's error).
+///
+/// `Display` names the server when the failure knows it: `the request to https://op.example could
+/// not be completed: could not connect to the server: Connection refused (os error 111)`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{description}")]
+#[error("{}{description}", To(.origin.as_deref()))]
 #[non_exhaustive]
 pub struct TransportFailure {
     /// What went wrong, without URLs' query strings or bodies.
     pub description: String,
     /// Whether the same request may be sent again.
     pub retryable: bool,
+    /// Where the request went: scheme, host and port (`https://op.example`), never the path or
+    /// query. The driver sets it; a caller driving a session by hand sets it with
+    /// [`with_origin`](Self::with_origin).
+    pub origin: Option<String>,
+}
+
+/// `the request to <origin> could not be completed: ` when the origin is known.
+struct To<'a>(Option<&'a str>);
+
+impl fmt::Display for To<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(origin) => write!(f, "the request to {origin} could not be completed: "),
+            None => Ok(()),
+        }
+    }
 }
 
 impl TransportFailure {
@@ -257,8 +280,29 @@ impl TransportFailure {
         Self {
             description: description.into(),
             retryable,
+            origin: None,
         }
     }
+
+    /// The same failure, naming where the request went: scheme, host and port only (the
+    /// `netid_transport::Origin` of the request's URI); a path or query may carry secrets.
+    #[must_use]
+    pub fn with_origin(mut self, origin: impl Into<String>) -> Self {
+        self.origin = Some(origin.into());
+        self
+    }
+}
+
+/// The provider's discovery document names another issuer than the one configured (OpenID
+/// Connect Discovery §4.3 requires them to be identical): `Display` shows both.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the discovery document names issuer `{received}`, expected `{expected}`")]
+#[non_exhaustive]
+pub struct IssuerMismatch {
+    /// The issuer configured (and discovered from).
+    pub expected: String,
+    /// The `issuer` of the discovery document.
+    pub received: String,
 }
 
 /// A response that could not be decoded.
@@ -355,7 +399,8 @@ pub enum IdTokenError {
     /// The signature, algorithm or key was refused.
     #[error("signature check failed: {0}")]
     Signature(String),
-    /// `iss` is not the provider's issuer.
+    /// `iss` is missing or not the provider's issuer; the text shows both (``expected `X` (found
+    /// `Y`)``).
     #[error("issuer mismatch: {0}")]
     Issuer(String),
     /// `aud` or `azp` does not name this client.

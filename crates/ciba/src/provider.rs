@@ -21,7 +21,7 @@ use openidconnect::{AdditionalProviderMetadata, ProviderMetadata};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::error::{DecodeError, Error, FlowError, UsageError};
+use crate::error::{DecodeError, Error, FlowError, IssuerMismatch, UsageError};
 use crate::jose::SigningAlgorithm;
 use crate::wire;
 
@@ -447,8 +447,9 @@ impl ProviderConfig {
     ///
     /// # Errors
     ///
-    /// [`FlowError::UnexpectedStatus`] for a non-200 answer, [`Error::Decode`] for a bad document,
-    /// an issuer mismatch, or a missing token endpoint; [`UsageError::InvalidUrl`] for endpoints that
+    /// [`FlowError::UnexpectedStatus`] for a non-200 answer, [`Error::IssuerMismatch`] (both values)
+    /// when the document names another issuer, [`Error::Decode`] for a bad document or a missing
+    /// token endpoint; [`UsageError::InvalidUrl`] for endpoints that
     /// are not `https`.
     pub fn from_discovery_response(issuer: &str, response: &http::Response<Bytes>) -> Result<Self, Error> {
         let status = response.status().as_u16();
@@ -470,13 +471,10 @@ impl ProviderConfig {
         body: &Bytes,
     ) -> Result<Self, Error> {
         if document.issuer().as_str() != issuer {
-            return Err(DecodeError::new(
-                "discovery document",
-                status,
-                "issuer",
-                "issuer differs from the one configured",
-                body.clone(),
-            )
+            return Err(IssuerMismatch {
+                expected: issuer.to_owned(),
+                received: document.issuer().as_str().to_owned(),
+            }
             .into());
         }
         let token_endpoint = document.token_endpoint().ok_or_else(|| {

@@ -74,7 +74,9 @@ mod normalize;
 mod policy;
 mod result;
 
-pub use claims::{CountryAlpha2, Email, Gender, IdDocumentType, KycClaims, KycValueError, PrivOwnedStr};
+pub use claims::{
+    ClaimsError, CountryAlpha2, Email, Gender, IdDocumentType, KycClaims, KycValueError, PrivOwnedStr,
+};
 pub use field::{KycField, KycVersion};
 pub use matcher::{Matcher, PreparedRecord};
 pub use normalize::{normalize_name, normalize_text, similarity_score};

@@ -64,6 +64,14 @@ pub enum PhoneNumberError {
     /// The input is longer than any formatted phone number.
     #[error("phone number input is longer than {MAX_LENIENT_INPUT} bytes")]
     TooLong,
+    /// Bare digits (no `+`, `00` or `tel:`) that are too short to be an international number
+    /// for the country code they start with, or start with no assigned code: most likely a
+    /// national number typed without its country code (see [`PhoneNumber::parse_lenient`]).
+    #[error(
+        "phone number looks national: write it with '+' and the country calling code \
+         (for example +34 654654654)"
+    )]
+    MissingCountryCode,
 }
 
 /// An ITU-T E.164 country calling code, such as 33 for France.
@@ -125,6 +133,30 @@ impl PhoneNumber {
     /// URI without parameters, and the separators space, dot, dash, slash and parentheses, including a
     /// `(0)` trunk prefix after the country code.
     ///
+    /// # Bare digits
+    ///
+    /// Digits without `+`, `00` or `tel:` are read as an international number (the Orange France
+    /// page's `33699901040`) only if they can be one: they must start with an assigned ITU country
+    /// calling code, and the digits after it must be at least as many as the shortest national
+    /// significant number of that code (France 9, Spain 9, Singapore 8, the North American plan 10;
+    /// the table comes from libphonenumber's metadata). Otherwise they are most likely a national
+    /// number typed without its country code, and are refused with
+    /// [`PhoneNumberError::MissingCountryCode`]: the Spanish `654654654` would otherwise become
+    /// `+65 4654654`, a Singapore number one digit short. A number written with `+`, `00` or `tel:`
+    /// is not checked this way: its writer named the country code.
+    ///
+    /// ```
+    /// use netid_core::phone::{PhoneNumber, PhoneNumberError};
+    ///
+    /// assert_eq!(PhoneNumber::parse_lenient("33699901040")?.expose_e164(), "+33699901040");
+    /// assert_eq!(
+    ///     PhoneNumber::parse_lenient("654654654"),
+    ///     Err(PhoneNumberError::MissingCountryCode)
+    /// );
+    /// assert_eq!(PhoneNumber::parse_lenient("+34 654654654")?.expose_e164(), "+34654654654");
+    /// # Ok::<(), PhoneNumberError>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`PhoneNumberError`] naming the first rule the input breaks.
@@ -138,16 +170,16 @@ impl PhoneNumber {
         if trimmed.is_empty() {
             return Err(PhoneNumberError::Empty);
         }
-        let (rest, offset) = match trimmed.get(..4) {
-            Some(scheme) if scheme.eq_ignore_ascii_case("tel:") => (&trimmed[4..], offset + 4),
-            _ => (trimmed, offset),
+        let (rest, offset, tel) = match trimmed.get(..4) {
+            Some(scheme) if scheme.eq_ignore_ascii_case("tel:") => (&trimmed[4..], offset + 4, true),
+            _ => (trimmed, offset, false),
         };
-        let (rest, offset) = if let Some(rest) = rest.strip_prefix('+') {
-            (rest, offset + 1)
+        let (rest, offset, bare) = if let Some(rest) = rest.strip_prefix('+') {
+            (rest, offset + 1, false)
         } else if let Some(rest) = rest.strip_prefix("00") {
-            (rest, offset + 2)
+            (rest, offset + 2, false)
         } else {
-            (rest, offset)
+            (rest, offset, !tel)
         };
 
         // Digits are collected on the stack: one allocation in all, for the result.
@@ -188,7 +220,26 @@ impl PhoneNumber {
             }
             index += 1;
         }
-        Self::from_digits(&digits[..count])
+        let number = Self::from_digits(&digits[..count]);
+        if bare {
+            return match number {
+                // Bare digits that start with no assigned code are a national number far more
+                // often than a typo in a country code.
+                Err(PhoneNumberError::UnknownCountryCode) => Err(PhoneNumberError::MissingCountryCode),
+                number => number.and_then(Self::plausible_without_prefix),
+            };
+        }
+        number
+    }
+
+    /// Refuses bare digits too short for their country code: see "Bare digits" on
+    /// [`parse_lenient`](Self::parse_lenient).
+    fn plausible_without_prefix(self) -> Result<Self, PhoneNumberError> {
+        let national = self.expose_national_number().len();
+        match country::min_national_digits(self.country_code.0) {
+            Some(min) if national < min => Err(PhoneNumberError::MissingCountryCode),
+            _ => Ok(self),
+        }
     }
 
     /// Builds from the ASCII digits after `+`.
@@ -418,142 +469,4 @@ impl<'de> Deserialize<'de> for HashedPhoneNumber {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn check(
-        parser: fn(&str) -> Result<PhoneNumber, PhoneNumberError>,
-        input: &str,
-        expected: Result<&str, PhoneNumberError>,
-    ) {
-        let got = parser(input);
-        assert_eq!(
-            got.as_ref().map(PhoneNumber::expose_e164),
-            expected.as_ref().map(|s| *s),
-            "input {input:?}"
-        );
-    }
-
-    #[test]
-    fn strict_accepts_only_the_camara_form() {
-        let strict = PhoneNumber::parse_strict;
-        check(strict, "+33699901040", Ok("+33699901040"));
-        check(strict, "+123456789", Ok("+123456789"));
-        check(strict, "+34600000000", Ok("+34600000000"));
-        check(strict, "+12345", Ok("+12345"));
-        check(strict, "+1234", Err(PhoneNumberError::Length { digits: 4 }));
-        check(
-            strict,
-            "+1234567890123456",
-            Err(PhoneNumberError::Length { digits: 16 }),
-        );
-        check(strict, "33699901040", Err(PhoneNumberError::MissingPlus));
-        check(strict, "+033699901040", Err(PhoneNumberError::LeadingZero));
-        check(
-            strict,
-            "+33 699901040",
-            Err(PhoneNumberError::UnexpectedCharacter { position: 3 }),
-        );
-        check(strict, "+99912345", Err(PhoneNumberError::UnknownCountryCode));
-        check(strict, "", Err(PhoneNumberError::Empty));
-        check(strict, "+", Err(PhoneNumberError::Empty));
-        check(
-            strict,
-            "+٣٣٦٩٩٩٠١٠٤٠",
-            Err(PhoneNumberError::UnexpectedCharacter { position: 1 }),
-        );
-    }
-
-    #[test]
-    fn lenient_normalises_what_operators_and_users_send() {
-        let lenient = PhoneNumber::parse_lenient;
-        check(lenient, "33699901040", Ok("+33699901040"));
-        check(lenient, "336666666", Ok("+336666666"));
-        check(lenient, "+33 6 99 90 10 40", Ok("+33699901040"));
-        check(lenient, "+33 (0)6 99 90 10 40", Ok("+33699901040"));
-        check(lenient, "+44 (0)20 7946 0000", Ok("+442079460000"));
-        check(lenient, "0033699901040", Ok("+33699901040"));
-        check(lenient, "tel:+34600000000", Ok("+34600000000"));
-        check(lenient, "TEL:+34-600-000-000", Ok("+34600000000"));
-        check(lenient, "+1 (415) 555.0100", Ok("+14155550100"));
-        check(lenient, "  +31 6/1234 5678\u{a0}", Ok("+31612345678"));
-        check(
-            lenient,
-            "tel:+34600000000;phone-context=example.com",
-            Err(PhoneNumberError::TelUriParameters),
-        );
-        check(
-            lenient,
-            "+33 6 99 90 10 40 x12",
-            Err(PhoneNumberError::UnexpectedCharacter { position: 18 }),
-        );
-        check(
-            lenient,
-            "+33+699901040",
-            Err(PhoneNumberError::UnexpectedCharacter { position: 3 }),
-        );
-        check(lenient, "0699901040", Err(PhoneNumberError::LeadingZero));
-        check(lenient, "   ", Err(PhoneNumberError::Empty));
-        check(lenient, "tel:", Err(PhoneNumberError::Empty));
-        check(lenient, &"1".repeat(200), Err(PhoneNumberError::TooLong));
-        check(
-            lenient,
-            &"1".repeat(20),
-            Err(PhoneNumberError::Length { digits: 16 }),
-        );
-    }
-
-    #[test]
-    fn parts_and_masking() {
-        let number = PhoneNumber::parse_strict("+33699901040").unwrap();
-        assert_eq!(number.country_code(), CountryCode(33));
-        assert_eq!(number.expose_digits(), "33699901040");
-        assert_eq!(number.expose_national_number(), "699901040");
-        assert_eq!(number.to_string(), "+33*******40");
-        assert_eq!(format!("{number:?}"), "PhoneNumber(\"+33*******40\")");
-        let short = PhoneNumber::parse_strict("+35112").unwrap();
-        assert_eq!(short.to_string(), "+351**");
-    }
-
-    #[test]
-    fn hashed_matches_the_number_verification_spec_example() {
-        // number-verification.yaml gives this hash as the example of `hashedPhoneNumber`;
-        // it is the SHA-256 of "+34600000000".
-        let number = PhoneNumber::parse_strict("+34600000000").unwrap();
-        assert_eq!(
-            number.hashed().as_str(),
-            "32f67ab4e4312618b09cd23ed8ce41b13e095fe52b73b2e8da8ef49830e50dba"
-        );
-        let parsed: HashedPhoneNumber = "32F67AB4E4312618B09CD23ED8CE41B13E095FE52B73B2E8DA8EF49830E50DBA"
-            .parse()
-            .unwrap();
-        assert_eq!(parsed, number.hashed());
-        assert_eq!(format!("{parsed:?}"), "HashedPhoneNumber([redacted])");
-        assert_eq!(
-            "abc".parse::<HashedPhoneNumber>(),
-            Err(HashedPhoneNumberError::Format)
-        );
-    }
-
-    #[test]
-    fn serde_is_strict_by_default_and_lenient_on_request() {
-        #[derive(Deserialize, Serialize)]
-        struct Lenient {
-            #[serde(with = "serde_lenient")]
-            number: PhoneNumber,
-        }
-        let number: PhoneNumber = serde_json::from_str("\"+33699901040\"").unwrap();
-        assert_eq!(serde_json::to_string(&number).unwrap(), "\"+33699901040\"");
-        let err = serde_json::from_str::<PhoneNumber>("\"33699901040\"").unwrap_err();
-        assert!(
-            !err.to_string().contains("699901040"),
-            "error leaks the number: {err}"
-        );
-        let lenient: Lenient = serde_json::from_str(r#"{"number":"33699901040"}"#).unwrap();
-        assert_eq!(lenient.number, number);
-        assert_eq!(
-            serde_json::to_string(&lenient).unwrap(),
-            r#"{"number":"+33699901040"}"#
-        );
-    }
-}
+mod tests;

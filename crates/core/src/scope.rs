@@ -10,6 +10,10 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+mod purpose;
+
+pub use purpose::PurposeError;
+
 /// Generates a string enum with known variants and a catch-all that keeps unknown values.
 macro_rules! string_enum {
     (
@@ -40,7 +44,8 @@ macro_rules! string_enum {
         impl ::std::str::FromStr for $name {
             type Err = ::std::convert::Infallible;
 
-            /// Never fails: unknown values become `Other`.
+            /// Never fails: unknown values become `Other`, so that what an operator sends
+            /// round-trips.
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 Ok(match s {
                     $( concat!($prefix, $text) => Self::$variant, )*
@@ -74,6 +79,10 @@ pub(crate) use string_enum;
 
 string_enum! {
     /// Why the data is processed: a W3C DPV purpose, as CAMARA requires in every 3-legged scope.
+    ///
+    /// `FromStr` keeps any value (unknown ones as `Other`) for what arrives on the wire; input from
+    /// a user goes through [`Purpose::parse_known`], and an operator-defined purpose through
+    /// [`Purpose::custom`].
     Purpose, prefix = "dpv:" {
         /// `dpv:FraudPreventionAndDetection`, the purpose of all three operator pages.
         FraudPreventionAndDetection => "FraudPreventionAndDetection",

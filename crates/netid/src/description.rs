@@ -50,6 +50,10 @@ pub struct OperatorDescription {
     /// `assertion-aud`).
     pub client: ClientDescription,
     /// Why the data is processed (`purpose`); `dpv:FraudPreventionAndDetection` when absent.
+    ///
+    /// The file's `purpose` must be one of [`Purpose::KNOWN`] (checked by [`Purpose::parse_known`],
+    /// which suggests the `dpv:`-prefixed form when the prefix is missing); an operator-defined
+    /// `dpv:` purpose is taken only with `custom-purpose = true` ([`Purpose::custom`]).
     pub purpose: Option<Purpose>,
     /// Optional CIBA request parameters (`binding-message`, `requested-expiry`).
     pub request: RequestDescription,

@@ -89,8 +89,9 @@ pub struct BuildError {
 ///
 /// Cheap to clone (the client is reference counted). Maps reqwest's failures onto
 /// [`TransportError`]: timeouts to `Timeout`, connection failures to `Connect`, body read failures to
-/// `Body`, a followed redirect to `Redirect`, anything else to `Other` with reqwest's message stripped
-/// of the URL.
+/// `Body`, a followed redirect to `Redirect`, each with reqwest's error chain as its cause
+/// (`Connection refused (os error 111)`, the DNS or TLS failure), and anything else to `Other` with
+/// reqwest's message; never with the URL, whose path or query may carry personal data.
 #[derive(Debug, Clone)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
@@ -147,7 +148,7 @@ impl HttpTransport for ReqwestTransport {
         let response = self.client.execute(request).await.map_err(map_error)?;
         if response.url().as_str() != requested && !same_url(response.url(), &requested) {
             tracing::debug!(%method, "the client followed a redirect; refused");
-            return Err(TransportError::Redirect);
+            return Err(TransportError::redirect());
         }
         let status = response.status();
         let version = response.version();
@@ -170,29 +171,51 @@ fn map_error(error: reqwest::Error) -> TransportError {
     let error = error.without_url();
     // Logged at debug level only: reqwest's chain may name hosts, never bodies or header values.
     tracing::debug!(error = %error, "http request failed");
-    if error.is_timeout() {
-        TransportError::Timeout
+    let mapped = if error.is_timeout() {
+        TransportError::timeout()
     } else if error.is_connect() {
-        TransportError::Connect
+        TransportError::connect()
     } else if error.is_redirect() {
-        TransportError::Redirect
+        TransportError::redirect()
     } else if error.is_body() || error.is_decode() {
-        TransportError::Body
+        TransportError::body()
     } else {
-        TransportError::Other(describe(&error))
+        return TransportError::Other(describe(&error));
+    };
+    match causes(&error) {
+        Some(causes) => mapped.with_cause(causes),
+        None => mapped,
     }
 }
 
 /// reqwest's message and its sources, without the URL.
 fn describe(error: &reqwest::Error) -> String {
     let mut text = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
+    if let Some(causes) = causes(error) {
         text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
+        text.push_str(&causes);
     }
     text
+}
+
+/// The sources of reqwest's error, joined by `: ` (`tcp connect error: Connection refused (os error
+/// 111)`), or `None` when it has none.
+///
+/// Leaves out hyper-util's `client error (Connect)` wrapper, which names only the phase that
+/// [`TransportError`]'s variant already names, and a source whose text its parent already ends with.
+fn causes(error: &reqwest::Error) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        let wrapper = text.starts_with("client error (") && text.ends_with(')');
+        let repeated = parts.last().is_some_and(|last| last.ends_with(&text));
+        if !wrapper && !repeated && !text.is_empty() {
+            parts.push(text);
+        }
+        source = cause.source();
+    }
+    (!parts.is_empty()).then(|| parts.join(": "))
 }
 
 /// A [`Sleep`](netid_transport::Sleep) over `tokio::time::sleep` (from `netid-transport`'s `tokio`

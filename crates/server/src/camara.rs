@@ -444,6 +444,10 @@ pub(crate) async fn kyc_match(
         let version = spec.kyc_version().ok_or_else(ApiError::internal)?;
         let mut body = object(&body)?;
         let number = phone_number(&mut body, lenient_phone(spec))?;
+        // Neither KYC Match version forbids additional properties (no `additionalProperties:
+        // false` in kyc-match.yaml 0.4.0 or 0.2.1), so a server ignores the ones it does not
+        // know; `KycClaims` itself refuses them, for the client's sake.
+        body.retain(|key, _| KycClaims::FIELD_NAMES.contains(&key.as_str()));
         let claims: KycClaims = serde_json::from_value(Value::Object(body)).map_err(|_| {
             ApiError::invalid_argument("Client specified an invalid argument, request body or query param.")
         })?;

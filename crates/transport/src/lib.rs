@@ -130,29 +130,95 @@ impl<T: Sleep + ?Sized> Sleep for Box<T> {
     }
 }
 
-/// Why no complete HTTP response was received.
+/// Why no complete HTTP response was received, with the adapter's cause when it gave one.
 ///
-/// Carries no URL, header or body, so it can be logged and displayed freely. Adapters log their
-/// client's own error detail through `tracing` before mapping it here.
+/// Carries no URL, header or body, so it can be logged and displayed freely: the cause is the
+/// client's own error chain (`Connection refused (os error 111)`, `dns error: failed to lookup
+/// address information: …`), which names at most a host. The API clients add where the request
+/// went (`netid_camara::CamaraError::Transport`, `netid_ciba::TransportFailure`) from its
+/// [`Origin`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TransportError {
     /// The connection could not be established (refused, DNS failure, TLS handshake failure).
-    #[error("could not connect to the server")]
-    Connect,
+    #[error("could not connect to the server{}", Cause(.cause.as_deref()))]
+    Connect {
+        /// The adapter's error chain, if it gave one.
+        cause: Option<String>,
+    },
     /// The connect or total timeout elapsed before the response was complete.
-    #[error("the request timed out")]
-    Timeout,
+    #[error("the request timed out{}", Cause(.cause.as_deref()))]
+    Timeout {
+        /// The adapter's error chain, if it gave one.
+        cause: Option<String>,
+    },
     /// The response body could not be read completely (connection closed early, decoding failed).
-    #[error("the response body could not be read completely")]
-    Body,
+    #[error("the response body could not be read completely{}", Cause(.cause.as_deref()))]
+    Body {
+        /// The adapter's error chain, if it gave one.
+        cause: Option<String>,
+    },
     /// The server answered with a redirect, which this transport refuses to follow.
-    #[error("the server answered with a redirect, which is not followed")]
-    Redirect,
+    #[error("the server answered with a redirect, which is not followed{}", Cause(.cause.as_deref()))]
+    Redirect {
+        /// The adapter's error chain, if it gave one (a client that gave up after too many).
+        cause: Option<String>,
+    },
     /// Any other failure (request could not be built or sent), with a short description free of
     /// secrets and personal data.
     #[error("transport failure: {0}")]
     Other(String),
+}
+
+/// `: <cause>` when there is one.
+struct Cause<'a>(Option<&'a str>);
+
+impl std::fmt::Display for Cause<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(cause) => write!(f, ": {cause}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Where a request went: the scheme, host and port of its URI (`https://op.example`,
+/// `http://127.0.0.1:8080`), never its user information, path or query, which may carry tokens or
+/// personal data. Errors name it so that a failure says which server could not be reached.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Origin(String);
+
+impl Origin {
+    /// The origin of `uri`; `(no host)` for a relative URI, which no transport can send.
+    #[must_use]
+    pub fn of(uri: &http::Uri) -> Self {
+        let Some(host) = uri.host() else {
+            return Self("(no host)".to_owned());
+        };
+        let mut text = String::new();
+        if let Some(scheme) = uri.scheme_str() {
+            text.push_str(scheme);
+            text.push_str("://");
+        }
+        text.push_str(host);
+        if let Some(port) = uri.port_u16() {
+            text.push(':');
+            text.push_str(&port.to_string());
+        }
+        Self(text)
+    }
+
+    /// The origin as text.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 /// The kind of a [`TransportError`], for matching and metrics without its detail.
@@ -192,14 +258,66 @@ impl std::fmt::Display for TransportErrorKind {
 }
 
 impl TransportError {
+    /// [`Connect`](Self::Connect) without a cause.
+    #[must_use]
+    pub const fn connect() -> Self {
+        Self::Connect { cause: None }
+    }
+
+    /// [`Timeout`](Self::Timeout) without a cause.
+    #[must_use]
+    pub const fn timeout() -> Self {
+        Self::Timeout { cause: None }
+    }
+
+    /// [`Body`](Self::Body) without a cause.
+    #[must_use]
+    pub const fn body() -> Self {
+        Self::Body { cause: None }
+    }
+
+    /// [`Redirect`](Self::Redirect) without a cause.
+    #[must_use]
+    pub const fn redirect() -> Self {
+        Self::Redirect { cause: None }
+    }
+
+    /// The same error with `cause` as its cause (for [`Other`](Self::Other), appended to its
+    /// description). The cause must be free of secrets and personal data: an error chain naming
+    /// at most a host.
+    #[must_use]
+    pub fn with_cause(self, cause: impl Into<String>) -> Self {
+        let text = cause.into();
+        let cause = Some(text.clone());
+        match self {
+            Self::Connect { .. } => Self::Connect { cause },
+            Self::Timeout { .. } => Self::Timeout { cause },
+            Self::Body { .. } => Self::Body { cause },
+            Self::Redirect { .. } => Self::Redirect { cause },
+            Self::Other(description) => Self::Other(format!("{description}: {text}")),
+        }
+    }
+
+    /// The adapter's cause, if it gave one (the description, for [`Other`](Self::Other)).
+    #[must_use]
+    pub fn cause(&self) -> Option<&str> {
+        match self {
+            Self::Connect { cause }
+            | Self::Timeout { cause }
+            | Self::Body { cause }
+            | Self::Redirect { cause } => cause.as_deref(),
+            Self::Other(description) => Some(description),
+        }
+    }
+
     /// The kind of this error.
     #[must_use]
     pub const fn kind(&self) -> TransportErrorKind {
         match self {
-            Self::Connect => TransportErrorKind::Connect,
-            Self::Timeout => TransportErrorKind::Timeout,
-            Self::Body => TransportErrorKind::Body,
-            Self::Redirect => TransportErrorKind::Redirect,
+            Self::Connect { .. } => TransportErrorKind::Connect,
+            Self::Timeout { .. } => TransportErrorKind::Timeout,
+            Self::Body { .. } => TransportErrorKind::Body,
+            Self::Redirect { .. } => TransportErrorKind::Redirect,
             Self::Other(_) => TransportErrorKind::Other,
         }
     }
@@ -211,42 +329,15 @@ impl TransportError {
     /// This says nothing about whether the request is safe to repeat; the caller decides that.
     #[must_use]
     pub const fn is_retryable(&self) -> bool {
-        matches!(self, Self::Connect | Self::Timeout | Self::Body)
+        matches!(
+            self,
+            Self::Connect { .. } | Self::Timeout { .. } | Self::Body { .. }
+        )
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn kinds_and_retryability() {
-        fn check(error: TransportError, kind: &str, retryable: bool) {
-            assert_eq!(error.kind().as_str(), kind, "{error:?}");
-            assert_eq!(error.is_retryable(), retryable, "{error:?}");
-        }
-        check(TransportError::Connect, "connect", true);
-        check(TransportError::Timeout, "timeout", true);
-        check(TransportError::Body, "body", true);
-        check(TransportError::Redirect, "redirect", false);
-        check(TransportError::Other("bad header".into()), "other", false);
-    }
-
-    #[test]
-    fn display_is_lowercase_without_period() {
-        for error in [
-            TransportError::Connect,
-            TransportError::Timeout,
-            TransportError::Body,
-            TransportError::Redirect,
-            TransportError::Other("x".into()),
-        ] {
-            let text = error.to_string();
-            assert!(text.starts_with(|c: char| c.is_lowercase()), "{text}");
-            assert!(!text.ends_with('.'), "{text}");
-        }
-    }
-}
+mod tests;
 
 /// A [`Sleep`] over `tokio::time::sleep`; needs a tokio runtime with the timer enabled (feature
 /// `tokio`, as smithy's `rt-tokio` gives its `TokioSleep`).

@@ -278,8 +278,13 @@ async fn connection_faults_are_retried_others_are_not() {
         .send(&token(), &request(), CallOptions::new())
         .await
         .expect_err("refused");
-    assert_eq!(error, CamaraError::Transport(TransportError::Connect));
-    insta::assert_snapshot!(error, @"the request could not be completed");
+    assert_eq!(
+        error
+            .as_transport()
+            .map(|(origin, source)| (origin.as_str(), source)),
+        Some(("https://api.orange.com", &TransportError::connect()))
+    );
+    insta::assert_snapshot!(error, @"the request to https://api.orange.com could not be completed: could not connect to the server");
 }
 
 #[tokio::test]

@@ -11,3 +11,4 @@ mod proptests;
 mod sim_swap;
 mod support;
 mod tracing_spans;
+mod transport_errors;

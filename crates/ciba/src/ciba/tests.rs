@@ -507,7 +507,10 @@ fn orange_france_bare_msisdn_hint() {
     let scope = Scope::builder(Purpose::FraudPreventionAndDetection)
         .api(ApiScope::KycMatchMatch)
         .build();
-    let hint = LoginHint::Msisdn(netid_core::phone::PhoneNumber::parse_lenient("336666666").unwrap());
+    // The page's login hint, parsed as a login hint: bare digits there are the operator's MSISDN
+    // form (country code first), which `LoginHint` keeps as written.
+    let hint: LoginHint = "336666666".parse().unwrap();
+    assert!(matches!(hint, LoginHint::Msisdn(_)));
     let mut session = CibaSession::new(
         testkit::client(),
         testkit::ciba(testkit::provider()),

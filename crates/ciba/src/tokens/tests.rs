@@ -145,6 +145,18 @@ fn rejections() {
 }
 
 #[test]
+fn an_issuer_mismatch_shows_both_issuers() {
+    let error = check(&signed(json!({"iss": "https://evil.example"}))).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "invalid id token: issuer mismatch: expected `{}` (found `https://evil.example`)",
+            testkit::ISSUER
+        )
+    );
+}
+
+#[test]
 fn skew_is_tolerated() {
     let iat = t0().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
     assert_eq!(

@@ -90,7 +90,23 @@ fn discovery_failures() {
     };
     assert_eq!(
         check(200, &document("https://evil.example")),
-        "undecodable response: discovery document (http 200) at `issuer`: issuer differs from the one configured (502 bytes)"
+        "the discovery document names issuer `https://evil.example`, expected `https://op.example`"
+    );
+    let mismatch = ProviderConfig::from_discovery_response(
+        ISSUER,
+        &http::Response::builder()
+            .status(200)
+            .body(Bytes::from(document("https://op.example/")))
+            .unwrap(),
+    )
+    .unwrap_err();
+    // A trailing slash is another issuer (Discovery §4.3 compares exactly): both values are kept.
+    assert!(
+        matches!(
+            &mismatch,
+            Error::IssuerMismatch(m) if m.expected == ISSUER && m.received == "https://op.example/"
+        ),
+        "{mismatch:?}"
     );
     assert_eq!(
         check(404, "nope"),

@@ -126,8 +126,8 @@ async fn transport_errors_back_off_then_succeed() {
         clock.clone(),
         vec![
             json(200, r#"{"auth_req_id":"r-1","expires_in":300,"interval":1}"#),
-            Reply::Fail(TransportError::Timeout),
-            Reply::Fail(TransportError::Connect),
+            Reply::Fail(TransportError::timeout()),
+            Reply::Fail(TransportError::connect()),
             json(503, r#"{"error":"temporarily_unavailable"}"#),
             json(
                 200,
@@ -153,7 +153,7 @@ async fn a_refused_redirect_is_final() {
         clock.clone(),
         vec![
             json(200, r#"{"auth_req_id":"r-1","expires_in":300,"interval":1}"#),
-            Reply::Fail(TransportError::Redirect),
+            Reply::Fail(TransportError::redirect()),
         ],
         json(500, ""),
     );
@@ -166,4 +166,22 @@ async fn a_refused_redirect_is_final() {
         matches!(err, Error::Transport(ref failure) if !failure.retryable),
         "{err:?}"
     );
+    // The failure names the server (scheme, host, port; never the path) and the transport's cause.
+    insta::assert_snapshot!(err, @"transport failed: the request to https://op.example could not be completed: the server answered with a redirect, which is not followed");
+}
+
+#[tokio::test]
+async fn a_transport_cause_is_kept_with_the_origin() {
+    let clock = netid_core::test_util::ManualClock::new(t0());
+    let refused =
+        TransportError::connect().with_cause("tcp connect error: Connection refused (os error 111)");
+    let script = Script::new(clock.clone(), vec![Reply::Fail(refused)], json(500, ""));
+    let (driver, _, _) = support::driver_on(script, clock);
+    let err = driver.discover("https://op.example").await.unwrap_err();
+    let Error::Transport(failure) = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(failure.origin.as_deref(), Some("https://op.example"));
+    assert!(failure.retryable);
+    insta::assert_snapshot!(err, @"transport failed: the request to https://op.example could not be completed: could not connect to the server: tcp connect error: Connection refused (os error 111)");
 }

@@ -63,7 +63,7 @@ fn reply(kind: &Kind) -> Reply {
         Kind::Unavailable => json(503, r#"{"error":"temporarily_unavailable"}"#),
         Kind::UnavailableSlowDown => json(503, r#"{"error":"slow_down"}"#),
         Kind::TooManyRequests => json(429, ""),
-        Kind::Timeout => Reply::Fail(TransportError::Timeout),
+        Kind::Timeout => Reply::Fail(TransportError::timeout()),
         Kind::Tokens => json(
             200,
             r#"{"access_token":"at","token_type":"Bearer","expires_in":60}"#,
@@ -72,7 +72,7 @@ fn reply(kind: &Kind) -> Reply {
         Kind::Expired => json(400, r#"{"error":"expired_token"}"#),
         Kind::InvalidGrant => json(400, r#"{"error":"invalid_grant"}"#),
         Kind::Malformed => json(200, "{\"access_token\":"),
-        Kind::Redirect => Reply::Fail(TransportError::Redirect),
+        Kind::Redirect => Reply::Fail(TransportError::redirect()),
     }
 }
 

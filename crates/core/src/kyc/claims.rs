@@ -10,6 +10,10 @@ use time::macros::format_description;
 use crate::phone::PhoneNumber;
 use crate::secret::Pii;
 
+mod json;
+
+pub use json::ClaimsError;
+
 /// Why a KYC value was refused. Carries none of the input.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -34,8 +38,11 @@ pub enum KycValueError {
 /// The claimed or recorded identity of a customer: the body of a KYC Match request.
 ///
 /// One public field per property of `KYC_MatchRequestBody` (0.4.0, a superset of 0.2.1), serialised
-/// with the spec's camelCase names; absent fields are omitted. Unknown properties are ignored when
-/// decoding. The [`Matcher`](super::Matcher) uses the same type for the operator's record on file.
+/// with the spec's camelCase names; absent fields are omitted. An unknown property is refused when
+/// decoding ([`KycClaims::from_json_str`] names it and lists [`KycClaims::FIELD_NAMES`]), because a
+/// misspelt claim would otherwise be dropped without a word; a server that must ignore the
+/// properties it does not know keeps only [`KycClaims::FIELD_NAMES`] before decoding. The
+/// [`Matcher`](super::Matcher) uses the same type for the operator's record on file.
 ///
 /// Decoding is tolerant where operators are: `phoneNumber` may omit the `+` (the Orange France page
 /// documents it "optionally prefixed with '+'"), `gender` and `idDocumentType` are read without regard
@@ -46,7 +53,7 @@ pub enum KycValueError {
 /// Names, addresses, document numbers and dates are [`Pii`]; `Debug` prints `[redacted]` for every
 /// field that is set (the phone number masked), so logs show which fields were sent but no value.
 #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct KycClaims {
     /// `phoneNumber`: the subscriber, in E.164. Needed with a two-legged token; with a three-legged

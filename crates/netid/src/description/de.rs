@@ -9,6 +9,7 @@ use std::fmt;
 use std::sync::LazyLock;
 
 use netid_camara::Api;
+use netid_core::scope::Purpose;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 
@@ -16,7 +17,7 @@ use super::{ApiSection, OperatorDescription};
 use crate::profile::{self, IdTokenRule, TokenFlow};
 
 /// The top-level keys, then the API tables.
-const TOP_LEVEL_KEYS: [&str; 18] = [
+const TOP_LEVEL_KEYS: [&str; 19] = [
     "issuer",
     "bc-authorize-url",
     "token-url",
@@ -31,6 +32,7 @@ const TOP_LEVEL_KEYS: [&str; 18] = [
     "alg",
     "assertion-aud",
     "purpose",
+    "custom-purpose",
     "binding-message",
     "requested-expiry",
     "login-hint",
@@ -98,6 +100,9 @@ impl<'de> Visitor<'de> for DescriptionVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut description = OperatorDescription::default();
         let apis = apis();
+        // Checked once every key is read: `custom-purpose` may come before or after `purpose`.
+        let mut purpose: Option<String> = None;
+        let mut custom_purpose = false;
         while let Some(key) = map.next_key::<String>()? {
             let d = &mut description;
             match key.as_str() {
@@ -114,7 +119,8 @@ impl<'de> Visitor<'de> for DescriptionVisitor {
                 "kid" => d.client.kid = Some(map.next_value()?),
                 "alg" => d.client.alg = Some(map.next_value()?),
                 "assertion-aud" => d.client.assertion_aud = Some(map.next_value()?),
-                "purpose" => d.purpose = Some(map.next_value()?),
+                "purpose" => purpose = Some(map.next_value()?),
+                "custom-purpose" => custom_purpose = map.next_value()?,
                 "binding-message" => d.request.binding_message = Some(map.next_value()?),
                 "requested-expiry" => d.request.requested_expiry = Some(map.next_value()?),
                 "login-hint" => d.token.login_hint = Some(map.next_value()?),
@@ -128,6 +134,25 @@ impl<'de> Visitor<'de> for DescriptionVisitor {
                 },
             }
         }
+        description.purpose = checked_purpose(purpose, custom_purpose)?;
         Ok(description)
+    }
+}
+
+/// `purpose` through [`Purpose::parse_known`], or through [`Purpose::custom`] when the file says
+/// `custom-purpose = true`: an unknown purpose is refused here, before any request, rather than by
+/// the operator.
+fn checked_purpose<E: de::Error>(purpose: Option<String>, custom: bool) -> Result<Option<Purpose>, E> {
+    match (purpose, custom) {
+        (Some(text), false) => Purpose::parse_known(&text).map(Some).map_err(|error| {
+            E::custom(format_args!(
+                "purpose: {error} (an operator-defined dpv: purpose needs custom-purpose = true)"
+            ))
+        }),
+        (Some(text), true) => Purpose::custom(&text)
+            .map(Some)
+            .map_err(|error| E::custom(format_args!("purpose: {error}"))),
+        (None, true) => Err(E::custom("custom-purpose = true needs a purpose")),
+        (None, false) => Ok(None),
     }
 }

@@ -88,6 +88,27 @@ fn bad_files_say_which_key_is_wrong() {
     check("givenname = 1", "`kyc-match`, `sim-swap`, `number-verification`");
     check("purpose = 3", "invalid type: integer `3`, expected a string");
     check(
+        "purpose = \"FraudPreventionAndDetection\"",
+        "purpose: purpose `FraudPreventionAndDetection` lacks the dpv: prefix: write `dpv:FraudPreventionAndDetection`",
+    );
+    check(
+        "purpose = \"dpv:Marketing\"",
+        "purpose: unknown purpose `dpv:Marketing`; known purposes: dpv:FraudPreventionAndDetection, ",
+    );
+    check(
+        "purpose = \"dpv:Marketing\"",
+        "(an operator-defined dpv: purpose needs custom-purpose = true)",
+    );
+    check(
+        "purpose = \"Marketing\"\ncustom-purpose = true",
+        "purpose: a custom purpose must be dpv: followed by",
+    );
+    check("custom-purpose = true", "custom-purpose = true needs a purpose");
+    check(
+        "custom-purpose = \"yes\"",
+        "invalid type: string \"yes\", expected a boolean",
+    );
+    check(
         "id-token = \"ignore\"",
         "unknown variant `ignore`, expected one of",
     );
@@ -121,6 +142,33 @@ fn bad_files_say_which_key_is_wrong() {
         resolve("", Api::SimSwap),
         "the operator file has no [sim-swap] table"
     );
+}
+
+#[test]
+fn purposes_are_checked_and_custom_ones_named() {
+    let purpose = |text: &str| parse(text).expect(text).purpose;
+    let cases = [
+        ("", None),
+        (
+            "purpose = \"dpv:IdentityVerification\"",
+            Some(Purpose::IdentityVerification),
+        ),
+        (
+            "custom-purpose = true\npurpose = \"dpv:Marketing\"",
+            Some(Purpose::Other("dpv:Marketing".to_owned())),
+        ),
+        (
+            "purpose = \"dpv:Marketing\"\ncustom-purpose = true",
+            Some(Purpose::Other("dpv:Marketing".to_owned())),
+        ),
+        (
+            "purpose = \"dpv:FraudPreventionAndDetection\"\ncustom-purpose = false",
+            Some(Purpose::FraudPreventionAndDetection),
+        ),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(purpose(text), expected, "{text:?}");
+    }
 }
 
 #[test]

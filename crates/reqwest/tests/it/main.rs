@@ -109,7 +109,7 @@ async fn redirects_are_returned_not_followed() {
     let outcome = ReqwestTransport::from_client(following)
         .send(post(&format!("{}/check", server.base_url()), "{}"))
         .await;
-    assert_eq!(outcome.err(), Some(TransportError::Redirect));
+    assert_eq!(outcome.err(), Some(TransportError::redirect()));
 }
 
 #[tokio::test]
@@ -132,12 +132,24 @@ async fn broken_exchanges_map_to_typed_errors() {
             b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{\"swapped\":",
         ))
     };
-    check(truncated, &default, TransportError::Body).await;
+    check(
+        truncated,
+        &default,
+        TransportError::body().with_cause(
+            "request or response body error: error reading a body from connection: end of file before message length reached",
+        ),
+    )
+    .await;
     let slow = || {
         let response = http::Response::new(Bytes::from_static(br#"{"swapped": true}"#));
         Reply::SlowBody(response, Duration::from_secs(5))
     };
-    check(slow, &fast, TransportError::Timeout).await;
+    check(
+        slow,
+        &fast,
+        TransportError::timeout().with_cause("request or response body error: operation timed out"),
+    )
+    .await;
     // Closed without a response: reqwest reports a request error, not a connect error.
     let server = LoopbackServer::start(|_| Reply::Close)
         .await
@@ -157,7 +169,32 @@ async fn refused_connections_are_connect_errors() {
     let outcome = transport()
         .send(post(&format!("http://{addr}/check"), "{}"))
         .await;
-    assert_eq!(outcome.err(), Some(TransportError::Connect));
+    let error = outcome.expect_err("refused");
+    assert_eq!(
+        error,
+        TransportError::connect().with_cause("tcp connect error: Connection refused (os error 111)")
+    );
+    insta::assert_snapshot!(error, @"could not connect to the server: tcp connect error: Connection refused (os error 111)");
+}
+
+#[tokio::test]
+async fn unresolvable_hosts_are_connect_errors_naming_dns() {
+    // `.invalid` never resolves (RFC 6761); the resolver's own wording varies by system.
+    let outcome = transport()
+        .send(post("http://nonexistent.invalid/check", "{}"))
+        .await;
+    let error = outcome.expect_err("unresolvable");
+    assert_eq!(
+        error.kind(),
+        netid_transport::TransportErrorKind::Connect,
+        "{error:?}"
+    );
+    let text = error.to_string();
+    assert!(
+        text.starts_with("could not connect to the server: dns error: "),
+        "{text}"
+    );
+    assert!(!text.contains("/check"), "{text}");
 }
 
 #[tokio::test]

@@ -1438,6 +1438,17 @@ async fn kyc_match_v0_4_and_errors() {
         spanish.body,
         json!({ "idDocumentMatch": "true", "familyNameMatch": "true" })
     );
+    // Neither version forbids additional properties: the sandbox ignores one it does not know,
+    // although `KycClaims` itself refuses it.
+    let extra = check(
+        &two_legged,
+        v04,
+        json!({ "phoneNumber": ANNA, "name": "Anna Maria Jansen", "nickname": "Annie" }),
+        200,
+        "",
+    )
+    .await;
+    assert_eq!(extra.body, json!({ "nameMatch": "true" }));
 }
 
 // --- Faults and routing -----------------------------------------------------------------------

@@ -47,7 +47,7 @@ pub const INVALID_JSON_BODY: &[u8] = br#"{"status": 200, "code": "#;
 /// # }
 /// let transport = FaultTransport::always(Fault::ConnectionRefused);
 /// let request = http::Request::get("https://op.example/").body(bytes::Bytes::new())?;
-/// assert_eq!(block_on(transport.send(request)).err(), Some(TransportError::Connect));
+/// assert_eq!(block_on(transport.send(request)).err(), Some(TransportError::connect()));
 /// assert_eq!(transport.requests(), 1);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -129,9 +129,9 @@ impl HttpTransport for FaultTransport {
             return self.pass(request).await;
         };
         match fault {
-            Fault::ConnectionRefused => Err(TransportError::Connect),
-            Fault::Timeout => Err(TransportError::Timeout),
-            Fault::TruncatedBody => Err(TransportError::Body),
+            Fault::ConnectionRefused => Err(TransportError::connect()),
+            Fault::Timeout => Err(TransportError::timeout()),
+            Fault::TruncatedBody => Err(TransportError::body()),
             Fault::InvalidJson => Ok(json_response(Bytes::from_static(INVALID_JSON_BODY))),
             Fault::SlowBody(delay) => {
                 if let Some(sleep) = &self.sleep {

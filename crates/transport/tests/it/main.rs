@@ -141,10 +141,10 @@ async fn replay_echoes_the_correlator_unless_told_not_to() {
 
 #[tokio::test]
 async fn replay_can_script_transport_failures() {
-    let replay = ReplayTransport::new([ReplayEvent::failing(expected(), TransportError::Timeout)]);
+    let replay = ReplayTransport::new([ReplayEvent::failing(expected(), TransportError::timeout())]);
     assert_eq!(
         replay.send(expected()).await.map(|_| ()),
-        Err(TransportError::Timeout)
+        Err(TransportError::timeout())
     );
     replay.assert_complete();
 }
@@ -197,7 +197,7 @@ async fn always_repeats_its_fault_and_hang_never_answers() {
     for _ in 0..3 {
         assert_eq!(
             faults.send(expected()).await.map(|_| ()),
-            Err(TransportError::Body)
+            Err(TransportError::body())
         );
     }
     let hang = FaultTransport::always(Fault::Hang);
