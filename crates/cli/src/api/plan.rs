@@ -212,22 +212,8 @@ impl ApiPlan {
     }
 }
 
-/// The claims JSON. The path and position say which field is wrong; serde's message is left out,
-/// since it may quote the value (personal data).
+/// The claims JSON: an unknown field is refused with the valid ones listed, and no error quotes a
+/// value (personal data).
 fn parse_claims(text: &str) -> Result<KycClaims, String> {
-    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(text)).map_err(
-        |error: serde_path_to_error::Error<serde_json::Error>| {
-            let inner = error.inner();
-            format!(
-                "--claims: invalid {} at {} (line {}, column {})",
-                match inner.classify() {
-                    serde_json::error::Category::Data => "value",
-                    _ => "JSON",
-                },
-                error.path(),
-                inner.line(),
-                inner.column()
-            )
-        },
-    )
+    KycClaims::from_json_str(text).map_err(|error| format!("--claims: {error}"))
 }

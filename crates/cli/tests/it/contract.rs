@@ -64,7 +64,8 @@ fn operator_file(server: &ServerHandle, name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).expect("a directory");
     std::fs::write(dir.join("client.pem"), client.expose_private_key_pem()).expect("the key");
     let file = format!(
-        "issuer = \"{issuer}\"\nclient-id = \"{id}\"\nkey = \"client.pem\"\n\n[sim-swap]\nprofile = \"camara-2.1.0\"\nbase-url = \"{issuer}/sim-swap/v2\"\n",
+        "issuer = \"{issuer}\"\nclient-id = \"{id}\"\nkey = \"client.pem\"\n\n[sim-swap]\nprofile = \"camara-2.1.0\"\nbase-url = \"{issuer}/sim-swap/v2\"\n\n\
+         [kyc-match]\nprofile = \"camara-0.4.0\"\nbase-url = \"{issuer}/kyc-match/v0.4\"\n",
         issuer = server.issuer(),
         id = client.client_id(),
     );
@@ -114,6 +115,45 @@ async fn ctrl_c_ends_a_ciba_wait_with_outcome_cancelled() {
     assert_eq!(report["outcome"], "cancelled");
     assert_eq!(report["error"]["kind"], "cancelled");
     assert_eq!(report["token"]["outcome"], "cancelled");
+    if let Some(dir) = config.parent() {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_claims_typo_is_refused_with_the_valid_fields() {
+    let server = Server::start(ServerConfig::demo())
+        .await
+        .expect("the sandbox starts");
+    let config = operator_file(&server, "claims");
+    let claims = config.with_file_name("claims.json");
+    std::fs::write(&claims, r#"{"givenname": "Peter", "familyName": "Lefebvre"}"#).expect("claims");
+    let out = netid()
+        .args([
+            "kyc-match",
+            "--json",
+            "--phone-number",
+            "+33699901040",
+            "--config",
+        ])
+        .arg(&config)
+        .arg("--claims")
+        .arg(&claims)
+        .output()
+        .expect("netid runs");
+    assert_eq!(out.status.code(), Some(2));
+    let report = report(&out.stdout);
+    let message = report["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.starts_with("--claims: unknown field `givenname`"),
+        "{message}"
+    );
+    assert!(message.contains("givenName"), "{message}");
+    assert!(
+        !message.contains("Peter") && !message.contains("Lefebvre"),
+        "{message}"
+    );
     if let Some(dir) = config.parent() {
         let _ = std::fs::remove_dir_all(dir);
     }
