@@ -19,7 +19,6 @@ mod saml;
 #[command(
     name = "netid",
     version,
-    about,
     after_help = concat!(
         "Start here: `netid demo` runs every flow against the embedded sandbox.\n\n",
         "Exit status: 0 done · 1 negative outcome · 2 usage error · 130 interrupted (Ctrl-C)."
