@@ -83,6 +83,8 @@ mod camara;
 mod config;
 mod error;
 mod faults;
+#[doc(hidden)]
+pub mod fuzzing;
 mod keys;
 mod oauth;
 mod registration;
@@ -100,15 +102,3 @@ pub use keys::DemoClient;
 pub use registration::{ClientRegistration, SamlServiceProvider};
 pub use server::{Server, ServerHandle};
 pub use subscribers::{CibaBehaviour, Subscriber, SubscriberFileError, SubscriberStore};
-
-/// Fuzzing entry point: the SAML redirect decoding and `AuthnRequest` parser, and the subscriber
-/// document parsers (TOML and JSON), on arbitrary input. Not part of the API;
-/// `fuzz/fuzz_targets/server_inputs.rs` calls it.
-#[doc(hidden)]
-pub fn fuzz_inputs(data: &[u8]) {
-    saml::fuzz(data);
-    if let Ok(text) = std::str::from_utf8(data) {
-        let _ = SubscriberStore::from_toml_str(text);
-        let _ = SubscriberStore::from_json_str(text);
-    }
-}

@@ -1,8 +1,7 @@
 //! Starting and stopping the server.
 
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -13,14 +12,13 @@ use tokio::task::JoinHandle;
 use url::Url;
 
 use crate::camara;
-use crate::config::{DEMO_CLIENT_ID, DEMO_REDIRECT_URIS, Fault, ServerConfig};
+use crate::config::{Fault, ServerConfig};
 use crate::error::ServerError;
 use crate::faults;
-use crate::keys::{DemoClient, Es256KeyPair};
+use crate::keys::DemoClient;
 use crate::oauth;
-use crate::registration::ClientRegistration;
 use crate::saml;
-use crate::state::{OpState, Shared, lock};
+use crate::state::{Shared, lock};
 
 /// The reference operator. See the crate docs.
 #[derive(Debug)]
@@ -39,34 +37,6 @@ impl Server {
         if !config.bind.ip().is_loopback() && !config.insecure_allow_non_loopback {
             return Err(ServerError::NonLoopbackBind(config.bind));
         }
-        let rng = config.rng.clone();
-        let signing_key = Es256KeyPair::generate(rng.as_ref())?;
-        let mut pairwise_salt = [0u8; 32];
-        rng.fill(&mut pairwise_salt)?;
-        let mut clients: BTreeMap<String, ClientRegistration> = config
-            .clients
-            .iter()
-            .map(|c| (c.client_id.clone(), c.clone()))
-            .collect();
-        let demo_client = if config.demo_client {
-            let key = Es256KeyPair::generate(rng.as_ref())?;
-            let demo = DemoClient::new(
-                DEMO_CLIENT_ID.to_owned(),
-                key,
-                DEMO_REDIRECT_URIS.iter().map(|s| (*s).to_owned()).collect(),
-            );
-            clients.insert(
-                DEMO_CLIENT_ID.to_owned(),
-                ClientRegistration {
-                    client_id: DEMO_CLIENT_ID.to_owned(),
-                    keys: vec![demo.public_jwk().clone()],
-                    redirect_uris: demo.redirect_uris().to_vec(),
-                },
-            );
-            Some(demo)
-        } else {
-            None
-        };
         let listener = TcpListener::bind(config.bind)
             .await
             .map_err(|source| ServerError::Bind {
@@ -79,16 +49,8 @@ impl Server {
         })?;
         let issuer = format!("http://{local_addr}");
         let base_url = Url::parse(&issuer).map_err(|e| ServerError::Key(e.to_string()))?;
-        let faults = Mutex::new(config.faults.clone());
-        let shared = Arc::new(Shared {
-            issuer,
-            config,
-            signing_key,
-            pairwise_salt,
-            clients,
-            state: Mutex::new(OpState::default()),
-            faults,
-        });
+        let (shared, demo_client) = Shared::build(config, issuer)?;
+        let shared = Arc::new(shared);
         let router = router(&shared);
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
