@@ -66,8 +66,11 @@ fn options(args: &[String]) -> Result<Options> {
             "--minimize" => options.minimize = true,
             "--time" => {
                 let value = args.next().ok_or("--time needs a number of seconds")?;
-                options.seconds =
-                    Some(value.parse().map_err(|_| format!("--time {value}: not a number of seconds"))?);
+                options.seconds = Some(
+                    value
+                        .parse()
+                        .map_err(|_| format!("--time {value}: not a number of seconds"))?,
+                );
             }
             // The old form `fuzz --smoke 10`.
             seconds if seconds.parse::<u32>().is_ok() => options.seconds = seconds.parse().ok(),
@@ -230,7 +233,12 @@ mod tests {
         assert_eq!(old.seconds, Some(10));
         let minimize = parse(&["--minimize"]).unwrap();
         assert!(minimize.minimize);
-        for bad in [&["--time"][..], &["--time", "x"], &["--smoke", "scope"], &["--fast"]] {
+        for bad in [
+            &["--time"][..],
+            &["--time", "x"],
+            &["--smoke", "scope"],
+            &["--fast"],
+        ] {
             assert!(parse(bad).is_err(), "{bad:?}");
         }
     }

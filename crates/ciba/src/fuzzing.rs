@@ -67,7 +67,9 @@ pub fn fuzz_token_response(data: &[u8]) {
     else {
         return;
     };
-    let Some(provider) = provider().cloned() else { return };
+    let Some(provider) = provider().cloned() else {
+        return;
+    };
     let client = Arc::new(ClientConfig::new("fuzz", Arc::new(NullSigner)));
     let scope = Scope::builder(Purpose::FraudPreventionAndDetection)
         .api(ApiScope::SimSwap)
@@ -135,7 +137,10 @@ pub fn fuzz_discovery(data: &[u8]) {
     if let Ok(config) = ProviderConfig::from_discovery_response("https://op.example", &response) {
         assert_eq!(status, 200, "accepted a discovery answer that is not a 200");
         assert!(valid_json(), "accepted a discovery document that is not JSON");
-        assert_eq!(config.issuer, "https://op.example", "accepted another issuer's document");
+        assert_eq!(
+            config.issuer, "https://op.example",
+            "accepted another issuer's document"
+        );
         let allowed = ProviderConfig::new("https://op.example", "https://op.example/token")
             .map(|default| default.id_token_algorithms)
             .unwrap_or_default();
@@ -153,7 +158,11 @@ pub fn fuzz_discovery(data: &[u8]) {
     if let Ok(jwks) = Jwks::from_response(&response) {
         assert_eq!(status, 200, "accepted a JWKS answer that is not a 200");
         let direct = Jwks::from_json(body).map(|same| same.len()).ok();
-        assert_eq!(direct, Some(jwks.len()), "a 200 JWKS answer decodes unlike its body");
+        assert_eq!(
+            direct,
+            Some(jwks.len()),
+            "a 200 JWKS answer decodes unlike its body"
+        );
     }
 }
 

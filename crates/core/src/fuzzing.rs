@@ -63,7 +63,9 @@ pub fn fuzz_scope(data: &[u8]) {
     };
     assert_eq!(again, scope, "scope does not round-trip");
     assert!(
-        scope.iter().all(|token| !token.is_empty() && !token.contains(' ')),
+        scope
+            .iter()
+            .all(|token| !token.is_empty() && !token.contains(' ')),
         "a scope token is empty or holds a space"
     );
     // Every token of the input is kept, once.

@@ -32,11 +32,19 @@ pub fn fuzz_operator_file(data: &[u8]) {
     for api in Api::ALL {
         match description.api(api) {
             Ok(resolved) => {
-                assert_eq!(resolved.profile().api(), api, "a table resolved to another API's profile");
+                assert_eq!(
+                    resolved.profile().api(),
+                    api,
+                    "a table resolved to another API's profile"
+                );
                 for operation in Operation::of(api) {
                     let scope = resolved.scope(operation, &purpose);
                     let rendered = scope.to_string();
-                    assert_eq!(rendered.parse().ok(), Some(scope), "a resolved scope does not round-trip");
+                    assert_eq!(
+                        rendered.parse().ok(),
+                        Some(scope),
+                        "a resolved scope does not round-trip"
+                    );
                 }
             }
             Err(error) => {
@@ -50,7 +58,11 @@ pub fn fuzz_operator_file(data: &[u8]) {
                     "an API resolved to an untyped error: {error}"
                 );
                 if !description.apis.contains_key(&api) {
-                    assert_eq!(error, DescriptionError::NoApi { api }, "a missing table is not NoApi");
+                    assert_eq!(
+                        error,
+                        DescriptionError::NoApi { api },
+                        "a missing table is not NoApi"
+                    );
                 }
             }
         }
@@ -67,7 +79,10 @@ pub fn fuzz_operator_file(data: &[u8]) {
         if client.key.is_none() {
             match client.resolve_key(env) {
                 Ok(Some(key)) => {
-                    assert!(!format!("{key:?}").contains(SECRET), "the key text shows in Debug");
+                    assert!(
+                        !format!("{key:?}").contains(SECRET),
+                        "the key text shows in Debug"
+                    );
                 }
                 Ok(None) => {}
                 Err(error) => assert_no_secret(&error),
@@ -78,7 +93,10 @@ pub fn fuzz_operator_file(data: &[u8]) {
 
 fn assert_no_secret(error: &DescriptionError) {
     assert!(!error.to_string().contains(SECRET), "a secret shows in an error");
-    assert!(!format!("{error:?}").contains(SECRET), "a secret shows in an error's Debug");
+    assert!(
+        !format!("{error:?}").contains(SECRET),
+        "a secret shows in an error's Debug"
+    );
 }
 
 #[cfg(test)]

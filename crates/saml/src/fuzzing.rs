@@ -73,10 +73,22 @@ pub fn fuzz_metadata(data: &[u8]) {
         return;
     };
     if let Ok(idp) = parse_idp_metadata(text) {
-        assert!(!idp.entity_id.is_empty(), "accepted IdP metadata without entityID");
-        assert!(!idp.certificates.is_empty(), "accepted IdP metadata without a signing certificate");
-        let again = parse_idp_metadata(text).ok().map(|again| (again.entity_id, again.sso_url));
-        assert_eq!(again, Some((idp.entity_id, idp.sso_url)), "IdP metadata reads differently twice");
+        assert!(
+            !idp.entity_id.is_empty(),
+            "accepted IdP metadata without entityID"
+        );
+        assert!(
+            !idp.certificates.is_empty(),
+            "accepted IdP metadata without a signing certificate"
+        );
+        let again = parse_idp_metadata(text)
+            .ok()
+            .map(|again| (again.entity_id, again.sso_url));
+        assert_eq!(
+            again,
+            Some((idp.entity_id, idp.sso_url)),
+            "IdP metadata reads differently twice"
+        );
     }
     let (entity_id, acs_url) = text.split_once('\n').unwrap_or((text, "https://sp.example/acs"));
     let sp = ServiceProvider::new(entity_id, acs_url);
@@ -110,7 +122,10 @@ mod tests {
     #[test]
     fn metadata_edge_cases_hold() {
         let idp = include_str!("../../../fuzz/seeds/saml_metadata/idp-metadata.xml");
-        assert!(parse_idp_metadata(idp).is_ok(), "the IdP metadata seed must be accepted");
+        assert!(
+            parse_idp_metadata(idp).is_ok(),
+            "the IdP metadata seed must be accepted"
+        );
         for text in [
             idp,
             "",

@@ -40,7 +40,10 @@ impl SpMetadata {
             // XML 1.0 §2.2 has no escape for most control characters, and parsers normalise the
             // others (tab, line breaks) in attribute values: either way the peer would read
             // another value than the one configured.
-            if value.chars().any(|c| c.is_control() || matches!(c, '\u{fffe}' | '\u{ffff}')) {
+            if value
+                .chars()
+                .any(|c| c.is_control() || matches!(c, '\u{fffe}' | '\u{ffff}'))
+            {
                 return Err(Error::config(format!(
                     "the SP {what} holds a character XML cannot carry"
                 )));
@@ -177,10 +180,16 @@ mod tests {
             );
         }
         let written = SpMetadata::default()
-            .to_xml(&ServiceProvider::new("https://sp.example/a&b\"c", "https://sp.example/acs"))
+            .to_xml(&ServiceProvider::new(
+                "https://sp.example/a&b\"c",
+                "https://sp.example/acs",
+            ))
             .unwrap();
         let doc = xml::parse(&written).unwrap();
         let root = doc.document_element().unwrap();
-        assert_eq!(xml::attr(&doc, root, "entityID"), Some("https://sp.example/a&b\"c"));
+        assert_eq!(
+            xml::attr(&doc, root, "entityID"),
+            Some("https://sp.example/a&b\"c")
+        );
     }
 }

@@ -12,10 +12,10 @@ use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, SystemTime};
 
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
-use axum::body::Bytes;
 use netid_core::phone::PhoneNumber;
 use netid_core::spec::SpecVersion;
 use serde_json::Value;
@@ -80,7 +80,11 @@ fn fixture() -> Option<&'static Fixture> {
                 grant(Some(subscriber), AuthMethod::MobileNetwork),
                 now,
             );
-            state.insert_token(TWO_LEGGED_TOKEN.to_owned(), grant(None, AuthMethod::TwoLegged), now);
+            state.insert_token(
+                TWO_LEGGED_TOKEN.to_owned(),
+                grant(None, AuthMethod::TwoLegged),
+                now,
+            );
             drop(state);
             Some(Fixture {
                 shared: Arc::new(shared),
@@ -153,7 +157,11 @@ pub fn fuzz_oauth_form(data: &[u8]) {
     };
     let Some(fixture) = fixture() else { return };
     let shared = &fixture.shared;
-    let path = if selector & 1 == 0 { "/bc-authorize" } else { "/token" };
+    let path = if selector & 1 == 0 {
+        "/bc-authorize"
+    } else {
+        "/token"
+    };
     let mut body = body.to_vec();
     if selector & 2 != 0 {
         let Some(assertion) = client_assertion(&fixture.demo, path, shared.now()) else {
@@ -177,15 +185,31 @@ pub fn fuzz_oauth_form(data: &[u8]) {
             assert!(!repeated, "accepted a form with a repeated parameter");
             let text = |name: &str| answer.get(name).and_then(Value::as_str).unwrap_or_default();
             if path == "/bc-authorize" {
-                assert!(!text("auth_req_id").is_empty(), "bc-authorize answer without auth_req_id");
-                assert!(answer.get("expires_in").is_some_and(Value::is_u64), "no expires_in");
+                assert!(
+                    !text("auth_req_id").is_empty(),
+                    "bc-authorize answer without auth_req_id"
+                );
+                assert!(
+                    answer.get("expires_in").is_some_and(Value::is_u64),
+                    "no expires_in"
+                );
             } else {
-                assert!(!text("access_token").is_empty(), "token answer without access_token");
-                assert!(text("token_type").eq_ignore_ascii_case("bearer"), "token_type is not Bearer");
+                assert!(
+                    !text("access_token").is_empty(),
+                    "token answer without access_token"
+                );
+                assert!(
+                    text("token_type").eq_ignore_ascii_case("bearer"),
+                    "token_type is not Bearer"
+                );
             }
         }
         Err(error) => {
-            assert!(OAUTH_ERRORS.contains(&error.code()), "unregistered error code {}", error.code());
+            assert!(
+                OAUTH_ERRORS.contains(&error.code()),
+                "unregistered error code {}",
+                error.code()
+            );
             let expected = match error.code() {
                 "invalid_client" => StatusCode::UNAUTHORIZED,
                 "access_denied" => error.status(),
@@ -194,7 +218,11 @@ pub fn fuzz_oauth_form(data: &[u8]) {
             };
             assert_eq!(error.status(), expected, "{} with the wrong status", error.code());
             if repeated {
-                assert_eq!(error.code(), "invalid_request", "a repeated parameter is not invalid_request");
+                assert_eq!(
+                    error.code(),
+                    "invalid_request",
+                    "a repeated parameter is not invalid_request"
+                );
             }
         }
     }
@@ -210,7 +238,11 @@ pub fn fuzz_camara_body(data: &[u8]) {
         return;
     };
     let Some(fixture) = fixture() else { return };
-    let token = if selector & 0x80 == 0 { NETWORK_TOKEN } else { TWO_LEGGED_TOKEN };
+    let token = if selector & 0x80 == 0 {
+        NETWORK_TOKEN
+    } else {
+        TWO_LEGGED_TOKEN
+    };
     let mut headers = HeaderMap::new();
     let Ok(bearer) = HeaderValue::from_str(&format!("Bearer {token}")) else {
         return;
@@ -223,13 +255,37 @@ pub fn fuzz_camara_body(data: &[u8]) {
     let body = Bytes::copy_from_slice(body);
     let shared = fixture.shared.clone();
     let response = match selector & 7 {
-        0 => run(camara::sim_swap_check(State((shared, SpecVersion::SimSwap1_0_0)), headers, body)),
-        1 => run(camara::sim_swap_check(State((shared, SpecVersion::SimSwap2_1_0)), headers, body)),
-        2 => run(camara::sim_swap_retrieve_date(State((shared, SpecVersion::SimSwap1_0_0)), headers, body)),
-        3 => run(camara::sim_swap_retrieve_date(State((shared, SpecVersion::SimSwap2_1_0)), headers, body)),
+        0 => run(camara::sim_swap_check(
+            State((shared, SpecVersion::SimSwap1_0_0)),
+            headers,
+            body,
+        )),
+        1 => run(camara::sim_swap_check(
+            State((shared, SpecVersion::SimSwap2_1_0)),
+            headers,
+            body,
+        )),
+        2 => run(camara::sim_swap_retrieve_date(
+            State((shared, SpecVersion::SimSwap1_0_0)),
+            headers,
+            body,
+        )),
+        3 => run(camara::sim_swap_retrieve_date(
+            State((shared, SpecVersion::SimSwap2_1_0)),
+            headers,
+            body,
+        )),
         4 => run(camara::nv_verify(State(shared), headers, body)),
-        5 => run(camara::kyc_match(State((shared, SpecVersion::KycMatch0_2_1)), headers, body)),
-        _ => run(camara::kyc_match(State((shared, SpecVersion::KycMatch0_4_0)), headers, body)),
+        5 => run(camara::kyc_match(
+            State((shared, SpecVersion::KycMatch0_2_1)),
+            headers,
+            body,
+        )),
+        _ => run(camara::kyc_match(
+            State((shared, SpecVersion::KycMatch0_4_0)),
+            headers,
+            body,
+        )),
     };
     if let Some(response) = response {
         check_camara_answer(response, correlated);
@@ -259,8 +315,14 @@ fn check_camara_answer(response: Response, correlated: bool) {
             Some(u64::from(status.as_u16())),
             "the error body's status is not the HTTP status"
         );
-        assert!(json.get("code").is_some_and(Value::is_string), "the error body has no code");
-        assert!(json.get("message").is_some_and(Value::is_string), "the error body has no message");
+        assert!(
+            json.get("code").is_some_and(Value::is_string),
+            "the error body has no code"
+        );
+        assert!(
+            json.get("message").is_some_and(Value::is_string),
+            "the error body has no message"
+        );
     }
 }
 

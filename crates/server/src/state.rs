@@ -198,7 +198,10 @@ impl Shared {
     /// Generates the keys from the configured random source and registers the clients (the demo
     /// client's key pair is returned to its holder): everything [`crate::Server::start`] serves,
     /// without a socket, so the fuzz entry points run the handlers on the same state.
-    pub(crate) fn build(config: ServerConfig, issuer: String) -> Result<(Self, Option<DemoClient>), ServerError> {
+    pub(crate) fn build(
+        config: ServerConfig,
+        issuer: String,
+    ) -> Result<(Self, Option<DemoClient>), ServerError> {
         let rng = config.rng.clone();
         let signing_key = Es256KeyPair::generate(rng.as_ref())?;
         let mut pairwise_salt = [0u8; 32];

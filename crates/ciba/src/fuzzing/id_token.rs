@@ -133,7 +133,11 @@ pub fn fuzz_id_token(data: &[u8]) {
     let Ok(verified) = tokens::validate_id_token(&token, provider.config(), CLIENT_ID, now(), context) else {
         return;
     };
-    assert_eq!(mutation, Mutation::Intact, "a token altered after signing was accepted");
+    assert_eq!(
+        mutation,
+        Mutation::Intact,
+        "a token altered after signing was accepted"
+    );
     check_claims(&verified, &claims, skew);
 }
 
@@ -152,7 +156,10 @@ fn check_claims(verified: &VerifiedIdToken, claims: &Map<String, Value>, skew: D
         Some(Value::Array(auds)) => auds.iter().filter_map(Value::as_str).collect(),
         _ => Vec::new(),
     };
-    assert!(audiences.contains(&CLIENT_ID), "accepted a token for another audience");
+    assert!(
+        audiences.contains(&CLIENT_ID),
+        "accepted a token for another audience"
+    );
     if audiences.len() > 1 || claims.contains_key("azp") {
         assert_eq!(text("azp"), Some(CLIENT_ID), "accepted a foreign or missing azp");
     }
@@ -166,15 +173,30 @@ fn check_claims(verified: &VerifiedIdToken, claims: &Map<String, Value>, skew: D
     };
     let signed_time = |name: &str| claims.get(name).and_then(Value::as_f64);
     let close = |signed: Option<f64>, got: SystemTime| signed.is_some_and(|s| (s - seconds(got)).abs() < 1.0);
-    assert!(close(signed_time("exp"), verified.expires_at), "exp is not the signed one");
-    assert!(close(signed_time("iat"), verified.issued_at), "iat is not the signed one");
+    assert!(
+        close(signed_time("exp"), verified.expires_at),
+        "exp is not the signed one"
+    );
+    assert!(
+        close(signed_time("iat"), verified.issued_at),
+        "iat is not the signed one"
+    );
     if let Some(auth_time) = verified.auth_time {
-        assert!(close(signed_time("auth_time"), auth_time), "auth_time is not the signed one");
+        assert!(
+            close(signed_time("auth_time"), auth_time),
+            "auth_time is not the signed one"
+        );
     }
     let now = seconds(now());
     let skew = skew.as_secs_f64();
-    assert!(seconds(verified.expires_at) > now - skew - 1.0, "accepted an expired token");
-    assert!(seconds(verified.issued_at) <= now + skew + 1.0, "accepted a token issued in the future");
+    assert!(
+        seconds(verified.expires_at) > now - skew - 1.0,
+        "accepted an expired token"
+    );
+    assert!(
+        seconds(verified.issued_at) <= now + skew + 1.0,
+        "accepted a token issued in the future"
+    );
 }
 
 #[cfg(test)]
@@ -199,14 +221,17 @@ mod tests {
     fn the_intact_seed_is_accepted() {
         let provider = super::super::provider().unwrap();
         let (key, _) = keys().unwrap();
-        let Value::Object(claims) = valid() else { unreachable!() };
+        let Value::Object(claims) = valid() else {
+            unreachable!()
+        };
         let token = sign(&claims, key).unwrap();
         let context = IdTokenContext {
             policy: IdTokenHandling::Required,
             nonce: None,
             auth_req_id: Some(AUTH_REQ_ID),
         };
-        let verified = tokens::validate_id_token(&token, provider.config(), CLIENT_ID, now(), context).unwrap();
+        let verified =
+            tokens::validate_id_token(&token, provider.config(), CLIENT_ID, now(), context).unwrap();
         check_claims(&verified, &claims, provider.config().clock_skew);
     }
 
@@ -228,7 +253,9 @@ mod tests {
     fn altered_tokens_are_refused() {
         let provider = super::super::provider().unwrap();
         let (key, foreign) = keys().unwrap();
-        let Value::Object(claims) = valid() else { unreachable!() };
+        let Value::Object(claims) = valid() else {
+            unreachable!()
+        };
         let token = sign(&claims, key).unwrap();
         for selector in 1..6_u8 {
             let mutation = Mutation::from_byte(selector);
