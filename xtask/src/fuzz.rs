@@ -1,6 +1,6 @@
 //! `cargo xtask fuzz`: the cargo-fuzz targets of `fuzz/` (nightly and cargo-fuzz needed).
 //!
-//! - `fuzz --smoke [--time N]`: every target, N seconds each (20 by default), after one build of
+//! - `fuzz --smoke [--time N]`: every target, N seconds each (15 by default), after one build of
 //!   them all; fails on any crash, timeout (an input slower than 10 s) or out-of-memory (2 GiB).
 //!   `NETID_FUZZ_SECONDS` sets N too (CI machines slower or faster than ours).
 //! - `fuzz TARGET [--time N]`: a long run of one target (600 s by default).
@@ -16,8 +16,10 @@ use std::process::Command;
 
 use crate::{Result, root, run_in};
 
-/// Seconds per target of `--smoke`: 20 × 18 targets stays within CI's 8 minutes with the build.
-const SMOKE_SECONDS: u32 = 20;
+/// Seconds per target of `--smoke`. The issue asks about 20; 18 targets × 20 s plus the incremental
+/// sanitizer build (cached `fuzz/target`) exceed CI's 8 minutes on 2 cores, so 15 (4.5 minutes of
+/// fuzzing). `--time 20` or `NETID_FUZZ_SECONDS=20` gives the full 20.
+const SMOKE_SECONDS: u32 = 15;
 /// Seconds of a long run of one target: the issue asks for at least 10 minutes per target.
 const LONG_SECONDS: u32 = 600;
 /// An input slower than this is a finding (a hang), not a slow machine.
