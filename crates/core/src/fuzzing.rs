@@ -79,8 +79,15 @@ pub fn fuzz_scope(data: &[u8]) {
 
 /// KYC claims JSON (serde, as the command line and the sandbox read it): no panic; only valid JSON
 /// is accepted; decode → encode → decode gives the same value, and encoding is stable.
+///
+/// Decoded from text, as every caller does (the command line from `&str`, the sandbox through a
+/// `serde_json::Value`): `serde_json::from_slice` skips UTF-8 validation inside the values serde
+/// ignores (unknown keys), so it would accept bytes that are not JSON.
 pub fn fuzz_kyc_claims(data: &[u8]) {
-    let Ok(claims) = serde_json::from_slice::<KycClaims>(data) else {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(claims) = serde_json::from_str::<KycClaims>(text) else {
         return;
     };
     assert!(
@@ -127,5 +134,17 @@ mod tests {
             fuzz_scope(input);
             fuzz_kyc_claims(input);
         }
+    }
+
+    /// Found by the `kyc_claims` target: `serde_json::from_slice::<KycClaims>` accepted a body with
+    /// invalid UTF-8 in the value of an unknown key. The claims are decoded from text, as the
+    /// callers do, and such bytes are refused.
+    #[test]
+    fn fuzz_regression_invalid_utf8_in_an_unknown_key_is_not_json() {
+        let input = include_bytes!("../../../fuzz/seeds/kyc_claims/regression-invalid-utf8-in-unknown-key");
+        assert!(std::str::from_utf8(input).is_err());
+        fuzz_kyc_claims(input);
+        let text = String::from_utf8_lossy(input);
+        assert!(serde_json::from_str::<KycClaims>(&text).is_ok(), "the same claims as text decode");
     }
 }
