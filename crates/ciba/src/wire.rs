@@ -46,13 +46,18 @@ pub(crate) fn get_json(url: &str) -> Result<http::Request<Bytes>, Error> {
 }
 
 /// Decodes JSON, keeping the failing path. Only whitespace may follow the value: a body with
-/// trailing data is not the JSON document it starts with.
+/// trailing data is not the JSON document it starts with. The body must be UTF-8 (RFC 8259 §8.1):
+/// `serde_json` reading bytes checks it only inside the values it keeps, not in ignored members.
 pub(crate) fn decode_json<T: DeserializeOwned>(
     what: &'static str,
     status: u16,
     body: &Bytes,
 ) -> Result<T, Error> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let text = std::str::from_utf8(body).map_err(|err| {
+        let reason = format!("not UTF-8 after byte {}", err.valid_up_to());
+        Error::from(DecodeError::new(what, status, ".", reason, body.clone()))
+    })?;
+    let mut deserializer = serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
         // serde_path_to_error writes `?` for a failure at no known path (a syntax error).
         let path = match err.path().to_string() {
@@ -67,7 +72,13 @@ pub(crate) fn decode_json<T: DeserializeOwned>(
     Ok(value)
 }
 
-fn json_error(what: &'static str, status: u16, path: String, inner: &serde_json::Error, body: &Bytes) -> Error {
+fn json_error(
+    what: &'static str,
+    status: u16,
+    path: String,
+    inner: &serde_json::Error,
+    body: &Bytes,
+) -> Error {
     // serde_json messages can quote values ("invalid type: string \"…\""): keep only the
     // category and position so no token leaks into Display.
     let reason = format!(

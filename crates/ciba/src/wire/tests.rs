@@ -21,9 +21,18 @@ fn fuzz_regression_trailing_data_after_json_is_refused() {
         let token = format!(r#"{{"access_token":"a","token_type":"Bearer"}}{trailing}"#);
         let decoded: Result<RawTokenResponse, _> =
             decode_json("token response", 200, &Bytes::from(token.into_bytes()));
-        assert!(decoded.is_err(), "{trailing}: token response with trailing data accepted");
+        assert!(
+            decoded.is_err(),
+            "{trailing}: token response with trailing data accepted"
+        );
     }
     assert!(crate::provider::Jwks::from_json(format!("{jwks} \n\t").as_bytes()).is_ok());
+    // Invalid UTF-8 in a member serde ignores: not JSON either.
+    let mut body = br#"{"access_token":"a","token_type":"Bearer","x":""#.to_vec();
+    body.extend_from_slice(b"\xff\"}");
+    let decoded: Result<RawTokenResponse, _> = decode_json("token response", 200, &Bytes::from(body));
+    let error = decoded.err().expect("invalid UTF-8 accepted");
+    assert!(error.to_string().contains("not UTF-8"), "{error}");
 }
 
 #[test]
