@@ -6,7 +6,8 @@
 //! - `demo`: README's main job (`netid demo --json`), checked step by step.
 //! - `examples`: every example of the facade crate (`crates/netid/examples/*.rs`), run to the end.
 //! - `tidy`: repository invariants that no compiler checks (no I/O crate under `netid-core`).
-//! - `fuzz [--smoke] [SECONDS]`: every cargo-fuzz target, briefly (needs nightly and cargo-fuzz).
+//! - `fuzz --smoke [--time N]`, `fuzz TARGET [--time N]`, `fuzz [TARGET] --minimize`: the cargo-fuzz
+//!   targets (needs nightly and cargo-fuzz); see `fuzz.rs`.
 //! - `bench`: the criterion benches.
 //! - `load [FLOWS] [CALLS] [CONCURRENCY]`: the bounded loopback load test of the reference operator
 //!   (release build; `ci` runs a small one in the debug build to keep the harness honest).
@@ -17,6 +18,10 @@
 use std::env;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
+
+mod fuzz;
+
+use fuzz::fuzz;
 
 /// Crates that do I/O or async and must never be in `netid-core`'s normal dependency tree.
 const IO_CRATES: &[&str] = &[
@@ -54,7 +59,7 @@ fn main() -> ExitCode {
         Some("load") => load(true, &args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci|test|demo|examples|tidy|fuzz [--smoke] [SECONDS]|bench|load [FLOWS] [CALLS] [CONCURRENCY]>"
+                "usage: cargo xtask <ci|test|demo|examples|tidy|fuzz [--smoke|TARGET] [--time N] [--minimize]|bench|load [FLOWS] [CALLS] [CONCURRENCY]>"
             );
             return ExitCode::from(2);
         }
@@ -404,41 +409,4 @@ fn tidy() -> Result {
     } else {
         Err(problems.join("\n"))
     }
-}
-
-/// Every target in fuzz/Cargo.toml, `seconds` each (default 10 with --smoke, 60 otherwise).
-fn fuzz(args: &[String]) -> Result {
-    let smoke = args.iter().any(|a| a == "--smoke");
-    let seconds = args
-        .iter()
-        .find_map(|a| a.parse::<u32>().ok())
-        .unwrap_or(if smoke { 10 } else { 60 });
-    let dir = root().join("fuzz");
-    let list = Command::new("cargo")
-        .args(["+nightly", "fuzz", "list"])
-        .current_dir(&dir)
-        .output()
-        .map_err(|err| format!("cannot start cargo fuzz: {err}"))?;
-    if !list.status.success() {
-        return Err(format!(
-            "`cargo +nightly fuzz list` failed (install with `cargo install cargo-fuzz --locked`): {}",
-            String::from_utf8_lossy(&list.stderr)
-        ));
-    }
-    let targets = String::from_utf8_lossy(&list.stdout).into_owned();
-    let time = format!("-max_total_time={seconds}");
-    for target in targets.lines().map(str::trim).filter(|t| !t.is_empty()) {
-        let corpus = dir.join("corpus").join(target);
-        std::fs::create_dir_all(&corpus).map_err(|err| err.to_string())?;
-        let seeds = dir.join("seeds").join(target);
-        let corpus = corpus.to_string_lossy().into_owned();
-        let seeds = seeds.to_string_lossy().into_owned();
-        let mut args = vec!["+nightly", "fuzz", "run", target, corpus.as_str()];
-        if Path::new(&seeds).is_dir() {
-            args.push(seeds.as_str());
-        }
-        args.extend(["--", time.as_str(), "-rss_limit_mb=2048"]);
-        run_in(&dir, "cargo", &args, &[])?;
-    }
-    Ok(())
 }

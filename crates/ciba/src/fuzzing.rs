@@ -1,9 +1,10 @@
-//! Entry points for the cargo-fuzz targets in `fuzz/` (`ciba_token_response`, `ciba_jwt`).
+//! Entry points for the cargo-fuzz targets in `fuzz/` (`ciba_token_response`, `ciba_jwt`,
+//! `ciba_id_token`, `ciba_discovery`).
 //!
 //! Not part of the public API; they exist so the fuzz targets stay one-liners and reach private
-//! decoders. Neither may panic on any input.
+//! decoders. None may panic on any input.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, UNIX_EPOCH};
 
 use bytes::Bytes;
@@ -15,6 +16,10 @@ use crate::client::ClientConfig;
 use crate::jose::{SignError, Signer, SigningAlgorithm};
 use crate::provider::{CibaProvider, IdTokenHandling, Jwks, ProviderConfig};
 use crate::tokens::{self, IdTokenContext};
+
+mod id_token;
+
+pub use id_token::fuzz_id_token;
 
 const OP_JWKS: &str = include_str!("../tests/fixtures/keys/op-jwks.json");
 const STATUSES: [u16; 8] = [200, 400, 401, 403, 429, 500, 503, 302];
@@ -35,15 +40,22 @@ impl Signer for NullSigner {
     }
 }
 
-fn provider() -> Option<CibaProvider> {
-    let provider = ProviderConfig::new("https://op.example", "https://op.example/token")
-        .ok()?
-        .with_jwks(Jwks::from_json(OP_JWKS.as_bytes()).ok()?);
-    CibaProvider::new(provider, "https://op.example/bc-authorize").ok()
+/// The test provider with its JWKS, built once: the fuzzer should spend its time in the code under
+/// test, not in decoding the same key set again.
+fn provider() -> Option<&'static CibaProvider> {
+    static PROVIDER: OnceLock<Option<CibaProvider>> = OnceLock::new();
+    PROVIDER
+        .get_or_init(|| {
+            let provider = ProviderConfig::new("https://op.example", "https://op.example/token")
+                .ok()?
+                .with_jwks(Jwks::from_json(OP_JWKS.as_bytes()).ok()?);
+            CibaProvider::new(provider, "https://op.example/bc-authorize").ok()
+        })
+        .as_ref()
 }
 
 /// Feeds `data` (first byte: HTTP status from a small table; rest: body) to the backchannel and
-/// token answer decoders through a CIBA session, and to the discovery and JWKS decoders.
+/// token answer decoders through a CIBA session (discovery and JWKS: [`fuzz_discovery`]).
 pub fn fuzz_token_response(data: &[u8]) {
     let Some((&selector, body)) = data.split_first() else {
         return;
@@ -55,9 +67,9 @@ pub fn fuzz_token_response(data: &[u8]) {
     else {
         return;
     };
-    let _ = ProviderConfig::from_discovery_response("https://op.example", &response);
-    let _ = Jwks::from_json(body);
-    let Some(provider) = provider() else { return };
+    let Some(provider) = provider().cloned() else {
+        return;
+    };
     let client = Arc::new(ClientConfig::new("fuzz", Arc::new(NullSigner)));
     let scope = Scope::builder(Purpose::FraudPreventionAndDetection)
         .api(ApiScope::SimSwap)
@@ -107,6 +119,58 @@ pub fn fuzz_jwt(data: &[u8]) {
     let _ = tokens::validate_id_token(text, provider.config(), "fuzz", now, context);
 }
 
+/// Feeds `data` (first byte: HTTP status from a small table; rest: body) to the discovery and JWKS
+/// decoders. Properties: only valid JSON is accepted; an accepted discovery document is the
+/// configured issuer's, and narrows the ID-token algorithms to a non-empty part of the allow-list.
+pub fn fuzz_discovery(data: &[u8]) {
+    let Some((&selector, body)) = data.split_first() else {
+        return;
+    };
+    let status = STATUSES[usize::from(selector) % STATUSES.len()];
+    let Ok(response) = http::Response::builder()
+        .status(status)
+        .body(Bytes::copy_from_slice(body))
+    else {
+        return;
+    };
+    // The grammar only: `serde_json::Value` also refuses numbers beyond f64, which RFC 8259 allows.
+    // JSON text is UTF-8 (RFC 8259 §8.1), which `from_slice` checks only in the values it keeps.
+    let valid_json = || {
+        std::str::from_utf8(body)
+            .is_ok_and(|text| serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok())
+    };
+    if let Ok(config) = ProviderConfig::from_discovery_response("https://op.example", &response) {
+        assert_eq!(status, 200, "accepted a discovery answer that is not a 200");
+        assert!(valid_json(), "accepted a discovery document that is not JSON");
+        assert_eq!(
+            config.issuer, "https://op.example",
+            "accepted another issuer's document"
+        );
+        let allowed = ProviderConfig::new("https://op.example", "https://op.example/token")
+            .map(|default| default.id_token_algorithms)
+            .unwrap_or_default();
+        assert!(
+            !config.id_token_algorithms.is_empty()
+                && config.id_token_algorithms.iter().all(|alg| allowed.contains(alg)),
+            "ID-token algorithms left the allow-list"
+        );
+    }
+    if let Ok(jwks) = Jwks::from_json(body) {
+        assert!(valid_json(), "accepted a JWKS that is not JSON");
+        let reparsed = Jwks::from_json(body).map(|again| again.len()).ok();
+        assert_eq!(reparsed, Some(jwks.len()), "JWKS decoding is not deterministic");
+    }
+    if let Ok(jwks) = Jwks::from_response(&response) {
+        assert_eq!(status, 200, "accepted a JWKS answer that is not a 200");
+        let direct = Jwks::from_json(body).map(|same| same.len()).ok();
+        assert_eq!(
+            direct,
+            Some(jwks.len()),
+            "a 200 JWKS answer decodes unlike its body"
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,6 +188,8 @@ mod tests {
         for input in inputs {
             fuzz_token_response(input);
             fuzz_jwt(input);
+            fuzz_discovery(input);
+            fuzz_id_token(input);
         }
     }
 

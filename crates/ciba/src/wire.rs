@@ -45,35 +45,54 @@ pub(crate) fn get_json(url: &str) -> Result<http::Request<Bytes>, Error> {
         })
 }
 
-/// Decodes JSON, keeping the failing path.
+/// Decodes JSON, keeping the failing path. Only whitespace may follow the value: a body with
+/// trailing data is not the JSON document it starts with. The body must be UTF-8 (RFC 8259 §8.1):
+/// `serde_json` reading bytes checks it only inside the values it keeps, not in ignored members.
 pub(crate) fn decode_json<T: DeserializeOwned>(
     what: &'static str,
     status: u16,
     body: &Bytes,
 ) -> Result<T, Error> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+    let text = std::str::from_utf8(body).map_err(|err| {
+        let reason = format!("not UTF-8 after byte {}", err.valid_up_to());
+        Error::from(DecodeError::new(what, status, ".", reason, body.clone()))
+    })?;
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
         // serde_path_to_error writes `?` for a failure at no known path (a syntax error).
         let path = match err.path().to_string() {
             path if path == "?" || path.is_empty() => ".".to_owned(),
             path => path,
         };
-        let inner = err.into_inner();
-        // serde_json messages can quote values ("invalid type: string \"…\""): keep only the
-        // category and position so no token leaks into Display.
-        let reason = format!(
-            "{:?} error at line {} column {}",
-            inner.classify(),
-            inner.line(),
-            inner.column()
-        );
-        let reason = if inner.is_data() {
-            format!("{reason}: {}", describe_data_error(&inner))
-        } else {
-            reason
-        };
-        DecodeError::new(what, status, path, reason, body.clone()).into()
-    })
+        json_error(what, status, path, &err.into_inner(), body)
+    })?;
+    deserializer
+        .end()
+        .map_err(|err| json_error(what, status, ".".to_owned(), &err, body))?;
+    Ok(value)
+}
+
+fn json_error(
+    what: &'static str,
+    status: u16,
+    path: String,
+    inner: &serde_json::Error,
+    body: &Bytes,
+) -> Error {
+    // serde_json messages can quote values ("invalid type: string \"…\""): keep only the
+    // category and position so no token leaks into Display.
+    let reason = format!(
+        "{:?} error at line {} column {}",
+        inner.classify(),
+        inner.line(),
+        inner.column()
+    );
+    let reason = if inner.is_data() {
+        format!("{reason}: {}", describe_data_error(inner))
+    } else {
+        reason
+    };
+    DecodeError::new(what, status, path, reason, body.clone()).into()
 }
 
 /// For data errors, the part of serde_json's message before any quoted string value.

@@ -29,7 +29,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use netid_camara::{Api, PhoneStyle, Tolerance};
-use netid_core::scope::{ApiScope, Purpose};
+use netid_core::scope::{ApiScope, Purpose, Scope};
 use serde::Deserialize;
 
 use crate::profile::{self, ApiProfile, IdTokenRule, TokenFlow, UnknownProfile};
@@ -240,6 +240,13 @@ pub enum DescriptionError {
         /// The variable.
         variable: String,
     },
+    /// A purpose or an API scope is not one OAuth scope token: it would change the scope requested
+    /// (a space adds a token) or make it unparsable (`"`, `\\`, a control character).
+    #[error("{key} is not one OAuth scope token (printable ASCII without space, `\"` or `\\`)")]
+    ScopeToken {
+        /// The key (`purpose`, `[sim-swap] scope`).
+        key: String,
+    },
     /// Two keys that exclude each other are both given.
     #[error("give {0} or {1}, not both")]
     Conflict(&'static str, &'static str),
@@ -258,9 +265,29 @@ impl OperatorDescription {
     ///
     /// # Errors
     ///
-    /// [`DescriptionError::Syntax`], naming the line and the key (never the value of a secret).
+    /// [`DescriptionError::Syntax`], naming the line and the key (never the value of a secret);
+    /// [`DescriptionError::ScopeToken`] for a `purpose` or an API table's `scope` that is not made
+    /// of OAuth scope tokens.
     pub fn from_toml_str(text: &str) -> Result<Self, DescriptionError> {
-        toml::from_str(text).map_err(|error| DescriptionError::Syntax(error.to_string()))
+        let description: Self =
+            toml::from_str(text).map_err(|error| DescriptionError::Syntax(error.to_string()))?;
+        if let Some(purpose) = &description.purpose
+            && !is_scope_token(purpose.as_str())
+        {
+            return Err(DescriptionError::ScopeToken {
+                key: "purpose".to_owned(),
+            });
+        }
+        for (api, section) in &description.apis {
+            if let Some(scope) = &section.scope
+                && !scope.split_ascii_whitespace().all(is_scope_token)
+            {
+                return Err(DescriptionError::ScopeToken {
+                    key: format!("[{api}] scope"),
+                });
+            }
+        }
+        Ok(description)
     }
 
     /// The purpose, `dpv:FraudPreventionAndDetection` when the description names none.
@@ -321,6 +348,11 @@ impl OperatorDescription {
     }
 }
 
+/// Whether `text` is exactly one scope token of RFC 6749 §3.3, as the scope parser reads it.
+fn is_scope_token(text: &str) -> bool {
+    text.parse::<Scope>().is_ok_and(|scope| scope.iter().eq([text]))
+}
+
 /// An API of a description: its profile with the table's changes, and the scopes the table
 /// requests instead of the profile's.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -347,7 +379,7 @@ impl ResolvedApi {
 
     /// The full scope of `operation` for `purpose`, written the operator's way.
     #[must_use]
-    pub fn scope(&self, operation: crate::Operation, purpose: &Purpose) -> netid_core::scope::Scope {
+    pub fn scope(&self, operation: crate::Operation, purpose: &Purpose) -> Scope {
         self.profile.scope_style().scope(purpose, &self.scopes(operation))
     }
 }

@@ -80,6 +80,8 @@ mod call;
 mod credentials;
 pub mod description;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod operation;
 mod operator;
 pub mod profile;

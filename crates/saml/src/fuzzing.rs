@@ -1,11 +1,13 @@
 //! Entry points for the cargo-fuzz targets in `fuzz/fuzz_targets/saml_*.rs`. Not a stable API.
+//!
+//! The IdP metadata seeds are built by the tests of `crates/saml/tests/it/metadata.rs`.
 
 use std::sync::OnceLock;
 use std::time::{Duration, SystemTime};
 
 use crate::{
     IdentityProvider, IdpCertificate, InMemoryReplayCache, InMemoryRequestStore, ResponseVerifier,
-    ServiceProvider,
+    ServiceProvider, SpMetadata, parse_idp_metadata, xml,
 };
 
 /// The test-only IdP certificate committed under `tests/fixtures/keys`.
@@ -63,6 +65,44 @@ pub fn fuzz_redirect(data: &[u8]) {
     }
 }
 
+/// IdP and SP metadata. Properties: an accepted IdP document names an entity and at least one
+/// signing certificate, and reads the same twice; SP metadata written for an entity ID and ACS URL
+/// taken from the input is well-formed XML that carries them unchanged, or is refused.
+pub fn fuzz_metadata(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(idp) = parse_idp_metadata(text) {
+        assert!(
+            !idp.entity_id.is_empty(),
+            "accepted IdP metadata without entityID"
+        );
+        assert!(
+            !idp.certificates.is_empty(),
+            "accepted IdP metadata without a signing certificate"
+        );
+        let again = parse_idp_metadata(text)
+            .ok()
+            .map(|again| (again.entity_id, again.sso_url));
+        assert_eq!(
+            again,
+            Some((idp.entity_id, idp.sso_url)),
+            "IdP metadata reads differently twice"
+        );
+    }
+    let (entity_id, acs_url) = text.split_once('\n').unwrap_or((text, "https://sp.example/acs"));
+    let sp = ServiceProvider::new(entity_id, acs_url);
+    if let Ok(written) = SpMetadata::default().to_xml(&sp) {
+        let doc = match xml::parse(&written) {
+            Ok(doc) => doc,
+            Err(err) => panic!("SP metadata is not well-formed XML: {err}"),
+        };
+        let root = doc.document_element();
+        let entity = root.and_then(|root| xml::attr(&doc, root, "entityID"));
+        assert_eq!(entity, Some(entity_id), "SP metadata changed the entity ID");
+    }
+}
+
 /// DEFLATE then Base64, as an IdP encodes an HTTP-Redirect message.
 fn deflate_base64(data: &[u8]) -> String {
     use base64::Engine as _;
@@ -72,4 +112,32 @@ fn deflate_base64(data: &[u8]) -> String {
     let _ = encoder.write_all(data);
     let deflated = encoder.finish().unwrap_or_default();
     base64::engine::general_purpose::STANDARD.encode(deflated)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The metadata seeds and edge cases of attribute values run without a failed property.
+    #[test]
+    fn metadata_edge_cases_hold() {
+        let idp = include_str!("../../../fuzz/seeds/saml_metadata/idp-metadata.xml");
+        assert!(
+            parse_idp_metadata(idp).is_ok(),
+            "the IdP metadata seed must be accepted"
+        );
+        for text in [
+            idp,
+            "",
+            "https://sp.example/saml\nhttps://sp.example/acs",
+            "a\"b<c>&d'e",
+            "tab\there",
+            "carriage\rreturn",
+            "control\u{1}character",
+            "\u{fffe}",
+            " leading and trailing ",
+        ] {
+            fuzz_metadata(text.as_bytes());
+        }
+    }
 }

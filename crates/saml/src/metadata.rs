@@ -33,8 +33,22 @@ impl SpMetadata {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] if the XML writer fails.
+    /// [`Error::Config`] if the entity ID or ACS URL holds a character XML cannot carry in an
+    /// attribute (a control character or a noncharacter), or if the XML writer fails.
     pub fn to_xml(&self, sp: &ServiceProvider) -> Result<String, Error> {
+        for (what, value) in [("entity ID", &sp.entity_id), ("ACS URL", &sp.acs_url)] {
+            // XML 1.0 §2.2 has no escape for most control characters, and parsers normalise the
+            // others (tab, line breaks) in attribute values: either way the peer would read
+            // another value than the one configured.
+            if value
+                .chars()
+                .any(|c| c.is_control() || matches!(c, '\u{fffe}' | '\u{ffff}'))
+            {
+                return Err(Error::config(format!(
+                    "the SP {what} holds a character XML cannot carry"
+                )));
+            }
+        }
         let io = |e: std::io::Error| Error::config(format!("cannot write XML: {e}"));
         let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
         let mut root = BytesStart::new("md:EntityDescriptor");
@@ -141,4 +155,41 @@ pub fn parse_idp_metadata(metadata: &str) -> Result<IdentityProvider, Error> {
     let mut out = IdentityProvider::new(entity_id, certificates);
     out.sso_url = sso_url;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by the `saml_metadata` fuzz target: a control character in the entity ID was written
+    /// as is, giving metadata that no XML parser accepts.
+    #[test]
+    fn fuzz_regression_sp_metadata_refuses_control_characters() {
+        for (entity_id, acs_url) in [
+            ("control\u{1}character", "https://sp.example/acs"),
+            ("https://sp.example", "https://sp.example/acs\t"),
+            ("line\nbreak", "https://sp.example/acs"),
+            ("\u{fffe}", "https://sp.example/acs"),
+        ] {
+            let error = SpMetadata::default()
+                .to_xml(&ServiceProvider::new(entity_id, acs_url))
+                .unwrap_err();
+            assert!(
+                error.to_string().contains("XML cannot carry"),
+                "{entity_id:?} {acs_url:?}: {error}"
+            );
+        }
+        let written = SpMetadata::default()
+            .to_xml(&ServiceProvider::new(
+                "https://sp.example/a&b\"c",
+                "https://sp.example/acs",
+            ))
+            .unwrap();
+        let doc = xml::parse(&written).unwrap();
+        let root = doc.document_element().unwrap();
+        assert_eq!(
+            xml::attr(&doc, root, "entityID"),
+            Some("https://sp.example/a&b\"c")
+        );
+    }
 }

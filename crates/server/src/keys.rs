@@ -149,6 +149,12 @@ impl DemoClient {
         self.key.pkcs8_pem()
     }
 
+    /// The key id and private key that sign the client's assertions (the fuzz entry points sign
+    /// with it to reach past client authentication).
+    pub(crate) fn signing_key(&self) -> (&str, &EncodingKey) {
+        (&self.key.kid, &self.key.encoding)
+    }
+
     pub(crate) fn public_jwk(&self) -> &Jwk {
         &self.key.public_jwk
     }

@@ -90,6 +90,8 @@ mod camara;
 mod config;
 mod error;
 mod faults;
+#[doc(hidden)]
+pub mod fuzzing;
 mod index;
 mod jwks_fetch;
 mod keys;
@@ -114,16 +116,3 @@ pub use registration::{ClientRegistration, SamlServiceProvider};
 pub use sandbox_config::{SandboxConfig, SandboxConfigError};
 pub use server::{Server, ServerHandle};
 pub use subscribers::{CibaBehaviour, Subscriber, SubscriberFileError, SubscriberStore};
-
-/// Fuzzing entry point: the SAML redirect decoding and `AuthnRequest` parser, the subscriber
-/// document parsers (TOML and JSON) and the sandbox configuration parser, on arbitrary input. Not part of the API;
-/// `fuzz/fuzz_targets/server_inputs.rs` calls it.
-#[doc(hidden)]
-pub fn fuzz_inputs(data: &[u8]) {
-    saml::fuzz(data);
-    if let Ok(text) = std::str::from_utf8(data) {
-        let _ = SubscriberStore::from_toml_str(text);
-        let _ = SubscriberStore::from_json_str(text);
-        let _ = ServerConfig::from_toml_str(text);
-    }
-}

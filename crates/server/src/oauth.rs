@@ -71,6 +71,16 @@ impl OAuthError {
     fn server_error(description: impl Into<String>) -> Self {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", description)
     }
+
+    /// The HTTP status of the answer.
+    pub(crate) fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The `error` code of the answer.
+    pub(crate) fn code(&self) -> &'static str {
+        self.error
+    }
 }
 
 impl IntoResponse for OAuthError {
@@ -333,7 +343,7 @@ pub(crate) async fn bc_authorize(State(shared): State<Arc<Shared>>, body: Bytes)
     }
 }
 
-fn bc_authorize_inner(shared: &Shared, body: &[u8]) -> Result<Value, OAuthError> {
+pub(crate) fn bc_authorize_inner(shared: &Shared, body: &[u8]) -> Result<Value, OAuthError> {
     let now = shared.now();
     let form = parse_form(body)?;
     let client_id = authenticate_client(shared, &form, "/bc-authorize", now)?;
@@ -400,7 +410,7 @@ pub(crate) async fn token(State(shared): State<Arc<Shared>>, body: Bytes) -> Res
     }
 }
 
-fn token_inner(shared: &Shared, body: &[u8]) -> Result<Value, OAuthError> {
+pub(crate) fn token_inner(shared: &Shared, body: &[u8]) -> Result<Value, OAuthError> {
     let now = shared.now();
     let form = parse_form(body)?;
     let grant_type = required(&form, "grant_type")?.to_owned();

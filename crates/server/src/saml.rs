@@ -499,13 +499,46 @@ pub(crate) async fn metadata(State(shared): State<Arc<Shared>>) -> Response {
 }
 
 /// Fuzzing entry point: the redirect decoding and the `AuthnRequest` parser on arbitrary input.
+/// Properties: an accepted request has an ID and a trimmed, non-empty Issuer, and parses the same
+/// when it arrives through the binding (DEFLATE and Base64) as when read directly.
 pub(crate) fn fuzz(data: &[u8]) {
+    fn check(request: &AuthnRequest) {
+        assert!(!request.id.is_empty(), "accepted an AuthnRequest without ID");
+        assert!(
+            !request.issuer.is_empty() && request.issuer.trim() == request.issuer,
+            "accepted an empty or untrimmed Issuer"
+        );
+    }
     if let Ok(text) = std::str::from_utf8(data) {
-        let _ = parse_authn_request(text);
-        let _ = decode_redirect(text).and_then(|xml| parse_authn_request(&xml));
+        let direct = parse_authn_request(text);
+        if let Ok(request) = &direct {
+            check(request);
+        }
+        if let Ok(request) = decode_redirect(text).and_then(|xml| parse_authn_request(&xml)) {
+            check(&request);
+        }
+        if data.len() as u64 <= MAX_REQUEST {
+            let bound = decode_redirect(&deflate_base64(data)).and_then(|xml| parse_authn_request(&xml));
+            assert_eq!(
+                bound.as_ref().ok(),
+                direct.as_ref().ok(),
+                "the binding changes what the request says"
+            );
+        }
     }
     // The bytes as a DEFLATE stream, as the binding carries it.
-    let _ = decode_redirect(&STANDARD.encode(data)).and_then(|xml| parse_authn_request(&xml));
+    if let Ok(request) = decode_redirect(&STANDARD.encode(data)).and_then(|xml| parse_authn_request(&xml)) {
+        check(&request);
+    }
+}
+
+/// DEFLATE then Base64, as a service provider encodes an HTTP-Redirect message.
+fn deflate_base64(data: &[u8]) -> String {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+    // Writing to a Vec cannot fail.
+    let _ = encoder.write_all(data);
+    STANDARD.encode(encoder.finish().unwrap_or_default())
 }
 
 #[cfg(test)]

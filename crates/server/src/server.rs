@@ -1,8 +1,7 @@
 //! Starting and stopping the server.
 
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -13,18 +12,17 @@ use tokio::task::JoinHandle;
 use url::Url;
 
 use crate::camara;
-use crate::config::{DEMO_CLIENT_ID, DEMO_REDIRECT_URIS, Fault, ServerConfig};
+use crate::config::{Fault, ServerConfig};
 use crate::error::ServerError;
 use crate::faults;
 use crate::index;
 use crate::jwks_fetch;
-use crate::keys::{DemoClient, Es256KeyPair};
+use crate::keys::DemoClient;
 use crate::mounts::{self, ApiMount};
 use crate::oauth;
-use crate::registration::ClientRegistration;
 use crate::request_log;
 use crate::saml;
-use crate::state::{OpState, Shared, lock};
+use crate::state::{Shared, lock};
 
 /// The reference operator. See the crate docs.
 #[derive(Debug)]
@@ -44,36 +42,11 @@ impl Server {
         if !config.bind.ip().is_loopback() && !config.insecure_allow_non_loopback {
             return Err(ServerError::NonLoopbackBind(config.bind));
         }
-        let rng = config.rng.clone();
-        let signing_key = Es256KeyPair::generate(rng.as_ref())?;
-        let mut pairwise_salt = [0u8; 32];
-        rng.fill(&mut pairwise_salt)?;
-        let mut clients: BTreeMap<String, ClientRegistration> = BTreeMap::new();
-        for client in &config.clients {
-            let mut client = client.clone();
-            jwks_fetch::resolve(&mut client).await?;
-            clients.insert(client.client_id.clone(), client);
+        let mut config = config;
+        // Keys published at a JWKS URL are fetched once, before the server answers anything.
+        for client in &mut config.clients {
+            jwks_fetch::resolve(client).await?;
         }
-        let demo_client = if config.demo_client {
-            let key = Es256KeyPair::generate(rng.as_ref())?;
-            let demo = DemoClient::new(
-                DEMO_CLIENT_ID.to_owned(),
-                key,
-                DEMO_REDIRECT_URIS.iter().map(|s| (*s).to_owned()).collect(),
-            );
-            clients.insert(
-                DEMO_CLIENT_ID.to_owned(),
-                ClientRegistration {
-                    client_id: DEMO_CLIENT_ID.to_owned(),
-                    keys: vec![demo.public_jwk().clone()],
-                    redirect_uris: demo.redirect_uris().to_vec(),
-                    jwks_url: None,
-                },
-            );
-            Some(demo)
-        } else {
-            None
-        };
         let listener = TcpListener::bind(config.bind)
             .await
             .map_err(|source| ServerError::Bind {
@@ -86,16 +59,8 @@ impl Server {
         })?;
         let issuer = format!("http://{local_addr}");
         let base_url = Url::parse(&issuer).map_err(|e| ServerError::Key(e.to_string()))?;
-        let faults = Mutex::new(config.faults.clone());
-        let shared = Arc::new(Shared {
-            issuer,
-            config,
-            signing_key,
-            pairwise_salt,
-            clients,
-            state: Mutex::new(OpState::default()),
-            faults,
-        });
+        let (shared, demo_client) = Shared::build(config, issuer)?;
+        let shared = Arc::new(shared);
         let router = router(&shared);
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {

@@ -13,8 +13,9 @@ use netid_core::phone::PhoneNumber;
 use netid_core::scope::Scope;
 use sha2::{Digest, Sha256};
 
-use crate::config::{Fault, ServerConfig};
-use crate::keys::{Es256KeyPair, b64url};
+use crate::config::{DEMO_CLIENT_ID, DEMO_REDIRECT_URIS, Fault, ServerConfig};
+use crate::error::ServerError;
+use crate::keys::{DemoClient, Es256KeyPair, b64url};
 use crate::registration::ClientRegistration;
 use crate::subscribers::CibaBehaviour;
 
@@ -194,6 +195,55 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
+    /// Generates the keys from the configured random source and registers the clients (the demo
+    /// client's key pair is returned to its holder): everything [`crate::Server::start`] serves,
+    /// without a socket, so the fuzz entry points run the handlers on the same state.
+    pub(crate) fn build(
+        config: ServerConfig,
+        issuer: String,
+    ) -> Result<(Self, Option<DemoClient>), ServerError> {
+        let rng = config.rng.clone();
+        let signing_key = Es256KeyPair::generate(rng.as_ref())?;
+        let mut pairwise_salt = [0u8; 32];
+        rng.fill(&mut pairwise_salt)?;
+        let mut clients: BTreeMap<String, ClientRegistration> = config
+            .clients
+            .iter()
+            .map(|c| (c.client_id.clone(), c.clone()))
+            .collect();
+        let demo_client = if config.demo_client {
+            let key = Es256KeyPair::generate(rng.as_ref())?;
+            let demo = DemoClient::new(
+                DEMO_CLIENT_ID.to_owned(),
+                key,
+                DEMO_REDIRECT_URIS.iter().map(|s| (*s).to_owned()).collect(),
+            );
+            clients.insert(
+                DEMO_CLIENT_ID.to_owned(),
+                ClientRegistration {
+                    client_id: DEMO_CLIENT_ID.to_owned(),
+                    keys: vec![demo.public_jwk().clone()],
+                    redirect_uris: demo.redirect_uris().to_vec(),
+                    jwks_url: None,
+                },
+            );
+            Some(demo)
+        } else {
+            None
+        };
+        let faults = Mutex::new(config.faults.clone());
+        let shared = Self {
+            issuer,
+            config,
+            signing_key,
+            pairwise_salt,
+            clients,
+            state: Mutex::new(OpState::default()),
+            faults,
+        };
+        Ok((shared, demo_client))
+    }
+
     pub(crate) fn endpoint(&self, path: &str) -> String {
         format!("{}{path}", self.issuer)
     }

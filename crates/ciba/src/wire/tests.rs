@@ -9,6 +9,34 @@ fn response(status: u16, body: &[u8]) -> http::Response<Bytes> {
         .unwrap()
 }
 
+/// Found by the `ciba_discovery` fuzz target: a JWKS followed by more bytes (`{"keys":[…]}"n"`)
+/// was accepted, and so was any JSON answer with trailing data.
+#[test]
+fn fuzz_regression_trailing_data_after_json_is_refused() {
+    let jwks = include_str!("../../tests/fixtures/keys/op-jwks.json");
+    for trailing in ["\"n\"", "{}", "x", "]"] {
+        let body = format!("{jwks}{trailing}");
+        let error = crate::provider::Jwks::from_json(body.as_bytes()).unwrap_err();
+        assert!(error.to_string().contains("Syntax error"), "{trailing}: {error}");
+        let token = format!(r#"{{"access_token":"a","token_type":"Bearer"}}{trailing}"#);
+        let decoded: Result<RawTokenResponse, _> =
+            decode_json("token response", 200, &Bytes::from(token.into_bytes()));
+        assert!(
+            decoded.is_err(),
+            "{trailing}: token response with trailing data accepted"
+        );
+    }
+    assert!(crate::provider::Jwks::from_json(format!("{jwks} \n\t").as_bytes()).is_ok());
+    // Invalid UTF-8 in a member serde ignores: not JSON either.
+    let mut body = br#"{"access_token":"a","token_type":"Bearer","x":""#.to_vec();
+    body.extend_from_slice(b"\xff\"}");
+    let decoded: Result<RawTokenResponse, _> = decode_json("token response", 200, &Bytes::from(body));
+    let Err(error) = decoded else {
+        panic!("invalid UTF-8 accepted");
+    };
+    assert!(error.to_string().contains("not UTF-8"), "{error}");
+}
+
 #[test]
 fn decode_errors_never_print_the_body() {
     let body = br#"{"access_token": 42, "token_type": "Bearer", "secret": "s3cr3t-token"}"#;

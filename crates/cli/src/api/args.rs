@@ -47,10 +47,14 @@ pub struct KycMatchArgs {
 #[non_exhaustive]
 pub enum SimSwapCommand {
     /// Whether the SIM was swapped within `--max-age` hours (`POST /check`).
-    #[command(after_help = "Example: netid sim-swap check --config netid.toml --phone-number +34654654654 --max-age 240 --json\n\nExit status: 0 answered · 1 no token or a failed call · 2 usage error · 130 interrupted.")]
+    #[command(
+        after_help = "Example: netid sim-swap check --config netid.toml --phone-number +34654654654 --max-age 240 --json\n\nExit status: 0 answered · 1 no token or a failed call · 2 usage error · 130 interrupted."
+    )]
     Check(SimSwapCheckArgs),
     /// When the SIM was last swapped (`POST /retrieve-date`).
-    #[command(after_help = "Example: netid sim-swap retrieve-date --config netid.toml --phone-number +34654654654\n\nExit status: 0 answered · 1 no token or a failed call · 2 usage error · 130 interrupted.")]
+    #[command(
+        after_help = "Example: netid sim-swap retrieve-date --config netid.toml --phone-number +34654654654\n\nExit status: 0 answered · 1 no token or a failed call · 2 usage error · 130 interrupted."
+    )]
     RetrieveDate(SimSwapArgs),
 }
 
@@ -84,10 +88,14 @@ pub struct SimSwapCheckArgs {
 #[non_exhaustive]
 pub enum NumberVerificationCommand {
     /// Whether a number is the device's own (`POST /verify`).
-    #[command(after_help = "Example: netid number-verification verify --config netid.toml --login-hint operatortoken:… --phone-number +34666111333 --hash\n\nThe login hint names the device (its TS.43 operator token or `ipport:`), never the number checked.\n\nExit status: 0 answered · 1 no token or a failed call · 2 usage error · 130 interrupted.")]
+    #[command(
+        after_help = "Example: netid number-verification verify --config netid.toml --login-hint operatortoken:… --phone-number +34666111333 --hash\n\nThe login hint names the device (its TS.43 operator token or `ipport:`), never the number checked.\n\nExit status: 0 answered · 1 no token or a failed call · 2 usage error · 130 interrupted."
+    )]
     Verify(VerifyArgs),
     /// The device's own number (`GET /device-phone-number`).
-    #[command(after_help = "Example: netid number-verification device-phone-number --config netid.toml --login-hint ipport:198.51.100.7:40404\n\nExit status: 0 answered · 1 no token or a failed call · 2 usage error · 130 interrupted.")]
+    #[command(
+        after_help = "Example: netid number-verification device-phone-number --config netid.toml --login-hint ipport:198.51.100.7:40404\n\nExit status: 0 answered · 1 no token or a failed call · 2 usage error · 130 interrupted."
+    )]
     DevicePhoneNumber(CallArgs),
 }
 

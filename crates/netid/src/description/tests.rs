@@ -74,6 +74,31 @@ phone-without-plus = true
     assert_eq!(nv.profile().client().phone_style(), PhoneStyle::Digits);
 }
 
+/// Found by the `operator_file` fuzz target: `purpose = "dpv:FraudPr<o AndDetection"` was read as
+/// one purpose and rendered as two scope tokens, so the file changed the scope requested.
+#[test]
+fn fuzz_regression_purpose_and_scopes_are_scope_tokens() {
+    for (text, key) in [
+        ("purpose = \"dpv:FraudPr<o AndDetection\"", "purpose"),
+        ("purpose = \"dpv:A\\\"B\"", "purpose"),
+        ("purpose = \"\"", "purpose"),
+        ("purpose = \"dpv:\\u0001\"", "purpose"),
+        (
+            "[sim-swap]\nprofile = \"orange-spain\"\nscope = \"sim-swap a\\\\b\"",
+            "[sim-swap] scope",
+        ),
+    ] {
+        let error = OperatorDescription::from_toml_str(text).expect_err(text);
+        assert_eq!(
+            error,
+            DescriptionError::ScopeToken { key: key.to_owned() },
+            "{text}"
+        );
+    }
+    let fine = "purpose = \"dpv:FraudPr<oAndDetection\"\n[sim-swap]\nprofile = \"orange-spain\"\nscope = \" sim-swap  sim-swap:check \"";
+    assert!(OperatorDescription::from_toml_str(fine).is_ok());
+}
+
 #[test]
 fn bad_files_say_which_key_is_wrong() {
     let check = |text: &str, expected: &str| {
