@@ -75,27 +75,26 @@ phone-without-plus = true
 }
 
 /// Found by the `operator_file` fuzz target: `purpose = "dpv:FraudPr<o AndDetection"` was read as
-/// one purpose and rendered as two scope tokens, so the file changed the scope requested.
+/// one purpose and rendered as two scope tokens, so the file changed the scope requested. A purpose
+/// is now a known DPV purpose, or a custom one made of ASCII letters and digits; API scopes must be
+/// scope tokens.
 #[test]
 fn fuzz_regression_purpose_and_scopes_are_scope_tokens() {
-    for (text, key) in [
-        ("purpose = \"dpv:FraudPr<o AndDetection\"", "purpose"),
-        ("purpose = \"dpv:A\\\"B\"", "purpose"),
-        ("purpose = \"\"", "purpose"),
-        ("purpose = \"dpv:\\u0001\"", "purpose"),
-        (
-            "[sim-swap]\nprofile = \"orange-spain\"\nscope = \"sim-swap a\\\\b\"",
-            "[sim-swap] scope",
-        ),
-    ] {
-        let error = OperatorDescription::from_toml_str(text).expect_err(text);
-        assert_eq!(
-            error,
-            DescriptionError::ScopeToken { key: key.to_owned() },
-            "{text}"
-        );
+    for purpose in ["dpv:FraudPr<o AndDetection", "dpv:A\\\"B", "", "dpv:\\u0001"] {
+        for custom in ["", "custom-purpose = true\n"] {
+            let text = format!("{custom}purpose = \"{purpose}\"");
+            let error = OperatorDescription::from_toml_str(&text).expect_err(&text);
+            assert!(error.to_string().contains("purpose:"), "{text}: {error}");
+        }
     }
-    let fine = "purpose = \"dpv:FraudPr<oAndDetection\"\n[sim-swap]\nprofile = \"orange-spain\"\nscope = \" sim-swap  sim-swap:check \"";
+    let scope = "[sim-swap]\nprofile = \"orange-spain\"\nscope = \"sim-swap a\\\\b\"";
+    assert_eq!(
+        OperatorDescription::from_toml_str(scope).expect_err(scope),
+        DescriptionError::ScopeToken {
+            key: "[sim-swap] scope".to_owned()
+        }
+    );
+    let fine = "custom-purpose = true\npurpose = \"dpv:FraudPrAndDetection\"\n[sim-swap]\nprofile = \"orange-spain\"\nscope = \" sim-swap  sim-swap:check \"";
     assert!(OperatorDescription::from_toml_str(fine).is_ok());
 }
 
