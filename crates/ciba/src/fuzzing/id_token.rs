@@ -106,7 +106,8 @@ impl Mutation {
     }
 }
 
-/// First byte: the [`Mutation`]; the rest: the claims, a JSON object.
+/// First byte: what happens to the signed token (intact, or one of five alterations); the rest: the
+/// claims, a JSON object.
 pub fn fuzz_id_token(data: &[u8]) {
     let Some((&selector, claims)) = data.split_first() else {
         return;
