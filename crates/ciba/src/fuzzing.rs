@@ -54,17 +54,22 @@ fn provider() -> Option<&'static CibaProvider> {
         .as_ref()
 }
 
+/// The answer `data` describes: its first byte picks the HTTP status from [`STATUSES`], the rest is
+/// the body (also returned, for the properties that read it).
+fn answer(data: &[u8]) -> Option<(http::Response<Bytes>, &[u8])> {
+    let (&selector, body) = data.split_first()?;
+    let status = STATUSES[usize::from(selector) % STATUSES.len()];
+    let response = http::Response::builder()
+        .status(status)
+        .body(Bytes::copy_from_slice(body))
+        .ok()?;
+    Some((response, body))
+}
+
 /// Feeds `data` (first byte: HTTP status from a small table; rest: body) to the backchannel and
 /// token answer decoders through a CIBA session (discovery and JWKS: [`fuzz_discovery`]).
 pub fn fuzz_token_response(data: &[u8]) {
-    let Some((&selector, body)) = data.split_first() else {
-        return;
-    };
-    let status = STATUSES[usize::from(selector) % STATUSES.len()];
-    let Ok(response) = http::Response::builder()
-        .status(status)
-        .body(Bytes::copy_from_slice(body))
-    else {
+    let Some((response, _)) = answer(data) else {
         return;
     };
     let Some(provider) = provider().cloned() else {
@@ -123,16 +128,10 @@ pub fn fuzz_jwt(data: &[u8]) {
 /// decoders. Properties: only valid JSON is accepted; an accepted discovery document is the
 /// configured issuer's, and narrows the ID-token algorithms to a non-empty part of the allow-list.
 pub fn fuzz_discovery(data: &[u8]) {
-    let Some((&selector, body)) = data.split_first() else {
+    let Some((response, body)) = answer(data) else {
         return;
     };
-    let status = STATUSES[usize::from(selector) % STATUSES.len()];
-    let Ok(response) = http::Response::builder()
-        .status(status)
-        .body(Bytes::copy_from_slice(body))
-    else {
-        return;
-    };
+    let status = response.status().as_u16();
     // The grammar only: `serde_json::Value` also refuses numbers beyond f64, which RFC 8259 allows.
     // JSON text is UTF-8 (RFC 8259 §8.1), which `from_slice` checks only in the values it keeps.
     let valid_json = || {
