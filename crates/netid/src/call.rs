@@ -4,10 +4,10 @@
 use std::fmt;
 use std::marker::PhantomData;
 use std::ops::ControlFlow;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use netid_camara::operation::{Bearer, TokenKind};
-use netid_camara::{Answer, CallOptions, CorrelatorEcho, SpecVersion, ToleratedQuirk};
+use netid_camara::{Answer, CallOptions, CamaraClient, CorrelatorEcho, SpecVersion, ToleratedQuirk};
 use netid_core::correlator::XCorrelator;
 use netid_core::login_hint::LoginHint;
 use netid_core::phone::PhoneNumber;
@@ -18,6 +18,7 @@ pub use netid_ciba::ciba::Progress;
 
 use crate::Operator;
 use crate::error::Error;
+use crate::operation::Operation;
 
 /// Who a call is about: a subscriber's phone number, a login hint (a device's network address or
 /// TS.43 token), or a token the caller already holds for them.
@@ -254,11 +255,30 @@ impl<'a, A> Call<'a, A> {
         self
     }
 
-    /// The per-call options of the API client, the deadline read on `now`.
-    pub(crate) fn options(&self, now: SystemTime) -> CallOptions {
-        match self.deadline {
-            Some(limit) => CallOptions::new().with_deadline(now + limit),
+    /// What every operation needs before it sends: the API's client, the token (obtained the
+    /// profile's way) and how it was obtained, and the per-call options with the deadline starting
+    /// now that the token is at hand.
+    pub(crate) async fn prepare(&mut self, operation: Operation) -> Result<Prepared<'a>, Error> {
+        let (token, info) = self.token(operation).await?;
+        let operator: &'a Operator = self.operator;
+        let client = &operator.inner.runtime(operation.api())?.client;
+        let options = match self.deadline {
+            Some(limit) => CallOptions::new().with_deadline(operator.inner.clock.now() + limit),
             None => CallOptions::new(),
-        }
+        };
+        Ok(Prepared {
+            client,
+            token,
+            info,
+            options,
+        })
     }
+}
+
+/// An operation ready to send ([`Call::prepare`]).
+pub(crate) struct Prepared<'a> {
+    pub(crate) client: &'a CamaraClient,
+    pub(crate) token: AccessToken,
+    pub(crate) info: TokenInfo,
+    pub(crate) options: CallOptions,
 }

@@ -28,11 +28,9 @@ impl Call<'_, KycMatch> {
     /// The token flow's and the call's errors, [`netid_camara::InvalidRequest::FieldNotInVersion`]
     /// for a claim the operator's version does not define.
     pub async fn match_claims(mut self, claims: KycClaims) -> Result<Reply<KycMatchResult>, Error> {
-        let (token, info) = self.token(Operation::KycMatch).await?;
-        let runtime = self.operator.inner.runtime(Operation::KycMatch.api())?;
-        let bearer = self.subject.bearer(&token)?;
-        let options = self.options(self.operator.inner.clock.now());
-        let answer = runtime.client.kyc_match(bearer, claims, options).await?;
-        Ok(Reply::new(answer, info))
+        let ready = self.prepare(Operation::KycMatch).await?;
+        let bearer = self.subject.bearer(&ready.token)?;
+        let answer = ready.client.kyc_match(bearer, claims, ready.options).await?;
+        Ok(Reply::new(answer, ready.info))
     }
 }

@@ -30,17 +30,13 @@ impl Call<'_, NumberVerification> {
     ///
     /// The token flow's and the call's errors.
     pub async fn verify(mut self, number: impl Into<NumberToVerify>) -> Result<Reply<Verification>, Error> {
-        let (token, info) = self.token(Operation::NumberVerificationVerify).await?;
-        let runtime = self
-            .operator
-            .inner
-            .runtime(Operation::NumberVerificationVerify.api())?;
-        let options = self.options(self.operator.inner.clock.now());
-        let answer = runtime
+        let ready = self.prepare(Operation::NumberVerificationVerify).await?;
+        let bearer = self.subject.bearer(&ready.token)?;
+        let answer = ready
             .client
-            .verify_number(self.subject.bearer(&token)?, number.into(), options)
+            .verify_number(bearer, number.into(), ready.options)
             .await?;
-        Ok(Reply::new(answer, info))
+        Ok(Reply::new(answer, ready.info))
     }
 
     /// `GET /device-phone-number`: the device's own number.
@@ -49,16 +45,11 @@ impl Call<'_, NumberVerification> {
     ///
     /// The token flow's and the call's errors.
     pub async fn device_phone_number(mut self) -> Result<Reply<PhoneNumber>, Error> {
-        let (token, info) = self.token(Operation::NumberVerificationDevicePhoneNumber).await?;
-        let runtime = self
-            .operator
-            .inner
-            .runtime(Operation::NumberVerificationDevicePhoneNumber.api())?;
-        let options = self.options(self.operator.inner.clock.now());
-        let answer = runtime
-            .client
-            .device_phone_number(self.subject.bearer(&token)?, options)
+        let ready = self
+            .prepare(Operation::NumberVerificationDevicePhoneNumber)
             .await?;
-        Ok(Reply::new(answer, info))
+        let bearer = self.subject.bearer(&ready.token)?;
+        let answer = ready.client.device_phone_number(bearer, ready.options).await?;
+        Ok(Reply::new(answer, ready.info))
     }
 }

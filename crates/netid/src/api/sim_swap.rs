@@ -31,12 +31,13 @@ impl Call<'_, SimSwap> {
     /// flow's and the call's errors.
     pub async fn check(mut self, max_age: Duration) -> Result<Reply<SimSwapCheck>, Error> {
         let max_age = max_age_in_hours(max_age)?;
-        let (token, info) = self.token(Operation::SimSwapCheck).await?;
-        let runtime = self.operator.inner.runtime(Operation::SimSwapCheck.api())?;
-        let bearer = self.subject.bearer(&token)?;
-        let options = self.options(self.operator.inner.clock.now());
-        let answer = runtime.client.sim_swap_check(bearer, max_age, options).await?;
-        Ok(Reply::new(answer, info))
+        let ready = self.prepare(Operation::SimSwapCheck).await?;
+        let bearer = self.subject.bearer(&ready.token)?;
+        let answer = ready
+            .client
+            .sim_swap_check(bearer, max_age, ready.options)
+            .await?;
+        Ok(Reply::new(answer, ready.info))
     }
 
     /// `POST /retrieve-date`: when was the SIM last swapped?
@@ -45,15 +46,10 @@ impl Call<'_, SimSwap> {
     ///
     /// The token flow's and the call's errors.
     pub async fn retrieve_date(mut self) -> Result<Reply<SimSwapDate>, Error> {
-        let (token, info) = self.token(Operation::SimSwapRetrieveDate).await?;
-        let runtime = self
-            .operator
-            .inner
-            .runtime(Operation::SimSwapRetrieveDate.api())?;
-        let bearer = self.subject.bearer(&token)?;
-        let options = self.options(self.operator.inner.clock.now());
-        let answer = runtime.client.sim_swap_retrieve_date(bearer, options).await?;
-        Ok(Reply::new(answer, info))
+        let ready = self.prepare(Operation::SimSwapRetrieveDate).await?;
+        let bearer = self.subject.bearer(&ready.token)?;
+        let answer = ready.client.sim_swap_retrieve_date(bearer, ready.options).await?;
+        Ok(Reply::new(answer, ready.info))
     }
 }
 
