@@ -8,7 +8,6 @@
 //! 1 for any other outcome, 2 for usage errors (bad flags, unreadable key or operator file).
 
 use std::io::{self, IsTerminal, Write};
-use std::ops::ControlFlow;
 use std::time::{Instant, SystemTime};
 
 use netid::description::{EnvLookup, process_env};
@@ -167,36 +166,25 @@ impl TokenReport {
 pub async fn run(plan: TokenPlan, spinner: bool) -> TokenReport {
     let bar = ciba_flow::spinner(spinner, "ciba");
     let started = Instant::now();
-    let progress_bar = bar.clone();
-    let grant = plan
-        .operator
-        .ciba(plan.request, move |progress| {
-            let message = ciba_flow::progress_message(progress.polls, progress.deadline, SystemTime::now());
-            progress_bar.set_message(message);
-            ControlFlow::Continue(())
-        })
-        .await;
-    bar.finish_and_clear();
-    let seconds = started.elapsed().as_secs_f64();
-    let grant = match grant {
-        Ok(grant) => grant,
+    let run = match ciba_flow::run(&plan.operator, plan.request, &bar).await {
+        Ok(run) => run,
         Err(error) => {
-            let mut report = TokenReport::failed(CibaOutcome::Error, seconds);
+            let mut report = TokenReport::failed(CibaOutcome::Error, started.elapsed().as_secs_f64());
             report.error = Some(Failure::new(error.kind(), error.to_string()));
             return report;
         }
     };
-    let tokens = grant.result.as_ref().ok();
-    let error = grant.result.as_ref().err().map(|error| {
+    let tokens = run.tokens.as_ref();
+    let error = run.error.as_ref().map(|error| {
         let mut failure = Failure::new("token", error.to_string());
         failure.code = ciba_flow::oauth_code(error);
         failure
     });
     TokenReport {
         ok: tokens.is_some(),
-        outcome: ciba_flow::classify(&grant.result),
-        polls: grant.polls,
-        seconds,
+        outcome: run.outcome,
+        polls: run.polls,
+        seconds: run.elapsed.as_secs_f64(),
         error,
         token_type: tokens.map(|_| "Bearer"),
         scope: tokens.and_then(|tokens| tokens.scope.clone()),
