@@ -141,6 +141,19 @@ impl SpecVersion {
         }
     }
 
+    /// How this version's OpenAPI file constrains the `x-correlator` request header (its
+    /// `components.parameters.x-correlator` schema).
+    #[must_use]
+    pub const fn x_correlator_rule(self) -> CorrelatorRule {
+        match self {
+            Self::KycMatch0_2_1 | Self::SimSwap1_0_0 => CorrelatorRule::Any,
+            Self::NumberVerification2_0_0 => CorrelatorRule::Alphanumeric55,
+            Self::KycMatch0_4_0 | Self::SimSwap2_1_0 | Self::NumberVerification2_1_0 => {
+                CorrelatorRule::Camara
+            }
+        }
+    }
+
     /// The KYC Match field set and key spelling of this version, `None` for the other APIs.
     #[must_use]
     pub const fn kyc_version(self) -> Option<KycVersion> {
@@ -151,6 +164,33 @@ impl SpecVersion {
             | Self::SimSwap2_1_0
             | Self::NumberVerification2_0_0
             | Self::NumberVerification2_1_0 => None,
+        }
+    }
+}
+
+/// A spec version's constraint on the `x-correlator` request header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CorrelatorRule {
+    /// `type: string` with no pattern (KYC Match 0.2.1, SIM Swap 1.0.0): any header value.
+    Any,
+    /// `^[a-zA-Z0-9-]{0,55}$` (Number Verification 2.0.0).
+    Alphanumeric55,
+    /// Commonalities' `^[a-zA-Z0-9-_:;.\/<>{}]{0,256}$`, the
+    /// [`XCorrelator`](crate::correlator::XCorrelator) type (every later version).
+    Camara,
+}
+
+impl CorrelatorRule {
+    /// Whether `value` satisfies the rule.
+    #[must_use]
+    pub fn accepts(self, value: &str) -> bool {
+        match self {
+            Self::Any => true,
+            Self::Alphanumeric55 => {
+                value.len() <= 55 && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            }
+            Self::Camara => value.parse::<crate::correlator::XCorrelator>().is_ok(),
         }
     }
 }
@@ -280,5 +320,48 @@ mod tests {
             "v2",
             None,
         );
+    }
+
+    /// The negative tests of `tests/conformance` read the same fact from the vendored OpenAPI
+    /// files; this table keeps it visible where it is declared.
+    #[test]
+    fn correlator_rules_follow_each_file() {
+        fn check(spec: SpecVersion, rule: CorrelatorRule) {
+            assert_eq!(spec.x_correlator_rule(), rule, "{spec}");
+        }
+        check(SpecVersion::KycMatch0_2_1, CorrelatorRule::Any);
+        check(SpecVersion::KycMatch0_4_0, CorrelatorRule::Camara);
+        check(SpecVersion::SimSwap1_0_0, CorrelatorRule::Any);
+        check(SpecVersion::SimSwap2_1_0, CorrelatorRule::Camara);
+        check(
+            SpecVersion::NumberVerification2_0_0,
+            CorrelatorRule::Alphanumeric55,
+        );
+        check(SpecVersion::NumberVerification2_1_0, CorrelatorRule::Camara);
+    }
+
+    #[test]
+    fn correlator_rules_accept_what_their_pattern_accepts() {
+        fn check(rule: CorrelatorRule, value: &str, accepted: bool) {
+            assert_eq!(rule.accepts(value), accepted, "{rule:?} {value:?}");
+        }
+        let uuid = "b4333c46-49c0-4f62-80d7-f0ef930f1c46";
+        for rule in [
+            CorrelatorRule::Any,
+            CorrelatorRule::Alphanumeric55,
+            CorrelatorRule::Camara,
+        ] {
+            check(rule, uuid, true);
+            check(rule, "", true);
+        }
+        check(CorrelatorRule::Any, "order 42", true);
+        check(CorrelatorRule::Alphanumeric55, "order 42", false);
+        check(CorrelatorRule::Camara, "order 42", false);
+        check(CorrelatorRule::Alphanumeric55, "a:b", false);
+        check(CorrelatorRule::Camara, "a:b", true);
+        check(CorrelatorRule::Alphanumeric55, &"a".repeat(55), true);
+        check(CorrelatorRule::Alphanumeric55, &"a".repeat(56), false);
+        check(CorrelatorRule::Camara, &"a".repeat(256), true);
+        check(CorrelatorRule::Camara, &"a".repeat(257), false);
     }
 }

@@ -14,7 +14,7 @@ use netid_core::correlator::XCorrelator;
 use netid_core::error_info::{ErrorCode, ErrorInfo};
 use netid_core::kyc::{KycClaims, Matcher};
 use netid_core::phone::{HashedPhoneNumber, PhoneNumber};
-use netid_core::spec::SpecVersion;
+use netid_core::spec::{CorrelatorRule, SpecVersion};
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -27,11 +27,25 @@ pub(crate) static X_CORRELATOR: HeaderName = HeaderName::from_static(netid_core:
 
 /// A CAMARA error answer.
 #[derive(Debug)]
-pub(crate) struct ApiError(ErrorInfo);
+pub(crate) struct ApiError {
+    info: ErrorInfo,
+    /// The RFC 6750 §3 `WWW-Authenticate` challenge of a 401 or of a 403 for a missing scope.
+    challenge: Option<HeaderValue>,
+}
 
 impl ApiError {
     pub(crate) fn new(status: u16, code: ErrorCode, message: &str) -> Self {
-        Self(ErrorInfo::new(status, code, message))
+        Self {
+            info: ErrorInfo::new(status, code, message),
+            challenge: None,
+        }
+    }
+
+    /// Adds the `WWW-Authenticate: Bearer` challenge with `params` after the realm (RFC 6750 §3).
+    fn with_bearer_challenge(mut self, params: &str) -> Self {
+        let value = format!("Bearer realm=\"{}\"{params}", crate::oauth::REALM);
+        self.challenge = HeaderValue::from_str(&value).ok();
+        self
     }
 
     fn invalid_argument(message: &str) -> Self {
@@ -67,8 +81,11 @@ impl ApiError {
     }
 
     pub(crate) fn into_response_with(self, correlator: Option<&XCorrelator>) -> Response {
-        let status = StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let mut response = (status, Json(self.0)).into_response();
+        let status = StatusCode::from_u16(self.info.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (status, Json(self.info)).into_response();
+        if let Some(challenge) = self.challenge {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, challenge);
+        }
         echo(&mut response, correlator);
         response
     }
@@ -78,6 +95,25 @@ impl ApiError {
 pub(crate) fn echo(response: &mut Response, correlator: Option<&XCorrelator>) {
     if let Some(value) = correlator.and_then(|c| HeaderValue::from_str(c.as_str()).ok()) {
         response.headers_mut().insert(X_CORRELATOR.clone(), value);
+    }
+}
+
+/// What a mounted handler serves: the spec version and how the mount reads `phoneNumber`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Served {
+    /// The spec version whose rules apply.
+    pub(crate) spec: SpecVersion,
+    /// Whether `phoneNumber` may omit its `+` ([`crate::mounts::ApiMount::lenient_phone_number`]).
+    pub(crate) lenient_phone: bool,
+}
+
+impl Served {
+    /// `spec` at its CAMARA path: the spec's own phone number pattern.
+    pub(crate) const fn camara(spec: SpecVersion) -> Self {
+        Self {
+            spec,
+            lenient_phone: false,
+        }
     }
 }
 
@@ -94,49 +130,93 @@ pub(crate) fn correlator(headers: &HeaderMap) -> Result<Option<XCorrelator>, Api
     }
 }
 
-/// Runs `handler` with the correlator read and echoed on every answer.
-fn answer(headers: &HeaderMap, handler: impl FnOnce() -> Result<Value, ApiError>) -> Response {
-    let correlator = match correlator(headers) {
-        Ok(c) => c,
-        Err(err) => return err.into_response_with(None),
+/// Reads `x-correlator` as `spec`'s file declares it ([`SpecVersion::x_correlator_rule`]), as the
+/// header value to echo; 400 `INVALID_ARGUMENT` when the value breaks the version's pattern.
+fn correlator_of(spec: SpecVersion, headers: &HeaderMap) -> Result<Option<HeaderValue>, ApiError> {
+    let Some(value) = headers.get(&X_CORRELATOR) else {
+        return Ok(None);
     };
-    match handler() {
-        Ok(value) => {
-            let mut response = Json(value).into_response();
-            echo(&mut response, correlator.as_ref());
-            response
-        }
-        Err(err) => err.into_response_with(correlator.as_ref()),
+    let rule = spec.x_correlator_rule();
+    // A header value that is not visible ASCII matches no pattern; `Any` takes it as it came.
+    if rule == CorrelatorRule::Any || value.to_str().is_ok_and(|v| rule.accepts(v)) {
+        Ok(Some(value.clone()))
+    } else {
+        Err(ApiError::invalid_argument(
+            "x-correlator does not match the pattern of this API version",
+        ))
     }
 }
 
+/// Runs `handler` with the correlator read (with the newest CAMARA pattern) and echoed on every
+/// answer.
+fn answer(headers: &HeaderMap, handler: impl FnOnce() -> Result<Value, ApiError>) -> Response {
+    let correlator = correlator(headers).map(|c| c.and_then(|c| HeaderValue::from_str(c.as_str()).ok()));
+    respond(correlator, handler)
+}
+
+/// [`answer`] for a handler of `spec`, whose file may leave `x-correlator` unconstrained.
+fn answer_as(
+    spec: SpecVersion,
+    headers: &HeaderMap,
+    handler: impl FnOnce() -> Result<Value, ApiError>,
+) -> Response {
+    respond(correlator_of(spec, headers), handler)
+}
+
+fn respond(
+    correlator: Result<Option<HeaderValue>, ApiError>,
+    handler: impl FnOnce() -> Result<Value, ApiError>,
+) -> Response {
+    let correlator = match correlator {
+        Ok(c) => c,
+        Err(err) => return err.into_response_with(None),
+    };
+    let mut response = match handler() {
+        Ok(value) => Json(value).into_response(),
+        Err(err) => err.into_response_with(None),
+    };
+    if let Some(value) = correlator {
+        response.headers_mut().insert(X_CORRELATOR.clone(), value);
+    }
+    response
+}
+
 /// The grant of the request's bearer token (401 `UNAUTHENTICATED` otherwise).
+///
+/// CAMARA answers every authentication failure with the same 401 body; RFC 6750 §3 adds the
+/// challenge: a bare `Bearer realm` when the request carries no bearer token (§3.1: no error
+/// code then), `error="invalid_token"` when the token is unknown or expired.
 fn bearer(shared: &Shared, headers: &HeaderMap, now: SystemTime) -> Result<Grant, ApiError> {
+    let absent = || ApiError::unauthenticated().with_bearer_challenge("");
+    let invalid = || ApiError::unauthenticated().with_bearer_challenge(", error=\"invalid_token\"");
     let value = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .ok_or_else(ApiError::unauthenticated)?;
-    let (scheme, token) = value.split_once(' ').ok_or_else(ApiError::unauthenticated)?;
+        .ok_or_else(absent)?;
+    let (scheme, token) = value.split_once(' ').ok_or_else(absent)?;
     if !scheme.eq_ignore_ascii_case("bearer") {
-        return Err(ApiError::unauthenticated());
+        return Err(absent());
     }
     let grant = lock(&shared.state)
         .grant(token.trim())
         .cloned()
-        .ok_or_else(ApiError::unauthenticated)?;
+        .ok_or_else(invalid)?;
     if grant.expires <= now {
-        return Err(ApiError::unauthenticated());
+        return Err(invalid());
     }
     tracing::debug!(client_id = %grant.client_id, scope = %grant.scope, "api call");
     Ok(grant)
 }
 
-/// 403 `PERMISSION_DENIED` unless the grant holds one of `scopes`.
+/// 403 `PERMISSION_DENIED` unless the grant holds one of `scopes`, with RFC 6750 §3.1's
+/// `error="insufficient_scope"` challenge naming the scope that would do.
 fn require_scope(grant: &Grant, scopes: &[&str]) -> Result<(), ApiError> {
     if scopes.iter().any(|s| grant.scope.contains(s)) {
         Ok(())
     } else {
-        Err(ApiError::permission_denied())
+        let wanted = scopes.first().copied().unwrap_or_default();
+        Err(ApiError::permission_denied()
+            .with_bearer_challenge(&format!(", error=\"insufficient_scope\", scope=\"{wanted}\"")))
     }
 }
 
@@ -222,11 +302,15 @@ fn subject<'a>(
     }
 }
 
-/// Parses a JSON object body (400 `INVALID_ARGUMENT` otherwise). An empty body is an empty object.
-fn object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Map::new());
+/// Parses a JSON object body (400 `INVALID_ARGUMENT` otherwise; 415 `UNSUPPORTED_MEDIA_TYPE`
+/// when the declared media type is not the spec's `application/json`). Every POST operation of
+/// every served version declares `requestBody.required: true`, so an absent (zero-length) body is a
+/// 400 too, never read as `{}`.
+fn object(headers: &HeaderMap, body: &[u8]) -> Result<Map<String, Value>, ApiError> {
+    if body.is_empty() {
+        return Err(ApiError::invalid_argument("a request body is required"));
     }
+    check_media_type(headers)?;
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(map)) => Ok(map),
         _ => Err(ApiError::invalid_argument(
@@ -235,8 +319,42 @@ fn object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
     }
 }
 
-/// Reads `phoneNumber`: strict E.164 for Commonalities 0.5+ specs; operators of the older versions
-/// document it "optionally prefixed with '+'" (Orange France and Spain pages), so lenient there.
+/// 415 unless `Content-Type` is `application/json`, with no parameter other than
+/// `charset=utf-8` (CAMARA Design Guide, "Content-Type Header - clarification": UTF-8 only).
+/// A body without `Content-Type` is read as JSON: RFC 9110 §8.3 lets the recipient examine the
+/// data, and it is then refused as 400 if it is not JSON.
+fn check_media_type(headers: &HeaderMap) -> Result<(), ApiError> {
+    let Some(value) = headers.get(header::CONTENT_TYPE) else {
+        return Ok(());
+    };
+    let unsupported = || {
+        ApiError::new(
+            415,
+            ErrorCode::UnsupportedMediaType,
+            "The server refuses to accept the request because the payload format is in an unsupported format.",
+        )
+    };
+    let text = value.to_str().map_err(|_| unsupported())?;
+    let mut parts = text.split(';').map(str::trim);
+    if !parts
+        .next()
+        .is_some_and(|media| media.eq_ignore_ascii_case("application/json"))
+    {
+        return Err(unsupported());
+    }
+    for parameter in parts.filter(|p| !p.is_empty()) {
+        let (name, value) = parameter.split_once('=').ok_or_else(unsupported)?;
+        let value = value.trim().trim_matches('"');
+        if !(name.trim().eq_ignore_ascii_case("charset") && value.eq_ignore_ascii_case("utf-8")) {
+            return Err(unsupported());
+        }
+    }
+    Ok(())
+}
+
+/// Reads `phoneNumber`: strict E.164 as every served spec writes it (the `PhoneNumber` pattern,
+/// or its description in KYC Match 0.2.1); `lenient` on the operator mounts whose pages document it
+/// "optionally prefixed with '+'" (Orange France and Spain).
 fn phone_number(body: &mut Map<String, Value>, lenient: bool) -> Result<Option<PhoneNumber>, ApiError> {
     match body.remove("phoneNumber") {
         None => Ok(None),
@@ -272,24 +390,19 @@ fn rules(spec: SpecVersion) -> &'static IdentifierRules {
     }
 }
 
-/// Whether `spec` predates Commonalities 0.5, whose operators document `phoneNumber` as "optionally
-/// prefixed with '+'" (Orange France and Spain pages).
-fn lenient_phone(spec: SpecVersion) -> bool {
-    matches!(spec, SpecVersion::SimSwap1_0_0 | SpecVersion::KycMatch0_2_1)
-}
-
 /// `POST …/sim-swap/v{1,2}/check`.
 pub(crate) async fn sim_swap_check(
-    State((shared, spec)): State<(Arc<Shared>, SpecVersion)>,
+    State((shared, served)): State<(Arc<Shared>, Served)>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    answer(&headers, || {
+    let spec = served.spec;
+    answer_as(spec, &headers, || {
         let now = shared.now();
         let grant = bearer(&shared, &headers, now)?;
         require_scope(&grant, &["sim-swap:check", "sim-swap"])?;
-        let mut body = object(&body)?;
-        let number = phone_number(&mut body, lenient_phone(spec))?;
+        let mut body = object(&headers, &body)?;
+        let number = phone_number(&mut body, served.lenient_phone)?;
         let max_age = match body.get("maxAge") {
             None => 240,
             Some(v) => v
@@ -329,16 +442,17 @@ pub(crate) async fn sim_swap_check(
 
 /// `POST …/sim-swap/v{1,2}/retrieve-date`.
 pub(crate) async fn sim_swap_retrieve_date(
-    State((shared, spec)): State<(Arc<Shared>, SpecVersion)>,
+    State((shared, served)): State<(Arc<Shared>, Served)>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    answer(&headers, || {
+    let spec = served.spec;
+    answer_as(spec, &headers, || {
         let now = shared.now();
         let grant = bearer(&shared, &headers, now)?;
         require_scope(&grant, &["sim-swap:retrieve-date", "sim-swap"])?;
-        let mut body = object(&body)?;
-        let number = phone_number(&mut body, lenient_phone(spec))?;
+        let mut body = object(&headers, &body)?;
+        let number = phone_number(&mut body, served.lenient_phone)?;
         let subscriber = subject(&shared, &grant, number, rules(spec))?;
         // The latest change, or the activation date when the SIM never changed.
         let latest = subscriber.latest_sim_change(now).or(subscriber.activation_date());
@@ -374,20 +488,21 @@ fn require_network(grant: &Grant) -> Result<(), ApiError> {
     }
 }
 
-/// `POST /number-verification/v2/verify`.
+/// `POST /number-verification/v2/verify`. Versions 2.0.0 and 2.1.0 share the path; the router
+/// passes the newest version at it.
 pub(crate) async fn nv_verify(
-    State(shared): State<Arc<Shared>>,
+    State((shared, served)): State<(Arc<Shared>, Served)>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    answer(&headers, || {
+    answer_as(served.spec, &headers, || {
         let now = shared.now();
         let grant = bearer(&shared, &headers, now)?;
         require_scope(&grant, &["number-verification:verify"])?;
         // A malformed body is refused (400) before the authentication method is judged (403), as
         // the 2.1.0 test definitions expect with a two-legged token.
-        let mut body = object(&body)?;
-        let plain = phone_number(&mut body, false)?;
+        let mut body = object(&headers, &body)?;
+        let plain = phone_number(&mut body, served.lenient_phone)?;
         let hashed = match body.remove("hashedPhoneNumber") {
             None => None,
             Some(Value::String(s)) => Some(s.parse::<HashedPhoneNumber>().map_err(|_| {
@@ -414,10 +529,10 @@ pub(crate) async fn nv_verify(
 
 /// `GET /number-verification/v2/device-phone-number`.
 pub(crate) async fn nv_device_phone_number(
-    State(shared): State<Arc<Shared>>,
+    State((shared, served)): State<(Arc<Shared>, Served)>,
     headers: HeaderMap,
 ) -> Response {
-    answer(&headers, || {
+    answer_as(served.spec, &headers, || {
         let now = shared.now();
         let grant = bearer(&shared, &headers, now)?;
         require_scope(&grant, &["number-verification:device-phone-number:read"])?;
@@ -432,18 +547,19 @@ pub(crate) async fn nv_device_phone_number(
 
 /// `POST …/kyc-match/v0.{2,4}/match`.
 pub(crate) async fn kyc_match(
-    State((shared, spec)): State<(Arc<Shared>, SpecVersion)>,
+    State((shared, served)): State<(Arc<Shared>, Served)>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    answer(&headers, || {
+    let spec = served.spec;
+    answer_as(spec, &headers, || {
         let now = shared.now();
         let grant = bearer(&shared, &headers, now)?;
         require_scope(&grant, &["kyc-match:match"])?;
         // The router mounts this handler for KYC Match versions only.
         let version = spec.kyc_version().ok_or_else(ApiError::internal)?;
-        let mut body = object(&body)?;
-        let number = phone_number(&mut body, lenient_phone(spec))?;
+        let mut body = object(&headers, &body)?;
+        let number = phone_number(&mut body, served.lenient_phone)?;
         // Neither KYC Match version forbids additional properties (no `additionalProperties:
         // false` in kyc-match.yaml 0.4.0 or 0.2.1), so a server ignores the ones it does not
         // know; `KycClaims` itself refuses them, for the client's sake.

@@ -20,6 +20,7 @@ use netid_core::phone::PhoneNumber;
 use netid_core::spec::SpecVersion;
 use serde_json::Value;
 
+use crate::camara::Served;
 use crate::config::{DEMO_CLIENT_ID, ServerConfig};
 use crate::keys::DemoClient;
 use crate::state::{AuthMethod, Grant, Shared, lock};
@@ -258,33 +259,37 @@ pub fn fuzz_camara_body(data: &[u8]) {
     let shared = fixture.shared.clone();
     let response = match selector & 7 {
         0 => run(camara::sim_swap_check(
-            State((shared, SpecVersion::SimSwap1_0_0)),
+            State((shared, Served::camara(SpecVersion::SimSwap1_0_0))),
             headers,
             body,
         )),
         1 => run(camara::sim_swap_check(
-            State((shared, SpecVersion::SimSwap2_1_0)),
+            State((shared, Served::camara(SpecVersion::SimSwap2_1_0))),
             headers,
             body,
         )),
         2 => run(camara::sim_swap_retrieve_date(
-            State((shared, SpecVersion::SimSwap1_0_0)),
+            State((shared, Served::camara(SpecVersion::SimSwap1_0_0))),
             headers,
             body,
         )),
         3 => run(camara::sim_swap_retrieve_date(
-            State((shared, SpecVersion::SimSwap2_1_0)),
+            State((shared, Served::camara(SpecVersion::SimSwap2_1_0))),
             headers,
             body,
         )),
-        4 => run(camara::nv_verify(State(shared), headers, body)),
+        4 => run(camara::nv_verify(
+            State((shared, Served::camara(SpecVersion::NumberVerification2_1_0))),
+            headers,
+            body,
+        )),
         5 => run(camara::kyc_match(
-            State((shared, SpecVersion::KycMatch0_2_1)),
+            State((shared, Served::camara(SpecVersion::KycMatch0_2_1))),
             headers,
             body,
         )),
         _ => run(camara::kyc_match(
-            State((shared, SpecVersion::KycMatch0_4_0)),
+            State((shared, Served::camara(SpecVersion::KycMatch0_4_0))),
             headers,
             body,
         )),
@@ -376,7 +381,7 @@ mod tests {
             HeaderValue::from_str(&format!("Bearer {NETWORK_TOKEN}")).unwrap(),
         );
         let response = run(camara::sim_swap_check(
-            State((fixture.shared.clone(), SpecVersion::SimSwap2_1_0)),
+            State((fixture.shared.clone(), Served::camara(SpecVersion::SimSwap2_1_0))),
             headers,
             Bytes::from_static(b"{\"maxAge\":240}"),
         ))

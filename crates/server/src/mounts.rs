@@ -23,6 +23,12 @@ pub struct ApiMount {
     /// Whether this is the mount an operator file for the sandbox names: the newest plain CAMARA
     /// version of the API, which every client speaking the spec understands.
     pub preferred: bool,
+    /// Whether `phoneNumber` may come without its leading `+`: the operator's page documents it
+    /// "optionally prefixed with '+'" (Orange France, Orange Spain), or the version's file declares
+    /// no pattern for it (KYC Match 0.2.1). The other CAMARA paths follow the spec's `PhoneNumber`
+    /// pattern. Not in the index: it describes how a path reads input, not what it serves.
+    #[serde(skip)]
+    pub lenient_phone_number: bool,
 }
 
 /// The operations of each API, below its base path.
@@ -49,7 +55,14 @@ fn mount(spec: SpecVersion, profile: &'static str, base_path: Option<&str>) -> A
         base_path: base_path.map_or_else(|| camara_path(spec), str::to_owned),
         operations,
         preferred: false,
+        lenient_phone_number: false,
     }
+}
+
+/// A mount of an operator's page that documents `phoneNumber` "optionally prefixed with '+'".
+fn lenient_phone_number(mut mount: ApiMount) -> ApiMount {
+    mount.lenient_phone_number = true;
+    mount
 }
 
 fn preferred(mut mount: ApiMount) -> ApiMount {
@@ -61,18 +74,19 @@ fn preferred(mut mount: ApiMount) -> ApiMount {
 /// KYC Match v0.2, Orange Spain's SIM Swap v1) and the CAMARA ones of every version.
 pub fn api_mounts() -> Vec<ApiMount> {
     vec![
-        mount(
+        lenient_phone_number(mount(
             SpecVersion::KycMatch0_2_1,
             "orange-france",
             Some("/camara/ofr/kyc-match/v0.2"),
-        ),
-        mount(SpecVersion::KycMatch0_2_1, "camara-0.2.1", None),
+        )),
+        // kyc-match_v0.2.1.yaml gives `phoneNumber` no pattern, only a description.
+        lenient_phone_number(mount(SpecVersion::KycMatch0_2_1, "camara-0.2.1", None)),
         preferred(mount(SpecVersion::KycMatch0_4_0, "camara-0.4.0", None)),
-        mount(
+        lenient_phone_number(mount(
             SpecVersion::SimSwap1_0_0,
             "orange-spain",
             Some("/camara/oes/sim-swap/v1"),
-        ),
+        )),
         mount(SpecVersion::SimSwap1_0_0, "camara-1.0.0", None),
         preferred(mount(SpecVersion::SimSwap2_1_0, "camara-2.1.0", None)),
         // Number Verification 2.0.0 and 2.1.0 share one base path and one behaviour here.

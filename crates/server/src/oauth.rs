@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jsonwebtoken::{Algorithm, DecodingKey, Header, Validation};
 use netid_core::login_hint::LoginHint;
@@ -45,6 +45,9 @@ pub(crate) struct OAuthError {
     status: StatusCode,
     error: &'static str,
     description: String,
+    /// The `WWW-Authenticate` challenge of a 401 answering a client that authenticated with an
+    /// `Authorization` header (RFC 6749 §5.2).
+    challenge: Option<HeaderValue>,
 }
 
 impl OAuthError {
@@ -53,7 +56,33 @@ impl OAuthError {
             status,
             error,
             description: description.into(),
+            challenge: None,
         }
+    }
+
+    /// RFC 6749 §5.2: when client authentication failed and the client used the `Authorization`
+    /// header, the answer MUST be 401 with a `WWW-Authenticate` challenge of the scheme it used.
+    /// Body-based authentication (`private_key_jwt`) keeps 401, which §5.2 allows.
+    fn challenged_by(mut self, request: &HeaderMap) -> Self {
+        if self.error != "invalid_client" {
+            return self;
+        }
+        let scheme = request
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split_whitespace().next())
+            .filter(|scheme| {
+                scheme
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-._~+/!#$%&'*^`|".contains(&b))
+            });
+        if let Some(value) =
+            scheme.and_then(|s| HeaderValue::from_str(&format!("{s} realm=\"{REALM}\"")).ok())
+        {
+            self.status = StatusCode::UNAUTHORIZED;
+            self.challenge = Some(value);
+        }
+        self
     }
 
     fn invalid_request(description: impl Into<String>) -> Self {
@@ -90,12 +119,15 @@ impl IntoResponse for OAuthError {
             Json(json!({ "error": self.error, "error_description": self.description })),
         )
             .into_response();
-        response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        response
+        if let Some(challenge) = self.challenge {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, challenge);
+        }
+        no_store(response)
     }
 }
+
+/// The realm of the sandbox's `WWW-Authenticate` challenges.
+pub(crate) const REALM: &str = "netid-sandbox";
 
 fn random(shared: &Shared, n: usize) -> Result<String, OAuthError> {
     random_id(shared.config.rng.as_ref(), n).map_err(|_| OAuthError::server_error("random source failed"))
@@ -336,10 +368,14 @@ fn resolve_hint<'a>(shared: &'a Shared, raw: &str) -> Result<(&'a Subscriber, Au
 }
 
 /// `POST /bc-authorize` (CIBA §7).
-pub(crate) async fn bc_authorize(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+pub(crate) async fn bc_authorize(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     match bc_authorize_inner(&shared, &body) {
         Ok(value) => no_store(Json(value).into_response()),
-        Err(err) => err.into_response(),
+        Err(err) => err.challenged_by(&headers).into_response(),
     }
 }
 
@@ -355,6 +391,16 @@ pub(crate) fn bc_authorize_inner(shared: &Shared, body: &[u8]) -> Result<Value, 
             "scope must name a dpv: purpose",
         )
     })?;
+    // CIBA Core §7.1: exactly one of the three hints; this provider takes `login_hint` only.
+    let hints = ["login_hint_token", "id_token_hint", "login_hint"]
+        .iter()
+        .filter(|name| form.contains_key(**name))
+        .count();
+    if hints > 1 {
+        return Err(OAuthError::invalid_request(
+            "exactly one of login_hint_token, id_token_hint and login_hint is allowed",
+        ));
+    }
     if form.contains_key("login_hint_token") || form.contains_key("id_token_hint") {
         return Err(OAuthError::invalid_request("only login_hint is supported"));
     }
@@ -395,18 +441,20 @@ pub(crate) fn bc_authorize_inner(shared: &Shared, body: &[u8]) -> Result<Value, 
     }))
 }
 
+/// RFC 6749 §5.1: an answer carrying tokens or credentials MUST send `Cache-Control: no-store`
+/// and `Pragma: no-cache`; errors and the backchannel answer get them too.
 fn no_store(mut response: Response) -> Response {
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
     response
 }
 
 /// `POST /token`: the CIBA, authorization-code and client-credentials grants.
-pub(crate) async fn token(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+pub(crate) async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
     match token_inner(&shared, &body) {
         Ok(value) => no_store(Json(value).into_response()),
-        Err(err) => err.into_response(),
+        Err(err) => err.challenged_by(&headers).into_response(),
     }
 }
 

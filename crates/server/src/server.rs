@@ -11,7 +11,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use url::Url;
 
-use crate::camara;
+use crate::camara::{self, Served};
 use crate::config::{Fault, ServerConfig};
 use crate::error::ServerError;
 use crate::faults;
@@ -95,35 +95,46 @@ fn router(shared: &Arc<Shared>) -> Router {
         .route("/saml/sso", get(saml::sso))
         .route("/saml/metadata", get(saml::metadata))
         .with_state(shared.clone());
-    // Every API at every base path of the mount table; two versions sharing a base path (Number
-    // Verification 2.0.0 and 2.1.0) share its handlers, so a path is routed once.
-    let mut routed = std::collections::BTreeSet::new();
+    // Every API at every base path of the mount table. Two versions sharing a base path (Number
+    // Verification 2.0.0 and 2.1.0) share its handlers, so a path is routed once, with the rules of
+    // the newest version at it: the request does not say which version its client speaks.
+    let mut by_path = std::collections::BTreeMap::new();
     for mount in mounts::api_mounts() {
         let Some(spec) = mounts::spec_of(&mount) else {
             continue;
         };
-        if !routed.insert(mount.base_path.clone()) {
-            continue;
+        let served = Served {
+            spec,
+            lenient_phone: mount.lenient_phone_number,
+        };
+        let newest = by_path
+            .get(&mount.base_path)
+            .is_none_or(|(_, known): &(ApiMount, Served)| known.spec < spec);
+        if newest {
+            by_path.insert(mount.base_path.clone(), (mount, served));
         }
+    }
+    for (mount, served) in by_path.into_values() {
+        let spec = served.spec;
         let prefix = &mount.base_path;
         let api: Router = match spec.api() {
             Api::KycMatch => Router::new()
                 .route(&format!("{prefix}/match"), post(camara::kyc_match))
-                .with_state((shared.clone(), spec)),
+                .with_state((shared.clone(), served)),
             Api::SimSwap => Router::new()
                 .route(&format!("{prefix}/check"), post(camara::sim_swap_check))
                 .route(
                     &format!("{prefix}/retrieve-date"),
                     post(camara::sim_swap_retrieve_date),
                 )
-                .with_state((shared.clone(), spec)),
+                .with_state((shared.clone(), served)),
             Api::NumberVerification => Router::new()
                 .route(&format!("{prefix}/verify"), post(camara::nv_verify))
                 .route(
                     &format!("{prefix}/device-phone-number"),
                     get(camara::nv_device_phone_number),
                 )
-                .with_state(shared.clone()),
+                .with_state((shared.clone(), served)),
             // An API this server does not implement yet has no mount; nothing to route.
             _ => continue,
         };

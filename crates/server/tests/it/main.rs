@@ -19,6 +19,12 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+mod ciba_core;
+mod oidc_discovery;
+mod rfc6749;
+mod rfc6750;
+mod spec_exact;
+
 const PETER: &str = "+33699901040";
 const CAMILLE: &str = "+33612345678";
 const MARIA: &str = "+34654654654";
