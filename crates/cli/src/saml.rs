@@ -23,7 +23,8 @@ const REQUEST_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 /// SAML subcommands.
 #[derive(Debug, Subcommand)]
 pub(crate) enum SamlCommand {
-    /// Verify received SAML Responses; prints one JSON object per file.
+    /// Verify received SAML Responses; prints one JSON object per file, or with `--json` one
+    /// report (`ok`, `outcome`, `error`, `files`) for them all.
     ///
     /// Exit status: 0 when every file was accepted, 1 when any was rejected, 2 on usage errors.
     Verify(VerifyArgs),
@@ -81,6 +82,10 @@ pub(crate) struct VerifyArgs {
     /// otherwise.
     #[arg(long)]
     reveal: bool,
+    /// Print exactly one JSON object in every outcome (the `--json` report of every command:
+    /// `ok`, `outcome`, `error { kind, code, message }`), the per-file verdicts under `files`.
+    #[arg(long)]
+    json: bool,
     /// Files to verify, in order, sharing one replay cache.
     #[arg(required = true)]
     files: Vec<PathBuf>,
@@ -130,7 +135,10 @@ fn parse_rfc3339(s: &str) -> Result<SystemTime, String> {
 /// Runs a SAML subcommand and returns the process exit status.
 pub(crate) fn run(cmd: SamlCommand) -> u8 {
     let result = match cmd {
-        SamlCommand::Verify(args) => verify(&args),
+        SamlCommand::Verify(args) => {
+            return verify(&args)
+                .unwrap_or_else(|message| netid_cli::exit::usage("saml verify", &message, args.json));
+        }
         SamlCommand::LoginUrl(args) => login_url(&args),
     };
     result.unwrap_or_else(|message| {
@@ -174,8 +182,8 @@ fn verify(args: &VerifyArgs) -> Result<u8, String> {
     }
     let replay = InMemoryReplayCache::new();
 
-    let mut status = EXIT_OK;
-    let mut out = std::io::stdout().lock();
+    let mut verdicts = Vec::with_capacity(inputs.len());
+    let mut first_rejection = None;
     for (path, bytes) in inputs {
         let body = bytes.trim_ascii();
         let result = match args.binding {
@@ -191,7 +199,10 @@ fn verify(args: &VerifyArgs) -> Result<u8, String> {
         let line = match result {
             Ok(assertion) => accepted(path, &assertion, args.reveal),
             Err(e) => {
-                status = EXIT_REJECTED;
+                if first_rejection.is_none() {
+                    let check = e.check().map_or("input", |c| c.as_str());
+                    first_rejection = Some((check.to_owned(), format!("{}: {e}", path.display())));
+                }
                 json!({
                     "file": path.display().to_string(),
                     "verdict": "reject",
@@ -202,9 +213,41 @@ fn verify(args: &VerifyArgs) -> Result<u8, String> {
                 })
             }
         };
+        verdicts.push(line);
+    }
+    let status = if first_rejection.is_some() {
+        EXIT_REJECTED
+    } else {
+        EXIT_OK
+    };
+    if args.json {
+        netid_cli::envelope::print(&report(verdicts, first_rejection));
+        return Ok(status);
+    }
+    let mut out = std::io::stdout().lock();
+    for line in verdicts {
         writeln!(out, "{line}").map_err(|e| format!("cannot write to stdout: {e}"))?;
     }
     Ok(status)
+}
+
+/// The one `--json` object of `netid saml verify`: `succeeded` when every file was accepted,
+/// `failed` with the first rejection's check as `error.code` otherwise; the per-file verdicts
+/// (already masked unless `--reveal`) under `files`.
+fn report(verdicts: Vec<Value>, first_rejection: Option<(String, String)>) -> Value {
+    let total = verdicts.len();
+    let rejected = verdicts.iter().filter(|v| v["verdict"] == "reject").count();
+    match first_rejection {
+        None => json!({ "ok": true, "outcome": "succeeded", "files": verdicts }),
+        Some((check, first)) => {
+            let mut error = netid_cli::envelope::Failure::new(
+                "saml",
+                format!("{rejected} of {total} responses rejected, first {first}"),
+            );
+            error.code = Some(check);
+            json!({ "ok": false, "outcome": "failed", "error": error, "files": verdicts })
+        }
+    }
 }
 
 /// An accepted assertion's line: its NameID and attributes, masked unless `reveal` (they are
