@@ -7,6 +7,7 @@
 //! `README.md` beside this file: the test fails when the table differs from the run, and
 //! `UPDATE_CONFORMANCE=1 cargo test -p netid-tests --test conformance` rewrites it.
 
+mod negative;
 mod report;
 mod sandbox;
 mod schema;

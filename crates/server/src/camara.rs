@@ -564,6 +564,11 @@ pub(crate) async fn kyc_match(
         // false` in kyc-match.yaml 0.4.0 or 0.2.1), so a server ignores the ones it does not
         // know; `KycClaims` itself refuses them, for the client's sake.
         body.retain(|key, _| KycClaims::FIELD_NAMES.contains(&key.as_str()));
+        // Every property of both versions' request body is `type: string`; core's claims decoder
+        // also takes numbers for a few of them (operators' quirk), which the API schema refuses.
+        if let Some((name, _)) = body.iter().find(|(_, value)| !value.is_string()) {
+            return Err(ApiError::invalid_argument(&format!("{name} must be a string")));
+        }
         let claims: KycClaims = serde_json::from_value(Value::Object(body)).map_err(|_| {
             ApiError::invalid_argument("Client specified an invalid argument, request body or query param.")
         })?;
