@@ -396,50 +396,62 @@ fn envelope(out: &Output) -> serde_json::Value {
 
 #[test]
 fn verify_json_prints_one_envelope_in_every_outcome() {
-    let missing = fixture("responses/does-not-exist.xml");
-    // (arguments, files, exit status, ok, outcome, error kind, error code)
-    let cases: [(&[&str], Vec<String>, i32, bool, &str, Option<&str>, Option<&str>); 4] = [
+    /// What one invocation must print and exit with.
+    struct Expected {
+        status: i32,
+        ok: bool,
+        outcome: &'static str,
+        kind: Option<&'static str>,
+        code: Option<&'static str>,
+    }
+    let accepted = Expected {
+        status: 0,
+        ok: true,
+        outcome: "succeeded",
+        kind: None,
+        code: None,
+    };
+    let rejected = Expected {
+        status: 1,
+        ok: false,
+        outcome: "failed",
+        kind: Some("saml"),
+        code: Some("signature"),
+    };
+    let usage = || Expected {
+        status: 2,
+        ok: false,
+        outcome: "usage_error",
+        kind: Some("usage"),
+        code: None,
+    };
+    let signed = fixture("responses/assertion-signed.xml");
+    let cases: [(&[&str], Vec<String>, Expected); 4] = [
         (
             &["--json", "--request-id", "_req1"],
-            vec![fixture("responses/assertion-signed.xml")],
-            0,
-            true,
-            "succeeded",
-            None,
-            None,
+            vec![signed.clone()],
+            accepted,
         ),
         (
             &["--json", "--request-id", "_req1"],
-            vec![
-                fixture("responses/assertion-signed.xml"),
-                fixture("responses/tampered-nameid.xml"),
-            ],
-            1,
-            false,
-            "failed",
-            Some("saml"),
-            Some("signature"),
+            vec![signed.clone(), fixture("responses/tampered-nameid.xml")],
+            rejected,
         ),
         (
             &["--json"],
-            vec![missing],
-            2,
-            false,
-            "usage_error",
-            Some("usage"),
-            None,
+            vec![fixture("responses/does-not-exist.xml")],
+            usage(),
         ),
-        (
-            &["--json", "--binding", "soap"],
-            vec![fixture("responses/assertion-signed.xml")],
-            2,
-            false,
-            "usage_error",
-            Some("usage"),
-            None,
-        ),
+        (&["--json", "--binding", "soap"], vec![signed], usage()),
     ];
-    for (args, files, status, ok, outcome, kind, code) in cases {
+    for (args, files, expected) in cases {
+        let Expected {
+            status,
+            ok,
+            outcome,
+            kind,
+            code,
+        } = expected;
         let out = verify_paths(args, &files);
         let context = format!("{args:?}: {}", String::from_utf8_lossy(&out.stdout));
         assert_eq!(out.status.code(), Some(status), "{context}");

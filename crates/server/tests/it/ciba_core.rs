@@ -16,6 +16,9 @@ use reqwest::StatusCode;
 
 use super::{ANNA, CAMILLE, FRAUD, JWT_BEARER, NEVER, PETER, start};
 
+/// Form parameters of one request.
+type Form<'a> = Vec<(&'a str, &'a str)>;
+
 #[tokio::test]
 async fn backchannel_answer_fields() {
     let env = start().await;
@@ -43,7 +46,7 @@ async fn exactly_one_hint() {
     let scope = format!("{FRAUD} sim-swap");
     let hint = format!("tel:{PETER}");
     // (extra parameters, expected status, expected error)
-    let cases: [(Vec<(&str, &str)>, u16, &str); 4] = [
+    let cases: [(Form<'_>, u16, &str); 4] = [
         (vec![], 400, "invalid_request"),
         (
             vec![("login_hint", &hint), ("id_token_hint", "eyJ.e30.x")],

@@ -13,6 +13,9 @@ use reqwest::StatusCode;
 
 use super::{Answer, FRAUD, JWT_BEARER, PETER, start};
 
+/// Form parameters of one request.
+type Form<'a> = Vec<(&'a str, &'a str)>;
+
 fn assert_no_store(answer: &Answer, context: &str) {
     assert_eq!(answer.header("cache-control"), Some("no-store"), "{context}");
     assert_eq!(answer.header("pragma"), Some("no-cache"), "{context}");
@@ -70,7 +73,7 @@ async fn error_response_is_json_with_a_registered_code() {
     let env = start().await;
     let assertion = env.assertion();
     // (form, expected status, expected error)
-    let cases: [(Vec<(&str, &str)>, u16, &str); 4] = [
+    let cases: [(Form<'_>, u16, &str); 4] = [
         (vec![("grant_type", "client_credentials")], 401, "invalid_client"),
         (
             vec![
