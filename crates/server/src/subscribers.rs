@@ -25,7 +25,7 @@
 //!
 //! `hours_ago` entries are relative to the time of each request, so a "recent swap" stays recent.
 //! Device changes, the contract and the APIs that do not apply live in an optional
-//! `[subscribers.line]` table ([`line`]).
+//! `[subscribers.line]` table ([`Line`], module [`mod@line`]).
 
 use std::collections::BTreeMap;
 use std::fmt;
