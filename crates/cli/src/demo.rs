@@ -1,6 +1,6 @@
 //! `netid demo`: the project's main job. Starts the reference operator ([`netid_server`]) on
 //! loopback and runs every flow against it over real HTTP, through the facade only: one
-//! [`Operator`] built from an operator description naming the sandbox, its three APIs and the
+//! [`Operator`] built from an operator description naming the sandbox, its APIs and the
 //! sandbox's demo client:
 //!
 //! 1. `server`: start the sandbox (fast CIBA timings: interval 1 s, approvals after 1 s, requests

@@ -58,8 +58,8 @@ pub(super) async fn start(ciba_expires_in: Duration) -> Result<(Sandbox, Done), 
 }
 
 /// The operator file of the sandbox: discovery from its issuer, the demo client's key id and
-/// algorithm, the binding message, and the three APIs at the base paths the sandbox serves, in
-/// the plain CAMARA versions it implements.
+/// algorithm, the binding message, and the APIs at the base paths the sandbox serves, in the plain
+/// CAMARA versions it implements.
 fn description(issuer: &str, key_id: &str) -> String {
     // A JSON string (quoted; `\"`, `\\`, `\n` and `\uXXXX` escapes) is also a TOML basic string.
     let quote = |text: &str| serde_json::Value::from(text).to_string();
@@ -118,7 +118,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_description_names_the_sandbox_and_its_three_apis() {
+    fn the_description_names_the_sandbox_and_its_apis() {
         let issuer = "http://127.0.0.1:4040";
         let text = description(issuer, "demo \"key\"");
         let parsed = OperatorDescription::from_toml_str(&text).expect("the description parses");

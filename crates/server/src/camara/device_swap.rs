@@ -18,15 +18,8 @@ use super::{
 use crate::state::Shared;
 use crate::subscribers::Subscriber;
 
-const DEVICE_SWAP: IdentifierRules = IdentifierRules {
-    unnecessary: true,
-    missing: (
-        422,
-        ErrorCode::MissingIdentifier,
-        "The device cannot be identified.",
-    ),
-    not_found: (404, ErrorCode::IdentifierNotFound, "Device identifier not found."),
-};
+/// Device Swap 1.0.0 words its identifier errors as SIM Swap 2.1.0 does (both Commonalities 0.6).
+const DEVICE_SWAP: &IdentifierRules = &super::SIM_SWAP_V2;
 
 fn not_applicable() -> ApiError {
     ApiError::new(
@@ -53,7 +46,7 @@ fn device_subscriber<'a, T>(
     let number = phone_number(&mut body, false)?;
     // The body is judged before the subscriber: a malformed request is the caller's first error.
     let read = read(&body)?;
-    let subscriber = subject(shared, &grant, number, &DEVICE_SWAP)?;
+    let subscriber = subject(shared, &grant, number, DEVICE_SWAP)?;
     let line = subscriber.line();
     if !line.applies_to(Api::DeviceSwap)
         || (line.latest_device_change(now).is_none() && subscriber.activation_date().is_none())
