@@ -119,6 +119,34 @@ const SUITES: &[Suite] = &[
         "GET",
         "/number-verification/v2/device-phone-number",
     ),
+    suite(
+        "device-swap-1.0.0",
+        "device-swap-checkDeviceSwap.feature",
+        "device-swap.yaml",
+        "POST",
+        "/device-swap/v1/check",
+    ),
+    suite(
+        "device-swap-1.0.0",
+        "device-swap-retrieveDeviceSwapDate.feature",
+        "device-swap.yaml",
+        "POST",
+        "/device-swap/v1/retrieve-date",
+    ),
+    suite(
+        "number-recycling-0.2.0",
+        "number-recycling.feature",
+        "number-recycling.yaml",
+        "POST",
+        "/number-recycling/v0.2/check",
+    ),
+    suite(
+        "kyc-tenure-0.2.0",
+        "kyc-tenure.feature",
+        "kyc-tenure.yaml",
+        "POST",
+        "/kyc-tenure/v0.2/check-tenure",
+    ),
 ];
 
 /// Scenarios that cannot pass against any implementation of the version, or test a feature the spec

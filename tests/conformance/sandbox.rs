@@ -29,6 +29,12 @@ pub(crate) const NEVER_SWAPPED: &str = "+33612345678";
 pub(crate) const LIMITED: &str = "+34600000002";
 /// The monitored period of [`LIMITED`], in days.
 pub(crate) const LIMITED_DAYS: u64 = 30;
+/// A number that changed hands on 2024-02-26 (Number Recycling): [`LIMITED`]'s line.
+pub(crate) const RECYCLED: &str = LIMITED;
+/// A line the Device Swap, Number Recycling and KYC Tenure APIs do not cover.
+pub(crate) const NOT_APPLICABLE: &str = "+33600000011";
+/// A number never used in a device: no activation, no device change (Device Swap answers 422).
+pub(crate) const NEVER_CONNECTED: &str = "+33600000012";
 /// A well-formed number no subscriber has.
 pub(crate) const UNKNOWN: &str = "+33699999999";
 
@@ -87,6 +93,10 @@ fn all_apis() -> Vec<ApiScope> {
         ApiScope::SimSwapRetrieveDate,
         ApiScope::NumberVerificationVerify,
         ApiScope::NumberVerificationDevicePhoneNumberRead,
+        ApiScope::DeviceSwapCheck,
+        ApiScope::DeviceSwapRetrieveDate,
+        ApiScope::NumberRecyclingCheck,
+        ApiScope::KycTenureCheckTenure,
     ]
 }
 

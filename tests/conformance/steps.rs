@@ -3,11 +3,14 @@
 
 mod body;
 mod check;
+mod line;
 mod setup;
 
 use std::sync::LazyLock;
 
 use regex::Regex;
+
+pub(crate) use line::default_date;
 
 use crate::world::World;
 
@@ -53,7 +56,8 @@ const fn step(kind: Kind, pattern: &'static str, run: fn(&mut World, &[String]) 
 /// Every entry: setup entries, the request, checks. The first match wins, so specific texts come
 /// before general ones.
 fn table() -> Vec<Step> {
-    let mut steps = setup::steps();
+    let mut steps = line::steps();
+    steps.extend(setup::steps());
     steps.extend(body::steps());
     steps.push(step(
         Kind::Send,

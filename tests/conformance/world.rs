@@ -19,7 +19,7 @@ pub(crate) struct Operation {
 }
 
 impl Operation {
-    /// The API of the operation (`kyc-match`, `sim-swap`, `number-verification`).
+    /// The API of the operation (`kyc-match`, `sim-swap`, `device-swap`, ...).
     pub(crate) fn api(&self) -> &'static str {
         self.path
             .trim_start_matches('/')
@@ -137,7 +137,10 @@ impl World {
             _ if self.operation.method == "GET" => Body::Absent,
             "kyc-match" => Body::Json(kyc_combination(&["givenName", "familyName"])),
             "number-verification" => Body::Json(object(json!({ "phoneNumber": MAIN }))),
-            _ => Body::Json(Map::new()),
+            _ => match crate::steps::default_date(self) {
+                Some((name, date)) => Body::Json(object(json!({ name: date }))),
+                None => Body::Json(Map::new()),
+            },
         }
     }
 

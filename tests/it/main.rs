@@ -5,6 +5,8 @@ mod api_commands;
 mod contract;
 mod demo;
 mod flows;
+mod line_apis;
+mod line_commands;
 mod operator_pages;
 mod sandbox;
 mod support;

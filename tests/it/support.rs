@@ -7,9 +7,10 @@ use netid_camara::{CamaraClient, OperatorProfile, SpecVersion};
 use netid_ciba::ciba::{BackchannelRequest, CibaSession};
 use netid_ciba::client::ClientConfig;
 use netid_ciba::driver::Driver;
-use netid_ciba::jose::{KeySigner, SigningAlgorithm};
+use netid_ciba::jose::{Jti, KeySigner, SigningAlgorithm};
 use netid_ciba::provider::CibaProvider;
 use netid_ciba::tokens::TokenSet;
+use netid_core::ports::OsRandom;
 use netid_core::scope::{ApiScope, Purpose, Scope};
 use netid_core::token::AccessToken;
 use netid_reqwest::{ReqwestTransport, TokioSleep};
@@ -78,6 +79,44 @@ impl Sandbox {
     /// A token for `hint` and `apis`, or a panic naming the error.
     pub(crate) async fn token(&self, hint: &str, apis: &[ApiScope]) -> AccessToken {
         self.ciba(hint, apis).await.expect("CIBA grant").access_token
+    }
+
+    /// A two-legged token (client credentials, `private_key_jwt`) for `apis`: it names no
+    /// subscriber, so each call names one in its body.
+    pub(crate) async fn two_legged_token(&self, apis: &[ApiScope]) -> AccessToken {
+        let provider = self
+            .driver
+            .discover(self.server.issuer())
+            .await
+            .expect("discovery");
+        let endpoint = provider.token_endpoint().clone();
+        let jti = Jti::generate(&OsRandom).expect("entropy");
+        let assertion = self
+            .client
+            .client_assertion(&provider, &endpoint, std::time::SystemTime::now(), &jti)
+            .expect("client assertion");
+        let scope = apis.iter().map(ApiScope::as_str).collect::<Vec<_>>().join(" ");
+        let form = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("grant_type", "client_credentials")
+            .append_pair("scope", &scope)
+            .append_pair(
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            )
+            .append_pair("client_assertion", assertion.expose_secret())
+            .finish();
+        let request = http::Request::post(endpoint.as_str())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(bytes::Bytes::from(form))
+            .expect("token request");
+        let response = self
+            .transport
+            .send(request)
+            .await
+            .expect("token endpoint answers");
+        let body: serde_json::Value = serde_json::from_slice(response.body()).expect("JSON token response");
+        let token = body["access_token"].as_str().expect("client_credentials granted");
+        AccessToken::new(token)
     }
 
     /// The CAMARA client for `spec` at the sandbox's CAMARA paths.

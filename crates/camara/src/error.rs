@@ -317,6 +317,12 @@ pub enum InvalidRequest {
     /// The request body could not be serialised.
     #[error("the request body could not be serialised")]
     Body,
+    /// A calendar date the spec's `full-date` (`YYYY-MM-DD`, years 0000 to 9999) cannot write.
+    #[error("{field} must be a date between years 0000 and 9999")]
+    DateOutOfRange {
+        /// The body field (`specifiedDate`, `tenureDate`).
+        field: &'static str,
+    },
     /// A two-legged token names no subscriber, and the call gave no phone number.
     #[error("a {api} call with a two-legged token needs the subscriber's phone number")]
     MissingIdentifier {

@@ -1,6 +1,7 @@
 //! Typed clients for the CAMARA APIs that mobile operators expose with a 3-legged access token:
-//! SIM Swap ([`sim_swap`]), Number Verification ([`number_verification`]) and KYC Match
-//! ([`kyc_match`]).
+//! SIM Swap ([`sim_swap`]), Number Verification ([`number_verification`]), KYC Match
+//! ([`kyc_match`]), Device Swap ([`device_swap`]), Number Recycling ([`number_recycling`]) and KYC
+//! Tenure ([`kyc_tenure`]).
 //!
 //! Each API is a module with a submodule per spec version, and each operation a `Request` type with
 //! a `Response`, method/path [`Metadata`] and pure conversions to and from
@@ -78,14 +79,19 @@
 #![deny(missing_docs)]
 
 pub mod client;
+pub mod device_swap;
 pub mod endpoint;
 pub mod error;
+mod full_date;
 pub mod kyc_match;
+pub mod kyc_tenure;
+pub mod number_recycling;
 pub mod number_verification;
 pub mod operation;
 pub mod profile;
 mod retry_after;
 pub mod sim_swap;
+mod swap;
 mod wire;
 
 pub use client::{Answer, CallOptions, CamaraClient, CorrelatorEcho, CorrelatorPolicy, RetryPolicy};
@@ -132,6 +138,10 @@ pub fn fuzz_decode_responses(data: &[u8]) {
         both::<number_verification::v2::device_phone_number::Request>(&response);
         both::<kyc_match::v0_2::Request>(&response);
         both::<kyc_match::v0_4::Request>(&response);
+        both::<device_swap::v1::check::Request>(&response);
+        both::<device_swap::v1::retrieve_date::Request>(&response);
+        both::<number_recycling::v0_2::check::Request>(&response);
+        both::<kyc_tenure::v0_2::check_tenure::Request>(&response);
     }
     if let Ok(text) = std::str::from_utf8(data) {
         let _ = RetryAfter::parse(text);

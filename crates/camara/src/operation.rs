@@ -9,6 +9,10 @@
 //! | SIM Swap `retrieve-date` | [`CamaraClient::sim_swap_retrieve_date`] | [`SimSwapDate`] |
 //! | Number Verification `verify` | [`CamaraClient::verify_number`] | [`NumberVerification`] |
 //! | Number Verification `device-phone-number` | [`CamaraClient::device_phone_number`] | [`PhoneNumber`] |
+//! | Device Swap `check` | [`CamaraClient::device_swap_check`] | [`DeviceSwapCheck`] |
+//! | Device Swap `retrieve-date` | [`CamaraClient::device_swap_retrieve_date`] | [`DeviceSwapDate`] |
+//! | Number Recycling `check` | [`CamaraClient::number_recycling_check`] | [`NumberRecycling`] |
+//! | KYC Tenure `check-tenure` | [`CamaraClient::kyc_tenure_check`] | [`KycTenure`] |
 //!
 //! The per-version request types (`sim_swap::v1::check::Request`, …) stay available for callers that
 //! want one version's exact body; [`Answer::spec`] says which version answered.
@@ -21,7 +25,7 @@
 //! | version | three-legged token | two-legged token |
 //! | --- | --- | --- |
 //! | KYC Match 0.2.1, 0.4.0, SIM Swap 1.0.0 | the number is sent when known (the operator checks it matches) | the number is required |
-//! | SIM Swap 2.1.0 | the number is never sent (`422 UNNECESSARY_IDENTIFIER` otherwise) | the number is required |
+//! | SIM Swap 2.1.0, Device Swap 1.0.0, Number Recycling 0.2.0, KYC Tenure 0.2.0 | the number is never sent (`422 UNNECESSARY_IDENTIFIER` otherwise) | the number is required |
 //! | Number Verification 2.0.0, 2.1.0 | no identifier: the token is the device's | refused: the API needs a mobile-network authentication |
 
 use netid_core::kyc::{KycClaims, KycMatchResult};
@@ -35,6 +39,14 @@ use crate::kyc_match::{v0_2, v0_4};
 use crate::number_verification::v2::{device_phone_number, verify};
 use crate::profile::{Api, SpecVersion};
 use crate::sim_swap::{self, MaxAge};
+
+mod device_swap;
+mod kyc_tenure;
+mod number_recycling;
+
+pub use device_swap::{DeviceSwapCheck, DeviceSwapDate};
+pub use kyc_tenure::KycTenure;
+pub use number_recycling::NumberRecycling;
 
 /// Whom an access token speaks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -151,7 +163,9 @@ impl IdentifierRule {
     fn of(spec: SpecVersion) -> Self {
         match spec.api() {
             Api::NumberVerification => Self::SubscriberTokenOnly,
-            // Commonalities 0.6 (SIM Swap 2.1.0 onwards) forbids the identifier beside a 3-legged token.
+            // Commonalities 0.6 (SIM Swap 2.1.0 onwards) forbids the identifier beside a 3-legged token;
+            // each of these specs says so in its "Identifying the phone number" section.
+            Api::DeviceSwap | Api::NumberRecycling | Api::KycTenure => Self::NeverWithSubscriberToken,
             _ if spec == SpecVersion::SimSwap2_1_0 => Self::NeverWithSubscriberToken,
             _ => Self::OptionalWithSubscriberToken,
         }
@@ -385,7 +399,7 @@ impl CamaraClient {
     }
 }
 
-fn mismatch(operation: &str, profile: SpecVersion) -> CamaraError {
+pub(crate) fn mismatch(operation: &str, profile: SpecVersion) -> CamaraError {
     InvalidRequest::ProfileMismatch {
         operation: operation.to_owned(),
         profile,

@@ -7,6 +7,9 @@
 //!
 //! Both versions: `POST /check` (`maxAge` hours, 1 to 2400, default 240 → `swapped`) and
 //! `POST /retrieve-date` (→ `latestSimChange`, an RFC 3339 timestamp or `null`).
+//!
+//! The operations are written once for SIM Swap and Device Swap (`crate::swap`); [`MaxAge`] is
+//! shared with [`device_swap`](crate::device_swap) too.
 
 use std::fmt;
 
@@ -63,110 +66,6 @@ impl fmt::Display for MaxAge {
         write!(f, "{}h", self.0)
     }
 }
-
-/// Writes the `check` operation of one SIM Swap version: identical bodies in 1.0.0 and 2.1.0.
-macro_rules! check_operation {
-    ($version:expr, $spec_link:literal) => {
-        /// `POST /check`: was the SIM swapped within the last `maxAge` hours?
-        ///
-        #[doc = concat!("Spec: ", $spec_link)]
-        pub mod check {
-            use netid_core::phone::PhoneNumber;
-            use netid_transport::{HttpRequest, HttpResponse};
-            use serde::{Deserialize, Serialize};
-
-            use crate::endpoint::{self, Decoded, Endpoint, Metadata, Target};
-            use crate::error::{CamaraError, DecodeError, InvalidRequest};
-            use crate::profile::{Api, Tolerance};
-            use crate::sim_swap::MaxAge;
-            use crate::wire::Normalizer;
-
-            /// The check request.
-            #[derive(Debug, Clone, PartialEq, Eq, Default)]
-            #[non_exhaustive]
-            pub struct Request {
-                /// The number to check; `None` with a 3-legged token, which already names it.
-                pub phone_number: Option<PhoneNumber>,
-                /// Hours to look back.
-                pub max_age: MaxAge,
-            }
-
-            impl Request {
-                /// A check over `max_age` for the number of the 3-legged token.
-                #[must_use]
-                pub fn new(max_age: MaxAge) -> Self {
-                    Self {
-                        phone_number: None,
-                        max_age,
-                    }
-                }
-
-                /// Names the number in the body (2-legged use, or operators that ask for it).
-                #[must_use]
-                pub fn with_phone_number(mut self, phone_number: PhoneNumber) -> Self {
-                    self.phone_number = Some(phone_number);
-                    self
-                }
-            }
-
-            #[derive(Serialize)]
-            #[serde(rename_all = "camelCase")]
-            struct Wire<'a> {
-                #[serde(skip_serializing_if = "Option::is_none")]
-                phone_number: Option<&'a str>,
-                max_age: MaxAge,
-            }
-
-            /// The check answer.
-            #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-            #[non_exhaustive]
-            pub struct Response {
-                /// Whether the SIM was swapped within the period.
-                pub swapped: bool,
-            }
-
-            fn normalize(
-                value: &mut serde_json::Value,
-                normalizer: &mut Normalizer<'_>,
-            ) -> Result<(), DecodeError> {
-                let map = normalizer.object(value)?;
-                normalizer.boolean(map, "swapped")?;
-                normalizer.known_fields(map, &["swapped"])
-            }
-
-            impl Endpoint for Request {
-                const METADATA: Metadata = Metadata {
-                    api: Api::SimSwap,
-                    versions: &[$version],
-                    name: "check",
-                    method: http::Method::POST,
-                    path: "/check",
-                };
-                type Response = Response;
-
-                fn to_http_request(&self, target: &Target<'_>) -> Result<HttpRequest, InvalidRequest> {
-                    let wire = Wire {
-                        phone_number: self
-                            .phone_number
-                            .as_ref()
-                            .map(|number| target.phone(number)),
-                        max_age: self.max_age,
-                    };
-                    endpoint::build_request(&Self::METADATA, target, Some(&wire))
-                }
-
-                fn from_http_response(
-                    response: &HttpResponse,
-                    tolerance: Tolerance,
-                ) -> Result<Decoded<Response>, CamaraError> {
-                    endpoint::decode_response(response, tolerance, normalize)
-                }
-            }
-        }
-    };
-}
-
-pub(crate) use check_operation;
 
 #[cfg(test)]
 mod tests {

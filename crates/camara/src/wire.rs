@@ -197,6 +197,22 @@ impl Normalizer<'_> {
         Ok(())
     }
 
+    /// Records a string at `key` outside `known` as a [`Quirk::UnknownEnumValue`]; the value stays,
+    /// for the type's catch-all variant to keep.
+    pub(crate) fn enum_value(
+        &mut self,
+        map: &Map<String, Value>,
+        key: &str,
+        known: &[&str],
+    ) -> Result<(), DecodeError> {
+        if let Some(Value::String(text)) = map.get(key)
+            && !known.contains(&text.as_str())
+        {
+            self.deviation(Quirk::UnknownEnumValue, format!("$.{key}"))?;
+        }
+        Ok(())
+    }
+
     /// Adds the `+` to a phone number sent without it (a [`Quirk::MissingPlus`]).
     pub(crate) fn phone(&mut self, map: &mut Map<String, Value>, key: &str) -> Result<(), DecodeError> {
         if let Some(Value::String(text)) = map.get(key)

@@ -1,5 +1,6 @@
-//! `netid kyc-match`, `netid sim-swap check|retrieve-date` and
-//! `netid number-verification verify|device-phone-number`: one CAMARA call against the operator the
+//! `netid kyc-match`, `netid sim-swap check|retrieve-date`,
+//! `netid number-verification verify|device-phone-number`, `netid device-swap check|retrieve-date`,
+//! `netid number-recycling check` and `netid kyc-tenure`: one CAMARA call against the operator the
 //! operator file describes, through the facade ([`netid::Operator`]).
 //!
 //! The facade obtains the token the way the operator's profile says (CIBA for the subscriber, with
@@ -28,8 +29,8 @@ mod plan;
 mod report;
 
 pub use args::{
-    CallArgs, KycMatchArgs, NumberVerificationCommand, SimSwapArgs, SimSwapCheckArgs, SimSwapCommand,
-    VerifyArgs,
+    CallArgs, DeviceSwapCommand, KycMatchArgs, KycTenureArgs, NumberRecyclingArgs, NumberRecyclingCommand,
+    NumberVerificationCommand, SimSwapArgs, SimSwapCheckArgs, SimSwapCommand, VerifyArgs,
 };
 pub use plan::ApiPlan;
 use plan::Request;
@@ -136,6 +137,38 @@ pub async fn run_until<I: Future>(plan: ApiPlan, spinner: bool, interrupt: I) ->
                         json!({"devicePhoneNumber": shown})
                     })
                 }),
+            Request::DeviceSwapCheck(hours) => operator
+                .device_swap(subject)
+                .deadline(plan.deadline)
+                .on_progress(progress())
+                .check(std::time::Duration::from_secs(u64::from(hours) * 3600))
+                .await
+                .map(|reply| done(reply, |value| json!({"swapped": value.swapped, "maxAge": hours}))),
+            Request::DeviceSwapRetrieveDate => operator
+                .device_swap(subject)
+                .deadline(plan.deadline)
+                .on_progress(progress())
+                .retrieve_date()
+                .await
+                .map(|reply| done(reply, report::device_swap_date)),
+            Request::NumberRecyclingCheck(date) => operator
+                .number_recycling(subject)
+                .deadline(plan.deadline)
+                .on_progress(progress())
+                .check(date)
+                .await
+                .map(|reply| {
+                    done(reply, |value| {
+                        json!({"phoneNumberRecycled": value.recycled, "specifiedDate": date.to_string()})
+                    })
+                }),
+            Request::KycTenureCheck(date) => operator
+                .kyc_tenure(subject)
+                .deadline(plan.deadline)
+                .on_progress(progress())
+                .check_tenure(date)
+                .await
+                .map(|reply| done(reply, |value| report::kyc_tenure(value, date))),
         }
     };
     let outcome = tokio::select! {
@@ -206,6 +239,38 @@ pub fn sim_swap_command(command: &SimSwapCommand) -> u8 {
         SimSwapCommand::RetrieveDate(args) => args.call.json,
     };
     execute("sim-swap", ApiPlan::sim_swap(command, &process_env), json_output)
+}
+
+/// `netid device-swap …`. Returns the exit status.
+pub fn device_swap_command(command: &DeviceSwapCommand) -> u8 {
+    let json_output = match command {
+        DeviceSwapCommand::Check(args) => args.sim.call.json,
+        DeviceSwapCommand::RetrieveDate(args) => args.call.json,
+    };
+    execute(
+        "device-swap",
+        ApiPlan::device_swap(command, &process_env),
+        json_output,
+    )
+}
+
+/// `netid number-recycling …`. Returns the exit status.
+pub fn number_recycling_command(command: &NumberRecyclingCommand) -> u8 {
+    let NumberRecyclingCommand::Check(args) = command;
+    execute(
+        "number-recycling",
+        ApiPlan::number_recycling(command, &process_env),
+        args.subscriber.call.json,
+    )
+}
+
+/// `netid kyc-tenure`. Returns the exit status.
+pub fn kyc_tenure_command(args: &KycTenureArgs) -> u8 {
+    execute(
+        "kyc-tenure",
+        ApiPlan::kyc_tenure(args, &process_env),
+        args.subscriber.call.json,
+    )
 }
 
 /// `netid number-verification …`. Returns the exit status.

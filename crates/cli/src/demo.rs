@@ -1,6 +1,6 @@
 //! `netid demo`: the project's main job. Starts the reference operator ([`netid_server`]) on
 //! loopback and runs every flow against it over real HTTP, through the facade only: one
-//! [`Operator`] built from an operator description naming the sandbox, its three APIs and the
+//! [`Operator`] built from an operator description naming the sandbox, its APIs and the
 //! sandbox's demo client:
 //!
 //! 1. `server`: start the sandbox (fast CIBA timings: interval 1 s, approvals after 1 s, requests
@@ -8,7 +8,9 @@
 //! 2. `discovery`: OpenID discovery and JWKS ([`Operator::provider`]);
 //! 3. `ciba`: CIBA poll mode with `private_key_jwt` for a subscriber named by phone number;
 //! 4. `kyc-match`: KYC Match 0.4 with that token (a table of field, result, score);
-//! 5. `sim-swap-check` and `sim-swap-retrieve-date` (SIM Swap 2.1);
+//! 5. `sim-swap-check` and `sim-swap-retrieve-date` (SIM Swap 2.1), `device-swap-retrieve-date`
+//!    (Device Swap 1.0), `number-recycling-check` (Number Recycling 0.2) and `kyc-tenure-check` (KYC
+//!    Tenure 0.2);
 //! 6. `ciba-mobile-network`: CIBA with an `ipport:` hint, so the operator authenticates the device
 //!    through its network, as Number Verification requires;
 //! 7. `number-verification-verify` (plain), `number-verification-verify-hashed` and
@@ -46,6 +48,7 @@ mod data;
 mod record;
 mod saml;
 mod setup;
+mod subscriber_line;
 
 pub use record::{DemoReport, Output, Step};
 use record::{Failed, Recorder};
@@ -150,7 +153,7 @@ async fn run_steps(recorder: &mut Recorder, sandbox: &Sandbox) {
     };
 
     // CIBA for the subscriber of the Orange France KYC Match page, then the APIs with that token.
-    // One token serves three operations of two APIs, so its scope is built here rather than taken
+    // One token serves six operations of five APIs, so its scope is built here rather than taken
     // from `Operator::scope`, which gives one operation's.
     let token = if discovered {
         let scope = several(
@@ -159,6 +162,9 @@ async fn run_steps(recorder: &mut Recorder, sandbox: &Sandbox) {
                 ApiScope::KycMatchMatch,
                 ApiScope::SimSwapCheck,
                 ApiScope::SimSwapRetrieveDate,
+                ApiScope::DeviceSwapRetrieveDate,
+                ApiScope::NumberRecyclingCheck,
+                ApiScope::KycTenureCheckTenure,
             ],
         );
         let name = "ciba";
@@ -225,10 +231,19 @@ fn several<const N: usize>(operator: &Operator, apis: [ApiScope; N]) -> Scope {
     Scope::builder(operator.purpose().clone()).apis(apis).build()
 }
 
-/// KYC Match and SIM Swap with the subscriber's token, or not run without one.
+/// KYC Match, SIM Swap, Device Swap, Number Recycling and KYC Tenure with the subscriber's token,
+/// or not run without one.
 async fn subscriber_calls(recorder: &mut Recorder, operator: &Operator, token: Option<&AccessToken>) {
     let Some(token) = token else {
-        recorder.skip(&["kyc-match", "sim-swap-check", "sim-swap-retrieve-date"], "ciba");
+        let names = [
+            "kyc-match",
+            "sim-swap-check",
+            "sim-swap-retrieve-date",
+            "device-swap-retrieve-date",
+            "number-recycling-check",
+            "kyc-tenure-check",
+        ];
+        recorder.skip(&names, "ciba");
         return;
     };
     let t = Instant::now();
@@ -240,6 +255,15 @@ async fn subscriber_calls(recorder: &mut Recorder, operator: &Operator, token: O
     let t = Instant::now();
     let result = camara::sim_swap_retrieve_date(operator, token).await;
     recorder.record("sim-swap-retrieve-date", t, result);
+    let t = Instant::now();
+    let result = subscriber_line::device_swap_retrieve_date(operator, token).await;
+    recorder.record("device-swap-retrieve-date", t, result);
+    let t = Instant::now();
+    let result = subscriber_line::number_recycling_check(operator, token).await;
+    recorder.record("number-recycling-check", t, result);
+    let t = Instant::now();
+    let result = subscriber_line::kyc_tenure_check(operator, token).await;
+    recorder.record("kyc-tenure-check", t, result);
 }
 
 /// Number Verification with the device's token, or not run without one.

@@ -66,6 +66,19 @@ enum Command {
     /// Verification).
     #[command(subcommand)]
     NumberVerification(Box<netid_cli::api::NumberVerificationCommand>),
+    /// Whether, or when, the device behind a number changed (CAMARA Device Swap).
+    #[command(subcommand)]
+    DeviceSwap(Box<netid_cli::api::DeviceSwapCommand>),
+    /// Whether the subscriber of a number changed after a date (CAMARA Number Recycling).
+    #[command(subcommand)]
+    NumberRecycling(Box<netid_cli::api::NumberRecyclingCommand>),
+    /// Whether a number has been with its operator since a date, and on which contract (CAMARA KYC
+    /// Tenure).
+    #[command(after_help = concat!(
+        "Example: netid kyc-tenure --config netid.toml --phone-number +33699901040 --tenure-date 2020-01-01 --json\n\n",
+        "Exit status: 0 answered · 1 no token or a failed call · 2 usage error · 130 interrupted."
+    ))]
+    KycTenure(Box<netid_cli::api::KycTenureArgs>),
 }
 
 fn main() -> ExitCode {
@@ -81,6 +94,9 @@ fn main() -> ExitCode {
         Command::KycMatch(args) => netid_cli::api::kyc_match_command(&args),
         Command::SimSwap(cmd) => netid_cli::api::sim_swap_command(&cmd),
         Command::NumberVerification(cmd) => netid_cli::api::number_verification_command(&cmd),
+        Command::DeviceSwap(cmd) => netid_cli::api::device_swap_command(&cmd),
+        Command::NumberRecycling(cmd) => netid_cli::api::number_recycling_command(&cmd),
+        Command::KycTenure(args) => netid_cli::api::kyc_tenure_command(&args),
     };
     ExitCode::from(code)
 }

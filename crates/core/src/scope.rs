@@ -116,6 +116,16 @@ string_enum! {
         NumberVerificationVerify => "number-verification:verify",
         /// Number Verification `GET /device-phone-number`.
         NumberVerificationDevicePhoneNumberRead => "number-verification:device-phone-number:read",
+        /// Device Swap, every operation (Device Swap 1.0.0 accepts it beside the per-operation ones).
+        DeviceSwap => "device-swap",
+        /// Device Swap `POST /check`.
+        DeviceSwapCheck => "device-swap:check",
+        /// Device Swap `POST /retrieve-date`.
+        DeviceSwapRetrieveDate => "device-swap:retrieve-date",
+        /// Number Recycling `POST /check`.
+        NumberRecyclingCheck => "number-recycling:check",
+        /// KYC Tenure `POST /check-tenure`.
+        KycTenureCheckTenure => "kyc-tenure:check-tenure",
     }
 }
 

@@ -19,20 +19,36 @@ pub enum Api {
     SimSwap,
     /// Number Verification (`number-verification`).
     NumberVerification,
+    /// Device Swap (`device-swap`).
+    DeviceSwap,
+    /// Number Recycling (`number-recycling`).
+    NumberRecycling,
+    /// KYC Tenure (`kyc-tenure`).
+    KycTenure,
 }
 
 impl Api {
     /// Every API, in declaration order.
-    pub const ALL: [Self; 3] = [Self::KycMatch, Self::SimSwap, Self::NumberVerification];
+    pub const ALL: [Self; 6] = [
+        Self::KycMatch,
+        Self::SimSwap,
+        Self::NumberVerification,
+        Self::DeviceSwap,
+        Self::NumberRecycling,
+        Self::KycTenure,
+    ];
 
     /// The API name as CAMARA writes it in base paths (`kyc-match`, `sim-swap`,
-    /// `number-verification`).
+    /// `number-verification`, `device-swap`, `number-recycling`, `kyc-tenure`).
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::KycMatch => "kyc-match",
             Self::SimSwap => "sim-swap",
             Self::NumberVerification => "number-verification",
+            Self::DeviceSwap => "device-swap",
+            Self::NumberRecycling => "number-recycling",
+            Self::KycTenure => "kyc-tenure",
         }
     }
 }
@@ -46,7 +62,7 @@ impl fmt::Display for Api {
 impl FromStr for Api {
     type Err = SpecError;
 
-    /// Reads the base-path name exactly (`kyc-match`, `sim-swap`, `number-verification`).
+    /// Reads the base-path name exactly (`kyc-match`, `sim-swap`, `device-swap`, ...).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Self::ALL
             .into_iter()
@@ -71,17 +87,26 @@ pub enum SpecVersion {
     NumberVerification2_0_0,
     /// Number Verification 2.1.0 (client module `netid_camara::number_verification::v2`).
     NumberVerification2_1_0,
+    /// Device Swap 1.0.0 (client module `netid_camara::device_swap::v1`).
+    DeviceSwap1_0_0,
+    /// Number Recycling 0.2.0 (client module `netid_camara::number_recycling::v0_2`).
+    NumberRecycling0_2_0,
+    /// KYC Tenure 0.2.0 (client module `netid_camara::kyc_tenure::v0_2`).
+    KycTenure0_2_0,
 }
 
 impl SpecVersion {
     /// Every version, grouped by API in [`Api::ALL`] order, oldest first.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 9] = [
         Self::KycMatch0_2_1,
         Self::KycMatch0_4_0,
         Self::SimSwap1_0_0,
         Self::SimSwap2_1_0,
         Self::NumberVerification2_0_0,
         Self::NumberVerification2_1_0,
+        Self::DeviceSwap1_0_0,
+        Self::NumberRecycling0_2_0,
+        Self::KycTenure0_2_0,
     ];
 
     /// The versions of `api`, oldest first.
@@ -91,6 +116,9 @@ impl SpecVersion {
             Api::KycMatch => &[Self::KycMatch0_2_1, Self::KycMatch0_4_0],
             Api::SimSwap => &[Self::SimSwap1_0_0, Self::SimSwap2_1_0],
             Api::NumberVerification => &[Self::NumberVerification2_0_0, Self::NumberVerification2_1_0],
+            Api::DeviceSwap => &[Self::DeviceSwap1_0_0],
+            Api::NumberRecycling => &[Self::NumberRecycling0_2_0],
+            Api::KycTenure => &[Self::KycTenure0_2_0],
         }
     }
 
@@ -114,6 +142,9 @@ impl SpecVersion {
             Self::KycMatch0_2_1 | Self::KycMatch0_4_0 => Api::KycMatch,
             Self::SimSwap1_0_0 | Self::SimSwap2_1_0 => Api::SimSwap,
             Self::NumberVerification2_0_0 | Self::NumberVerification2_1_0 => Api::NumberVerification,
+            Self::DeviceSwap1_0_0 => Api::DeviceSwap,
+            Self::NumberRecycling0_2_0 => Api::NumberRecycling,
+            Self::KycTenure0_2_0 => Api::KycTenure,
         }
     }
 
@@ -127,6 +158,8 @@ impl SpecVersion {
             Self::SimSwap2_1_0 => "2.1.0",
             Self::NumberVerification2_0_0 => "2.0.0",
             Self::NumberVerification2_1_0 => "2.1.0",
+            Self::DeviceSwap1_0_0 => "1.0.0",
+            Self::NumberRecycling0_2_0 | Self::KycTenure0_2_0 => "0.2.0",
         }
     }
 
@@ -136,7 +169,8 @@ impl SpecVersion {
         match self {
             Self::KycMatch0_2_1 => "v0.2",
             Self::KycMatch0_4_0 => "v0.4",
-            Self::SimSwap1_0_0 => "v1",
+            Self::SimSwap1_0_0 | Self::DeviceSwap1_0_0 => "v1",
+            Self::NumberRecycling0_2_0 | Self::KycTenure0_2_0 => "v0.2",
             Self::SimSwap2_1_0 | Self::NumberVerification2_0_0 | Self::NumberVerification2_1_0 => "v2",
         }
     }
@@ -148,9 +182,9 @@ impl SpecVersion {
         match self {
             Self::KycMatch0_2_1 | Self::SimSwap1_0_0 => CorrelatorRule::Any,
             Self::NumberVerification2_0_0 => CorrelatorRule::Alphanumeric55,
-            Self::KycMatch0_4_0 | Self::SimSwap2_1_0 | Self::NumberVerification2_1_0 => {
-                CorrelatorRule::Camara
-            }
+            // Every file from Commonalities 0.5 on (KYC Match 0.4.0, SIM Swap 2.1.0, Number
+            // Verification 2.1.0 and all the APIs added since) uses the Commonalities pattern.
+            _ => CorrelatorRule::Camara,
         }
     }
 
@@ -163,7 +197,10 @@ impl SpecVersion {
             Self::SimSwap1_0_0
             | Self::SimSwap2_1_0
             | Self::NumberVerification2_0_0
-            | Self::NumberVerification2_1_0 => None,
+            | Self::NumberVerification2_1_0
+            | Self::DeviceSwap1_0_0
+            | Self::NumberRecycling0_2_0
+            | Self::KycTenure0_2_0 => None,
         }
     }
 }
@@ -246,7 +283,8 @@ mod tests {
         check("", Err(SpecError::UnknownApi));
         assert_eq!(
             SpecError::UnknownApi.to_string(),
-            "unknown camara api, expected one of: kyc-match, sim-swap, number-verification"
+            "unknown camara api, expected one of: kyc-match, sim-swap, number-verification, device-swap, \
+             number-recycling, kyc-tenure"
         );
     }
 
@@ -270,6 +308,13 @@ mod tests {
             Api::NumberVerification,
             "2.1.0",
             Ok(SpecVersion::NumberVerification2_1_0),
+        );
+        check(Api::DeviceSwap, "1.0.0", Ok(SpecVersion::DeviceSwap1_0_0));
+        check(Api::KycTenure, "0.2.0", Ok(SpecVersion::KycTenure0_2_0));
+        check(
+            Api::NumberRecycling,
+            "0.2.0",
+            Ok(SpecVersion::NumberRecycling0_2_0),
         );
         check(
             Api::KycMatch,
@@ -320,6 +365,14 @@ mod tests {
             "v2",
             None,
         );
+        check(SpecVersion::DeviceSwap1_0_0, "device-swap 1.0.0", "v1", None);
+        check(
+            SpecVersion::NumberRecycling0_2_0,
+            "number-recycling 0.2.0",
+            "v0.2",
+            None,
+        );
+        check(SpecVersion::KycTenure0_2_0, "kyc-tenure 0.2.0", "v0.2", None);
     }
 
     /// The negative tests of `tests/conformance` read the same fact from the vendored OpenAPI

@@ -11,7 +11,10 @@
 //! - [`Operator::sim_swap`] → [`check`](Call::check), [`retrieve_date`](Call::retrieve_date)
 //!   (CAMARA SIM Swap),
 //! - [`Operator::number_verification`] → [`verify`](Call::verify),
-//!   [`device_phone_number`](Call::device_phone_number) (CAMARA Number Verification).
+//!   [`device_phone_number`](Call::device_phone_number) (CAMARA Number Verification),
+//! - [`Operator::device_swap`] → `check`, `retrieve_date` (CAMARA Device Swap),
+//! - [`Operator::number_recycling`] → `check` (CAMARA Number Recycling),
+//! - [`Operator::kyc_tenure`] → [`check_tenure`](Call::check_tenure) (CAMARA KYC Tenure).
 //!
 //! Where the profile names the authorization-code flow (the device must authenticate over the mobile
 //! network), [`Operator::authorize`] and [`Operator::complete_authorization`] run it around the
@@ -92,7 +95,11 @@ pub use authorization::Authorization;
 pub use call::{Call, Progress, Reply, Subject, TokenInfo, TokenSource};
 pub use description::OperatorDescription;
 pub use error::Error;
-pub use netid_camara::operation::{NumberToVerify, NumberVerification, SimSwapCheck, SimSwapDate};
+pub use netid_camara::kyc_tenure::ContractType;
+pub use netid_camara::operation::{
+    DeviceSwapCheck, DeviceSwapDate, KycTenure, NumberRecycling, NumberToVerify, NumberVerification,
+    SimSwapCheck, SimSwapDate,
+};
 pub use netid_camara::{Api, RetryPolicy, SpecVersion};
 pub use operation::Operation;
 pub use operator::{Operator, OperatorBuilder};

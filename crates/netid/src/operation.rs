@@ -20,16 +20,28 @@ pub enum Operation {
     NumberVerificationVerify,
     /// Number Verification `GET /device-phone-number`.
     NumberVerificationDevicePhoneNumber,
+    /// Device Swap `POST /check`.
+    DeviceSwapCheck,
+    /// Device Swap `POST /retrieve-date`.
+    DeviceSwapRetrieveDate,
+    /// Number Recycling `POST /check`.
+    NumberRecyclingCheck,
+    /// KYC Tenure `POST /check-tenure`.
+    KycTenureCheckTenure,
 }
 
 impl Operation {
     /// Every operation.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 9] = [
         Self::KycMatch,
         Self::SimSwapCheck,
         Self::SimSwapRetrieveDate,
         Self::NumberVerificationVerify,
         Self::NumberVerificationDevicePhoneNumber,
+        Self::DeviceSwapCheck,
+        Self::DeviceSwapRetrieveDate,
+        Self::NumberRecyclingCheck,
+        Self::KycTenureCheckTenure,
     ];
 
     /// The API the operation belongs to.
@@ -41,11 +53,14 @@ impl Operation {
             Self::NumberVerificationVerify | Self::NumberVerificationDevicePhoneNumber => {
                 Api::NumberVerification
             }
+            Self::DeviceSwapCheck | Self::DeviceSwapRetrieveDate => Api::DeviceSwap,
+            Self::NumberRecyclingCheck => Api::NumberRecycling,
+            Self::KycTenureCheckTenure => Api::KycTenure,
         }
     }
 
     /// The operation's name within its API (`match`, `check`, `retrieve-date`, `verify`,
-    /// `device-phone-number`).
+    /// `device-phone-number`, `check-tenure`).
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -54,6 +69,9 @@ impl Operation {
             Self::SimSwapRetrieveDate => "retrieve-date",
             Self::NumberVerificationVerify => "verify",
             Self::NumberVerificationDevicePhoneNumber => "device-phone-number",
+            Self::DeviceSwapCheck | Self::NumberRecyclingCheck => "check",
+            Self::DeviceSwapRetrieveDate => "retrieve-date",
+            Self::KycTenureCheckTenure => "check-tenure",
         }
     }
 
@@ -66,6 +84,10 @@ impl Operation {
             Self::SimSwapRetrieveDate => ApiScope::SimSwapRetrieveDate,
             Self::NumberVerificationVerify => ApiScope::NumberVerificationVerify,
             Self::NumberVerificationDevicePhoneNumber => ApiScope::NumberVerificationDevicePhoneNumberRead,
+            Self::DeviceSwapCheck => ApiScope::DeviceSwapCheck,
+            Self::DeviceSwapRetrieveDate => ApiScope::DeviceSwapRetrieveDate,
+            Self::NumberRecyclingCheck => ApiScope::NumberRecyclingCheck,
+            Self::KycTenureCheckTenure => ApiScope::KycTenureCheckTenure,
         }
     }
 

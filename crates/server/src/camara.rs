@@ -22,6 +22,12 @@ use time::format_description::well_known::Rfc3339;
 use crate::state::{AuthMethod, Grant, Shared, lock};
 use crate::subscribers::Subscriber;
 
+mod contract;
+mod device_swap;
+
+pub(crate) use contract::{kyc_tenure_check, number_recycling_check};
+pub(crate) use device_swap::{check as device_swap_check, retrieve_date as device_swap_retrieve_date};
+
 /// The `x-correlator` header, as an `http` name built once from core's constant.
 pub(crate) static X_CORRELATOR: HeaderName = HeaderName::from_static(netid_core::correlator::X_CORRELATOR);
 

@@ -15,7 +15,10 @@
 //!   France, `/camara/ofr/kyc-match/v0.2/match`, string results) and v0.4 (`/kyc-match/v0.4/match`),
 //!   computed by the [`netid_core::kyc::Matcher`]; SIM Swap v1 (`/camara/oes/sim-swap/v1/…`, Orange
 //!   Spain) and v2 (`/sim-swap/v2/…`): `check` and `retrieve-date`; Number Verification v2
-//!   (`/number-verification/v2/verify`, plain or hashed, and `/device-phone-number`). Each checks the
+//!   (`/number-verification/v2/verify`, plain or hashed, and `/device-phone-number`); Device Swap v1
+//!   (`/device-swap/v1/…`: `check`, `retrieve-date`), Number Recycling v0.2
+//!   (`/number-recycling/v0.2/check`) and KYC Tenure v0.2 (`/kyc-tenure/v0.2/check-tenure`), from
+//!   each subscriber's line (device changes, contract start and type). Each checks the
 //!   bearer token (401 `UNAUTHENTICATED`), its scope (403 `PERMISSION_DENIED`) and the identifier
 //!   rules of its spec version (403 `INVALID_TOKEN_CONTEXT`, 422 `UNNECESSARY_IDENTIFIER`,
 //!   `MISSING_IDENTIFIER`, `UNIDENTIFIABLE_PHONE_NUMBER`), and echoes `x-correlator`;

@@ -2,7 +2,7 @@
 //! from this table, and the start banner, the index page and the operator file of `netid sandbox
 //! serve` print it, so what the sandbox says it serves is what it serves.
 
-use netid_core::spec::SpecVersion;
+use netid_core::spec::{Api, SpecVersion};
 use serde::Serialize;
 
 /// One base path at which the sandbox serves one version of an API.
@@ -35,6 +35,8 @@ pub struct ApiMount {
 const KYC_MATCH_OPERATIONS: &[&str] = &["/match"];
 const SIM_SWAP_OPERATIONS: &[&str] = &["/check", "/retrieve-date"];
 const NUMBER_VERIFICATION_OPERATIONS: &[&str] = &["/verify", "/device-phone-number"];
+const NUMBER_RECYCLING_OPERATIONS: &[&str] = &["/check"];
+const KYC_TENURE_OPERATIONS: &[&str] = &["/check-tenure"];
 
 /// The CAMARA base path of `spec`, as the spec's `servers` entry writes it (`/sim-swap/v2`).
 pub(crate) fn camara_path(spec: SpecVersion) -> String {
@@ -43,9 +45,12 @@ pub(crate) fn camara_path(spec: SpecVersion) -> String {
 
 fn mount(spec: SpecVersion, profile: &'static str, base_path: Option<&str>) -> ApiMount {
     let api = spec.api().as_str();
-    let operations = match api {
-        "kyc-match" => KYC_MATCH_OPERATIONS,
-        "sim-swap" => SIM_SWAP_OPERATIONS,
+    let operations = match spec.api() {
+        Api::KycMatch => KYC_MATCH_OPERATIONS,
+        // Device Swap has SIM Swap's operations.
+        Api::SimSwap | Api::DeviceSwap => SIM_SWAP_OPERATIONS,
+        Api::NumberRecycling => NUMBER_RECYCLING_OPERATIONS,
+        Api::KycTenure => KYC_TENURE_OPERATIONS,
         _ => NUMBER_VERIFICATION_OPERATIONS,
     };
     ApiMount {
@@ -71,7 +76,8 @@ fn preferred(mut mount: ApiMount) -> ApiMount {
 }
 
 /// Every base path the sandbox serves, per API and profile: the operators' paths (Orange France's
-/// KYC Match v0.2, Orange Spain's SIM Swap v1) and the CAMARA ones of every version.
+/// KYC Match v0.2, Orange Spain's SIM Swap v1) and the CAMARA ones of every version (Device Swap,
+/// Number Recycling and KYC Tenure have one version each, so it is their preferred one).
 pub fn api_mounts() -> Vec<ApiMount> {
     vec![
         lenient_phone_number(mount(
@@ -92,6 +98,9 @@ pub fn api_mounts() -> Vec<ApiMount> {
         // Number Verification 2.0.0 and 2.1.0 share one base path and one behaviour here.
         mount(SpecVersion::NumberVerification2_0_0, "camara-2.0.0", None),
         preferred(mount(SpecVersion::NumberVerification2_1_0, "camara-2.1.0", None)),
+        preferred(mount(SpecVersion::DeviceSwap1_0_0, "camara-1.0.0", None)),
+        preferred(mount(SpecVersion::NumberRecycling0_2_0, "camara-0.2.0", None)),
+        preferred(mount(SpecVersion::KycTenure0_2_0, "camara-0.2.0", None)),
     ]
 }
 
@@ -118,6 +127,9 @@ mod tests {
         check(SpecVersion::SimSwap2_1_0, "/sim-swap/v2");
         check(SpecVersion::NumberVerification2_0_0, "/number-verification/v2");
         check(SpecVersion::NumberVerification2_1_0, "/number-verification/v2");
+        check(SpecVersion::DeviceSwap1_0_0, "/device-swap/v1");
+        check(SpecVersion::NumberRecycling0_2_0, "/number-recycling/v0.2");
+        check(SpecVersion::KycTenure0_2_0, "/kyc-tenure/v0.2");
     }
 
     #[test]
@@ -130,7 +142,7 @@ mod tests {
     #[test]
     fn each_api_has_one_preferred_mount() {
         let mounts = api_mounts();
-        for api in ["kyc-match", "sim-swap", "number-verification"] {
+        for api in Api::ALL.map(Api::as_str) {
             let preferred = mounts.iter().filter(|m| m.api == api && m.preferred).count();
             assert_eq!(preferred, 1, "{api}");
         }

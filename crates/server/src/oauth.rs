@@ -182,7 +182,12 @@ pub(crate) async fn discovery(State(shared): State<Arc<Shared>>) -> Json<Value> 
             "sim-swap:check",
             "sim-swap:retrieve-date",
             "number-verification:verify",
-            "number-verification:device-phone-number:read"
+            "number-verification:device-phone-number:read",
+            "device-swap",
+            "device-swap:check",
+            "device-swap:retrieve-date",
+            "number-recycling:check",
+            "kyc-tenure:check-tenure"
         ],
         "claims_supported": ["iss", "sub", "aud", "exp", "iat", "auth_time", "nonce"],
     }))

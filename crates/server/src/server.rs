@@ -135,6 +135,19 @@ fn router(shared: &Arc<Shared>) -> Router {
                     get(camara::nv_device_phone_number),
                 )
                 .with_state((shared.clone(), served)),
+            Api::DeviceSwap => Router::new()
+                .route(&format!("{prefix}/check"), post(camara::device_swap_check))
+                .route(
+                    &format!("{prefix}/retrieve-date"),
+                    post(camara::device_swap_retrieve_date),
+                )
+                .with_state((shared.clone(), served)),
+            Api::NumberRecycling => Router::new()
+                .route(&format!("{prefix}/check"), post(camara::number_recycling_check))
+                .with_state((shared.clone(), served)),
+            Api::KycTenure => Router::new()
+                .route(&format!("{prefix}/check-tenure"), post(camara::kyc_tenure_check))
+                .with_state((shared.clone(), served)),
             // An API this server does not implement yet has no mount; nothing to route.
             _ => continue,
         };

@@ -24,6 +24,8 @@
 //! ```
 //!
 //! `hours_ago` entries are relative to the time of each request, so a "recent swap" stays recent.
+//! Device changes, the contract and the APIs that do not apply live in an optional
+//! `[subscribers.line]` table ([`Line`], module [`mod@line`]).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -36,6 +38,10 @@ use netid_core::secret::Secret;
 use serde::Deserialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+
+pub mod line;
+
+pub use line::Line;
 
 /// The default subscriber document (French, Spanish, Dutch and Japanese records, fictional), as
 /// shipped: a starting point for a `subscribers-file` of one's own.
@@ -121,6 +127,7 @@ pub struct Subscriber {
     sim_changes: Vec<SimChange>,
     monitored_period: Option<Duration>,
     ciba: CibaBehaviour,
+    line: Line,
     /// Normalised when loaded, so that a KYC Match request normalises only its claims.
     kyc: PreparedRecord,
 }
@@ -171,6 +178,11 @@ impl Subscriber {
         self.monitored_period
     }
 
+    /// The line: device changes, contract, APIs that do not apply.
+    pub fn line(&self) -> &Line {
+        &self.line
+    }
+
     /// Whether the subscriber has a TS.43 operator token (the token itself is a secret).
     pub fn has_operator_token(&self) -> bool {
         self.operator_token.is_some()
@@ -198,6 +210,7 @@ impl fmt::Debug for Subscriber {
             sim_changes,
             monitored_period,
             ciba,
+            line,
             kyc,
         } = self;
         f.debug_struct("Subscriber")
@@ -208,6 +221,7 @@ impl fmt::Debug for Subscriber {
             .field("sim_changes", &sim_changes.len())
             .field("monitored_period", monitored_period)
             .field("ciba", ciba)
+            .field("device_changes", &line.device_change_count())
             .field("kyc", kyc.record())
             .finish()
     }
@@ -339,6 +353,8 @@ struct RawSubscriber {
     ciba: Option<RawCiba>,
     #[serde(default)]
     kyc: Option<serde_json::Value>,
+    #[serde(default)]
+    line: Option<line::RawLine>,
 }
 
 #[derive(Deserialize)]
@@ -346,6 +362,16 @@ struct RawSubscriber {
 enum RawSimChange {
     At { at: String },
     Ago { hours_ago: u32 },
+}
+
+impl RawSimChange {
+    /// The change of subscriber `index`, read from `field`.
+    fn into_change(self, index: usize, field: &'static str) -> Result<SimChange, SubscriberFileError> {
+        match self {
+            Self::At { at } => parse_time(index, field, &at).map(SimChange::At),
+            Self::Ago { hours_ago } => Ok(SimChange::Ago(Duration::from_secs(u64::from(hours_ago) * 3600))),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -402,13 +428,9 @@ impl RawSubscriber {
         let sim_changes = self
             .sim_changes
             .into_iter()
-            .map(|c| match c {
-                RawSimChange::At { at } => parse_time(index, "sim_changes", &at).map(SimChange::At),
-                RawSimChange::Ago { hours_ago } => {
-                    Ok(SimChange::Ago(Duration::from_secs(u64::from(hours_ago) * 3600)))
-                }
-            })
+            .map(|c| c.into_change(index, "sim_changes"))
             .collect::<Result<Vec<_>, _>>()?;
+        let line = self.line.unwrap_or_default().into_line(index, activation_date)?;
         for purpose in &self.opted_out {
             if !purpose.starts_with("dpv:") {
                 return Err(field("opted_out", "purposes of the form dpv:<Purpose>"));
@@ -448,6 +470,7 @@ impl RawSubscriber {
                 .monitored_period_days
                 .map(|d| Duration::from_secs(u64::from(d) * 86_400)),
             ciba,
+            line,
             kyc: PreparedRecord::new(kyc),
         })
     }

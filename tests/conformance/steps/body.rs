@@ -23,7 +23,7 @@ pub(super) fn steps() -> Vec<Step> {
         ),
         step(
             Setup,
-            r#"^the request body property "([^"]+)" is compliant with the schema but does not identify a valid phone number$"#,
+            r#"^the request body property "([^"]+)" is compliant with the schema but does not identify a valid (?:phone number|subscription managed by the API provider)$"#,
             |w, a| {
                 set(w, &a[0], json!(UNKNOWN));
                 Ok(())

@@ -153,7 +153,7 @@ pub(super) fn steps() -> Vec<Step> {
         ),
         step(
             Check,
-            r#"^the response property "([^"]+)" contains (?:a valid timestamp|the sim's activation timestamp)$"#,
+            r#"^the response property "([^"]+)" contains (?:a valid timestamp|the sim's activation timestamp|the timestamp of the first time that the SIM is installed in the device)$"#,
             |w, a| {
                 let value = prop(w, &a[0])?;
                 if timestamp(value).is_some() {

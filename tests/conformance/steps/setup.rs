@@ -5,17 +5,22 @@ use netid_core::phone::PhoneNumber;
 use serde_json::{Value, json};
 
 use super::{Kind, Step, fail, not_applicable, step};
-use crate::sandbox::{LIMITED, LIMITED_DAYS, MAIN, NEVER_SWAPPED, OLD_SWAP, OLD_SWAP_HOURS, OTHER};
+use crate::sandbox::{
+    LIMITED, LIMITED_DAYS, MAIN, NEVER_CONNECTED, NEVER_SWAPPED, NOT_APPLICABLE, OLD_SWAP, OLD_SWAP_HOURS,
+    OTHER,
+};
 use crate::world::{World, property};
 
 const NOT_OFFERED: &str =
     "the sandbox offers every API to every subscriber: no number is outside the service";
+/// The APIs whose subscriber data names lines outside the service (`[subscribers.line]`).
+const LINE_APIS: [&str; 3] = ["device-swap", "number-recycling", "kyc-tenure"];
 /// A value matching `XCorrelator` of every version.
 const CORRELATOR: &str = "b4333c46-49c0-4f62-80d7-f0ef930f1c46";
 
 /// Scenarios about a specific subscriber send its number with a two-legged token ("identified by the
 /// token or provided in the request body").
-fn about(world: &mut World, number: &str) {
+pub(super) fn about(world: &mut World, number: &str) {
     let token = world.conformance.tokens.two_legged.clone();
     world.authorize(&token);
     world
@@ -103,7 +108,7 @@ pub(super) fn steps() -> Vec<Step> {
         // Tokens.
         step(
             Setup,
-            r#"^the header "Authorization" is set to a valid access token which does not identify a single phone number$"#,
+            r#"^the header "Authorization" is set to a valid access(?: token)? which does not identify a single phone number$"#,
             |w, _| {
                 let t = w.conformance.tokens.two_legged.clone();
                 w.authorize(&t);
@@ -145,7 +150,7 @@ pub(super) fn steps() -> Vec<Step> {
         ),
         step(
             Setup,
-            r#"^the header "Authorization" is set to an invalid access token$"#,
+            r#"^the header "Authorization" is set to an invalid access token(?: which is invalid for reasons other than lifetime expiry)?$"#,
             |w, _| {
                 w.authorize("Bearer bm90LWEtdG9rZW4tb2YtdGhpcy1zYW5kYm94");
                 Ok(())
@@ -263,7 +268,14 @@ pub(super) fn steps() -> Vec<Step> {
         step(
             Setup,
             r"^(?:that the service is not available for all phone numbers commercialized by the operator|a valid phone number, identified by the token or provided in the request body, for which the service is not applicable)$",
-            |_, _| not_applicable(NOT_OFFERED),
+            |w, _| {
+                if LINE_APIS.contains(&w.operation.api()) {
+                    about(w, NOT_APPLICABLE);
+                    Ok(())
+                } else {
+                    not_applicable(NOT_OFFERED)
+                }
+            },
         ),
         step(
             Setup,
@@ -273,10 +285,17 @@ pub(super) fn steps() -> Vec<Step> {
         step(
             Setup,
             r"^(?:the sim for that device has never been connected to the Operator's network|the phone number is not associated to any sim card)$",
-            |_, _| {
-                not_applicable(
-                    "every subscriber of the sandbox has an active SIM; an unknown number is answered 404",
-                )
+            |w, _| {
+                // Device Swap answers 422 for a number never used in a device; SIM Swap has no such
+                // subscriber.
+                if w.operation.api() == "device-swap" {
+                    about(w, NEVER_CONNECTED);
+                    Ok(())
+                } else {
+                    not_applicable(
+                        "every subscriber of the sandbox has an active SIM; an unknown number is answered 404",
+                    )
+                }
             },
         ),
         // SIM histories.

@@ -83,8 +83,23 @@ fn identifier_rules_per_version_and_token_kind() {
             }),
         );
     }
+    // The Commonalities 0.6 APIs added since: never an identifier beside a 3-legged token.
+    for spec in [
+        SpecVersion::DeviceSwap1_0_0,
+        SpecVersion::NumberRecycling0_2_0,
+        SpecVersion::KycTenure0_2_0,
+    ] {
+        check(three, spec, &Ok(None));
+        check(three_with, spec, &Ok(None));
+        check(two, spec, &sent);
+    }
     let mut anonymous = two;
     anonymous.phone_number = None;
+    check(
+        anonymous,
+        SpecVersion::KycTenure0_2_0,
+        &Err(InvalidRequest::MissingIdentifier { api: Api::KycTenure }),
+    );
     check(
         anonymous,
         SpecVersion::SimSwap2_1_0,
@@ -232,4 +247,113 @@ async fn an_operation_of_another_api_is_refused() {
         error.to_string(),
         "operation number-verification device-phone-number is not part of sim-swap 2.1.0"
     );
+}
+
+fn date(text: &str) -> time::Date {
+    time::Date::parse(text, time::macros::format_description!("[year]-[month]-[day]")).expect("valid date")
+}
+
+#[tokio::test]
+async fn device_swap_operations() {
+    let token = token();
+    let number = number();
+    let replay = Arc::new(ReplayTransport::new([
+        exchange(
+            "POST",
+            "https://op.example/device-swap/v1/check",
+            Some(r#"{"maxAge":240}"#),
+            r#"{"swapped": false}"#,
+        ),
+        exchange(
+            "POST",
+            "https://op.example/device-swap/v1/retrieve-date",
+            Some(r#"{"phoneNumber":"+34654654654"}"#),
+            r#"{"latestDeviceChange": "2024-09-18T07:37:53.471829447Z", "monitoredPeriod": 120}"#,
+        ),
+    ]));
+    let client = client(&replay, SpecVersion::DeviceSwap1_0_0);
+    let three = Bearer::three_legged(&token).with_phone_number(&number);
+    let answer = client
+        .device_swap_check(three, MaxAge::DEFAULT, CallOptions::new())
+        .await
+        .expect("check");
+    assert_eq!(answer.value, DeviceSwapCheck { swapped: false });
+    assert_eq!(answer.spec, SpecVersion::DeviceSwap1_0_0);
+    let answer = client
+        .device_swap_retrieve_date(Bearer::two_legged(&token, &number), CallOptions::new())
+        .await
+        .expect("retrieve-date");
+    assert_eq!(
+        answer
+            .value
+            .latest_device_change
+            .map(OffsetDateTime::unix_timestamp),
+        Some(1_726_645_073)
+    );
+    assert_eq!(answer.value.monitored_period, Some(120));
+    replay.assert_complete();
+    let error = client
+        .sim_swap_check(three, MaxAge::DEFAULT, CallOptions::new())
+        .await
+        .expect_err("another api");
+    assert_eq!(
+        error.to_string(),
+        "operation sim-swap check is not part of device-swap 1.0.0"
+    );
+}
+
+#[tokio::test]
+async fn number_recycling_and_kyc_tenure_send_calendar_dates() {
+    let token = token();
+    let number = number();
+    let replay = Arc::new(ReplayTransport::new([exchange(
+        "POST",
+        "https://op.example/number-recycling/v0.2/check",
+        Some(r#"{"phoneNumber":"+34654654654","specifiedDate":"2024-10-31"}"#),
+        r#"{"phoneNumberRecycled": true}"#,
+    )]));
+    let answer = client(&replay, SpecVersion::NumberRecycling0_2_0)
+        .number_recycling_check(
+            Bearer::two_legged(&token, &number),
+            date("2024-10-31"),
+            CallOptions::new(),
+        )
+        .await
+        .expect("check");
+    assert_eq!(answer.value, NumberRecycling { recycled: true });
+    replay.assert_complete();
+
+    let replay = Arc::new(ReplayTransport::new([exchange(
+        "POST",
+        "https://op.example/kyc-tenure/v0.2/check-tenure",
+        Some(r#"{"tenureDate":"2023-07-03"}"#),
+        r#"{"tenureDateCheck": true, "contractType": "PAYM"}"#,
+    )]));
+    let client = client(&replay, SpecVersion::KycTenure0_2_0);
+    let answer = client
+        .kyc_tenure_check(
+            Bearer::three_legged(&token).with_phone_number(&number),
+            date("2023-07-03"),
+            CallOptions::new(),
+        )
+        .await
+        .expect("check-tenure");
+    assert_eq!(
+        answer.value,
+        KycTenure {
+            tenure_date_check: true,
+            contract_type: Some(crate::kyc_tenure::ContractType::PayMonthly),
+        }
+    );
+    replay.assert_complete();
+    let negative = time::Date::from_calendar_date(-1, time::Month::January, 1).expect("valid date");
+    let error = client
+        .kyc_tenure_check(Bearer::three_legged(&token), negative, CallOptions::new())
+        .await
+        .expect_err("year -1");
+    assert_eq!(
+        error.to_string(),
+        "tenureDate must be a date between years 0000 and 9999"
+    );
+    assert_eq!(replay.received().len(), 1);
 }

@@ -2,9 +2,11 @@
 //!
 //! Spec: `sim-swap_v1.0.0.yaml`, <https://github.com/camaraproject/SimSwap>.
 
-crate::sim_swap::check_operation!(
+crate::swap::check_operation!(
+    crate::profile::Api::SimSwap,
     crate::profile::SpecVersion::SimSwap1_0_0,
-    "`sim-swap_v1.0.0.yaml`, path `/check`"
+    "`sim-swap_v1.0.0.yaml`, path `/check`",
+    "SIM"
 );
 
 /// `POST /retrieve-date`: when did the SIM last change?

@@ -3,7 +3,10 @@
 use std::time::Duration;
 
 use bytes::Bytes;
+use netid_camara::device_swap::v1 as device_swap;
 use netid_camara::kyc_match::{v0_2, v0_4};
+use netid_camara::kyc_tenure::v0_2 as kyc_tenure;
+use netid_camara::number_recycling::v0_2 as number_recycling;
 use netid_camara::number_verification::v2::verify;
 use netid_camara::sim_swap::{v1, v2};
 use netid_camara::{CamaraError, DecodeErrorKind, Endpoint, RetryAfter, Tolerance};
@@ -27,6 +30,15 @@ pub(crate) fn specs() -> Vec<(&'static str, Decode)> {
         ("sim-swap.yaml", decode_with::<v2::retrieve_date::Request>),
         ("number-verification_v2.0.0.yaml", decode_with::<verify::Request>),
         ("number-verification.yaml", decode_with::<verify::Request>),
+        ("device-swap.yaml", decode_with::<device_swap::check::Request>),
+        (
+            "number-recycling.yaml",
+            decode_with::<number_recycling::check::Request>,
+        ),
+        (
+            "kyc-tenure.yaml",
+            decode_with::<kyc_tenure::check_tenure::Request>,
+        ),
     ]
 }
 

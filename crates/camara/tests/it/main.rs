@@ -4,6 +4,7 @@
 
 mod client;
 mod contract;
+mod device_swap_recycling_tenure;
 mod errors;
 mod kyc_match;
 mod number_verification;

@@ -116,3 +116,55 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "HEX")]
     pub hashed_phone_number: Option<String>,
 }
+
+/// `netid device-swap` subcommands: the flags of `netid sim-swap`, the device instead of the SIM.
+#[derive(Debug, Clone, clap::Subcommand)]
+#[non_exhaustive]
+pub enum DeviceSwapCommand {
+    /// Whether the device behind the number changed within `--max-age` hours (`POST /check`).
+    #[command(
+        after_help = "Example: netid device-swap check --config netid.toml --phone-number +33612345678 --max-age 240 --json\n\nExit status: 0 answered · 1 no token or a failed call · 2 usage error · 130 interrupted."
+    )]
+    Check(SimSwapCheckArgs),
+    /// When the device behind the number last changed (`POST /retrieve-date`).
+    #[command(
+        after_help = "Example: netid device-swap retrieve-date --config netid.toml --phone-number +33699901040\n\nExit status: 0 answered · 1 no token or a failed call · 2 usage error · 130 interrupted."
+    )]
+    RetrieveDate(SimSwapArgs),
+}
+
+/// `netid number-recycling` subcommands.
+#[derive(Debug, Clone, clap::Subcommand)]
+#[non_exhaustive]
+pub enum NumberRecyclingCommand {
+    /// Whether the subscriber of the number changed after `--specified-date` (`POST /check`).
+    #[command(
+        after_help = "Example: netid number-recycling check --config netid.toml --phone-number +34600000002 --specified-date 2023-12-22\n\nExit status: 0 answered · 1 no token or a failed call · 2 usage error · 130 interrupted."
+    )]
+    Check(NumberRecyclingArgs),
+}
+
+/// `netid number-recycling check` flags.
+#[derive(Debug, Clone, Default, clap::Args)]
+#[non_exhaustive]
+pub struct NumberRecyclingArgs {
+    /// The number and shared settings.
+    #[command(flatten)]
+    pub subscriber: SimSwapArgs,
+    /// The date after which a change of subscriber counts (`specifiedDate`), YYYY-MM-DD: for
+    /// example the day the user signed up with you.
+    #[arg(long, value_name = "DATE")]
+    pub specified_date: String,
+}
+
+/// `netid kyc-tenure` flags.
+#[derive(Debug, Clone, Default, clap::Args)]
+#[non_exhaustive]
+pub struct KycTenureArgs {
+    /// The number and shared settings.
+    #[command(flatten)]
+    pub subscriber: SimSwapArgs,
+    /// The date since which the subscription must have been held (`tenureDate`), YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    pub tenure_date: String,
+}

@@ -11,7 +11,13 @@ use netid_core::login_hint::LoginHint;
 use netid_core::phone::PhoneNumber;
 use netid_core::token::AccessToken;
 
-use super::args::{CallArgs, KycMatchArgs, NumberVerificationCommand, SimSwapCommand};
+use time::Date;
+use time::macros::format_description;
+
+use super::args::{
+    CallArgs, DeviceSwapCommand, KycMatchArgs, KycTenureArgs, NumberRecyclingCommand,
+    NumberVerificationCommand, SimSwapArgs, SimSwapCommand,
+};
 use crate::operator_file;
 
 /// One validated API command: the operator, the subject, the request and the call's settings.
@@ -33,6 +39,10 @@ pub(super) enum Request {
     SimSwapRetrieveDate,
     Verify(NumberToVerify),
     DevicePhoneNumber,
+    DeviceSwapCheck(u32),
+    DeviceSwapRetrieveDate,
+    NumberRecyclingCheck(Date),
+    KycTenureCheck(Date),
 }
 
 impl Request {
@@ -43,12 +53,39 @@ impl Request {
             Self::SimSwapRetrieveDate => Operation::SimSwapRetrieveDate,
             Self::Verify(_) => Operation::NumberVerificationVerify,
             Self::DevicePhoneNumber => Operation::NumberVerificationDevicePhoneNumber,
+            Self::DeviceSwapCheck(_) => Operation::DeviceSwapCheck,
+            Self::DeviceSwapRetrieveDate => Operation::DeviceSwapRetrieveDate,
+            Self::NumberRecyclingCheck(_) => Operation::NumberRecyclingCheck,
+            Self::KycTenureCheck(_) => Operation::KycTenureCheckTenure,
         }
     }
 }
 
 fn parse_number(flag: &str, text: &str) -> Result<PhoneNumber, String> {
     PhoneNumber::parse_lenient(text).map_err(|error| format!("{flag}: {error}"))
+}
+
+/// The subscriber's number of `--phone-number`, required unless a login hint or a token names the
+/// subscriber.
+fn subject_number(args: &SimSwapArgs) -> Result<Option<PhoneNumber>, String> {
+    match &args.phone_number {
+        Some(text) => parse_number("--phone-number", text).map(Some),
+        None if args.call.access_token_env.is_some() || args.call.login_hint.is_some() => Ok(None),
+        None => Err(String::from("give --phone-number NUMBER")),
+    }
+}
+
+/// A `maxAge` in hours, checked before anything is sent.
+fn max_age(hours: u32) -> Result<u32, String> {
+    netid::crates::camara::sim_swap::MaxAge::new(hours)
+        .map(|_| hours)
+        .map_err(|error| format!("--max-age: {error}"))
+}
+
+/// A calendar date flag (`YYYY-MM-DD`).
+fn parse_date(flag: &str, text: &str) -> Result<Date, String> {
+    Date::parse(text.trim(), format_description!("[year]-[month]-[day]"))
+        .map_err(|_| format!("{flag}: expected a date YYYY-MM-DD"))
 }
 
 impl ApiPlan {
@@ -147,22 +184,65 @@ impl ApiPlan {
             SimSwapCommand::RetrieveDate(args) => (args, None),
         };
         let request = || {
-            let number = match &sim.phone_number {
-                Some(text) => Some(parse_number("--phone-number", text)?),
-                None if sim.call.access_token_env.is_some() || sim.call.login_hint.is_some() => None,
-                None => return Err(String::from("give --phone-number NUMBER")),
-            };
+            let number = subject_number(sim)?;
             let request = match max_age {
-                Some(hours) => {
-                    netid::crates::camara::sim_swap::MaxAge::new(hours)
-                        .map_err(|error| format!("--max-age: {error}"))?;
-                    Request::SimSwapCheck(hours)
-                }
+                Some(hours) => Request::SimSwapCheck(self::max_age(hours)?),
                 None => Request::SimSwapRetrieveDate,
             };
             Ok((request, number))
         };
         Self::build(&sim.call, Api::SimSwap, request, env)
+    }
+
+    /// `netid device-swap check` and `retrieve-date`.
+    ///
+    /// # Errors
+    ///
+    /// A usage message (exit status 2).
+    pub fn device_swap(command: &DeviceSwapCommand, env: EnvLookup<'_>) -> Result<Self, String> {
+        let (args, max_age) = match command {
+            DeviceSwapCommand::Check(args) => (&args.sim, Some(args.max_age)),
+            DeviceSwapCommand::RetrieveDate(args) => (args, None),
+        };
+        let request = || {
+            let number = subject_number(args)?;
+            let request = match max_age {
+                Some(hours) => Request::DeviceSwapCheck(self::max_age(hours)?),
+                None => Request::DeviceSwapRetrieveDate,
+            };
+            Ok((request, number))
+        };
+        Self::build(&args.call, Api::DeviceSwap, request, env)
+    }
+
+    /// `netid number-recycling check`.
+    ///
+    /// # Errors
+    ///
+    /// A usage message (exit status 2).
+    pub fn number_recycling(command: &NumberRecyclingCommand, env: EnvLookup<'_>) -> Result<Self, String> {
+        let NumberRecyclingCommand::Check(args) = command;
+        let request = || {
+            let date = parse_date("--specified-date", &args.specified_date)?;
+            Ok((
+                Request::NumberRecyclingCheck(date),
+                subject_number(&args.subscriber)?,
+            ))
+        };
+        Self::build(&args.subscriber.call, Api::NumberRecycling, request, env)
+    }
+
+    /// `netid kyc-tenure`.
+    ///
+    /// # Errors
+    ///
+    /// A usage message (exit status 2).
+    pub fn kyc_tenure(args: &KycTenureArgs, env: EnvLookup<'_>) -> Result<Self, String> {
+        let request = || {
+            let date = parse_date("--tenure-date", &args.tenure_date)?;
+            Ok((Request::KycTenureCheck(date), subject_number(&args.subscriber)?))
+        };
+        Self::build(&args.subscriber.call, Api::KycTenure, request, env)
     }
 
     /// `netid number-verification verify` and `device-phone-number`.

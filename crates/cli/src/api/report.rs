@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use time::format_description::well_known::Rfc3339;
 
 use netid::description::ResolvedApi;
-use netid::{Operation, Operator, SimSwapDate};
+use netid::{DeviceSwapDate, KycTenure, Operation, Operator, SimSwapDate};
 use netid_core::kyc::KycMatchResult;
 
 use crate::ciba_flow::{self, CibaOutcome};
@@ -181,6 +181,27 @@ pub(super) fn sim_swap_date(date: &SimSwapDate) -> Value {
     let mut value = json!({"latestSimChange": rfc3339(date.latest_sim_change)});
     if let (Some(period), Value::Object(map)) = (date.monitored_period, &mut value) {
         map.insert("monitoredPeriod".to_owned(), Value::from(period));
+    }
+    value
+}
+
+/// A Device Swap retrieve-date answer: `monitoredPeriod` only when the operator gave one.
+pub(super) fn device_swap_date(date: &DeviceSwapDate) -> Value {
+    let mut value = json!({"latestDeviceChange": rfc3339(date.latest_device_change)});
+    if let (Some(period), Value::Object(map)) = (date.monitored_period, &mut value) {
+        map.insert("monitoredPeriod".to_owned(), Value::from(period));
+    }
+    value
+}
+
+/// A KYC Tenure answer, with the date asked: `contractType` only when the operator gave one.
+pub(super) fn kyc_tenure(tenure: &KycTenure, tenure_date: time::Date) -> Value {
+    let mut value = json!({
+        "tenureDateCheck": tenure.tenure_date_check,
+        "tenureDate": tenure_date.to_string(),
+    });
+    if let (Some(kind), Value::Object(map)) = (&tenure.contract_type, &mut value) {
+        map.insert("contractType".to_owned(), Value::from(kind.as_str()));
     }
     value
 }

@@ -19,6 +19,15 @@ pub(super) const DEVICE_IPPORT: &str = "ipport:198.51.100.7:40404";
 pub(super) const DEVICE_NUMBER: &str = "+33699901040";
 /// The day of `fr-peter`'s latest SIM change.
 pub(super) const PETER_SIM_CHANGE_DAY: &str = "2023-09-05";
+/// The day of `fr-peter`'s latest device change (in UTC; the reference data gives it at +02:00).
+pub(super) const PETER_DEVICE_CHANGE_DAY: &str = "2023-07-03";
+/// When `fr-peter` signed up with the demo's business: his contract with the operator (since his
+/// line's activation, 2019-03-01) is older, so the number has not been recycled since.
+pub(super) const PETER_SIGNED_UP: time::Date = date!(2023 - 12 - 22);
+/// The tenure the demo asks of `fr-peter`: a customer since 2020.
+pub(super) const PETER_TENURE_ASKED: time::Date = date!(2020 - 01 - 01);
+/// `fr-peter`'s contract type on file.
+pub(super) const PETER_CONTRACT_TYPE: &str = "PAYM";
 
 /// What a customer claiming to be `fr-peter` types in: the right names, postal code, town, country,
 /// birth date and e-mail, an abbreviated street address (a mismatch with a score), and a gender

@@ -58,8 +58,8 @@ pub(super) async fn start(ciba_expires_in: Duration) -> Result<(Sandbox, Done), 
 }
 
 /// The operator file of the sandbox: discovery from its issuer, the demo client's key id and
-/// algorithm, the binding message, and the three APIs at the base paths the sandbox serves, in
-/// the plain CAMARA versions it implements.
+/// algorithm, the binding message, and the APIs at the base paths the sandbox serves, in the plain
+/// CAMARA versions it implements.
 fn description(issuer: &str, key_id: &str) -> String {
     // A JSON string (quoted; `\"`, `\\`, `\n` and `\uXXXX` escapes) is also a TOML basic string.
     let quote = |text: &str| serde_json::Value::from(text).to_string();
@@ -79,6 +79,9 @@ fn description(issuer: &str, key_id: &str) -> String {
         api("kyc-match", "camara-0.4.0", "kyc-match/v0.4"),
         api("sim-swap", "camara-2.1.0", "sim-swap/v2"),
         api("number-verification", "camara-2.1.0", "number-verification/v2"),
+        api("device-swap", "camara-1.0.0", "device-swap/v1"),
+        api("number-recycling", "camara-0.2.0", "number-recycling/v0.2"),
+        api("kyc-tenure", "camara-0.2.0", "kyc-tenure/v0.2"),
     ]
     .join("\n")
 }
@@ -115,7 +118,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_description_names_the_sandbox_and_its_three_apis() {
+    fn the_description_names_the_sandbox_and_its_apis() {
         let issuer = "http://127.0.0.1:4040";
         let text = description(issuer, "demo \"key\"");
         let parsed = OperatorDescription::from_toml_str(&text).expect("the description parses");
@@ -141,6 +144,21 @@ mod tests {
             Api::NumberVerification,
             SpecVersion::NumberVerification2_1_0,
             "http://127.0.0.1:4040/number-verification/v2",
+        );
+        check(
+            Api::DeviceSwap,
+            SpecVersion::DeviceSwap1_0_0,
+            "http://127.0.0.1:4040/device-swap/v1",
+        );
+        check(
+            Api::NumberRecycling,
+            SpecVersion::NumberRecycling0_2_0,
+            "http://127.0.0.1:4040/number-recycling/v0.2",
+        );
+        check(
+            Api::KycTenure,
+            SpecVersion::KycTenure0_2_0,
+            "http://127.0.0.1:4040/kyc-tenure/v0.2",
         );
     }
 }

@@ -51,6 +51,27 @@ fn usage_errors_print_one_json_object_under_json() {
         "cannot read --config /nonexistent/netid.toml",
     );
     check(&["token", "--json"], "give --issuer URL");
+    // The newer API commands share the contract; their date flags are required.
+    check(
+        &["device-swap", "check", "--json", "--max-age", "x"],
+        "invalid value 'x' for '--max-age <HOURS>'",
+    );
+    check(
+        &["number-recycling", "check", "--json"],
+        "--specified-date <DATE>",
+    );
+    check(&["kyc-tenure", "--json"], "--tenure-date <DATE>");
+    check(
+        &[
+            "kyc-tenure",
+            "--json",
+            "--tenure-date",
+            "2020-01-01",
+            "--config",
+            "/nonexistent/netid.toml",
+        ],
+        "cannot read --config /nonexistent/netid.toml",
+    );
     // Without --json, stdout stays empty.
     let out = netid().args(["token"]).output().expect("netid runs");
     assert_eq!(out.status.code(), Some(2));

@@ -53,7 +53,8 @@ impl Call<'_, SimSwap> {
     }
 }
 
-fn max_age_in_hours(max_age: Duration) -> Result<MaxAge, Error> {
+/// `max_age` as the whole hours of a `maxAge` (SIM Swap and Device Swap share it).
+pub(crate) fn max_age_in_hours(max_age: Duration) -> Result<MaxAge, Error> {
     let seconds = max_age.as_secs();
     if !seconds.is_multiple_of(3600) || max_age.subsec_nanos() != 0 {
         return Err(Error::Input(format!(

@@ -7,6 +7,7 @@ mod apis;
 mod authorization;
 mod errors;
 mod jwt_bearer;
+mod line_apis;
 mod redaction;
 mod replies;
 mod support;
