@@ -2,7 +2,7 @@
 //!
 //! Codes come from `CAMARA_common.yaml` (the common catalogue) and the API specifications in
 //! `shared/specs/camara/`: KYC Match 0.2.1/0.4.0, SIM Swap 1.0.0/2.1.0, Number Verification
-//! 2.0.0/2.1.0. Codes this version does not know decode into [`ErrorCode::Other`] and round-trip.
+//! 2.0.0/2.1.0, KYC Age Verification 0.2.1, KYC Fill-in 0.4.1 (whose codes are all common ones). Codes this version does not know decode into [`ErrorCode::Other`] and round-trip.
 
 use std::fmt;
 

@@ -116,6 +116,11 @@ string_enum! {
         NumberVerificationVerify => "number-verification:verify",
         /// Number Verification `GET /device-phone-number`.
         NumberVerificationDevicePhoneNumberRead => "number-verification:device-phone-number:read",
+        /// KYC Age Verification `POST /verify`.
+        KycAgeVerificationVerify => "kyc-age-verification:verify",
+        /// KYC Fill-in `POST /fill-in`, every attribute (`kyc-fill-in:set-all`); one attribute's
+        /// scope is `kyc-fill-in:<attribute>`, kept as [`ApiScope::Other`].
+        KycFillInSetAll => "kyc-fill-in:set-all",
     }
 }
 

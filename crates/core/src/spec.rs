@@ -19,11 +19,21 @@ pub enum Api {
     SimSwap,
     /// Number Verification (`number-verification`).
     NumberVerification,
+    /// KYC Age Verification (`kyc-age-verification`).
+    KycAgeVerification,
+    /// KYC Fill-in (`kyc-fill-in`).
+    KycFillIn,
 }
 
 impl Api {
     /// Every API, in declaration order.
-    pub const ALL: [Self; 3] = [Self::KycMatch, Self::SimSwap, Self::NumberVerification];
+    pub const ALL: [Self; 5] = [
+        Self::KycMatch,
+        Self::SimSwap,
+        Self::NumberVerification,
+        Self::KycAgeVerification,
+        Self::KycFillIn,
+    ];
 
     /// The API name as CAMARA writes it in base paths (`kyc-match`, `sim-swap`,
     /// `number-verification`).
@@ -33,6 +43,8 @@ impl Api {
             Self::KycMatch => "kyc-match",
             Self::SimSwap => "sim-swap",
             Self::NumberVerification => "number-verification",
+            Self::KycAgeVerification => "kyc-age-verification",
+            Self::KycFillIn => "kyc-fill-in",
         }
     }
 }
@@ -71,17 +83,23 @@ pub enum SpecVersion {
     NumberVerification2_0_0,
     /// Number Verification 2.1.0 (client module `netid_camara::number_verification::v2`).
     NumberVerification2_1_0,
+    /// KYC Age Verification 0.2.1 (client module `netid_camara::kyc_age_verification::v0_2`).
+    KycAgeVerification0_2_1,
+    /// KYC Fill-in 0.4.1 (client module `netid_camara::kyc_fill_in::v0_4`).
+    KycFillIn0_4_1,
 }
 
 impl SpecVersion {
     /// Every version, grouped by API in [`Api::ALL`] order, oldest first.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 8] = [
         Self::KycMatch0_2_1,
         Self::KycMatch0_4_0,
         Self::SimSwap1_0_0,
         Self::SimSwap2_1_0,
         Self::NumberVerification2_0_0,
         Self::NumberVerification2_1_0,
+        Self::KycAgeVerification0_2_1,
+        Self::KycFillIn0_4_1,
     ];
 
     /// The versions of `api`, oldest first.
@@ -91,6 +109,8 @@ impl SpecVersion {
             Api::KycMatch => &[Self::KycMatch0_2_1, Self::KycMatch0_4_0],
             Api::SimSwap => &[Self::SimSwap1_0_0, Self::SimSwap2_1_0],
             Api::NumberVerification => &[Self::NumberVerification2_0_0, Self::NumberVerification2_1_0],
+            Api::KycAgeVerification => &[Self::KycAgeVerification0_2_1],
+            Api::KycFillIn => &[Self::KycFillIn0_4_1],
         }
     }
 
@@ -114,6 +134,8 @@ impl SpecVersion {
             Self::KycMatch0_2_1 | Self::KycMatch0_4_0 => Api::KycMatch,
             Self::SimSwap1_0_0 | Self::SimSwap2_1_0 => Api::SimSwap,
             Self::NumberVerification2_0_0 | Self::NumberVerification2_1_0 => Api::NumberVerification,
+            Self::KycAgeVerification0_2_1 => Api::KycAgeVerification,
+            Self::KycFillIn0_4_1 => Api::KycFillIn,
         }
     }
 
@@ -127,6 +149,8 @@ impl SpecVersion {
             Self::SimSwap2_1_0 => "2.1.0",
             Self::NumberVerification2_0_0 => "2.0.0",
             Self::NumberVerification2_1_0 => "2.1.0",
+            Self::KycAgeVerification0_2_1 => "0.2.1",
+            Self::KycFillIn0_4_1 => "0.4.1",
         }
     }
 
@@ -134,14 +158,15 @@ impl SpecVersion {
     #[must_use]
     pub const fn path_segment(self) -> &'static str {
         match self {
-            Self::KycMatch0_2_1 => "v0.2",
-            Self::KycMatch0_4_0 => "v0.4",
+            Self::KycMatch0_2_1 | Self::KycAgeVerification0_2_1 => "v0.2",
+            Self::KycMatch0_4_0 | Self::KycFillIn0_4_1 => "v0.4",
             Self::SimSwap1_0_0 => "v1",
             Self::SimSwap2_1_0 | Self::NumberVerification2_0_0 | Self::NumberVerification2_1_0 => "v2",
         }
     }
 
-    /// The KYC Match field set and key spelling of this version, `None` for the other APIs.
+    /// The KYC Match field set and key spelling of this version, `None` for the other APIs (KYC Age
+    /// Verification and KYC Fill-in name their fields themselves).
     #[must_use]
     pub const fn kyc_version(self) -> Option<KycVersion> {
         match self {
@@ -150,7 +175,9 @@ impl SpecVersion {
             Self::SimSwap1_0_0
             | Self::SimSwap2_1_0
             | Self::NumberVerification2_0_0
-            | Self::NumberVerification2_1_0 => None,
+            | Self::NumberVerification2_1_0
+            | Self::KycAgeVerification0_2_1
+            | Self::KycFillIn0_4_1 => None,
         }
     }
 }
@@ -206,7 +233,8 @@ mod tests {
         check("", Err(SpecError::UnknownApi));
         assert_eq!(
             SpecError::UnknownApi.to_string(),
-            "unknown camara api, expected one of: kyc-match, sim-swap, number-verification"
+            "unknown camara api, expected one of: kyc-match, sim-swap, number-verification, \
+             kyc-age-verification, kyc-fill-in"
         );
     }
 
@@ -235,6 +263,17 @@ mod tests {
             Api::KycMatch,
             "2.1.0",
             Err(SpecError::UnknownVersion { api: Api::KycMatch }),
+        );
+        // KYC Match and KYC Age Verification both have a 0.2.1.
+        check(
+            Api::KycAgeVerification,
+            "0.2.1",
+            Ok(SpecVersion::KycAgeVerification0_2_1),
+        );
+        check(
+            Api::KycFillIn,
+            "0.4.0",
+            Err(SpecError::UnknownVersion { api: Api::KycFillIn }),
         );
         check(
             Api::SimSwap,
@@ -280,5 +319,12 @@ mod tests {
             "v2",
             None,
         );
+        check(
+            SpecVersion::KycAgeVerification0_2_1,
+            "kyc-age-verification 0.2.1",
+            "v0.2",
+            None,
+        );
+        check(SpecVersion::KycFillIn0_4_1, "kyc-fill-in 0.4.1", "v0.4", None);
     }
 }
