@@ -1,6 +1,7 @@
 //! Typed clients for the CAMARA APIs that mobile operators expose with a 3-legged access token:
-//! SIM Swap ([`sim_swap`]), Number Verification ([`number_verification`]) and KYC Match
-//! ([`kyc_match`]).
+//! SIM Swap ([`sim_swap`]), Number Verification ([`number_verification`]), KYC Match
+//! ([`kyc_match`]), KYC Age Verification ([`kyc_age_verification`]) and KYC Fill-in
+//! ([`kyc_fill_in`]).
 //!
 //! Each API is a module with a submodule per spec version, and each operation a `Request` type with
 //! a `Response`, method/path [`Metadata`] and pure conversions to and from
@@ -80,6 +81,8 @@
 pub mod client;
 pub mod endpoint;
 pub mod error;
+pub mod kyc_age_verification;
+pub mod kyc_fill_in;
 pub mod kyc_match;
 pub mod number_verification;
 pub mod operation;
@@ -132,6 +135,8 @@ pub fn fuzz_decode_responses(data: &[u8]) {
         both::<number_verification::v2::device_phone_number::Request>(&response);
         both::<kyc_match::v0_2::Request>(&response);
         both::<kyc_match::v0_4::Request>(&response);
+        both::<kyc_age_verification::v0_2::Request>(&response);
+        both::<kyc_fill_in::v0_4::Request>(&response);
     }
     if let Ok(text) = std::str::from_utf8(data) {
         let _ = RetryAfter::parse(text);

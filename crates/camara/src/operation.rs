@@ -9,6 +9,8 @@
 //! | SIM Swap `retrieve-date` | [`CamaraClient::sim_swap_retrieve_date`] | [`SimSwapDate`] |
 //! | Number Verification `verify` | [`CamaraClient::verify_number`] | [`NumberVerification`] |
 //! | Number Verification `device-phone-number` | [`CamaraClient::device_phone_number`] | [`PhoneNumber`] |
+//! | KYC Age Verification `verify` | [`CamaraClient::kyc_age_verification`] | [`AgeVerification`](crate::kyc_age_verification::AgeVerification) |
+//! | KYC Fill-in `fill-in` | [`CamaraClient::kyc_fill_in`] | [`KycClaims`] |
 //!
 //! The per-version request types (`sim_swap::v1::check::Request`, …) stay available for callers that
 //! want one version's exact body; [`Answer::spec`] says which version answered.
@@ -21,7 +23,7 @@
 //! | version | three-legged token | two-legged token |
 //! | --- | --- | --- |
 //! | KYC Match 0.2.1, 0.4.0, SIM Swap 1.0.0 | the number is sent when known (the operator checks it matches) | the number is required |
-//! | SIM Swap 2.1.0 | the number is never sent (`422 UNNECESSARY_IDENTIFIER` otherwise) | the number is required |
+//! | SIM Swap 2.1.0, KYC Age Verification 0.2.1, KYC Fill-in 0.4.1 | the number is never sent (`422 UNNECESSARY_IDENTIFIER` otherwise) | the number is required |
 //! | Number Verification 2.0.0, 2.1.0 | no identifier: the token is the device's | refused: the API needs a mobile-network authentication |
 
 use netid_core::kyc::{KycClaims, KycMatchResult};
@@ -152,7 +154,15 @@ impl IdentifierRule {
         match spec.api() {
             Api::NumberVerification => Self::SubscriberTokenOnly,
             // Commonalities 0.6 (SIM Swap 2.1.0 onwards) forbids the identifier beside a 3-legged token.
-            _ if spec == SpecVersion::SimSwap2_1_0 => Self::NeverWithSubscriberToken,
+            _ if matches!(
+                spec,
+                SpecVersion::SimSwap2_1_0
+                    | SpecVersion::KycAgeVerification0_2_1
+                    | SpecVersion::KycFillIn0_4_1
+            ) =>
+            {
+                Self::NeverWithSubscriberToken
+            }
             _ => Self::OptionalWithSubscriberToken,
         }
     }
@@ -385,7 +395,7 @@ impl CamaraClient {
     }
 }
 
-fn mismatch(operation: &str, profile: SpecVersion) -> CamaraError {
+pub(crate) fn mismatch(operation: &str, profile: SpecVersion) -> CamaraError {
     InvalidRequest::ProfileMismatch {
         operation: operation.to_owned(),
         profile,
@@ -393,5 +403,6 @@ fn mismatch(operation: &str, profile: SpecVersion) -> CamaraError {
     .into()
 }
 
+mod kyc_identity;
 #[cfg(test)]
 mod tests;
