@@ -11,7 +11,9 @@
 //! - [`Operator::sim_swap`] → [`check`](Call::check), [`retrieve_date`](Call::retrieve_date)
 //!   (CAMARA SIM Swap),
 //! - [`Operator::number_verification`] → [`verify`](Call::verify),
-//!   [`device_phone_number`](Call::device_phone_number) (CAMARA Number Verification).
+//!   [`device_phone_number`](Call::device_phone_number) (CAMARA Number Verification),
+//! - [`Operator::kyc_age_verification`] → `verify` (CAMARA KYC Age Verification),
+//! - [`Operator::kyc_fill_in`] → [`fill_in`](Call::fill_in) (CAMARA KYC Fill-in).
 //!
 //! Where the profile names the authorization-code flow (the device must authenticate over the mobile
 //! network), [`Operator::authorize`] and [`Operator::complete_authorization`] run it around the
@@ -92,6 +94,9 @@ pub use authorization::Authorization;
 pub use call::{Call, Progress, Reply, Subject, TokenInfo, TokenSource};
 pub use description::OperatorDescription;
 pub use error::Error;
+pub use netid_camara::kyc_age_verification::{
+    AgeCheck, AgeQuery, AgeThreshold, AgeVerification, Restriction,
+};
 pub use netid_camara::operation::{NumberToVerify, NumberVerification, SimSwapCheck, SimSwapDate};
 pub use netid_camara::{Api, RetryPolicy, SpecVersion};
 pub use operation::Operation;

@@ -20,16 +20,22 @@ pub enum Operation {
     NumberVerificationVerify,
     /// Number Verification `GET /device-phone-number`.
     NumberVerificationDevicePhoneNumber,
+    /// KYC Age Verification `POST /verify`.
+    KycAgeVerificationVerify,
+    /// KYC Fill-in `POST /fill-in`.
+    KycFillIn,
 }
 
 impl Operation {
     /// Every operation.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 7] = [
         Self::KycMatch,
         Self::SimSwapCheck,
         Self::SimSwapRetrieveDate,
         Self::NumberVerificationVerify,
         Self::NumberVerificationDevicePhoneNumber,
+        Self::KycAgeVerificationVerify,
+        Self::KycFillIn,
     ];
 
     /// The API the operation belongs to.
@@ -41,23 +47,27 @@ impl Operation {
             Self::NumberVerificationVerify | Self::NumberVerificationDevicePhoneNumber => {
                 Api::NumberVerification
             }
+            Self::KycAgeVerificationVerify => Api::KycAgeVerification,
+            Self::KycFillIn => Api::KycFillIn,
         }
     }
 
     /// The operation's name within its API (`match`, `check`, `retrieve-date`, `verify`,
-    /// `device-phone-number`).
+    /// `device-phone-number`, `fill-in`).
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::KycMatch => "match",
             Self::SimSwapCheck => "check",
             Self::SimSwapRetrieveDate => "retrieve-date",
-            Self::NumberVerificationVerify => "verify",
+            Self::NumberVerificationVerify | Self::KycAgeVerificationVerify => "verify",
             Self::NumberVerificationDevicePhoneNumber => "device-phone-number",
+            Self::KycFillIn => "fill-in",
         }
     }
 
-    /// The scope the CAMARA spec names for the operation.
+    /// The scope the CAMARA spec names for the operation (for KYC Fill-in, `kyc-fill-in:set-all`:
+    /// every attribute; a profile or an operator file may narrow it to per-attribute scopes).
     #[must_use]
     pub fn spec_scope(self) -> ApiScope {
         match self {
@@ -66,6 +76,8 @@ impl Operation {
             Self::SimSwapRetrieveDate => ApiScope::SimSwapRetrieveDate,
             Self::NumberVerificationVerify => ApiScope::NumberVerificationVerify,
             Self::NumberVerificationDevicePhoneNumber => ApiScope::NumberVerificationDevicePhoneNumberRead,
+            Self::KycAgeVerificationVerify => ApiScope::KycAgeVerificationVerify,
+            Self::KycFillIn => ApiScope::KycFillInSetAll,
         }
     }
 
