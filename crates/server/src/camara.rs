@@ -22,6 +22,9 @@ use time::format_description::well_known::Rfc3339;
 use crate::state::{AuthMethod, Grant, Shared, lock};
 use crate::subscribers::Subscriber;
 
+pub(crate) mod kyc_age_verification;
+pub(crate) mod kyc_fill_in;
+
 /// The `x-correlator` header, as an `http` name built once from core's constant.
 pub(crate) static X_CORRELATOR: HeaderName = HeaderName::from_static(netid_core::correlator::X_CORRELATOR);
 

@@ -29,6 +29,8 @@ pub struct ApiMount {
 const KYC_MATCH_OPERATIONS: &[&str] = &["/match"];
 const SIM_SWAP_OPERATIONS: &[&str] = &["/check", "/retrieve-date"];
 const NUMBER_VERIFICATION_OPERATIONS: &[&str] = &["/verify", "/device-phone-number"];
+const KYC_AGE_VERIFICATION_OPERATIONS: &[&str] = &["/verify"];
+const KYC_FILL_IN_OPERATIONS: &[&str] = &["/fill-in"];
 
 /// The CAMARA base path of `spec`, as the spec's `servers` entry writes it (`/sim-swap/v2`).
 pub(crate) fn camara_path(spec: SpecVersion) -> String {
@@ -40,6 +42,8 @@ fn mount(spec: SpecVersion, profile: &'static str, base_path: Option<&str>) -> A
     let operations = match api {
         "kyc-match" => KYC_MATCH_OPERATIONS,
         "sim-swap" => SIM_SWAP_OPERATIONS,
+        "kyc-age-verification" => KYC_AGE_VERIFICATION_OPERATIONS,
+        "kyc-fill-in" => KYC_FILL_IN_OPERATIONS,
         _ => NUMBER_VERIFICATION_OPERATIONS,
     };
     ApiMount {
@@ -78,6 +82,8 @@ pub fn api_mounts() -> Vec<ApiMount> {
         // Number Verification 2.0.0 and 2.1.0 share one base path and one behaviour here.
         mount(SpecVersion::NumberVerification2_0_0, "camara-2.0.0", None),
         preferred(mount(SpecVersion::NumberVerification2_1_0, "camara-2.1.0", None)),
+        preferred(mount(SpecVersion::KycAgeVerification0_2_1, "camara-0.2.1", None)),
+        preferred(mount(SpecVersion::KycFillIn0_4_1, "camara-0.4.1", None)),
     ]
 }
 
@@ -104,6 +110,8 @@ mod tests {
         check(SpecVersion::SimSwap2_1_0, "/sim-swap/v2");
         check(SpecVersion::NumberVerification2_0_0, "/number-verification/v2");
         check(SpecVersion::NumberVerification2_1_0, "/number-verification/v2");
+        check(SpecVersion::KycAgeVerification0_2_1, "/kyc-age-verification/v0.2");
+        check(SpecVersion::KycFillIn0_4_1, "/kyc-fill-in/v0.4");
     }
 
     #[test]
@@ -116,7 +124,13 @@ mod tests {
     #[test]
     fn each_api_has_one_preferred_mount() {
         let mounts = api_mounts();
-        for api in ["kyc-match", "sim-swap", "number-verification"] {
+        for api in [
+            "kyc-match",
+            "sim-swap",
+            "number-verification",
+            "kyc-age-verification",
+            "kyc-fill-in",
+        ] {
             let preferred = mounts.iter().filter(|m| m.api == api && m.preferred).count();
             assert_eq!(preferred, 1, "{api}");
         }

@@ -150,7 +150,9 @@ pub(crate) async fn discovery(State(shared): State<Arc<Shared>>) -> Json<Value> 
             "sim-swap:check",
             "sim-swap:retrieve-date",
             "number-verification:verify",
-            "number-verification:device-phone-number:read"
+            "number-verification:device-phone-number:read",
+            "kyc-age-verification:verify",
+            "kyc-fill-in:set-all"
         ],
         "claims_supported": ["iss", "sub", "aud", "exp", "iat", "auth_time", "nonce"],
     }))

@@ -124,6 +124,15 @@ fn router(shared: &Arc<Shared>) -> Router {
                     get(camara::nv_device_phone_number),
                 )
                 .with_state(shared.clone()),
+            Api::KycAgeVerification => Router::new()
+                .route(
+                    &format!("{prefix}/verify"),
+                    post(camara::kyc_age_verification::verify),
+                )
+                .with_state((shared.clone(), spec)),
+            Api::KycFillIn => Router::new()
+                .route(&format!("{prefix}/fill-in"), post(camara::kyc_fill_in::fill_in))
+                .with_state((shared.clone(), spec)),
             // An API this server does not implement yet has no mount; nothing to route.
             _ => continue,
         };

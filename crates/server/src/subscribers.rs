@@ -19,8 +19,11 @@
 //! #    { action = "slow_down", times = 2, after_secs = 0 }
 //!
 //! [subscribers.kyc]                     # the record on file, with KYC Match's camelCase names
-//! givenName = "Peter"
-//! familyName = "Lefebvre"
+//! givenName = "Peter"                   # (also what KYC Fill-in returns, and the birthdate
+//! familyName = "Lefebvre"               # KYC Age Verification checks)
+//!
+//! [subscribers.age_verification]        # optional: see `age`
+//! verified_status = true
 //! ```
 //!
 //! `hours_ago` entries are relative to the time of each request, so a "recent swap" stays recent.
@@ -36,6 +39,10 @@ use netid_core::secret::Secret;
 use serde::Deserialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+
+pub mod age;
+
+use age::AgeFacts;
 
 /// The default subscriber document (French, Spanish, Dutch and Japanese records, fictional), as
 /// shipped: a starting point for a `subscribers-file` of one's own.
@@ -123,6 +130,7 @@ pub struct Subscriber {
     ciba: CibaBehaviour,
     /// Normalised when loaded, so that a KYC Match request normalises only its claims.
     kyc: PreparedRecord,
+    age: AgeFacts,
 }
 
 impl Subscriber {
@@ -144,6 +152,11 @@ impl Subscriber {
     /// The KYC record on file, normalised for [`Matcher::match_prepared`](netid_core::kyc::Matcher::match_prepared).
     pub fn prepared_kyc(&self) -> &PreparedRecord {
         &self.kyc
+    }
+
+    /// What the line reports to KYC Age Verification.
+    pub fn age_facts(&self) -> AgeFacts {
+        self.age
     }
 
     /// The scripted CIBA behaviour.
@@ -199,6 +212,7 @@ impl fmt::Debug for Subscriber {
             monitored_period,
             ciba,
             kyc,
+            age,
         } = self;
         f.debug_struct("Subscriber")
             .field("id", id)
@@ -209,6 +223,7 @@ impl fmt::Debug for Subscriber {
             .field("monitored_period", monitored_period)
             .field("ciba", ciba)
             .field("kyc", kyc.record())
+            .field("age", age)
             .finish()
     }
 }
@@ -339,6 +354,8 @@ struct RawSubscriber {
     ciba: Option<RawCiba>,
     #[serde(default)]
     kyc: Option<serde_json::Value>,
+    #[serde(default)]
+    age_verification: Option<AgeFacts>,
 }
 
 #[derive(Deserialize)]
@@ -449,6 +466,7 @@ impl RawSubscriber {
                 .map(|d| Duration::from_secs(u64::from(d) * 86_400)),
             ciba,
             kyc: PreparedRecord::new(kyc),
+            age: self.age_verification.unwrap_or_default(),
         })
     }
 }
