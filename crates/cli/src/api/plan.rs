@@ -4,6 +4,7 @@
 use std::io::{self, Read};
 use std::time::Duration;
 
+use netid::crates::camara::kyc_age_verification::AgeQuery;
 use netid::description::EnvLookup;
 use netid::{Api, NumberToVerify, Operation, Operator, Subject};
 use netid_core::kyc::KycClaims;
@@ -33,6 +34,8 @@ pub(super) enum Request {
     SimSwapRetrieveDate,
     Verify(NumberToVerify),
     DevicePhoneNumber,
+    KycAgeVerification(Box<AgeQuery>),
+    KycFillIn,
 }
 
 impl Request {
@@ -43,17 +46,19 @@ impl Request {
             Self::SimSwapRetrieveDate => Operation::SimSwapRetrieveDate,
             Self::Verify(_) => Operation::NumberVerificationVerify,
             Self::DevicePhoneNumber => Operation::NumberVerificationDevicePhoneNumber,
+            Self::KycAgeVerification(_) => Operation::KycAgeVerificationVerify,
+            Self::KycFillIn => Operation::KycFillIn,
         }
     }
 }
 
-fn parse_number(flag: &str, text: &str) -> Result<PhoneNumber, String> {
+pub(super) fn parse_number(flag: &str, text: &str) -> Result<PhoneNumber, String> {
     PhoneNumber::parse_lenient(text).map_err(|error| format!("{flag}: {error}"))
 }
 
 impl ApiPlan {
     /// The plan of a call to `api`: `request` and the subscriber's number it names, if any.
-    fn build(
+    pub(super) fn build(
         call: &CallArgs,
         api: Api,
         request: impl FnOnce() -> Result<(Request, Option<PhoneNumber>), String>,
