@@ -3,6 +3,7 @@
 
 mod body;
 mod check;
+mod kyc_identity;
 mod setup;
 
 use std::sync::LazyLock;
@@ -54,6 +55,7 @@ const fn step(kind: Kind, pattern: &'static str, run: fn(&mut World, &[String]) 
 /// before general ones.
 fn table() -> Vec<Step> {
     let mut steps = setup::steps();
+    steps.extend(kyc_identity::steps());
     steps.extend(body::steps());
     steps.push(step(
         Kind::Send,

@@ -5,6 +5,7 @@ mod api_commands;
 mod contract;
 mod demo;
 mod flows;
+mod kyc_identity;
 mod operator_pages;
 mod sandbox;
 mod support;

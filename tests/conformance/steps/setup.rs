@@ -5,7 +5,9 @@ use netid_core::phone::PhoneNumber;
 use serde_json::{Value, json};
 
 use super::{Kind, Step, fail, not_applicable, step};
-use crate::sandbox::{LIMITED, LIMITED_DAYS, MAIN, NEVER_SWAPPED, OLD_SWAP, OLD_SWAP_HOURS, OTHER};
+use crate::sandbox::{
+    LIMITED, LIMITED_DAYS, MAIN, NEVER_SWAPPED, NOT_APPLICABLE, OLD_SWAP, OLD_SWAP_HOURS, OTHER,
+};
 use crate::world::{World, property};
 
 const NOT_OFFERED: &str =
@@ -145,7 +147,7 @@ pub(super) fn steps() -> Vec<Step> {
         ),
         step(
             Setup,
-            r#"^the header "Authorization" is set to an invalid access token$"#,
+            r#"^the header "Authorization" is set to an invalid access token(?: which is invalid for reasons other than lifetime expiry)?$"#,
             |w, _| {
                 w.authorize("Bearer bm90LWEtdG9rZW4tb2YtdGhpcy1zYW5kYm94");
                 Ok(())
@@ -263,7 +265,15 @@ pub(super) fn steps() -> Vec<Step> {
         step(
             Setup,
             r"^(?:that the service is not available for all phone numbers commercialized by the operator|a valid phone number, identified by the token or provided in the request body, for which the service is not applicable)$",
-            |_, _| not_applicable(NOT_OFFERED),
+            |w, _| {
+                // The KYC identity APIs do not apply to a line without identity data on file.
+                if matches!(w.operation.api(), "kyc-age-verification" | "kyc-fill-in") {
+                    about(w, NOT_APPLICABLE);
+                    Ok(())
+                } else {
+                    not_applicable(NOT_OFFERED)
+                }
+            },
         ),
         step(
             Setup,
