@@ -43,6 +43,7 @@ use crate::exit;
 mod camara;
 mod ciba;
 mod data;
+mod kyc_identity;
 mod record;
 mod saml;
 mod setup;
@@ -150,7 +151,7 @@ async fn run_steps(recorder: &mut Recorder, sandbox: &Sandbox) {
     };
 
     // CIBA for the subscriber of the Orange France KYC Match page, then the APIs with that token.
-    // One token serves three operations of two APIs, so its scope is built here rather than taken
+    // One token serves five operations of four APIs, so its scope is built here rather than taken
     // from `Operator::scope`, which gives one operation's.
     let token = if discovered {
         let scope = several(
@@ -159,6 +160,8 @@ async fn run_steps(recorder: &mut Recorder, sandbox: &Sandbox) {
                 ApiScope::KycMatchMatch,
                 ApiScope::SimSwapCheck,
                 ApiScope::SimSwapRetrieveDate,
+                ApiScope::KycAgeVerificationVerify,
+                ApiScope::KycFillInSetAll,
             ],
         );
         let name = "ciba";
@@ -225,10 +228,18 @@ fn several<const N: usize>(operator: &Operator, apis: [ApiScope; N]) -> Scope {
     Scope::builder(operator.purpose().clone()).apis(apis).build()
 }
 
-/// KYC Match and SIM Swap with the subscriber's token, or not run without one.
+/// KYC Match, SIM Swap, KYC Age Verification and KYC Fill-in with the subscriber's token, or not
+/// run without one.
 async fn subscriber_calls(recorder: &mut Recorder, operator: &Operator, token: Option<&AccessToken>) {
     let Some(token) = token else {
-        recorder.skip(&["kyc-match", "sim-swap-check", "sim-swap-retrieve-date"], "ciba");
+        let names = [
+            "kyc-match",
+            "sim-swap-check",
+            "sim-swap-retrieve-date",
+            "kyc-age-verification",
+            "kyc-fill-in",
+        ];
+        recorder.skip(&names, "ciba");
         return;
     };
     let t = Instant::now();
@@ -240,6 +251,12 @@ async fn subscriber_calls(recorder: &mut Recorder, operator: &Operator, token: O
     let t = Instant::now();
     let result = camara::sim_swap_retrieve_date(operator, token).await;
     recorder.record("sim-swap-retrieve-date", t, result);
+    let t = Instant::now();
+    let result = kyc_identity::age_verification(operator, token).await;
+    recorder.record("kyc-age-verification", t, result);
+    let t = Instant::now();
+    let result = kyc_identity::fill_in(operator, token).await;
+    recorder.record("kyc-fill-in", t, result);
 }
 
 /// Number Verification with the device's token, or not run without one.
