@@ -3,6 +3,8 @@
 use std::time::Duration;
 
 use bytes::Bytes;
+use netid_camara::kyc_age_verification::v0_2 as age_v0_2;
+use netid_camara::kyc_fill_in::v0_4 as fill_in_v0_4;
 use netid_camara::kyc_match::{v0_2, v0_4};
 use netid_camara::number_verification::v2::verify;
 use netid_camara::sim_swap::{v1, v2};
@@ -27,6 +29,8 @@ pub(crate) fn specs() -> Vec<(&'static str, Decode)> {
         ("sim-swap.yaml", decode_with::<v2::retrieve_date::Request>),
         ("number-verification_v2.0.0.yaml", decode_with::<verify::Request>),
         ("number-verification.yaml", decode_with::<verify::Request>),
+        ("kyc-age-verification.yaml", decode_with::<age_v0_2::Request>),
+        ("kyc-fill-in.yaml", decode_with::<fill_in_v0_4::Request>),
     ]
 }
 

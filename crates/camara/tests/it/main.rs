@@ -5,6 +5,7 @@
 mod client;
 mod contract;
 mod errors;
+mod kyc_identity;
 mod kyc_match;
 mod number_verification;
 mod proptests;
