@@ -147,6 +147,20 @@ const SUITES: &[Suite] = &[
         "POST",
         "/kyc-tenure/v0.2/check-tenure",
     ),
+    suite(
+        "kyc-age-verification-0.2.1",
+        "kyc-age-verification.feature",
+        "kyc-age-verification.yaml",
+        "POST",
+        "/kyc-age-verification/v0.2/verify",
+    ),
+    suite(
+        "kyc-fill-in-0.4.1",
+        "kyc-fill-in.feature",
+        "kyc-fill-in.yaml",
+        "POST",
+        "/kyc-fill-in/v0.4/fill-in",
+    ),
 ];
 
 /// Scenarios that cannot pass against any implementation of the version, or test a feature the spec

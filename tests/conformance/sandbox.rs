@@ -35,6 +35,8 @@ pub(crate) const RECYCLED: &str = LIMITED;
 pub(crate) const NOT_APPLICABLE: &str = "+33600000011";
 /// A number never used in a device: no activation, no device change (Device Swap answers 422).
 pub(crate) const NEVER_CONNECTED: &str = "+33600000012";
+/// A line KYC Age Verification and KYC Fill-in do not apply to (`422 SERVICE_NOT_APPLICABLE`).
+pub(crate) const KYC_NOT_APPLICABLE: &str = "+33600000013";
 /// A well-formed number no subscriber has.
 pub(crate) const UNKNOWN: &str = "+33699999999";
 
@@ -69,6 +71,8 @@ pub(crate) struct Tokens {
     pub(crate) kyc_only: String,
     /// Issued two hours ago with a one-hour lifetime.
     pub(crate) expired: String,
+    /// [`MAIN`], one per KYC Fill-in attribute: that attribute's scope alone.
+    pub(crate) fill_in: std::collections::BTreeMap<String, String>,
 }
 
 impl std::fmt::Debug for Tokens {
@@ -97,6 +101,8 @@ fn all_apis() -> Vec<ApiScope> {
         ApiScope::DeviceSwapRetrieveDate,
         ApiScope::NumberRecyclingCheck,
         ApiScope::KycTenureCheckTenure,
+        ApiScope::KycAgeVerificationVerify,
+        ApiScope::KycFillInSetAll,
     ]
 }
 
@@ -162,6 +168,20 @@ impl Conformance {
                 vec![ApiScope::KycMatchMatch]
             ),
         );
+        let fill_in = join_all(
+            netid_camara::kyc_fill_in::ATTRIBUTES
+                .iter()
+                .map(|attribute| {
+                    let scope = netid_camara::kyc_fill_in::attribute_scope(attribute).expect("attribute");
+                    let token = ciba("operatortoken:ts43-conf-main".to_owned(), vec![scope]);
+                    Box::pin(async move { ((*attribute).to_owned(), token.await) })
+                        as std::pin::Pin<Box<dyn Future<Output = (String, String)> + '_>>
+                })
+                .collect(),
+        )
+        .await
+        .into_iter()
+        .collect();
         let two_legged = two_legged(
             &driver,
             transport.as_ref(),
@@ -182,6 +202,7 @@ impl Conformance {
                 without_kyc,
                 kyc_only,
                 expired,
+                fill_in,
             },
         }
     }
@@ -204,6 +225,31 @@ impl Conformance {
 }
 
 /// A `client_credentials` token with `apis`, its client assertion dated `now` (the sandbox's time).
+/// Runs `futures` concurrently (the CIBA flows wait on the sandbox's interval: polled together they
+/// take about one interval) and collects their outputs.
+async fn join_all<T>(futures: Vec<std::pin::Pin<Box<dyn Future<Output = T> + '_>>>) -> Vec<T> {
+    use std::task::Poll;
+    let mut futures: Vec<_> = futures.into_iter().map(Some).collect();
+    let mut outputs: Vec<Option<T>> = futures.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut done = true;
+        for (slot, output) in futures.iter_mut().zip(outputs.iter_mut()) {
+            if let Some(future) = slot {
+                match future.as_mut().poll(cx) {
+                    Poll::Ready(value) => {
+                        *output = Some(value);
+                        *slot = None;
+                    }
+                    Poll::Pending => done = false,
+                }
+            }
+        }
+        if done { Poll::Ready(()) } else { Poll::Pending }
+    })
+    .await;
+    outputs.into_iter().flatten().collect()
+}
+
 async fn two_legged(
     driver: &Driver,
     transport: &dyn HttpTransport,

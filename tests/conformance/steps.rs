@@ -3,6 +3,7 @@
 
 mod body;
 mod check;
+mod kyc_identity;
 mod line;
 mod setup;
 
@@ -58,6 +59,7 @@ const fn step(kind: Kind, pattern: &'static str, run: fn(&mut World, &[String]) 
 fn table() -> Vec<Step> {
     let mut steps = line::steps();
     steps.extend(setup::steps());
+    steps.extend(kyc_identity::steps());
     steps.extend(body::steps());
     steps.push(step(
         Kind::Send,

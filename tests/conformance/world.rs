@@ -137,6 +137,7 @@ impl World {
             _ if self.operation.method == "GET" => Body::Absent,
             "kyc-match" => Body::Json(kyc_combination(&["givenName", "familyName"])),
             "number-verification" => Body::Json(object(json!({ "phoneNumber": MAIN }))),
+            "kyc-age-verification" => Body::Json(object(json!({ "ageThreshold": 18 }))),
             _ => match crate::steps::default_date(self) {
                 Some((name, date)) => Body::Json(object(json!({ name: date }))),
                 None => Body::Json(Map::new()),

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use netid_cli::demo::{self, DemoOptions};
 
-const STEPS: [&str; 16] = [
+const STEPS: [&str; 18] = [
     "server",
     "discovery",
     "ciba",
@@ -15,6 +15,8 @@ const STEPS: [&str; 16] = [
     "device-swap-retrieve-date",
     "number-recycling-check",
     "kyc-tenure-check",
+    "kyc-age-verification",
+    "kyc-fill-in",
     "ciba-mobile-network",
     "number-verification-verify",
     "number-verification-verify-hashed",
@@ -50,8 +52,8 @@ async fn every_demo_step_is_ok() {
             .any(|f| f["field"] == "givenName" && f["result"] == "true")),
         "{kyc}"
     );
-    assert_eq!(json["steps"][14]["details"]["outcome"], "expired");
-    assert_eq!(json["steps"][13]["details"]["error"], "access_denied");
+    assert_eq!(json["steps"][16]["details"]["outcome"], "expired");
+    assert_eq!(json["steps"][15]["details"]["error"], "access_denied");
     assert_eq!(json["steps"][8]["details"]["contract_type"], "PAYM");
 
     let text = json.to_string();

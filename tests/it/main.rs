@@ -5,6 +5,7 @@ mod api_commands;
 mod contract;
 mod demo;
 mod flows;
+mod kyc_identity;
 mod line_apis;
 mod line_commands;
 mod operator_pages;

@@ -1,7 +1,8 @@
 //! Typed clients for the CAMARA APIs that mobile operators expose with a 3-legged access token:
 //! SIM Swap ([`sim_swap`]), Number Verification ([`number_verification`]), KYC Match
-//! ([`kyc_match`]), Device Swap ([`device_swap`]), Number Recycling ([`number_recycling`]) and KYC
-//! Tenure ([`kyc_tenure`]).
+//! ([`kyc_match`]), Device Swap ([`device_swap`]), Number Recycling ([`number_recycling`]), KYC
+//! Tenure ([`kyc_tenure`]), KYC Age Verification ([`kyc_age_verification`]) and KYC Fill-in
+//! ([`kyc_fill_in`]).
 //!
 //! Each API is a module with a submodule per spec version, and each operation a `Request` type with
 //! a `Response`, method/path [`Metadata`] and pure conversions to and from
@@ -83,6 +84,8 @@ pub mod device_swap;
 pub mod endpoint;
 pub mod error;
 mod full_date;
+pub mod kyc_age_verification;
+pub mod kyc_fill_in;
 pub mod kyc_match;
 pub mod kyc_tenure;
 pub mod number_recycling;
@@ -142,6 +145,8 @@ pub fn fuzz_decode_responses(data: &[u8]) {
         both::<device_swap::v1::retrieve_date::Request>(&response);
         both::<number_recycling::v0_2::check::Request>(&response);
         both::<kyc_tenure::v0_2::check_tenure::Request>(&response);
+        both::<kyc_age_verification::v0_2::Request>(&response);
+        both::<kyc_fill_in::v0_4::Request>(&response);
     }
     if let Ok(text) = std::str::from_utf8(data) {
         let _ = RetryAfter::parse(text);

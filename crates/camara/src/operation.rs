@@ -13,6 +13,8 @@
 //! | Device Swap `retrieve-date` | [`CamaraClient::device_swap_retrieve_date`] | [`DeviceSwapDate`] |
 //! | Number Recycling `check` | [`CamaraClient::number_recycling_check`] | [`NumberRecycling`] |
 //! | KYC Tenure `check-tenure` | [`CamaraClient::kyc_tenure_check`] | [`KycTenure`] |
+//! | KYC Age Verification `verify` | [`CamaraClient::kyc_age_verification`] | [`AgeVerification`](crate::kyc_age_verification::AgeVerification) |
+//! | KYC Fill-in `fill-in` | [`CamaraClient::kyc_fill_in`] | [`KycClaims`] |
 //!
 //! The per-version request types (`sim_swap::v1::check::Request`, …) stay available for callers that
 //! want one version's exact body; [`Answer::spec`] says which version answered.
@@ -25,7 +27,7 @@
 //! | version | three-legged token | two-legged token |
 //! | --- | --- | --- |
 //! | KYC Match 0.2.1, 0.4.0, SIM Swap 1.0.0 | the number is sent when known (the operator checks it matches) | the number is required |
-//! | SIM Swap 2.1.0, Device Swap 1.0.0, Number Recycling 0.2.0, KYC Tenure 0.2.0 | the number is never sent (`422 UNNECESSARY_IDENTIFIER` otherwise) | the number is required |
+//! | SIM Swap 2.1.0, Device Swap 1.0.0, Number Recycling 0.2.0, KYC Tenure 0.2.0, KYC Age Verification 0.2.1, KYC Fill-in 0.4.1 | the number is never sent (`422 UNNECESSARY_IDENTIFIER` otherwise) | the number is required |
 //! | Number Verification 2.0.0, 2.1.0 | no identifier: the token is the device's | refused: the API needs a mobile-network authentication |
 
 use netid_core::kyc::{KycClaims, KycMatchResult};
@@ -165,7 +167,11 @@ impl IdentifierRule {
             Api::NumberVerification => Self::SubscriberTokenOnly,
             // Commonalities 0.6 (SIM Swap 2.1.0 onwards) forbids the identifier beside a 3-legged token;
             // each of these specs says so in its "Identifying the phone number" section.
-            Api::DeviceSwap | Api::NumberRecycling | Api::KycTenure => Self::NeverWithSubscriberToken,
+            Api::DeviceSwap
+            | Api::NumberRecycling
+            | Api::KycTenure
+            | Api::KycAgeVerification
+            | Api::KycFillIn => Self::NeverWithSubscriberToken,
             _ if spec == SpecVersion::SimSwap2_1_0 => Self::NeverWithSubscriberToken,
             _ => Self::OptionalWithSubscriberToken,
         }
@@ -407,5 +413,6 @@ pub(crate) fn mismatch(operation: &str, profile: SpecVersion) -> CamaraError {
     .into()
 }
 
+mod kyc_identity;
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,7 @@
 //! `netid kyc-match`, `netid sim-swap check|retrieve-date`,
 //! `netid number-verification verify|device-phone-number`, `netid device-swap check|retrieve-date`,
-//! `netid number-recycling check` and `netid kyc-tenure`: one CAMARA call against the operator the
+//! `netid number-recycling check`, `netid kyc-tenure`, `netid kyc-age-verification` and
+//! `netid kyc-fill-in`: one CAMARA call against the operator the
 //! operator file describes, through the facade ([`netid::Operator`]).
 //!
 //! The facade obtains the token the way the operator's profile says (CIBA for the subscriber, with
@@ -9,9 +10,10 @@
 //! files and renders the outcome.
 //!
 //! Output: a human summary, or with `--json` one object (`api`, `operation`, `operator`, `version`,
-//! `ok`, `token`, and `status`, `correlator`, `tolerated`, `result` or `error`). Phone numbers are
-//! masked unless `--reveal`; tokens and claims never print. Exit status: 0 when the call succeeded,
-//! 1 when the token was not granted or the call failed, 2 for usage and operator-file errors.
+//! `ok`, `token`, and `status`, `correlator`, `tolerated`, `result` or `error`). Phone numbers and
+//! KYC Fill-in values are masked unless `--reveal`; tokens and claims never print. Exit status: 0
+//! when the call succeeded, 1 when the token was not granted or the call failed, 2 for usage and
+//! operator-file errors.
 
 use std::io::{self, IsTerminal, Write};
 use std::ops::ControlFlow;
@@ -25,6 +27,7 @@ use crate::ciba_flow::{self, CibaOutcome};
 use crate::{envelope, exit};
 
 mod args;
+mod kyc_identity;
 mod plan;
 mod report;
 
@@ -32,6 +35,7 @@ pub use args::{
     CallArgs, DeviceSwapCommand, KycMatchArgs, KycTenureArgs, NumberRecyclingArgs, NumberRecyclingCommand,
     NumberVerificationCommand, SimSwapArgs, SimSwapCheckArgs, SimSwapCommand, VerifyArgs,
 };
+pub use kyc_identity::{KycAgeVerificationArgs, KycFillInArgs};
 pub use plan::ApiPlan;
 use plan::Request;
 pub use report::{ApiReport, CallFailure, TokenUse, human};
@@ -169,6 +173,20 @@ pub async fn run_until<I: Future>(plan: ApiPlan, spinner: bool, interrupt: I) ->
                 .check_tenure(date)
                 .await
                 .map(|reply| done(reply, |value| report::kyc_tenure(value, date))),
+            Request::KycAgeVerification(query) => operator
+                .kyc_age_verification(subject)
+                .deadline(plan.deadline)
+                .on_progress(progress())
+                .verify(*query)
+                .await
+                .map(|reply| done(reply, kyc_identity::age_result)),
+            Request::KycFillIn => operator
+                .kyc_fill_in(subject)
+                .deadline(plan.deadline)
+                .on_progress(progress())
+                .fill_in()
+                .await
+                .map(|reply| done(reply, |record| kyc_identity::fill_in_result(record, reveal))),
         }
     };
     let outcome = tokio::select! {
@@ -283,5 +301,23 @@ pub fn number_verification_command(command: &NumberVerificationCommand) -> u8 {
         "number-verification",
         ApiPlan::number_verification(command, &process_env),
         json_output,
+    )
+}
+
+/// `netid kyc-age-verification`. Returns the exit status.
+pub fn kyc_age_verification_command(args: &KycAgeVerificationArgs) -> u8 {
+    execute(
+        "kyc-age-verification",
+        ApiPlan::kyc_age_verification(args, &process_env),
+        args.call.json,
+    )
+}
+
+/// `netid kyc-fill-in`. Returns the exit status.
+pub fn kyc_fill_in_command(args: &KycFillInArgs) -> u8 {
+    execute(
+        "kyc-fill-in",
+        ApiPlan::kyc_fill_in(args, &process_env),
+        args.call.json,
     )
 }

@@ -45,6 +45,7 @@ use crate::exit;
 mod camara;
 mod ciba;
 mod data;
+mod kyc_identity;
 mod record;
 mod saml;
 mod setup;
@@ -153,7 +154,7 @@ async fn run_steps(recorder: &mut Recorder, sandbox: &Sandbox) {
     };
 
     // CIBA for the subscriber of the Orange France KYC Match page, then the APIs with that token.
-    // One token serves six operations of five APIs, so its scope is built here rather than taken
+    // One token serves eight operations of seven APIs, so its scope is built here rather than taken
     // from `Operator::scope`, which gives one operation's.
     let token = if discovered {
         let scope = several(
@@ -165,6 +166,8 @@ async fn run_steps(recorder: &mut Recorder, sandbox: &Sandbox) {
                 ApiScope::DeviceSwapRetrieveDate,
                 ApiScope::NumberRecyclingCheck,
                 ApiScope::KycTenureCheckTenure,
+                ApiScope::KycAgeVerificationVerify,
+                ApiScope::KycFillInSetAll,
             ],
         );
         let name = "ciba";
@@ -231,8 +234,8 @@ fn several<const N: usize>(operator: &Operator, apis: [ApiScope; N]) -> Scope {
     Scope::builder(operator.purpose().clone()).apis(apis).build()
 }
 
-/// KYC Match, SIM Swap, Device Swap, Number Recycling and KYC Tenure with the subscriber's token,
-/// or not run without one.
+/// KYC Match, SIM Swap, Device Swap, Number Recycling, KYC Tenure, KYC Age Verification and KYC
+/// Fill-in with the subscriber's token, or not run without one.
 async fn subscriber_calls(recorder: &mut Recorder, operator: &Operator, token: Option<&AccessToken>) {
     let Some(token) = token else {
         let names = [
@@ -242,6 +245,8 @@ async fn subscriber_calls(recorder: &mut Recorder, operator: &Operator, token: O
             "device-swap-retrieve-date",
             "number-recycling-check",
             "kyc-tenure-check",
+            "kyc-age-verification",
+            "kyc-fill-in",
         ];
         recorder.skip(&names, "ciba");
         return;
@@ -264,6 +269,12 @@ async fn subscriber_calls(recorder: &mut Recorder, operator: &Operator, token: O
     let t = Instant::now();
     let result = subscriber_line::kyc_tenure_check(operator, token).await;
     recorder.record("kyc-tenure-check", t, result);
+    let t = Instant::now();
+    let result = kyc_identity::age_verification(operator, token).await;
+    recorder.record("kyc-age-verification", t, result);
+    let t = Instant::now();
+    let result = kyc_identity::fill_in(operator, token).await;
+    recorder.record("kyc-fill-in", t, result);
 }
 
 /// Number Verification with the device's token, or not run without one.

@@ -79,6 +79,22 @@ enum Command {
         "Exit status: 0 answered · 1 no token or a failed call · 2 usage error · 130 interrupted."
     ))]
     KycTenure(Box<netid_cli::api::KycTenureArgs>),
+    /// Whether the subscriber is at least a given age, and whether the line has a content lock or
+    /// parental control (CAMARA KYC Age Verification).
+    #[command(after_help = concat!(
+        "Example: netid kyc-age-verification --config netid.toml --phone-number +33699901040 --age-threshold 18 ",
+        "--include-parental-control --json\n\n",
+        "Exit status: 0 answered · 1 no token or a failed call · 2 usage error · 130 interrupted."
+    ))]
+    KycAgeVerification(Box<netid_cli::api::KycAgeVerificationArgs>),
+    /// The identity data the operator holds for the subscriber, to fill in a form (CAMARA KYC
+    /// Fill-in).
+    #[command(after_help = concat!(
+        "Example: netid kyc-fill-in --config netid.toml --phone-number +33699901040 --json\n\n",
+        "Values print as [redacted] (the number masked) unless --reveal. ",
+        "Exit status: 0 answered · 1 no token or a failed call · 2 usage error · 130 interrupted."
+    ))]
+    KycFillIn(Box<netid_cli::api::KycFillInArgs>),
 }
 
 fn main() -> ExitCode {
@@ -97,6 +113,8 @@ fn main() -> ExitCode {
         Command::DeviceSwap(cmd) => netid_cli::api::device_swap_command(&cmd),
         Command::NumberRecycling(cmd) => netid_cli::api::number_recycling_command(&cmd),
         Command::KycTenure(args) => netid_cli::api::kyc_tenure_command(&args),
+        Command::KycAgeVerification(args) => netid_cli::api::kyc_age_verification_command(&args),
+        Command::KycFillIn(args) => netid_cli::api::kyc_fill_in_command(&args),
     };
     ExitCode::from(code)
 }

@@ -2,8 +2,9 @@
 //!
 //! Codes come from `CAMARA_common.yaml` (the common catalogue) and the API specifications in
 //! `shared/specs/camara/`: KYC Match 0.2.1/0.4.0, SIM Swap 1.0.0/2.1.0, Number Verification
-//! 2.0.0/2.1.0, Device Swap 1.0.0, Number Recycling 0.2.0, KYC Tenure 0.2.0 (these three add no code
-//! of their own). Codes this version does not know decode into [`ErrorCode::Other`] and round-trip.
+//! 2.0.0/2.1.0, Device Swap 1.0.0, Number Recycling 0.2.0, KYC Tenure 0.2.0, KYC Age Verification
+//! 0.2.1 and KYC Fill-in 0.4.1 (these five add no code of their own). Codes this version does not
+//! know decode into [`ErrorCode::Other`] and round-trip.
 
 use std::fmt;
 

@@ -126,6 +126,11 @@ string_enum! {
         NumberRecyclingCheck => "number-recycling:check",
         /// KYC Tenure `POST /check-tenure`.
         KycTenureCheckTenure => "kyc-tenure:check-tenure",
+        /// KYC Age Verification `POST /verify`.
+        KycAgeVerificationVerify => "kyc-age-verification:verify",
+        /// KYC Fill-in `POST /fill-in`, every attribute (`kyc-fill-in:set-all`); one attribute's
+        /// scope is `kyc-fill-in:<attribute>`, kept as [`ApiScope::Other`].
+        KycFillInSetAll => "kyc-fill-in:set-all",
     }
 }
 

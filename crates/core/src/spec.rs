@@ -25,21 +25,28 @@ pub enum Api {
     NumberRecycling,
     /// KYC Tenure (`kyc-tenure`).
     KycTenure,
+    /// KYC Age Verification (`kyc-age-verification`).
+    KycAgeVerification,
+    /// KYC Fill-in (`kyc-fill-in`).
+    KycFillIn,
 }
 
 impl Api {
     /// Every API, in declaration order.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 8] = [
         Self::KycMatch,
         Self::SimSwap,
         Self::NumberVerification,
         Self::DeviceSwap,
         Self::NumberRecycling,
         Self::KycTenure,
+        Self::KycAgeVerification,
+        Self::KycFillIn,
     ];
 
     /// The API name as CAMARA writes it in base paths (`kyc-match`, `sim-swap`,
-    /// `number-verification`, `device-swap`, `number-recycling`, `kyc-tenure`).
+    /// `number-verification`, `device-swap`, `number-recycling`, `kyc-tenure`, `kyc-age-verification`,
+    /// `kyc-fill-in`).
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -49,6 +56,8 @@ impl Api {
             Self::DeviceSwap => "device-swap",
             Self::NumberRecycling => "number-recycling",
             Self::KycTenure => "kyc-tenure",
+            Self::KycAgeVerification => "kyc-age-verification",
+            Self::KycFillIn => "kyc-fill-in",
         }
     }
 }
@@ -93,11 +102,15 @@ pub enum SpecVersion {
     NumberRecycling0_2_0,
     /// KYC Tenure 0.2.0 (client module `netid_camara::kyc_tenure::v0_2`).
     KycTenure0_2_0,
+    /// KYC Age Verification 0.2.1 (client module `netid_camara::kyc_age_verification::v0_2`).
+    KycAgeVerification0_2_1,
+    /// KYC Fill-in 0.4.1 (client module `netid_camara::kyc_fill_in::v0_4`).
+    KycFillIn0_4_1,
 }
 
 impl SpecVersion {
     /// Every version, grouped by API in [`Api::ALL`] order, oldest first.
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 11] = [
         Self::KycMatch0_2_1,
         Self::KycMatch0_4_0,
         Self::SimSwap1_0_0,
@@ -107,6 +120,8 @@ impl SpecVersion {
         Self::DeviceSwap1_0_0,
         Self::NumberRecycling0_2_0,
         Self::KycTenure0_2_0,
+        Self::KycAgeVerification0_2_1,
+        Self::KycFillIn0_4_1,
     ];
 
     /// The versions of `api`, oldest first.
@@ -119,6 +134,8 @@ impl SpecVersion {
             Api::DeviceSwap => &[Self::DeviceSwap1_0_0],
             Api::NumberRecycling => &[Self::NumberRecycling0_2_0],
             Api::KycTenure => &[Self::KycTenure0_2_0],
+            Api::KycAgeVerification => &[Self::KycAgeVerification0_2_1],
+            Api::KycFillIn => &[Self::KycFillIn0_4_1],
         }
     }
 
@@ -145,6 +162,8 @@ impl SpecVersion {
             Self::DeviceSwap1_0_0 => Api::DeviceSwap,
             Self::NumberRecycling0_2_0 => Api::NumberRecycling,
             Self::KycTenure0_2_0 => Api::KycTenure,
+            Self::KycAgeVerification0_2_1 => Api::KycAgeVerification,
+            Self::KycFillIn0_4_1 => Api::KycFillIn,
         }
     }
 
@@ -160,6 +179,8 @@ impl SpecVersion {
             Self::NumberVerification2_1_0 => "2.1.0",
             Self::DeviceSwap1_0_0 => "1.0.0",
             Self::NumberRecycling0_2_0 | Self::KycTenure0_2_0 => "0.2.0",
+            Self::KycAgeVerification0_2_1 => "0.2.1",
+            Self::KycFillIn0_4_1 => "0.4.1",
         }
     }
 
@@ -167,10 +188,12 @@ impl SpecVersion {
     #[must_use]
     pub const fn path_segment(self) -> &'static str {
         match self {
-            Self::KycMatch0_2_1 => "v0.2",
-            Self::KycMatch0_4_0 => "v0.4",
+            Self::KycMatch0_2_1
+            | Self::NumberRecycling0_2_0
+            | Self::KycTenure0_2_0
+            | Self::KycAgeVerification0_2_1 => "v0.2",
+            Self::KycMatch0_4_0 | Self::KycFillIn0_4_1 => "v0.4",
             Self::SimSwap1_0_0 | Self::DeviceSwap1_0_0 => "v1",
-            Self::NumberRecycling0_2_0 | Self::KycTenure0_2_0 => "v0.2",
             Self::SimSwap2_1_0 | Self::NumberVerification2_0_0 | Self::NumberVerification2_1_0 => "v2",
         }
     }
@@ -188,19 +211,14 @@ impl SpecVersion {
         }
     }
 
-    /// The KYC Match field set and key spelling of this version, `None` for the other APIs.
+    /// The KYC Match field set and key spelling of this version, `None` for the other APIs (KYC Age
+    /// Verification and KYC Fill-in name their fields themselves).
     #[must_use]
     pub const fn kyc_version(self) -> Option<KycVersion> {
         match self {
             Self::KycMatch0_2_1 => Some(KycVersion::V0_2),
             Self::KycMatch0_4_0 => Some(KycVersion::V0_4),
-            Self::SimSwap1_0_0
-            | Self::SimSwap2_1_0
-            | Self::NumberVerification2_0_0
-            | Self::NumberVerification2_1_0
-            | Self::DeviceSwap1_0_0
-            | Self::NumberRecycling0_2_0
-            | Self::KycTenure0_2_0 => None,
+            _ => None,
         }
     }
 }
@@ -284,7 +302,7 @@ mod tests {
         assert_eq!(
             SpecError::UnknownApi.to_string(),
             "unknown camara api, expected one of: kyc-match, sim-swap, number-verification, device-swap, \
-             number-recycling, kyc-tenure"
+             number-recycling, kyc-tenure, kyc-age-verification, kyc-fill-in"
         );
     }
 
@@ -320,6 +338,17 @@ mod tests {
             Api::KycMatch,
             "2.1.0",
             Err(SpecError::UnknownVersion { api: Api::KycMatch }),
+        );
+        // KYC Match and KYC Age Verification both have a 0.2.1.
+        check(
+            Api::KycAgeVerification,
+            "0.2.1",
+            Ok(SpecVersion::KycAgeVerification0_2_1),
+        );
+        check(
+            Api::KycFillIn,
+            "0.4.0",
+            Err(SpecError::UnknownVersion { api: Api::KycFillIn }),
         );
         check(
             Api::SimSwap,
@@ -373,6 +402,13 @@ mod tests {
             None,
         );
         check(SpecVersion::KycTenure0_2_0, "kyc-tenure 0.2.0", "v0.2", None);
+        check(
+            SpecVersion::KycAgeVerification0_2_1,
+            "kyc-age-verification 0.2.1",
+            "v0.2",
+            None,
+        );
+        check(SpecVersion::KycFillIn0_4_1, "kyc-fill-in 0.4.1", "v0.4", None);
     }
 
     /// The negative tests of `tests/conformance` read the same fact from the vendored OpenAPI

@@ -2,6 +2,8 @@
 //! method that starts one, and its operations. A new API is a new module here and a profile entry.
 
 pub mod device_swap;
+pub mod kyc_age_verification;
+pub mod kyc_fill_in;
 pub mod kyc_match;
 pub mod kyc_tenure;
 pub mod number_recycling;

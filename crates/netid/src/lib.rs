@@ -15,6 +15,8 @@
 //! - [`Operator::device_swap`] → `check`, `retrieve_date` (CAMARA Device Swap),
 //! - [`Operator::number_recycling`] → `check` (CAMARA Number Recycling),
 //! - [`Operator::kyc_tenure`] → [`check_tenure`](Call::check_tenure) (CAMARA KYC Tenure).
+//! - [`Operator::kyc_age_verification`] → `verify` (CAMARA KYC Age Verification),
+//! - [`Operator::kyc_fill_in`] → [`fill_in`](Call::fill_in) (CAMARA KYC Fill-in).
 //!
 //! Where the profile names the authorization-code flow (the device must authenticate over the mobile
 //! network), [`Operator::authorize`] and [`Operator::complete_authorization`] run it around the
@@ -95,6 +97,9 @@ pub use authorization::Authorization;
 pub use call::{Call, Progress, Reply, Subject, TokenInfo, TokenSource};
 pub use description::OperatorDescription;
 pub use error::Error;
+pub use netid_camara::kyc_age_verification::{
+    AgeCheck, AgeQuery, AgeThreshold, AgeVerification, Restriction,
+};
 pub use netid_camara::kyc_tenure::ContractType;
 pub use netid_camara::operation::{
     DeviceSwapCheck, DeviceSwapDate, KycTenure, NumberRecycling, NumberToVerify, NumberVerification,

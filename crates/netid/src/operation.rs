@@ -28,11 +28,15 @@ pub enum Operation {
     NumberRecyclingCheck,
     /// KYC Tenure `POST /check-tenure`.
     KycTenureCheckTenure,
+    /// KYC Age Verification `POST /verify`.
+    KycAgeVerificationVerify,
+    /// KYC Fill-in `POST /fill-in`.
+    KycFillIn,
 }
 
 impl Operation {
     /// Every operation.
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 11] = [
         Self::KycMatch,
         Self::SimSwapCheck,
         Self::SimSwapRetrieveDate,
@@ -42,6 +46,8 @@ impl Operation {
         Self::DeviceSwapRetrieveDate,
         Self::NumberRecyclingCheck,
         Self::KycTenureCheckTenure,
+        Self::KycAgeVerificationVerify,
+        Self::KycFillIn,
     ];
 
     /// The API the operation belongs to.
@@ -56,26 +62,30 @@ impl Operation {
             Self::DeviceSwapCheck | Self::DeviceSwapRetrieveDate => Api::DeviceSwap,
             Self::NumberRecyclingCheck => Api::NumberRecycling,
             Self::KycTenureCheckTenure => Api::KycTenure,
+            Self::KycAgeVerificationVerify => Api::KycAgeVerification,
+            Self::KycFillIn => Api::KycFillIn,
         }
     }
 
     /// The operation's name within its API (`match`, `check`, `retrieve-date`, `verify`,
-    /// `device-phone-number`, `check-tenure`).
+    /// `device-phone-number`, `check-tenure`, `fill-in`).
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::KycMatch => "match",
             Self::SimSwapCheck => "check",
             Self::SimSwapRetrieveDate => "retrieve-date",
-            Self::NumberVerificationVerify => "verify",
+            Self::NumberVerificationVerify | Self::KycAgeVerificationVerify => "verify",
             Self::NumberVerificationDevicePhoneNumber => "device-phone-number",
             Self::DeviceSwapCheck | Self::NumberRecyclingCheck => "check",
             Self::DeviceSwapRetrieveDate => "retrieve-date",
             Self::KycTenureCheckTenure => "check-tenure",
+            Self::KycFillIn => "fill-in",
         }
     }
 
-    /// The scope the CAMARA spec names for the operation.
+    /// The scope the CAMARA spec names for the operation (for KYC Fill-in, `kyc-fill-in:set-all`:
+    /// every attribute; a profile or an operator file may narrow it to per-attribute scopes).
     #[must_use]
     pub fn spec_scope(self) -> ApiScope {
         match self {
@@ -88,6 +98,8 @@ impl Operation {
             Self::DeviceSwapRetrieveDate => ApiScope::DeviceSwapRetrieveDate,
             Self::NumberRecyclingCheck => ApiScope::NumberRecyclingCheck,
             Self::KycTenureCheckTenure => ApiScope::KycTenureCheckTenure,
+            Self::KycAgeVerificationVerify => ApiScope::KycAgeVerificationVerify,
+            Self::KycFillIn => ApiScope::KycFillInSetAll,
         }
     }
 

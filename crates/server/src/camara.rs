@@ -24,6 +24,8 @@ use crate::subscribers::Subscriber;
 
 mod contract;
 mod device_swap;
+pub(crate) mod kyc_age_verification;
+pub(crate) mod kyc_fill_in;
 
 pub(crate) use contract::{kyc_tenure_check, number_recycling_check};
 pub(crate) use device_swap::{check as device_swap_check, retrieve_date as device_swap_retrieve_date};

@@ -37,6 +37,8 @@ const SIM_SWAP_OPERATIONS: &[&str] = &["/check", "/retrieve-date"];
 const NUMBER_VERIFICATION_OPERATIONS: &[&str] = &["/verify", "/device-phone-number"];
 const NUMBER_RECYCLING_OPERATIONS: &[&str] = &["/check"];
 const KYC_TENURE_OPERATIONS: &[&str] = &["/check-tenure"];
+const KYC_AGE_VERIFICATION_OPERATIONS: &[&str] = &["/verify"];
+const KYC_FILL_IN_OPERATIONS: &[&str] = &["/fill-in"];
 
 /// The CAMARA base path of `spec`, as the spec's `servers` entry writes it (`/sim-swap/v2`).
 pub(crate) fn camara_path(spec: SpecVersion) -> String {
@@ -51,6 +53,8 @@ fn mount(spec: SpecVersion, profile: &'static str, base_path: Option<&str>) -> A
         Api::SimSwap | Api::DeviceSwap => SIM_SWAP_OPERATIONS,
         Api::NumberRecycling => NUMBER_RECYCLING_OPERATIONS,
         Api::KycTenure => KYC_TENURE_OPERATIONS,
+        Api::KycAgeVerification => KYC_AGE_VERIFICATION_OPERATIONS,
+        Api::KycFillIn => KYC_FILL_IN_OPERATIONS,
         _ => NUMBER_VERIFICATION_OPERATIONS,
     };
     ApiMount {
@@ -101,6 +105,8 @@ pub fn api_mounts() -> Vec<ApiMount> {
         preferred(mount(SpecVersion::DeviceSwap1_0_0, "camara-1.0.0", None)),
         preferred(mount(SpecVersion::NumberRecycling0_2_0, "camara-0.2.0", None)),
         preferred(mount(SpecVersion::KycTenure0_2_0, "camara-0.2.0", None)),
+        preferred(mount(SpecVersion::KycAgeVerification0_2_1, "camara-0.2.1", None)),
+        preferred(mount(SpecVersion::KycFillIn0_4_1, "camara-0.4.1", None)),
     ]
 }
 
@@ -130,6 +136,8 @@ mod tests {
         check(SpecVersion::DeviceSwap1_0_0, "/device-swap/v1");
         check(SpecVersion::NumberRecycling0_2_0, "/number-recycling/v0.2");
         check(SpecVersion::KycTenure0_2_0, "/kyc-tenure/v0.2");
+        check(SpecVersion::KycAgeVerification0_2_1, "/kyc-age-verification/v0.2");
+        check(SpecVersion::KycFillIn0_4_1, "/kyc-fill-in/v0.4");
     }
 
     #[test]

@@ -187,7 +187,9 @@ pub(crate) async fn discovery(State(shared): State<Arc<Shared>>) -> Json<Value> 
             "device-swap:check",
             "device-swap:retrieve-date",
             "number-recycling:check",
-            "kyc-tenure:check-tenure"
+            "kyc-tenure:check-tenure",
+            "kyc-age-verification:verify",
+            "kyc-fill-in:set-all"
         ],
         "claims_supported": ["iss", "sub", "aud", "exp", "iat", "auth_time", "nonce"],
     }))

@@ -148,6 +148,15 @@ fn router(shared: &Arc<Shared>) -> Router {
             Api::KycTenure => Router::new()
                 .route(&format!("{prefix}/check-tenure"), post(camara::kyc_tenure_check))
                 .with_state((shared.clone(), served)),
+            Api::KycAgeVerification => Router::new()
+                .route(
+                    &format!("{prefix}/verify"),
+                    post(camara::kyc_age_verification::verify),
+                )
+                .with_state((shared.clone(), served)),
+            Api::KycFillIn => Router::new()
+                .route(&format!("{prefix}/fill-in"), post(camara::kyc_fill_in::fill_in))
+                .with_state((shared.clone(), served)),
             // An API this server does not implement yet has no mount; nothing to route.
             _ => continue,
         };

@@ -19,8 +19,11 @@
 //! #    { action = "slow_down", times = 2, after_secs = 0 }
 //!
 //! [subscribers.kyc]                     # the record on file, with KYC Match's camelCase names
-//! givenName = "Peter"
-//! familyName = "Lefebvre"
+//! givenName = "Peter"                   # (also what KYC Fill-in returns, and the birthdate
+//! familyName = "Lefebvre"               # KYC Age Verification checks)
+//!
+//! [subscribers.age_verification]        # optional: see `age`
+//! verified_status = true
 //! ```
 //!
 //! `hours_ago` entries are relative to the time of each request, so a "recent swap" stays recent.
@@ -39,8 +42,10 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+pub mod age;
 pub mod line;
 
+use age::AgeFacts;
 pub use line::Line;
 
 /// The default subscriber document (French, Spanish, Dutch and Japanese records, fictional), as
@@ -130,6 +135,7 @@ pub struct Subscriber {
     line: Line,
     /// Normalised when loaded, so that a KYC Match request normalises only its claims.
     kyc: PreparedRecord,
+    age: AgeFacts,
 }
 
 impl Subscriber {
@@ -151,6 +157,11 @@ impl Subscriber {
     /// The KYC record on file, normalised for [`Matcher::match_prepared`](netid_core::kyc::Matcher::match_prepared).
     pub fn prepared_kyc(&self) -> &PreparedRecord {
         &self.kyc
+    }
+
+    /// What the line reports to KYC Age Verification.
+    pub fn age_facts(&self) -> AgeFacts {
+        self.age
     }
 
     /// The scripted CIBA behaviour.
@@ -212,6 +223,7 @@ impl fmt::Debug for Subscriber {
             ciba,
             line,
             kyc,
+            age,
         } = self;
         f.debug_struct("Subscriber")
             .field("id", id)
@@ -223,6 +235,7 @@ impl fmt::Debug for Subscriber {
             .field("ciba", ciba)
             .field("device_changes", &line.device_change_count())
             .field("kyc", kyc.record())
+            .field("age", age)
             .finish()
     }
 }
@@ -355,6 +368,7 @@ struct RawSubscriber {
     kyc: Option<serde_json::Value>,
     #[serde(default)]
     line: Option<line::RawLine>,
+    age_verification: Option<AgeFacts>,
 }
 
 #[derive(Deserialize)]
@@ -472,6 +486,7 @@ impl RawSubscriber {
             ciba,
             line,
             kyc: PreparedRecord::new(kyc),
+            age: self.age_verification.unwrap_or_default(),
         })
     }
 }

@@ -6,8 +6,8 @@ use serde_json::{Value, json};
 
 use super::{Kind, Step, fail, not_applicable, step};
 use crate::sandbox::{
-    LIMITED, LIMITED_DAYS, MAIN, NEVER_CONNECTED, NEVER_SWAPPED, NOT_APPLICABLE, OLD_SWAP, OLD_SWAP_HOURS,
-    OTHER,
+    KYC_NOT_APPLICABLE, LIMITED, LIMITED_DAYS, MAIN, NEVER_CONNECTED, NEVER_SWAPPED, NOT_APPLICABLE,
+    OLD_SWAP, OLD_SWAP_HOURS, OTHER,
 };
 use crate::world::{World, property};
 
@@ -271,6 +271,10 @@ pub(super) fn steps() -> Vec<Step> {
             |w, _| {
                 if LINE_APIS.contains(&w.operation.api()) {
                     about(w, NOT_APPLICABLE);
+                    Ok(())
+                } else if matches!(w.operation.api(), "kyc-age-verification" | "kyc-fill-in") {
+                    // The KYC identity APIs do not apply to a line without identity data on file.
+                    about(w, KYC_NOT_APPLICABLE);
                     Ok(())
                 } else {
                     not_applicable(NOT_OFFERED)

@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use netid_camara::device_swap::v1 as device_swap;
+use netid_camara::kyc_age_verification::v0_2 as age_v0_2;
+use netid_camara::kyc_fill_in::v0_4 as fill_in_v0_4;
 use netid_camara::kyc_match::{v0_2, v0_4};
 use netid_camara::kyc_tenure::v0_2 as kyc_tenure;
 use netid_camara::number_recycling::v0_2 as number_recycling;
@@ -39,6 +41,8 @@ pub(crate) fn specs() -> Vec<(&'static str, Decode)> {
             "kyc-tenure.yaml",
             decode_with::<kyc_tenure::check_tenure::Request>,
         ),
+        ("kyc-age-verification.yaml", decode_with::<age_v0_2::Request>),
+        ("kyc-fill-in.yaml", decode_with::<fill_in_v0_4::Request>),
     ]
 }
 

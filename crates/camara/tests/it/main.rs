@@ -6,6 +6,7 @@ mod client;
 mod contract;
 mod device_swap_recycling_tenure;
 mod errors;
+mod kyc_identity;
 mod kyc_match;
 mod number_verification;
 mod proptests;

@@ -4,6 +4,7 @@
 use std::io::{self, Read};
 use std::time::Duration;
 
+use netid::crates::camara::kyc_age_verification::AgeQuery;
 use netid::description::EnvLookup;
 use netid::{Api, NumberToVerify, Operation, Operator, Subject};
 use netid_core::kyc::KycClaims;
@@ -43,6 +44,8 @@ pub(super) enum Request {
     DeviceSwapRetrieveDate,
     NumberRecyclingCheck(Date),
     KycTenureCheck(Date),
+    KycAgeVerification(Box<AgeQuery>),
+    KycFillIn,
 }
 
 impl Request {
@@ -57,11 +60,13 @@ impl Request {
             Self::DeviceSwapRetrieveDate => Operation::DeviceSwapRetrieveDate,
             Self::NumberRecyclingCheck(_) => Operation::NumberRecyclingCheck,
             Self::KycTenureCheck(_) => Operation::KycTenureCheckTenure,
+            Self::KycAgeVerification(_) => Operation::KycAgeVerificationVerify,
+            Self::KycFillIn => Operation::KycFillIn,
         }
     }
 }
 
-fn parse_number(flag: &str, text: &str) -> Result<PhoneNumber, String> {
+pub(super) fn parse_number(flag: &str, text: &str) -> Result<PhoneNumber, String> {
     PhoneNumber::parse_lenient(text).map_err(|error| format!("{flag}: {error}"))
 }
 
@@ -90,7 +95,7 @@ fn parse_date(flag: &str, text: &str) -> Result<Date, String> {
 
 impl ApiPlan {
     /// The plan of a call to `api`: `request` and the subscriber's number it names, if any.
-    fn build(
+    pub(super) fn build(
         call: &CallArgs,
         api: Api,
         request: impl FnOnce() -> Result<(Request, Option<PhoneNumber>), String>,

@@ -82,6 +82,12 @@ fn description(issuer: &str, key_id: &str) -> String {
         api("device-swap", "camara-1.0.0", "device-swap/v1"),
         api("number-recycling", "camara-0.2.0", "number-recycling/v0.2"),
         api("kyc-tenure", "camara-0.2.0", "kyc-tenure/v0.2"),
+        api(
+            "kyc-age-verification",
+            "camara-0.2.1",
+            "kyc-age-verification/v0.2",
+        ),
+        api("kyc-fill-in", "camara-0.4.1", "kyc-fill-in/v0.4"),
     ]
     .join("\n")
 }
@@ -159,6 +165,16 @@ mod tests {
             Api::KycTenure,
             SpecVersion::KycTenure0_2_0,
             "http://127.0.0.1:4040/kyc-tenure/v0.2",
+        );
+        check(
+            Api::KycAgeVerification,
+            SpecVersion::KycAgeVerification0_2_1,
+            "http://127.0.0.1:4040/kyc-age-verification/v0.2",
+        );
+        check(
+            Api::KycFillIn,
+            SpecVersion::KycFillIn0_4_1,
+            "http://127.0.0.1:4040/kyc-fill-in/v0.4",
         );
     }
 }

@@ -86,7 +86,9 @@ fn operator_file(server: &ServerHandle, name: &str) -> PathBuf {
     std::fs::write(dir.join("client.pem"), client.expose_private_key_pem()).expect("the key");
     let file = format!(
         "issuer = \"{issuer}\"\nclient-id = \"{id}\"\nkey = \"client.pem\"\n\n[sim-swap]\nprofile = \"camara-2.1.0\"\nbase-url = \"{issuer}/sim-swap/v2\"\n\n\
-         [kyc-match]\nprofile = \"camara-0.4.0\"\nbase-url = \"{issuer}/kyc-match/v0.4\"\n",
+         [kyc-match]\nprofile = \"camara-0.4.0\"\nbase-url = \"{issuer}/kyc-match/v0.4\"\n\n\
+         [kyc-age-verification]\nprofile = \"camara-0.2.1\"\nbase-url = \"{issuer}/kyc-age-verification/v0.2\"\n\n\
+         [kyc-fill-in]\nprofile = \"camara-0.4.1\"\nbase-url = \"{issuer}/kyc-fill-in/v0.4\"\n",
         issuer = server.issuer(),
         id = client.client_id(),
     );
@@ -213,5 +215,54 @@ async fn every_api_outcome_carries_ok_and_outcome() {
     assert_eq!(denied.0, Some(1));
     assert_eq!(denied.1["outcome"], "denied");
     assert_eq!(denied.1["error"]["code"], "access_denied");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kyc_age_verification_and_fill_in_keep_the_contract_and_mask_the_record() {
+    let server = Server::start(ServerConfig::demo())
+        .await
+        .expect("the sandbox starts");
+    let config = operator_file(&server, "kyc-identity");
+    let run = move |args: &[&str]| {
+        let out = netid()
+            .args(args)
+            .args(["--json", "--phone-number", "+34654654654", "--config"])
+            .arg(&config)
+            .output()
+            .expect("netid runs");
+        (out.status.code(), report(&out.stdout))
+    };
+    let (age, masked, revealed, usage) = tokio::task::spawn_blocking(move || {
+        (
+            run(&[
+                "kyc-age-verification",
+                "--age-threshold",
+                "18",
+                "--include-content-lock",
+            ]),
+            run(&["kyc-fill-in"]),
+            run(&["kyc-fill-in", "--reveal"]),
+            run(&["kyc-age-verification", "--age-threshold", "121"]),
+        )
+    })
+    .await
+    .expect("joined");
+    assert_eq!(age.0, Some(0), "{}", age.1);
+    assert_eq!(age.1["api"], "kyc-age-verification");
+    assert_eq!(age.1["outcome"], "succeeded");
+    assert_eq!(age.1["result"]["ageCheck"], "true");
+    assert_eq!(age.1["result"]["contentLock"], "true");
+    assert_eq!(masked.0, Some(0), "{}", masked.1);
+    assert_eq!(masked.1["result"]["givenName"], "[redacted]");
+    assert_eq!(masked.1["result"]["phoneNumber"], "+34*******54");
+    let text = masked.1.to_string();
+    for leak in ["María", "García", "1978", "12345678Z", "+34654654654"] {
+        assert!(!text.contains(leak), "the report shows {leak:?}: {text}");
+    }
+    assert_eq!(revealed.1["result"]["givenName"], "María José");
+    assert_eq!(revealed.1["result"]["birthdate"], "1978-07-23");
+    assert_eq!(usage.0, Some(2));
+    assert_eq!(usage.1["outcome"], "usage_error");
     server.shutdown().await;
 }

@@ -23,7 +23,7 @@ fn every_profile_is_found_by_its_name_and_api() {
             );
         }
     }
-    assert_eq!(seen.len(), 13);
+    assert_eq!(seen.len(), 15);
 }
 
 #[test]
@@ -76,6 +76,20 @@ fn operator_facts_from_the_pages() {
         Operation::NumberVerificationDevicePhoneNumber,
         HintForm::OperatorToken,
         &format!("{fraud} number-verification:device-phone-number:read"),
+    );
+    check(
+        Api::KycAgeVerification,
+        "camara-0.2.1",
+        Operation::KycAgeVerificationVerify,
+        HintForm::Tel,
+        &format!("{fraud} kyc-age-verification:verify"),
+    );
+    check(
+        Api::KycFillIn,
+        "camara-0.4.1",
+        Operation::KycFillIn,
+        HintForm::Tel,
+        &format!("{fraud} kyc-fill-in:set-all"),
     );
     assert!(find(Api::SimSwap, "camara-2.1.0").is_ok_and(|profile| !profile.has_base_url()));
     assert!(find(Api::SimSwap, "orange-spain").is_ok_and(|profile| profile.provider().is_some()));

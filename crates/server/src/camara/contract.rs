@@ -14,7 +14,9 @@ use serde_json::{Map, Value, json};
 use time::macros::format_description;
 use time::{Date, OffsetDateTime};
 
-use super::{ApiError, IdentifierRules, Served, answer_as, bearer, object, phone_number, require_scope, subject};
+use super::{
+    ApiError, IdentifierRules, Served, answer_as, bearer, object, phone_number, require_scope, subject,
+};
 use crate::state::Shared;
 use crate::subscribers::Subscriber;
 

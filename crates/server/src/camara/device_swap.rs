@@ -13,7 +13,8 @@ use netid_core::spec::Api;
 use serde_json::{Map, Value, json};
 
 use super::{
-    Served,     ApiError, IdentifierRules, answer_as, bearer, object, phone_number, require_scope, rfc3339, subject,
+    ApiError, IdentifierRules, Served, answer_as, bearer, object, phone_number, require_scope, rfc3339,
+    subject,
 };
 use crate::state::Shared;
 use crate::subscribers::Subscriber;
