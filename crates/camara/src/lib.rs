@@ -1,6 +1,7 @@
 //! Typed clients for the CAMARA APIs that mobile operators expose with a 3-legged access token:
-//! SIM Swap ([`sim_swap`]), Number Verification ([`number_verification`]) and KYC Match
-//! ([`kyc_match`]).
+//! SIM Swap ([`sim_swap`]), Number Verification ([`number_verification`]), KYC Match
+//! ([`kyc_match`]), Call Forwarding Signal ([`call_forwarding_signal`]) and Consent Info
+//! ([`consent_info`]).
 //!
 //! Each API is a module with a submodule per spec version, and each operation a `Request` type with
 //! a `Response`, method/path [`Metadata`] and pure conversions to and from
@@ -77,7 +78,9 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod call_forwarding_signal;
 pub mod client;
+pub mod consent_info;
 pub mod endpoint;
 pub mod error;
 pub mod kyc_match;
@@ -132,6 +135,9 @@ pub fn fuzz_decode_responses(data: &[u8]) {
         both::<number_verification::v2::device_phone_number::Request>(&response);
         both::<kyc_match::v0_2::Request>(&response);
         both::<kyc_match::v0_4::Request>(&response);
+        both::<call_forwarding_signal::v0_4::unconditional_call_forwardings::Request>(&response);
+        both::<call_forwarding_signal::v0_4::call_forwardings::Request>(&response);
+        both::<consent_info::v0_2::retrieve::Request>(&response);
     }
     if let Ok(text) = std::str::from_utf8(data) {
         let _ = RetryAfter::parse(text);

@@ -9,6 +9,9 @@
 //! | SIM Swap `retrieve-date` | [`CamaraClient::sim_swap_retrieve_date`] | [`SimSwapDate`] |
 //! | Number Verification `verify` | [`CamaraClient::verify_number`] | [`NumberVerification`] |
 //! | Number Verification `device-phone-number` | [`CamaraClient::device_phone_number`] | [`PhoneNumber`] |
+//! | Call Forwarding Signal `unconditional-call-forwardings` | [`CamaraClient::unconditional_call_forwarding`] | [`UnconditionalCallForwarding`] |
+//! | Call Forwarding Signal `call-forwardings` | [`CamaraClient::call_forwardings`] | [`CallForwardings`] |
+//! | Consent Info `retrieve` | [`CamaraClient::consent_info`] | [`ConsentStatus`] |
 //!
 //! The per-version request types (`sim_swap::v1::check::Request`, …) stay available for callers that
 //! want one version's exact body; [`Answer::spec`] says which version answered.
@@ -21,7 +24,7 @@
 //! | version | three-legged token | two-legged token |
 //! | --- | --- | --- |
 //! | KYC Match 0.2.1, 0.4.0, SIM Swap 1.0.0 | the number is sent when known (the operator checks it matches) | the number is required |
-//! | SIM Swap 2.1.0 | the number is never sent (`422 UNNECESSARY_IDENTIFIER` otherwise) | the number is required |
+//! | SIM Swap 2.1.0, Call Forwarding Signal 0.4.0, Consent Info 0.2.0 | the number is never sent (`422 UNNECESSARY_IDENTIFIER` otherwise) | the number is required |
 //! | Number Verification 2.0.0, 2.1.0 | no identifier: the token is the device's | refused: the API needs a mobile-network authentication |
 
 use netid_core::kyc::{KycClaims, KycMatchResult};
@@ -35,6 +38,12 @@ use crate::kyc_match::{v0_2, v0_4};
 use crate::number_verification::v2::{device_phone_number, verify};
 use crate::profile::{Api, SpecVersion};
 use crate::sim_swap::{self, MaxAge};
+
+mod call_forwarding_signal;
+mod consent_info;
+
+pub use crate::consent_info::{ConsentQuery, ConsentStatus};
+pub use call_forwarding_signal::{CallForwardings, UnconditionalCallForwarding};
 
 /// Whom an access token speaks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -152,7 +161,15 @@ impl IdentifierRule {
         match spec.api() {
             Api::NumberVerification => Self::SubscriberTokenOnly,
             // Commonalities 0.6 (SIM Swap 2.1.0 onwards) forbids the identifier beside a 3-legged token.
-            _ if spec == SpecVersion::SimSwap2_1_0 => Self::NeverWithSubscriberToken,
+            _ if matches!(
+                spec,
+                SpecVersion::SimSwap2_1_0
+                    | SpecVersion::CallForwardingSignal0_4_0
+                    | SpecVersion::ConsentInfo0_2_0
+            ) =>
+            {
+                Self::NeverWithSubscriberToken
+            }
             _ => Self::OptionalWithSubscriberToken,
         }
     }
@@ -385,7 +402,7 @@ impl CamaraClient {
     }
 }
 
-fn mismatch(operation: &str, profile: SpecVersion) -> CamaraError {
+pub(crate) fn mismatch(operation: &str, profile: SpecVersion) -> CamaraError {
     InvalidRequest::ProfileMismatch {
         operation: operation.to_owned(),
         profile,

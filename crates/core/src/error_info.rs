@@ -2,7 +2,7 @@
 //!
 //! Codes come from `CAMARA_common.yaml` (the common catalogue) and the API specifications in
 //! `shared/specs/camara/`: KYC Match 0.2.1/0.4.0, SIM Swap 1.0.0/2.1.0, Number Verification
-//! 2.0.0/2.1.0. Codes this version does not know decode into [`ErrorCode::Other`] and round-trip.
+//! 2.0.0/2.1.0, Call Forwarding Signal 0.4.0, Consent Info 0.2.0. Codes this version does not know decode into [`ErrorCode::Other`] and round-trip.
 
 use std::fmt;
 
@@ -30,6 +30,12 @@ string_enum! {
         /// 403: Number Verification — the user was not authenticated by the mobile network.
         NumberVerificationUserNotAuthenticatedByMobileNetwork =>
             "NUMBER_VERIFICATION.USER_NOT_AUTHENTICATED_BY_MOBILE_NETWORK",
+        /// 403: Consent Info — the scopes and purpose asked are not allowed for the API consumer.
+        ConsentInfoNotAllowedScopesPurpose => "CONSENT_INFO.NOT_ALLOWED_SCOPES_PURPOSE",
+        /// 403: Consent Info — too many consent capture URLs were asked for the subscriber lately.
+        ConsentInfoCaptureFrequencyExceeded => "CONSENT_INFO.CAPTURE_FREQUENCY_EXCEEDED",
+        /// 403: Consent Info — the `callbackUrl` did not pass the operator's checks.
+        ConsentInfoInvalidCallbackUrl => "CONSENT_INFO.INVALID_CALLBACK_URL",
         /// 400: KYC Match — the combination of parameters is invalid.
         KycInvalidParamCombination => "KNOW_YOUR_CUSTOMER.INVALID_PARAM_COMBINATION",
         /// 400: KYC Match — the operator needs the ID document to match.
@@ -129,6 +135,7 @@ mod tests {
             "KNOW_YOUR_CUSTOMER.ID_DOCUMENT_MISMATCH",
             "NUMBER_VERIFICATION.USER_NOT_AUTHENTICATED_BY_MOBILE_NETWORK",
             "UNIDENTIFIABLE_PHONE_NUMBER",
+            "CONSENT_INFO.CAPTURE_FREQUENCY_EXCEEDED",
             "SIM_SWAP.SOMETHING_NEW",
         ] {
             let code: ErrorCode = text.parse().unwrap();

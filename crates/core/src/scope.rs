@@ -116,6 +116,13 @@ string_enum! {
         NumberVerificationVerify => "number-verification:verify",
         /// Number Verification `GET /device-phone-number`.
         NumberVerificationDevicePhoneNumberRead => "number-verification:device-phone-number:read",
+        /// Call Forwarding Signal `POST /unconditional-call-forwardings`.
+        CallForwardingSignalUnconditionalRead =>
+            "call-forwarding-signal:unconditional-call-forwardings:read",
+        /// Call Forwarding Signal `POST /call-forwardings`.
+        CallForwardingSignalCallForwardingsRead => "call-forwarding-signal:call-forwardings:read",
+        /// Consent Info `POST /retrieve`.
+        ConsentInfoRetrieve => "consent-info:retrieve",
     }
 }
 

@@ -19,20 +19,32 @@ pub enum Api {
     SimSwap,
     /// Number Verification (`number-verification`).
     NumberVerification,
+    /// Call Forwarding Signal (`call-forwarding-signal`).
+    CallForwardingSignal,
+    /// Consent Info (`consent-info`).
+    ConsentInfo,
 }
 
 impl Api {
     /// Every API, in declaration order.
-    pub const ALL: [Self; 3] = [Self::KycMatch, Self::SimSwap, Self::NumberVerification];
+    pub const ALL: [Self; 5] = [
+        Self::KycMatch,
+        Self::SimSwap,
+        Self::NumberVerification,
+        Self::CallForwardingSignal,
+        Self::ConsentInfo,
+    ];
 
     /// The API name as CAMARA writes it in base paths (`kyc-match`, `sim-swap`,
-    /// `number-verification`).
+    /// `number-verification`, `call-forwarding-signal`, `consent-info`).
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::KycMatch => "kyc-match",
             Self::SimSwap => "sim-swap",
             Self::NumberVerification => "number-verification",
+            Self::CallForwardingSignal => "call-forwarding-signal",
+            Self::ConsentInfo => "consent-info",
         }
     }
 }
@@ -46,7 +58,7 @@ impl fmt::Display for Api {
 impl FromStr for Api {
     type Err = SpecError;
 
-    /// Reads the base-path name exactly (`kyc-match`, `sim-swap`, `number-verification`).
+    /// Reads the base-path name exactly (`kyc-match`, `sim-swap`, `number-verification`, …).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Self::ALL
             .into_iter()
@@ -71,17 +83,23 @@ pub enum SpecVersion {
     NumberVerification2_0_0,
     /// Number Verification 2.1.0 (client module `netid_camara::number_verification::v2`).
     NumberVerification2_1_0,
+    /// Call Forwarding Signal 0.4.0 (client module `netid_camara::call_forwarding_signal::v0_4`).
+    CallForwardingSignal0_4_0,
+    /// Consent Info 0.2.0 (client module `netid_camara::consent_info::v0_2`).
+    ConsentInfo0_2_0,
 }
 
 impl SpecVersion {
     /// Every version, grouped by API in [`Api::ALL`] order, oldest first.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 8] = [
         Self::KycMatch0_2_1,
         Self::KycMatch0_4_0,
         Self::SimSwap1_0_0,
         Self::SimSwap2_1_0,
         Self::NumberVerification2_0_0,
         Self::NumberVerification2_1_0,
+        Self::CallForwardingSignal0_4_0,
+        Self::ConsentInfo0_2_0,
     ];
 
     /// The versions of `api`, oldest first.
@@ -91,6 +109,8 @@ impl SpecVersion {
             Api::KycMatch => &[Self::KycMatch0_2_1, Self::KycMatch0_4_0],
             Api::SimSwap => &[Self::SimSwap1_0_0, Self::SimSwap2_1_0],
             Api::NumberVerification => &[Self::NumberVerification2_0_0, Self::NumberVerification2_1_0],
+            Api::CallForwardingSignal => &[Self::CallForwardingSignal0_4_0],
+            Api::ConsentInfo => &[Self::ConsentInfo0_2_0],
         }
     }
 
@@ -114,6 +134,8 @@ impl SpecVersion {
             Self::KycMatch0_2_1 | Self::KycMatch0_4_0 => Api::KycMatch,
             Self::SimSwap1_0_0 | Self::SimSwap2_1_0 => Api::SimSwap,
             Self::NumberVerification2_0_0 | Self::NumberVerification2_1_0 => Api::NumberVerification,
+            Self::CallForwardingSignal0_4_0 => Api::CallForwardingSignal,
+            Self::ConsentInfo0_2_0 => Api::ConsentInfo,
         }
     }
 
@@ -127,6 +149,8 @@ impl SpecVersion {
             Self::SimSwap2_1_0 => "2.1.0",
             Self::NumberVerification2_0_0 => "2.0.0",
             Self::NumberVerification2_1_0 => "2.1.0",
+            Self::CallForwardingSignal0_4_0 => "0.4.0",
+            Self::ConsentInfo0_2_0 => "0.2.0",
         }
     }
 
@@ -135,7 +159,8 @@ impl SpecVersion {
     pub const fn path_segment(self) -> &'static str {
         match self {
             Self::KycMatch0_2_1 => "v0.2",
-            Self::KycMatch0_4_0 => "v0.4",
+            Self::KycMatch0_4_0 | Self::CallForwardingSignal0_4_0 => "v0.4",
+            Self::ConsentInfo0_2_0 => "v0.2",
             Self::SimSwap1_0_0 => "v1",
             Self::SimSwap2_1_0 | Self::NumberVerification2_0_0 | Self::NumberVerification2_1_0 => "v2",
         }
@@ -150,7 +175,9 @@ impl SpecVersion {
             Self::SimSwap1_0_0
             | Self::SimSwap2_1_0
             | Self::NumberVerification2_0_0
-            | Self::NumberVerification2_1_0 => None,
+            | Self::NumberVerification2_1_0
+            | Self::CallForwardingSignal0_4_0
+            | Self::ConsentInfo0_2_0 => None,
         }
     }
 }
@@ -206,7 +233,8 @@ mod tests {
         check("", Err(SpecError::UnknownApi));
         assert_eq!(
             SpecError::UnknownApi.to_string(),
-            "unknown camara api, expected one of: kyc-match, sim-swap, number-verification"
+            "unknown camara api, expected one of: kyc-match, sim-swap, number-verification, \
+             call-forwarding-signal, consent-info"
         );
     }
 
@@ -280,5 +308,12 @@ mod tests {
             "v2",
             None,
         );
+        check(
+            SpecVersion::CallForwardingSignal0_4_0,
+            "call-forwarding-signal 0.4.0",
+            "v0.4",
+            None,
+        );
+        check(SpecVersion::ConsentInfo0_2_0, "consent-info 0.2.0", "v0.2", None);
     }
 }

@@ -7,6 +7,7 @@ use netid_camara::kyc_match::{v0_2, v0_4};
 use netid_camara::number_verification::v2::verify;
 use netid_camara::sim_swap::{v1, v2};
 use netid_camara::{CamaraError, DecodeErrorKind, Endpoint, RetryAfter, Tolerance};
+use netid_camara::{call_forwarding_signal, consent_info};
 use netid_core::error_info::ErrorCode;
 use serde_json::Value;
 
@@ -27,6 +28,14 @@ pub(crate) fn specs() -> Vec<(&'static str, Decode)> {
         ("sim-swap.yaml", decode_with::<v2::retrieve_date::Request>),
         ("number-verification_v2.0.0.yaml", decode_with::<verify::Request>),
         ("number-verification.yaml", decode_with::<verify::Request>),
+        (
+            "call-forwarding-signal.yaml",
+            decode_with::<call_forwarding_signal::v0_4::call_forwardings::Request>,
+        ),
+        (
+            "consent-info.yaml",
+            decode_with::<consent_info::v0_2::retrieve::Request>,
+        ),
     ]
 }
 
