@@ -92,7 +92,10 @@ pub use authorization::Authorization;
 pub use call::{Call, Progress, Reply, Subject, TokenInfo, TokenSource};
 pub use description::OperatorDescription;
 pub use error::Error;
-pub use netid_camara::operation::{NumberToVerify, NumberVerification, SimSwapCheck, SimSwapDate};
+pub use netid_camara::operation::{
+    CallForwardings, ConsentQuery, ConsentStatus, NumberToVerify, NumberVerification, SimSwapCheck,
+    SimSwapDate, UnconditionalCallForwarding,
+};
 pub use netid_camara::{Api, RetryPolicy, SpecVersion};
 pub use operation::Operation;
 pub use operator::{Operator, OperatorBuilder};

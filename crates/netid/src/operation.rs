@@ -20,16 +20,25 @@ pub enum Operation {
     NumberVerificationVerify,
     /// Number Verification `GET /device-phone-number`.
     NumberVerificationDevicePhoneNumber,
+    /// Call Forwarding Signal `POST /unconditional-call-forwardings`.
+    CallForwardingUnconditional,
+    /// Call Forwarding Signal `POST /call-forwardings`.
+    CallForwardings,
+    /// Consent Info `POST /retrieve`.
+    ConsentInfoRetrieve,
 }
 
 impl Operation {
     /// Every operation.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 8] = [
         Self::KycMatch,
         Self::SimSwapCheck,
         Self::SimSwapRetrieveDate,
         Self::NumberVerificationVerify,
         Self::NumberVerificationDevicePhoneNumber,
+        Self::CallForwardingUnconditional,
+        Self::CallForwardings,
+        Self::ConsentInfoRetrieve,
     ];
 
     /// The API the operation belongs to.
@@ -41,11 +50,13 @@ impl Operation {
             Self::NumberVerificationVerify | Self::NumberVerificationDevicePhoneNumber => {
                 Api::NumberVerification
             }
+            Self::CallForwardingUnconditional | Self::CallForwardings => Api::CallForwardingSignal,
+            Self::ConsentInfoRetrieve => Api::ConsentInfo,
         }
     }
 
     /// The operation's name within its API (`match`, `check`, `retrieve-date`, `verify`,
-    /// `device-phone-number`).
+    /// `device-phone-number`, `unconditional-call-forwardings`, `call-forwardings`, `retrieve`).
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -54,6 +65,9 @@ impl Operation {
             Self::SimSwapRetrieveDate => "retrieve-date",
             Self::NumberVerificationVerify => "verify",
             Self::NumberVerificationDevicePhoneNumber => "device-phone-number",
+            Self::CallForwardingUnconditional => "unconditional-call-forwardings",
+            Self::CallForwardings => "call-forwardings",
+            Self::ConsentInfoRetrieve => "retrieve",
         }
     }
 
@@ -66,6 +80,9 @@ impl Operation {
             Self::SimSwapRetrieveDate => ApiScope::SimSwapRetrieveDate,
             Self::NumberVerificationVerify => ApiScope::NumberVerificationVerify,
             Self::NumberVerificationDevicePhoneNumber => ApiScope::NumberVerificationDevicePhoneNumberRead,
+            Self::CallForwardingUnconditional => ApiScope::CallForwardingSignalUnconditionalRead,
+            Self::CallForwardings => ApiScope::CallForwardingSignalCallForwardingsRead,
+            Self::ConsentInfoRetrieve => ApiScope::ConsentInfoRetrieve,
         }
     }
 

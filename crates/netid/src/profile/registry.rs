@@ -62,13 +62,15 @@ fn registry() -> Vec<ApiProfile> {
 }
 
 /// The plain spec profiles, named after the version they follow.
-const SPEC_PROFILES: [(&str, SpecVersion); 6] = [
+const SPEC_PROFILES: [(&str, SpecVersion); 8] = [
     ("camara-0.2.1", SpecVersion::KycMatch0_2_1),
     ("camara-0.4.0", SpecVersion::KycMatch0_4_0),
     ("camara-1.0.0", SpecVersion::SimSwap1_0_0),
     ("camara-2.1.0", SpecVersion::SimSwap2_1_0),
     ("camara-2.0.0", SpecVersion::NumberVerification2_0_0),
     ("camara-2.1.0", SpecVersion::NumberVerification2_1_0),
+    ("camara-0.4.0", SpecVersion::CallForwardingSignal0_4_0),
+    ("camara-0.2.0", SpecVersion::ConsentInfo0_2_0),
 ];
 
 /// Every profile the library knows, operator pages first.
