@@ -22,6 +22,12 @@ use time::format_description::well_known::Rfc3339;
 use crate::state::{AuthMethod, Grant, Shared, lock};
 use crate::subscribers::Subscriber;
 
+mod call_forwarding_signal;
+mod consent_info;
+
+pub(crate) use call_forwarding_signal::{call_forwardings, unconditional as unconditional_call_forwardings};
+pub(crate) use consent_info::retrieve as consent_info_retrieve;
+
 /// The `x-correlator` header, as an `http` name built once from core's constant.
 pub(crate) static X_CORRELATOR: HeaderName = HeaderName::from_static(netid_core::correlator::X_CORRELATOR);
 

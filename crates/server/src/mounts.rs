@@ -29,6 +29,8 @@ pub struct ApiMount {
 const KYC_MATCH_OPERATIONS: &[&str] = &["/match"];
 const SIM_SWAP_OPERATIONS: &[&str] = &["/check", "/retrieve-date"];
 const NUMBER_VERIFICATION_OPERATIONS: &[&str] = &["/verify", "/device-phone-number"];
+const CALL_FORWARDING_SIGNAL_OPERATIONS: &[&str] = &["/unconditional-call-forwardings", "/call-forwardings"];
+const CONSENT_INFO_OPERATIONS: &[&str] = &["/retrieve"];
 
 /// The CAMARA base path of `spec`, as the spec's `servers` entry writes it (`/sim-swap/v2`).
 pub(crate) fn camara_path(spec: SpecVersion) -> String {
@@ -40,6 +42,8 @@ fn mount(spec: SpecVersion, profile: &'static str, base_path: Option<&str>) -> A
     let operations = match api {
         "kyc-match" => KYC_MATCH_OPERATIONS,
         "sim-swap" => SIM_SWAP_OPERATIONS,
+        "call-forwarding-signal" => CALL_FORWARDING_SIGNAL_OPERATIONS,
+        "consent-info" => CONSENT_INFO_OPERATIONS,
         _ => NUMBER_VERIFICATION_OPERATIONS,
     };
     ApiMount {
@@ -78,6 +82,12 @@ pub fn api_mounts() -> Vec<ApiMount> {
         // Number Verification 2.0.0 and 2.1.0 share one base path and one behaviour here.
         mount(SpecVersion::NumberVerification2_0_0, "camara-2.0.0", None),
         preferred(mount(SpecVersion::NumberVerification2_1_0, "camara-2.1.0", None)),
+        preferred(mount(
+            SpecVersion::CallForwardingSignal0_4_0,
+            "camara-0.4.0",
+            None,
+        )),
+        preferred(mount(SpecVersion::ConsentInfo0_2_0, "camara-0.2.0", None)),
     ]
 }
 
@@ -104,6 +114,11 @@ mod tests {
         check(SpecVersion::SimSwap2_1_0, "/sim-swap/v2");
         check(SpecVersion::NumberVerification2_0_0, "/number-verification/v2");
         check(SpecVersion::NumberVerification2_1_0, "/number-verification/v2");
+        check(
+            SpecVersion::CallForwardingSignal0_4_0,
+            "/call-forwarding-signal/v0.4",
+        );
+        check(SpecVersion::ConsentInfo0_2_0, "/consent-info/v0.2");
     }
 
     #[test]
@@ -116,7 +131,13 @@ mod tests {
     #[test]
     fn each_api_has_one_preferred_mount() {
         let mounts = api_mounts();
-        for api in ["kyc-match", "sim-swap", "number-verification"] {
+        for api in [
+            "kyc-match",
+            "sim-swap",
+            "number-verification",
+            "call-forwarding-signal",
+            "consent-info",
+        ] {
             let preferred = mounts.iter().filter(|m| m.api == api && m.preferred).count();
             assert_eq!(preferred, 1, "{api}");
         }

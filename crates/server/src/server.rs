@@ -124,6 +124,19 @@ fn router(shared: &Arc<Shared>) -> Router {
                     get(camara::nv_device_phone_number),
                 )
                 .with_state(shared.clone()),
+            Api::CallForwardingSignal => Router::new()
+                .route(
+                    &format!("{prefix}/unconditional-call-forwardings"),
+                    post(camara::unconditional_call_forwardings),
+                )
+                .route(
+                    &format!("{prefix}/call-forwardings"),
+                    post(camara::call_forwardings),
+                )
+                .with_state(shared.clone()),
+            Api::ConsentInfo => Router::new()
+                .route(&format!("{prefix}/retrieve"), post(camara::consent_info_retrieve))
+                .with_state(shared.clone()),
             // An API this server does not implement yet has no mount; nothing to route.
             _ => continue,
         };

@@ -17,6 +17,10 @@
 //! ciba = { action = "approve", after_secs = 2 }
 //! # or { action = "deny", after_secs = 1 }, { action = "never" },
 //! #    { action = "slow_down", times = 2, after_secs = 0 }
+//! call_forwarding = ["conditional_busy"]  # optional: see `call_forwarding` (Call Forwarding Signal)
+//!
+//! [subscribers.consent]                 # optional: see `consent` (Consent Info)
+//! records = [{ purpose = "dpv:FraudPreventionAndDetection", scopes = ["sim-swap:check"], status = "pending" }]
 //!
 //! [subscribers.kyc]                     # the record on file, with KYC Match's camelCase names
 //! givenName = "Peter"
@@ -36,6 +40,12 @@ use netid_core::secret::Secret;
 use serde::Deserialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+
+pub mod call_forwarding;
+pub mod consent;
+
+use call_forwarding::{CallForwarding, RawCallForwarding};
+use consent::{Consents, RawConsents};
 
 /// The default subscriber document (French, Spanish, Dutch and Japanese records, fictional), as
 /// shipped: a starting point for a `subscribers-file` of one's own.
@@ -123,6 +133,8 @@ pub struct Subscriber {
     ciba: CibaBehaviour,
     /// Normalised when loaded, so that a KYC Match request normalises only its claims.
     kyc: PreparedRecord,
+    call_forwarding: CallForwarding,
+    consents: Consents,
 }
 
 impl Subscriber {
@@ -181,6 +193,16 @@ impl Subscriber {
         &self.opted_out
     }
 
+    /// The line's call forwarding service (Call Forwarding Signal).
+    pub fn call_forwarding(&self) -> &CallForwarding {
+        &self.call_forwarding
+    }
+
+    /// The subscriber's consents (Consent Info).
+    pub fn consents(&self) -> &Consents {
+        &self.consents
+    }
+
     fn operator_token_matches(&self, token: &str) -> bool {
         self.operator_token.as_ref().is_some_and(|t| t.ct_eq(token))
     }
@@ -199,6 +221,8 @@ impl fmt::Debug for Subscriber {
             monitored_period,
             ciba,
             kyc,
+            call_forwarding,
+            consents,
         } = self;
         f.debug_struct("Subscriber")
             .field("id", id)
@@ -209,6 +233,8 @@ impl fmt::Debug for Subscriber {
             .field("monitored_period", monitored_period)
             .field("ciba", ciba)
             .field("kyc", kyc.record())
+            .field("call_forwarding", call_forwarding)
+            .field("consent_records", &consents.len())
             .finish()
     }
 }
@@ -339,6 +365,10 @@ struct RawSubscriber {
     ciba: Option<RawCiba>,
     #[serde(default)]
     kyc: Option<serde_json::Value>,
+    #[serde(default)]
+    call_forwarding: Option<RawCallForwarding>,
+    #[serde(default)]
+    consent: Option<RawConsents>,
 }
 
 #[derive(Deserialize)]
@@ -437,6 +467,16 @@ impl RawSubscriber {
                 serde_json::from_value::<KycClaims>(value).map_err(|e| field("kyc", &e.to_string()))?
             }
         };
+        let call_forwarding = match self.call_forwarding {
+            None => CallForwarding::inactive(),
+            Some(raw) => raw.parse().map_err(|reason| field("call_forwarding", &reason))?,
+        };
+        let consents = match self.consent {
+            None => Consents::default(),
+            Some(raw) => raw
+                .parse(|text| parse_time(index, "consent", text).ok())
+                .map_err(|(name, reason)| field(name, reason))?,
+        };
         Ok(Subscriber {
             id: self.id,
             phone_number,
@@ -449,6 +489,8 @@ impl RawSubscriber {
                 .map(|d| Duration::from_secs(u64::from(d) * 86_400)),
             ciba,
             kyc: PreparedRecord::new(kyc),
+            call_forwarding,
+            consents,
         })
     }
 }

@@ -19,6 +19,8 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+mod call_forwarding_and_consent;
+
 const PETER: &str = "+33699901040";
 const CAMILLE: &str = "+33612345678";
 const MARIA: &str = "+34654654654";
