@@ -15,14 +15,14 @@ use crate::support::Sandbox;
 
 /// A directory holding an operator file for the sandbox, its key and a claims file; removed on
 /// drop.
-struct OperatorDir {
+pub(crate) struct OperatorDir {
     dir: PathBuf,
 }
 
 impl OperatorDir {
     /// The operator file: the sandbox's issuer and demo client, `key_line` (how the key is given)
     /// and `tables` (the API tables, with `{base}` standing for the sandbox's base URL).
-    fn new(sandbox: &Sandbox, name: &str, key_line: &str, tables: &str) -> Self {
+    pub(crate) fn new(sandbox: &Sandbox, name: &str, key_line: &str, tables: &str) -> Self {
         let demo = sandbox.server.demo_client().expect("demo client");
         let port = sandbox.server.local_addr().port();
         let dir = std::env::temp_dir().join(format!("netid-e2e-api-{port}-{name}"));
@@ -40,7 +40,7 @@ impl OperatorDir {
         Self { dir }
     }
 
-    fn config(&self) -> PathBuf {
+    pub(crate) fn config(&self) -> PathBuf {
         self.dir.join("netid.toml")
     }
 
@@ -90,18 +90,18 @@ const PETER_CLAIMS: &str = r#"{
   "email": "peter.lefebvre@sfr.fr", "gender": "MALE"
 }"#;
 
-fn no_env(_: &str) -> Option<String> {
+pub(crate) fn no_env(_: &str) -> Option<String> {
     None
 }
 
-fn call(config: &Path) -> CallArgs {
+pub(crate) fn call(config: &Path) -> CallArgs {
     let mut call = CallArgs::default();
     call.config = Some(config.to_path_buf());
     call.deadline = 20;
     call
 }
 
-async fn run_report(plan: Result<ApiPlan, String>) -> Value {
+pub(crate) async fn run_report(plan: Result<ApiPlan, String>) -> Value {
     let plan = plan.expect("valid command");
     let report = api::run(plan, false).await;
     let json = serde_json::to_value(&report).expect("report serialises");

@@ -1,6 +1,7 @@
-//! `netid kyc-match`, `netid sim-swap check|retrieve-date` and
-//! `netid number-verification verify|device-phone-number`: one CAMARA call against the operator the
-//! operator file describes, through the facade ([`netid::Operator`]).
+//! `netid kyc-match`, `netid sim-swap check|retrieve-date`,
+//! `netid number-verification verify|device-phone-number`, `netid call-forwarding
+//! unconditional|list` and `netid consent-info`: one CAMARA call against the operator the operator
+//! file describes, through the facade ([`netid::Operator`]).
 //!
 //! The facade obtains the token the way the operator's profile says (CIBA for the subscriber, with
 //! the login hint in the operator's form and the scope it expects) and picks the spec version;
@@ -24,6 +25,8 @@ use crate::ciba_flow::{self, CibaOutcome};
 use crate::{envelope, exit};
 
 mod args;
+mod call_forwarding;
+mod consent_info;
 mod plan;
 mod report;
 
@@ -31,6 +34,8 @@ pub use args::{
     CallArgs, KycMatchArgs, NumberVerificationCommand, SimSwapArgs, SimSwapCheckArgs, SimSwapCommand,
     VerifyArgs,
 };
+pub use call_forwarding::{CallForwardingArgs, CallForwardingCommand};
+pub use consent_info::ConsentInfoArgs;
 pub use plan::ApiPlan;
 use plan::Request;
 pub use report::{ApiReport, CallFailure, TokenUse, human};
@@ -136,6 +141,27 @@ pub async fn run_until<I: Future>(plan: ApiPlan, spinner: bool, interrupt: I) ->
                         json!({"devicePhoneNumber": shown})
                     })
                 }),
+            Request::CallForwardingUnconditional => operator
+                .call_forwarding_signal(subject)
+                .deadline(plan.deadline)
+                .on_progress(progress())
+                .unconditional()
+                .await
+                .map(|reply| done(reply, |value| json!({"active": value.active}))),
+            Request::CallForwardings => operator
+                .call_forwarding_signal(subject)
+                .deadline(plan.deadline)
+                .on_progress(progress())
+                .call_forwardings()
+                .await
+                .map(|reply| done(reply, |value| json!({"services": value.services}))),
+            Request::ConsentInfo(query) => operator
+                .consent_info(subject)
+                .deadline(plan.deadline)
+                .on_progress(progress())
+                .retrieve(*query)
+                .await
+                .map(|reply| done(reply, |value| json!(value))),
         }
     };
     let outcome = tokio::select! {
@@ -206,6 +232,24 @@ pub fn sim_swap_command(command: &SimSwapCommand) -> u8 {
         SimSwapCommand::RetrieveDate(args) => args.call.json,
     };
     execute("sim-swap", ApiPlan::sim_swap(command, &process_env), json_output)
+}
+
+/// `netid call-forwarding …`. Returns the exit status.
+pub fn call_forwarding_command(command: &CallForwardingCommand) -> u8 {
+    execute(
+        "call-forwarding",
+        ApiPlan::call_forwarding(command, &process_env),
+        command.call().json,
+    )
+}
+
+/// `netid consent-info`. Returns the exit status.
+pub fn consent_info_command(args: &ConsentInfoArgs) -> u8 {
+    execute(
+        "consent-info",
+        ApiPlan::consent_info(args, &process_env),
+        args.call.json,
+    )
 }
 
 /// `netid number-verification …`. Returns the exit status.

@@ -66,6 +66,17 @@ enum Command {
     /// Verification).
     #[command(subcommand)]
     NumberVerification(Box<netid_cli::api::NumberVerificationCommand>),
+    /// Whether calls to a number are forwarded, and how (CAMARA Call Forwarding Signal).
+    #[command(subcommand)]
+    CallForwarding(Box<netid_cli::api::CallForwardingCommand>),
+    /// Whether the subscriber's data may be processed for some scopes and a purpose (CAMARA
+    /// Consent Info).
+    #[command(after_help = concat!(
+        "Example: netid consent-info --config netid.toml --phone-number +33699901040 ",
+        "--scopes sim-swap:check,kyc-match:match --purpose dpv:FraudPreventionAndDetection --request-capture-url\n\n",
+        "Exit status: 0 answered · 1 no token or a failed call · 2 usage error · 130 interrupted."
+    ))]
+    ConsentInfo(Box<netid_cli::api::ConsentInfoArgs>),
 }
 
 fn main() -> ExitCode {
@@ -81,6 +92,8 @@ fn main() -> ExitCode {
         Command::KycMatch(args) => netid_cli::api::kyc_match_command(&args),
         Command::SimSwap(cmd) => netid_cli::api::sim_swap_command(&cmd),
         Command::NumberVerification(cmd) => netid_cli::api::number_verification_command(&cmd),
+        Command::CallForwarding(cmd) => netid_cli::api::call_forwarding_command(&cmd),
+        Command::ConsentInfo(args) => netid_cli::api::consent_info_command(&args),
     };
     ExitCode::from(code)
 }

@@ -5,7 +5,7 @@ use std::io::{self, Read};
 use std::time::Duration;
 
 use netid::description::EnvLookup;
-use netid::{Api, NumberToVerify, Operation, Operator, Subject};
+use netid::{Api, ConsentQuery, NumberToVerify, Operation, Operator, Subject};
 use netid_core::kyc::KycClaims;
 use netid_core::login_hint::LoginHint;
 use netid_core::phone::PhoneNumber;
@@ -33,6 +33,9 @@ pub(super) enum Request {
     SimSwapRetrieveDate,
     Verify(NumberToVerify),
     DevicePhoneNumber,
+    CallForwardingUnconditional,
+    CallForwardings,
+    ConsentInfo(Box<ConsentQuery>),
 }
 
 impl Request {
@@ -43,17 +46,20 @@ impl Request {
             Self::SimSwapRetrieveDate => Operation::SimSwapRetrieveDate,
             Self::Verify(_) => Operation::NumberVerificationVerify,
             Self::DevicePhoneNumber => Operation::NumberVerificationDevicePhoneNumber,
+            Self::CallForwardingUnconditional => Operation::CallForwardingUnconditional,
+            Self::CallForwardings => Operation::CallForwardings,
+            Self::ConsentInfo(_) => Operation::ConsentInfoRetrieve,
         }
     }
 }
 
-fn parse_number(flag: &str, text: &str) -> Result<PhoneNumber, String> {
+pub(super) fn parse_number(flag: &str, text: &str) -> Result<PhoneNumber, String> {
     PhoneNumber::parse_lenient(text).map_err(|error| format!("{flag}: {error}"))
 }
 
 impl ApiPlan {
     /// The plan of a call to `api`: `request` and the subscriber's number it names, if any.
-    fn build(
+    pub(super) fn build(
         call: &CallArgs,
         api: Api,
         request: impl FnOnce() -> Result<(Request, Option<PhoneNumber>), String>,
