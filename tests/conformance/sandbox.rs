@@ -29,6 +29,10 @@ pub(crate) const NEVER_SWAPPED: &str = "+33612345678";
 pub(crate) const LIMITED: &str = "+34600000002";
 /// The monitored period of [`LIMITED`], in days.
 pub(crate) const LIMITED_DAYS: u64 = 30;
+/// A line outside Call Forwarding Signal and Consent Info.
+pub(crate) const OUT_OF_SERVICE: &str = "+33611111111";
+/// A number whose consent capture URLs were asked too often ([`OTHER`]).
+pub(crate) const CAPTURE_LIMITED: &str = OTHER;
 /// A well-formed number no subscriber has.
 pub(crate) const UNKNOWN: &str = "+33699999999";
 
@@ -87,6 +91,9 @@ fn all_apis() -> Vec<ApiScope> {
         ApiScope::SimSwapRetrieveDate,
         ApiScope::NumberVerificationVerify,
         ApiScope::NumberVerificationDevicePhoneNumberRead,
+        ApiScope::CallForwardingSignalUnconditionalRead,
+        ApiScope::CallForwardingSignalCallForwardingsRead,
+        ApiScope::ConsentInfoRetrieve,
     ]
 }
 

@@ -3,6 +3,7 @@
 
 mod body;
 mod check;
+mod forwarding_consent;
 mod setup;
 
 use std::sync::LazyLock;
@@ -53,7 +54,8 @@ const fn step(kind: Kind, pattern: &'static str, run: fn(&mut World, &[String]) 
 /// Every entry: setup entries, the request, checks. The first match wins, so specific texts come
 /// before general ones.
 fn table() -> Vec<Step> {
-    let mut steps = setup::steps();
+    let mut steps = forwarding_consent::setup_steps();
+    steps.extend(setup::steps());
     steps.extend(body::steps());
     steps.push(step(
         Kind::Send,
@@ -68,6 +70,7 @@ fn table() -> Vec<Step> {
             Ok(())
         },
     ));
+    steps.extend(forwarding_consent::check_steps());
     steps.extend(check::steps());
     steps
 }

@@ -137,6 +137,11 @@ impl World {
             _ if self.operation.method == "GET" => Body::Absent,
             "kyc-match" => Body::Json(kyc_combination(&["givenName", "familyName"])),
             "number-verification" => Body::Json(object(json!({ "phoneNumber": MAIN }))),
+            "consent-info" => Body::Json(object(json!({
+                "scopes": ["sim-swap:check"],
+                "purpose": "dpv:FraudPreventionAndDetection",
+                "requestCaptureUrl": false,
+            }))),
             _ => Body::Json(Map::new()),
         }
     }

@@ -5,17 +5,18 @@ use netid_core::phone::PhoneNumber;
 use serde_json::{Value, json};
 
 use super::{Kind, Step, fail, not_applicable, step};
-use crate::sandbox::{LIMITED, LIMITED_DAYS, MAIN, NEVER_SWAPPED, OLD_SWAP, OLD_SWAP_HOURS, OTHER};
+use crate::sandbox::{
+    LIMITED, LIMITED_DAYS, MAIN, NEVER_SWAPPED, OLD_SWAP, OLD_SWAP_HOURS, OTHER, OUT_OF_SERVICE,
+};
 use crate::world::{World, property};
 
-const NOT_OFFERED: &str =
-    "the sandbox offers every API to every subscriber: no number is outside the service";
+const NOT_OFFERED: &str = "the sandbox offers this API to every subscriber: no number is outside the service";
 /// A value matching `XCorrelator` of every version.
 const CORRELATOR: &str = "b4333c46-49c0-4f62-80d7-f0ef930f1c46";
 
 /// Scenarios about a specific subscriber send its number with a two-legged token ("identified by the
 /// token or provided in the request body").
-fn about(world: &mut World, number: &str) {
+pub(super) fn about(world: &mut World, number: &str) {
     let token = world.conformance.tokens.two_legged.clone();
     world.authorize(&token);
     world
@@ -263,7 +264,15 @@ pub(super) fn steps() -> Vec<Step> {
         step(
             Setup,
             r"^(?:that the service is not available for all phone numbers commercialized by the operator|a valid phone number, identified by the token or provided in the request body, for which the service is not applicable)$",
-            |_, _| not_applicable(NOT_OFFERED),
+            |w, _| {
+                // Call Forwarding Signal and Consent Info have a line outside the service.
+                if matches!(w.operation.api(), "call-forwarding-signal" | "consent-info") {
+                    about(w, OUT_OF_SERVICE);
+                    Ok(())
+                } else {
+                    not_applicable(NOT_OFFERED)
+                }
+            },
         ),
         step(
             Setup,
