@@ -5,13 +5,15 @@ use std::time::Duration;
 
 use netid_cli::demo::{self, DemoOptions};
 
-const STEPS: [&str; 13] = [
+const STEPS: [&str; 15] = [
     "server",
     "discovery",
     "ciba",
     "kyc-match",
     "sim-swap-check",
     "sim-swap-retrieve-date",
+    "call-forwarding-signal",
+    "consent-info",
     "ciba-mobile-network",
     "number-verification-verify",
     "number-verification-verify-hashed",
@@ -47,8 +49,13 @@ async fn every_demo_step_is_ok() {
             .any(|f| f["field"] == "givenName" && f["result"] == "true")),
         "{kyc}"
     );
-    assert_eq!(json["steps"][11]["details"]["outcome"], "expired");
-    assert_eq!(json["steps"][10]["details"]["error"], "access_denied");
+    assert_eq!(json["steps"][13]["details"]["outcome"], "expired");
+    assert_eq!(json["steps"][12]["details"]["error"], "access_denied");
+    assert_eq!(
+        json["steps"][6]["details"]["services"],
+        serde_json::json!(["unconditional", "conditional_busy"])
+    );
+    assert_eq!(json["steps"][7]["details"]["capture_url"], true);
 
     let text = json.to_string();
     for leak in ["+33699901040", "33699901040", "Lefebvre", "eyJ", "PRIVATE KEY"] {

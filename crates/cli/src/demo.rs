@@ -1,6 +1,6 @@
 //! `netid demo`: the project's main job. Starts the reference operator ([`netid_server`]) on
 //! loopback and runs every flow against it over real HTTP, through the facade only: one
-//! [`Operator`] built from an operator description naming the sandbox, its three APIs and the
+//! [`Operator`] built from an operator description naming the sandbox, its five APIs and the
 //! sandbox's demo client:
 //!
 //! 1. `server`: start the sandbox (fast CIBA timings: interval 1 s, approvals after 1 s, requests
@@ -8,7 +8,9 @@
 //! 2. `discovery`: OpenID discovery and JWKS ([`Operator::provider`]);
 //! 3. `ciba`: CIBA poll mode with `private_key_jwt` for a subscriber named by phone number;
 //! 4. `kyc-match`: KYC Match 0.4 with that token (a table of field, result, score);
-//! 5. `sim-swap-check` and `sim-swap-retrieve-date` (SIM Swap 2.1);
+//! 5. `sim-swap-check` and `sim-swap-retrieve-date` (SIM Swap 2.1), `call-forwarding-signal`
+//!    (Call Forwarding Signal 0.4: unconditional, then every active forwarding) and `consent-info`
+//!    (Consent Info 0.2: a valid consent, an expired one, a capture URL);
 //! 6. `ciba-mobile-network`: CIBA with an `ipport:` hint, so the operator authenticates the device
 //!    through its network, as Number Verification requires;
 //! 7. `number-verification-verify` (plain), `number-verification-verify-hashed` and
@@ -150,7 +152,7 @@ async fn run_steps(recorder: &mut Recorder, sandbox: &Sandbox) {
     };
 
     // CIBA for the subscriber of the Orange France KYC Match page, then the APIs with that token.
-    // One token serves three operations of two APIs, so its scope is built here rather than taken
+    // One token serves six operations of four APIs, so its scope is built here rather than taken
     // from `Operator::scope`, which gives one operation's.
     let token = if discovered {
         let scope = several(
@@ -159,6 +161,9 @@ async fn run_steps(recorder: &mut Recorder, sandbox: &Sandbox) {
                 ApiScope::KycMatchMatch,
                 ApiScope::SimSwapCheck,
                 ApiScope::SimSwapRetrieveDate,
+                ApiScope::CallForwardingSignalUnconditionalRead,
+                ApiScope::CallForwardingSignalCallForwardingsRead,
+                ApiScope::ConsentInfoRetrieve,
             ],
         );
         let name = "ciba";
@@ -228,7 +233,16 @@ fn several<const N: usize>(operator: &Operator, apis: [ApiScope; N]) -> Scope {
 /// KYC Match and SIM Swap with the subscriber's token, or not run without one.
 async fn subscriber_calls(recorder: &mut Recorder, operator: &Operator, token: Option<&AccessToken>) {
     let Some(token) = token else {
-        recorder.skip(&["kyc-match", "sim-swap-check", "sim-swap-retrieve-date"], "ciba");
+        recorder.skip(
+            &[
+                "kyc-match",
+                "sim-swap-check",
+                "sim-swap-retrieve-date",
+                "call-forwarding-signal",
+                "consent-info",
+            ],
+            "ciba",
+        );
         return;
     };
     let t = Instant::now();
@@ -240,6 +254,12 @@ async fn subscriber_calls(recorder: &mut Recorder, operator: &Operator, token: O
     let t = Instant::now();
     let result = camara::sim_swap_retrieve_date(operator, token).await;
     recorder.record("sim-swap-retrieve-date", t, result);
+    let t = Instant::now();
+    let result = camara::call_forwarding(operator, token).await;
+    recorder.record("call-forwarding-signal", t, result);
+    let t = Instant::now();
+    let result = camara::consent_info(operator, token).await;
+    recorder.record("consent-info", t, result);
 }
 
 /// Number Verification with the device's token, or not run without one.

@@ -58,7 +58,7 @@ pub(super) async fn start(ciba_expires_in: Duration) -> Result<(Sandbox, Done), 
 }
 
 /// The operator file of the sandbox: discovery from its issuer, the demo client's key id and
-/// algorithm, the binding message, and the three APIs at the base paths the sandbox serves, in
+/// algorithm, the binding message, and the APIs at the base paths the sandbox serves, in
 /// the plain CAMARA versions it implements.
 fn description(issuer: &str, key_id: &str) -> String {
     // A JSON string (quoted; `\"`, `\\`, `\n` and `\uXXXX` escapes) is also a TOML basic string.
@@ -79,6 +79,12 @@ fn description(issuer: &str, key_id: &str) -> String {
         api("kyc-match", "camara-0.4.0", "kyc-match/v0.4"),
         api("sim-swap", "camara-2.1.0", "sim-swap/v2"),
         api("number-verification", "camara-2.1.0", "number-verification/v2"),
+        api(
+            "call-forwarding-signal",
+            "camara-0.4.0",
+            "call-forwarding-signal/v0.4",
+        ),
+        api("consent-info", "camara-0.2.0", "consent-info/v0.2"),
     ]
     .join("\n")
 }
@@ -115,7 +121,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_description_names_the_sandbox_and_its_three_apis() {
+    fn the_description_names_the_sandbox_and_its_apis() {
         let issuer = "http://127.0.0.1:4040";
         let text = description(issuer, "demo \"key\"");
         let parsed = OperatorDescription::from_toml_str(&text).expect("the description parses");
@@ -141,6 +147,16 @@ mod tests {
             Api::NumberVerification,
             SpecVersion::NumberVerification2_1_0,
             "http://127.0.0.1:4040/number-verification/v2",
+        );
+        check(
+            Api::CallForwardingSignal,
+            SpecVersion::CallForwardingSignal0_4_0,
+            "http://127.0.0.1:4040/call-forwarding-signal/v0.4",
+        );
+        check(
+            Api::ConsentInfo,
+            SpecVersion::ConsentInfo0_2_0,
+            "http://127.0.0.1:4040/consent-info/v0.2",
         );
     }
 }
