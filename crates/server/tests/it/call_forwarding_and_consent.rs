@@ -136,7 +136,14 @@ async fn consent_info_from_records_and_opt_outs() {
         ])
     );
     // (number, scopes, capture URL asked, reasons in order, capture URL answered)
-    let table: [(&str, &[&str], bool, &[&str], bool); 5] = [
+    type Row = (
+        &'static str,
+        &'static [&'static str],
+        bool,
+        &'static [&'static str],
+        bool,
+    );
+    let table: [Row; 5] = [
         (
             CAMILLE,
             &["sim-swap:check", "kyc-match:match"],
