@@ -37,6 +37,10 @@ pub(crate) const NOT_APPLICABLE: &str = "+33600000011";
 pub(crate) const NEVER_CONNECTED: &str = "+33600000012";
 /// A line KYC Age Verification and KYC Fill-in do not apply to (`422 SERVICE_NOT_APPLICABLE`).
 pub(crate) const KYC_NOT_APPLICABLE: &str = "+33600000013";
+/// A line outside Call Forwarding Signal and Consent Info.
+pub(crate) const OUT_OF_SERVICE: &str = "+33611111111";
+/// A number whose consent capture URLs were asked too often ([`OTHER`]).
+pub(crate) const CAPTURE_LIMITED: &str = OTHER;
 /// A well-formed number no subscriber has.
 pub(crate) const UNKNOWN: &str = "+33699999999";
 
@@ -103,6 +107,9 @@ fn all_apis() -> Vec<ApiScope> {
         ApiScope::KycTenureCheckTenure,
         ApiScope::KycAgeVerificationVerify,
         ApiScope::KycFillInSetAll,
+        ApiScope::CallForwardingSignalUnconditionalRead,
+        ApiScope::CallForwardingSignalCallForwardingsRead,
+        ApiScope::ConsentInfoRetrieve,
     ]
 }
 

@@ -23,7 +23,7 @@ impl Spec {
     /// Validates `instance` against the schema at `pointer` (`/components/schemas/X`, with or
     /// without a leading `#`).
     pub(crate) fn validate(&self, pointer: &str, instance: &Value) -> Result<(), String> {
-        let pointer = format!("#{}", pointer.trim_start_matches('#'));
+        let pointer = self.resolve_case(&format!("#{}", pointer.trim_start_matches('#')));
         let schema = json!({ "$ref": pointer, "components": self.components });
         // `format` is an annotation by default in 2020-12; the specs rely on `date-time`, so it is
         // asserted here.
@@ -41,6 +41,21 @@ impl Spec {
 }
 
 impl Spec {
+    /// `pointer` with its schema name spelt as the spec spells it: Consent Info 0.2.0's test
+    /// definitions write `retrieveStatusResponseBody` for the spec's `RetrieveStatusResponseBody`.
+    fn resolve_case(&self, pointer: &str) -> String {
+        let Some(name) = pointer.strip_prefix("#/components/schemas/") else {
+            return pointer.to_owned();
+        };
+        if self.has_schema(name) {
+            return pointer.to_owned();
+        }
+        self.components["schemas"]
+            .as_object()
+            .and_then(|schemas| schemas.keys().find(|key| key.eq_ignore_ascii_case(name)))
+            .map_or_else(|| pointer.to_owned(), |key| format!("#/components/schemas/{key}"))
+    }
+
     /// Whether the spec defines `/components/schemas/<name>`.
     pub(crate) fn has_schema(&self, name: &str) -> bool {
         self.components["schemas"].get(name).is_some()

@@ -3,6 +3,7 @@
 
 mod body;
 mod check;
+mod forwarding_consent;
 mod kyc_identity;
 mod line;
 mod setup;
@@ -58,6 +59,7 @@ const fn step(kind: Kind, pattern: &'static str, run: fn(&mut World, &[String]) 
 /// before general ones.
 fn table() -> Vec<Step> {
     let mut steps = line::steps();
+    steps.extend(forwarding_consent::setup_steps());
     steps.extend(setup::steps());
     steps.extend(kyc_identity::steps());
     steps.extend(body::steps());
@@ -74,6 +76,7 @@ fn table() -> Vec<Step> {
             Ok(())
         },
     ));
+    steps.extend(forwarding_consent::check_steps());
     steps.extend(check::steps());
     steps
 }

@@ -138,6 +138,11 @@ impl World {
             "kyc-match" => Body::Json(kyc_combination(&["givenName", "familyName"])),
             "number-verification" => Body::Json(object(json!({ "phoneNumber": MAIN }))),
             "kyc-age-verification" => Body::Json(object(json!({ "ageThreshold": 18 }))),
+            "consent-info" => Body::Json(object(json!({
+                "scopes": ["sim-swap:check"],
+                "purpose": "dpv:FraudPreventionAndDetection",
+                "requestCaptureUrl": false,
+            }))),
             _ => match crate::steps::default_date(self) {
                 Some((name, date)) => Body::Json(object(json!({ name: date }))),
                 None => Body::Json(Map::new()),

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use netid_cli::demo::{self, DemoOptions};
 
-const STEPS: [&str; 18] = [
+const STEPS: [&str; 20] = [
     "server",
     "discovery",
     "ciba",
@@ -17,6 +17,8 @@ const STEPS: [&str; 18] = [
     "kyc-tenure-check",
     "kyc-age-verification",
     "kyc-fill-in",
+    "call-forwarding-signal",
+    "consent-info",
     "ciba-mobile-network",
     "number-verification-verify",
     "number-verification-verify-hashed",
@@ -52,9 +54,14 @@ async fn every_demo_step_is_ok() {
             .any(|f| f["field"] == "givenName" && f["result"] == "true")),
         "{kyc}"
     );
-    assert_eq!(json["steps"][16]["details"]["outcome"], "expired");
-    assert_eq!(json["steps"][15]["details"]["error"], "access_denied");
+    assert_eq!(json["steps"][18]["details"]["outcome"], "expired");
+    assert_eq!(json["steps"][17]["details"]["error"], "access_denied");
     assert_eq!(json["steps"][8]["details"]["contract_type"], "PAYM");
+    assert_eq!(
+        json["steps"][11]["details"]["services"],
+        serde_json::json!(["unconditional", "conditional_busy"])
+    );
+    assert_eq!(json["steps"][12]["details"]["capture_url"], true);
 
     let text = json.to_string();
     for leak in ["+33699901040", "33699901040", "Lefebvre", "eyJ", "PRIVATE KEY"] {

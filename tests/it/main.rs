@@ -2,6 +2,7 @@
 //! loopback (`netid-reqwest`), and fed with the examples of the operator pages.
 
 mod api_commands;
+mod call_forwarding_consent;
 mod contract;
 mod demo;
 mod flows;

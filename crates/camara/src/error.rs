@@ -314,6 +314,9 @@ pub enum InvalidRequest {
     /// A KYC Match request without any claim to match.
     #[error("a kyc match request needs at least one claim besides the phone number")]
     NoClaims,
+    /// A Consent Info request without any scope to ask about.
+    #[error("a consent info request needs at least one scope")]
+    NoScopes,
     /// The request body could not be serialised.
     #[error("the request body could not be serialised")]
     Body,

@@ -1,8 +1,9 @@
 //! Typed clients for the CAMARA APIs that mobile operators expose with a 3-legged access token:
 //! SIM Swap ([`sim_swap`]), Number Verification ([`number_verification`]), KYC Match
 //! ([`kyc_match`]), Device Swap ([`device_swap`]), Number Recycling ([`number_recycling`]), KYC
-//! Tenure ([`kyc_tenure`]), KYC Age Verification ([`kyc_age_verification`]) and KYC Fill-in
-//! ([`kyc_fill_in`]).
+//! Tenure ([`kyc_tenure`]), KYC Age Verification ([`kyc_age_verification`]), KYC Fill-in
+//! ([`kyc_fill_in`]), Call Forwarding Signal ([`call_forwarding_signal`]) and Consent Info
+//! ([`consent_info`]).
 //!
 //! Each API is a module with a submodule per spec version, and each operation a `Request` type with
 //! a `Response`, method/path [`Metadata`] and pure conversions to and from
@@ -79,7 +80,9 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod call_forwarding_signal;
 pub mod client;
+pub mod consent_info;
 pub mod device_swap;
 pub mod endpoint;
 pub mod error;
@@ -147,6 +150,9 @@ pub fn fuzz_decode_responses(data: &[u8]) {
         both::<kyc_tenure::v0_2::check_tenure::Request>(&response);
         both::<kyc_age_verification::v0_2::Request>(&response);
         both::<kyc_fill_in::v0_4::Request>(&response);
+        both::<call_forwarding_signal::v0_4::unconditional_call_forwardings::Request>(&response);
+        both::<call_forwarding_signal::v0_4::call_forwardings::Request>(&response);
+        both::<consent_info::v0_2::retrieve::Request>(&response);
     }
     if let Ok(text) = std::str::from_utf8(data) {
         let _ = RetryAfter::parse(text);

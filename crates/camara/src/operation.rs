@@ -15,6 +15,9 @@
 //! | KYC Tenure `check-tenure` | [`CamaraClient::kyc_tenure_check`] | [`KycTenure`] |
 //! | KYC Age Verification `verify` | [`CamaraClient::kyc_age_verification`] | [`AgeVerification`](crate::kyc_age_verification::AgeVerification) |
 //! | KYC Fill-in `fill-in` | [`CamaraClient::kyc_fill_in`] | [`KycClaims`] |
+//! | Call Forwarding Signal `unconditional-call-forwardings` | [`CamaraClient::unconditional_call_forwarding`] | [`UnconditionalCallForwarding`] |
+//! | Call Forwarding Signal `call-forwardings` | [`CamaraClient::call_forwardings`] | [`CallForwardings`] |
+//! | Consent Info `retrieve` | [`CamaraClient::consent_info`] | [`ConsentStatus`] |
 //!
 //! The per-version request types (`sim_swap::v1::check::Request`, …) stay available for callers that
 //! want one version's exact body; [`Answer::spec`] says which version answered.
@@ -27,7 +30,7 @@
 //! | version | three-legged token | two-legged token |
 //! | --- | --- | --- |
 //! | KYC Match 0.2.1, 0.4.0, SIM Swap 1.0.0 | the number is sent when known (the operator checks it matches) | the number is required |
-//! | SIM Swap 2.1.0, Device Swap 1.0.0, Number Recycling 0.2.0, KYC Tenure 0.2.0, KYC Age Verification 0.2.1, KYC Fill-in 0.4.1 | the number is never sent (`422 UNNECESSARY_IDENTIFIER` otherwise) | the number is required |
+//! | SIM Swap 2.1.0 and every API added since (Device Swap 1.0.0, Number Recycling 0.2.0, KYC Tenure 0.2.0, KYC Age Verification 0.2.1, KYC Fill-in 0.4.1, Call Forwarding Signal 0.4.0, Consent Info 0.2.0) | the number is never sent (`422 UNNECESSARY_IDENTIFIER` otherwise) | the number is required |
 //! | Number Verification 2.0.0, 2.1.0 | no identifier: the token is the device's | refused: the API needs a mobile-network authentication |
 
 use netid_core::kyc::{KycClaims, KycMatchResult};
@@ -49,6 +52,11 @@ mod number_recycling;
 pub use device_swap::{DeviceSwapCheck, DeviceSwapDate};
 pub use kyc_tenure::KycTenure;
 pub use number_recycling::NumberRecycling;
+mod call_forwarding_signal;
+mod consent_info;
+
+pub use crate::consent_info::{ConsentQuery, ConsentStatus};
+pub use call_forwarding_signal::{CallForwardings, UnconditionalCallForwarding};
 
 /// Whom an access token speaks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -171,7 +179,9 @@ impl IdentifierRule {
             | Api::NumberRecycling
             | Api::KycTenure
             | Api::KycAgeVerification
-            | Api::KycFillIn => Self::NeverWithSubscriberToken,
+            | Api::KycFillIn
+            | Api::CallForwardingSignal
+            | Api::ConsentInfo => Self::NeverWithSubscriberToken,
             _ if spec == SpecVersion::SimSwap2_1_0 => Self::NeverWithSubscriberToken,
             _ => Self::OptionalWithSubscriberToken,
         }

@@ -1,8 +1,9 @@
 //! `netid kyc-match`, `netid sim-swap check|retrieve-date`,
 //! `netid number-verification verify|device-phone-number`, `netid device-swap check|retrieve-date`,
 //! `netid number-recycling check`, `netid kyc-tenure`, `netid kyc-age-verification` and
-//! `netid kyc-fill-in`: one CAMARA call against the operator the
-//! operator file describes, through the facade ([`netid::Operator`]).
+//! `netid kyc-fill-in`, `netid call-forwarding unconditional|list` and `netid consent-info`: one
+//! CAMARA call against the operator the operator file describes, through the facade
+//! ([`netid::Operator`]).
 //!
 //! The facade obtains the token the way the operator's profile says (CIBA for the subscriber, with
 //! the login hint in the operator's form and the scope it expects) and picks the spec version;
@@ -27,6 +28,8 @@ use crate::ciba_flow::{self, CibaOutcome};
 use crate::{envelope, exit};
 
 mod args;
+mod call_forwarding;
+mod consent_info;
 mod kyc_identity;
 mod plan;
 mod report;
@@ -35,6 +38,8 @@ pub use args::{
     CallArgs, DeviceSwapCommand, KycMatchArgs, KycTenureArgs, NumberRecyclingArgs, NumberRecyclingCommand,
     NumberVerificationCommand, SimSwapArgs, SimSwapCheckArgs, SimSwapCommand, VerifyArgs,
 };
+pub use call_forwarding::{CallForwardingArgs, CallForwardingCommand};
+pub use consent_info::ConsentInfoArgs;
 pub use kyc_identity::{KycAgeVerificationArgs, KycFillInArgs};
 pub use plan::ApiPlan;
 use plan::Request;
@@ -187,6 +192,27 @@ pub async fn run_until<I: Future>(plan: ApiPlan, spinner: bool, interrupt: I) ->
                 .fill_in()
                 .await
                 .map(|reply| done(reply, |record| kyc_identity::fill_in_result(record, reveal))),
+            Request::CallForwardingUnconditional => operator
+                .call_forwarding_signal(subject)
+                .deadline(plan.deadline)
+                .on_progress(progress())
+                .unconditional()
+                .await
+                .map(|reply| done(reply, |value| json!({"active": value.active}))),
+            Request::CallForwardings => operator
+                .call_forwarding_signal(subject)
+                .deadline(plan.deadline)
+                .on_progress(progress())
+                .call_forwardings()
+                .await
+                .map(|reply| done(reply, |value| json!({"services": value.services}))),
+            Request::ConsentInfo(query) => operator
+                .consent_info(subject)
+                .deadline(plan.deadline)
+                .on_progress(progress())
+                .retrieve(*query)
+                .await
+                .map(|reply| done(reply, |value| json!(value))),
         }
     };
     let outcome = tokio::select! {
@@ -288,6 +314,24 @@ pub fn kyc_tenure_command(args: &KycTenureArgs) -> u8 {
         "kyc-tenure",
         ApiPlan::kyc_tenure(args, &process_env),
         args.subscriber.call.json,
+    )
+}
+
+/// `netid call-forwarding …`. Returns the exit status.
+pub fn call_forwarding_command(command: &CallForwardingCommand) -> u8 {
+    execute(
+        "call-forwarding",
+        ApiPlan::call_forwarding(command, &process_env),
+        command.call().json,
+    )
+}
+
+/// `netid consent-info`. Returns the exit status.
+pub fn consent_info_command(args: &ConsentInfoArgs) -> u8 {
+    execute(
+        "consent-info",
+        ApiPlan::consent_info(args, &process_env),
+        args.call.json,
     )
 }
 

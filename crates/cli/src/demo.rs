@@ -10,7 +10,9 @@
 //! 4. `kyc-match`: KYC Match 0.4 with that token (a table of field, result, score);
 //! 5. `sim-swap-check` and `sim-swap-retrieve-date` (SIM Swap 2.1), `device-swap-retrieve-date`
 //!    (Device Swap 1.0), `number-recycling-check` (Number Recycling 0.2) and `kyc-tenure-check` (KYC
-//!    Tenure 0.2);
+//!    Tenure 0.2), `kyc-age-verification` and `kyc-fill-in`, `call-forwarding-signal`
+//!    (Call Forwarding Signal 0.4: unconditional, then every active forwarding) and `consent-info`
+//!    (Consent Info 0.2: a valid consent, an expired one, a capture URL);
 //! 6. `ciba-mobile-network`: CIBA with an `ipport:` hint, so the operator authenticates the device
 //!    through its network, as Number Verification requires;
 //! 7. `number-verification-verify` (plain), `number-verification-verify-hashed` and
@@ -154,7 +156,7 @@ async fn run_steps(recorder: &mut Recorder, sandbox: &Sandbox) {
     };
 
     // CIBA for the subscriber of the Orange France KYC Match page, then the APIs with that token.
-    // One token serves eight operations of seven APIs, so its scope is built here rather than taken
+    // One token serves eleven operations of nine APIs, so its scope is built here rather than taken
     // from `Operator::scope`, which gives one operation's.
     let token = if discovered {
         let scope = several(
@@ -168,6 +170,9 @@ async fn run_steps(recorder: &mut Recorder, sandbox: &Sandbox) {
                 ApiScope::KycTenureCheckTenure,
                 ApiScope::KycAgeVerificationVerify,
                 ApiScope::KycFillInSetAll,
+                ApiScope::CallForwardingSignalUnconditionalRead,
+                ApiScope::CallForwardingSignalCallForwardingsRead,
+                ApiScope::ConsentInfoRetrieve,
             ],
         );
         let name = "ciba";
@@ -247,6 +252,8 @@ async fn subscriber_calls(recorder: &mut Recorder, operator: &Operator, token: O
             "kyc-tenure-check",
             "kyc-age-verification",
             "kyc-fill-in",
+            "call-forwarding-signal",
+            "consent-info",
         ];
         recorder.skip(&names, "ciba");
         return;
@@ -275,6 +282,12 @@ async fn subscriber_calls(recorder: &mut Recorder, operator: &Operator, token: O
     let t = Instant::now();
     let result = kyc_identity::fill_in(operator, token).await;
     recorder.record("kyc-fill-in", t, result);
+    let t = Instant::now();
+    let result = camara::call_forwarding(operator, token).await;
+    recorder.record("call-forwarding-signal", t, result);
+    let t = Instant::now();
+    let result = camara::consent_info(operator, token).await;
+    recorder.record("consent-info", t, result);
 }
 
 /// Number Verification with the device's token, or not run without one.

@@ -95,6 +95,17 @@ enum Command {
         "Exit status: 0 answered · 1 no token or a failed call · 2 usage error · 130 interrupted."
     ))]
     KycFillIn(Box<netid_cli::api::KycFillInArgs>),
+    /// Whether calls to a number are forwarded, and how (CAMARA Call Forwarding Signal).
+    #[command(subcommand)]
+    CallForwarding(Box<netid_cli::api::CallForwardingCommand>),
+    /// Whether the subscriber's data may be processed for some scopes and a purpose (CAMARA
+    /// Consent Info).
+    #[command(after_help = concat!(
+        "Example: netid consent-info --config netid.toml --phone-number +33699901040 ",
+        "--scopes sim-swap:check,kyc-match:match --purpose dpv:FraudPreventionAndDetection --request-capture-url\n\n",
+        "Exit status: 0 answered · 1 no token or a failed call · 2 usage error · 130 interrupted."
+    ))]
+    ConsentInfo(Box<netid_cli::api::ConsentInfoArgs>),
 }
 
 fn main() -> ExitCode {
@@ -115,6 +126,8 @@ fn main() -> ExitCode {
         Command::KycTenure(args) => netid_cli::api::kyc_tenure_command(&args),
         Command::KycAgeVerification(args) => netid_cli::api::kyc_age_verification_command(&args),
         Command::KycFillIn(args) => netid_cli::api::kyc_fill_in_command(&args),
+        Command::CallForwarding(cmd) => netid_cli::api::call_forwarding_command(&cmd),
+        Command::ConsentInfo(args) => netid_cli::api::consent_info_command(&args),
     };
     ExitCode::from(code)
 }

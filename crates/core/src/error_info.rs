@@ -3,8 +3,9 @@
 //! Codes come from `CAMARA_common.yaml` (the common catalogue) and the API specifications in
 //! `shared/specs/camara/`: KYC Match 0.2.1/0.4.0, SIM Swap 1.0.0/2.1.0, Number Verification
 //! 2.0.0/2.1.0, Device Swap 1.0.0, Number Recycling 0.2.0, KYC Tenure 0.2.0, KYC Age Verification
-//! 0.2.1 and KYC Fill-in 0.4.1 (these five add no code of their own). Codes this version does not
-//! know decode into [`ErrorCode::Other`] and round-trip.
+//! 0.2.1 and KYC Fill-in 0.4.1 (these five add no code of their own), Call Forwarding Signal 0.4.0
+//! and Consent Info 0.2.0. Codes this version does not know decode into [`ErrorCode::Other`] and
+//! round-trip.
 
 use std::fmt;
 
@@ -32,6 +33,12 @@ string_enum! {
         /// 403: Number Verification — the user was not authenticated by the mobile network.
         NumberVerificationUserNotAuthenticatedByMobileNetwork =>
             "NUMBER_VERIFICATION.USER_NOT_AUTHENTICATED_BY_MOBILE_NETWORK",
+        /// 403: Consent Info — the scopes and purpose asked are not allowed for the API consumer.
+        ConsentInfoNotAllowedScopesPurpose => "CONSENT_INFO.NOT_ALLOWED_SCOPES_PURPOSE",
+        /// 403: Consent Info — too many consent capture URLs were asked for the subscriber lately.
+        ConsentInfoCaptureFrequencyExceeded => "CONSENT_INFO.CAPTURE_FREQUENCY_EXCEEDED",
+        /// 403: Consent Info — the `callbackUrl` did not pass the operator's checks.
+        ConsentInfoInvalidCallbackUrl => "CONSENT_INFO.INVALID_CALLBACK_URL",
         /// 400: KYC Match — the combination of parameters is invalid.
         KycInvalidParamCombination => "KNOW_YOUR_CUSTOMER.INVALID_PARAM_COMBINATION",
         /// 400: KYC Match — the operator needs the ID document to match.
@@ -131,6 +138,7 @@ mod tests {
             "KNOW_YOUR_CUSTOMER.ID_DOCUMENT_MISMATCH",
             "NUMBER_VERIFICATION.USER_NOT_AUTHENTICATED_BY_MOBILE_NETWORK",
             "UNIDENTIFIABLE_PHONE_NUMBER",
+            "CONSENT_INFO.CAPTURE_FREQUENCY_EXCEEDED",
             "SIM_SWAP.SOMETHING_NEW",
         ] {
             let code: ErrorCode = text.parse().unwrap();

@@ -131,6 +131,13 @@ string_enum! {
         /// KYC Fill-in `POST /fill-in`, every attribute (`kyc-fill-in:set-all`); one attribute's
         /// scope is `kyc-fill-in:<attribute>`, kept as [`ApiScope::Other`].
         KycFillInSetAll => "kyc-fill-in:set-all",
+        /// Call Forwarding Signal `POST /unconditional-call-forwardings`.
+        CallForwardingSignalUnconditionalRead =>
+            "call-forwarding-signal:unconditional-call-forwardings:read",
+        /// Call Forwarding Signal `POST /call-forwardings`.
+        CallForwardingSignalCallForwardingsRead => "call-forwarding-signal:call-forwardings:read",
+        /// Consent Info `POST /retrieve`.
+        ConsentInfoRetrieve => "consent-info:retrieve",
     }
 }
 

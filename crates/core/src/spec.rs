@@ -29,11 +29,15 @@ pub enum Api {
     KycAgeVerification,
     /// KYC Fill-in (`kyc-fill-in`).
     KycFillIn,
+    /// Call Forwarding Signal (`call-forwarding-signal`).
+    CallForwardingSignal,
+    /// Consent Info (`consent-info`).
+    ConsentInfo,
 }
 
 impl Api {
     /// Every API, in declaration order.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 10] = [
         Self::KycMatch,
         Self::SimSwap,
         Self::NumberVerification,
@@ -42,11 +46,13 @@ impl Api {
         Self::KycTenure,
         Self::KycAgeVerification,
         Self::KycFillIn,
+        Self::CallForwardingSignal,
+        Self::ConsentInfo,
     ];
 
     /// The API name as CAMARA writes it in base paths (`kyc-match`, `sim-swap`,
     /// `number-verification`, `device-swap`, `number-recycling`, `kyc-tenure`, `kyc-age-verification`,
-    /// `kyc-fill-in`).
+    /// `kyc-fill-in`, `call-forwarding-signal`, `consent-info`).
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -58,6 +64,8 @@ impl Api {
             Self::KycTenure => "kyc-tenure",
             Self::KycAgeVerification => "kyc-age-verification",
             Self::KycFillIn => "kyc-fill-in",
+            Self::CallForwardingSignal => "call-forwarding-signal",
+            Self::ConsentInfo => "consent-info",
         }
     }
 }
@@ -106,11 +114,15 @@ pub enum SpecVersion {
     KycAgeVerification0_2_1,
     /// KYC Fill-in 0.4.1 (client module `netid_camara::kyc_fill_in::v0_4`).
     KycFillIn0_4_1,
+    /// Call Forwarding Signal 0.4.0 (client module `netid_camara::call_forwarding_signal::v0_4`).
+    CallForwardingSignal0_4_0,
+    /// Consent Info 0.2.0 (client module `netid_camara::consent_info::v0_2`).
+    ConsentInfo0_2_0,
 }
 
 impl SpecVersion {
     /// Every version, grouped by API in [`Api::ALL`] order, oldest first.
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 13] = [
         Self::KycMatch0_2_1,
         Self::KycMatch0_4_0,
         Self::SimSwap1_0_0,
@@ -122,6 +134,8 @@ impl SpecVersion {
         Self::KycTenure0_2_0,
         Self::KycAgeVerification0_2_1,
         Self::KycFillIn0_4_1,
+        Self::CallForwardingSignal0_4_0,
+        Self::ConsentInfo0_2_0,
     ];
 
     /// The versions of `api`, oldest first.
@@ -136,6 +150,8 @@ impl SpecVersion {
             Api::KycTenure => &[Self::KycTenure0_2_0],
             Api::KycAgeVerification => &[Self::KycAgeVerification0_2_1],
             Api::KycFillIn => &[Self::KycFillIn0_4_1],
+            Api::CallForwardingSignal => &[Self::CallForwardingSignal0_4_0],
+            Api::ConsentInfo => &[Self::ConsentInfo0_2_0],
         }
     }
 
@@ -164,6 +180,8 @@ impl SpecVersion {
             Self::KycTenure0_2_0 => Api::KycTenure,
             Self::KycAgeVerification0_2_1 => Api::KycAgeVerification,
             Self::KycFillIn0_4_1 => Api::KycFillIn,
+            Self::CallForwardingSignal0_4_0 => Api::CallForwardingSignal,
+            Self::ConsentInfo0_2_0 => Api::ConsentInfo,
         }
     }
 
@@ -178,7 +196,8 @@ impl SpecVersion {
             Self::NumberVerification2_0_0 => "2.0.0",
             Self::NumberVerification2_1_0 => "2.1.0",
             Self::DeviceSwap1_0_0 => "1.0.0",
-            Self::NumberRecycling0_2_0 | Self::KycTenure0_2_0 => "0.2.0",
+            Self::NumberRecycling0_2_0 | Self::KycTenure0_2_0 | Self::ConsentInfo0_2_0 => "0.2.0",
+            Self::CallForwardingSignal0_4_0 => "0.4.0",
             Self::KycAgeVerification0_2_1 => "0.2.1",
             Self::KycFillIn0_4_1 => "0.4.1",
         }
@@ -191,8 +210,9 @@ impl SpecVersion {
             Self::KycMatch0_2_1
             | Self::NumberRecycling0_2_0
             | Self::KycTenure0_2_0
-            | Self::KycAgeVerification0_2_1 => "v0.2",
-            Self::KycMatch0_4_0 | Self::KycFillIn0_4_1 => "v0.4",
+            | Self::KycAgeVerification0_2_1
+            | Self::ConsentInfo0_2_0 => "v0.2",
+            Self::KycMatch0_4_0 | Self::KycFillIn0_4_1 | Self::CallForwardingSignal0_4_0 => "v0.4",
             Self::SimSwap1_0_0 | Self::DeviceSwap1_0_0 => "v1",
             Self::SimSwap2_1_0 | Self::NumberVerification2_0_0 | Self::NumberVerification2_1_0 => "v2",
         }
@@ -302,7 +322,8 @@ mod tests {
         assert_eq!(
             SpecError::UnknownApi.to_string(),
             "unknown camara api, expected one of: kyc-match, sim-swap, number-verification, device-swap, \
-             number-recycling, kyc-tenure, kyc-age-verification, kyc-fill-in"
+             number-recycling, kyc-tenure, kyc-age-verification, kyc-fill-in, call-forwarding-signal, \
+             consent-info"
         );
     }
 
@@ -409,6 +430,13 @@ mod tests {
             None,
         );
         check(SpecVersion::KycFillIn0_4_1, "kyc-fill-in 0.4.1", "v0.4", None);
+        check(
+            SpecVersion::CallForwardingSignal0_4_0,
+            "call-forwarding-signal 0.4.0",
+            "v0.4",
+            None,
+        );
+        check(SpecVersion::ConsentInfo0_2_0, "consent-info 0.2.0", "v0.2", None);
     }
 
     /// The negative tests of `tests/conformance` read the same fact from the vendored OpenAPI

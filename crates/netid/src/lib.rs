@@ -102,8 +102,9 @@ pub use netid_camara::kyc_age_verification::{
 };
 pub use netid_camara::kyc_tenure::ContractType;
 pub use netid_camara::operation::{
-    DeviceSwapCheck, DeviceSwapDate, KycTenure, NumberRecycling, NumberToVerify, NumberVerification,
-    SimSwapCheck, SimSwapDate,
+    CallForwardings, ConsentQuery, ConsentStatus, DeviceSwapCheck, DeviceSwapDate, KycTenure,
+    NumberRecycling, NumberToVerify, NumberVerification, SimSwapCheck, SimSwapDate,
+    UnconditionalCallForwarding,
 };
 pub use netid_camara::{Api, RetryPolicy, SpecVersion};
 pub use operation::Operation;

@@ -32,11 +32,17 @@ pub enum Operation {
     KycAgeVerificationVerify,
     /// KYC Fill-in `POST /fill-in`.
     KycFillIn,
+    /// Call Forwarding Signal `POST /unconditional-call-forwardings`.
+    CallForwardingUnconditional,
+    /// Call Forwarding Signal `POST /call-forwardings`.
+    CallForwardings,
+    /// Consent Info `POST /retrieve`.
+    ConsentInfoRetrieve,
 }
 
 impl Operation {
     /// Every operation.
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 14] = [
         Self::KycMatch,
         Self::SimSwapCheck,
         Self::SimSwapRetrieveDate,
@@ -48,6 +54,9 @@ impl Operation {
         Self::KycTenureCheckTenure,
         Self::KycAgeVerificationVerify,
         Self::KycFillIn,
+        Self::CallForwardingUnconditional,
+        Self::CallForwardings,
+        Self::ConsentInfoRetrieve,
     ];
 
     /// The API the operation belongs to.
@@ -64,11 +73,14 @@ impl Operation {
             Self::KycTenureCheckTenure => Api::KycTenure,
             Self::KycAgeVerificationVerify => Api::KycAgeVerification,
             Self::KycFillIn => Api::KycFillIn,
+            Self::CallForwardingUnconditional | Self::CallForwardings => Api::CallForwardingSignal,
+            Self::ConsentInfoRetrieve => Api::ConsentInfo,
         }
     }
 
     /// The operation's name within its API (`match`, `check`, `retrieve-date`, `verify`,
-    /// `device-phone-number`, `check-tenure`, `fill-in`).
+    /// `device-phone-number`, `check-tenure`, `fill-in`, `unconditional-call-forwardings`,
+    /// `call-forwardings`, `retrieve`).
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -81,6 +93,9 @@ impl Operation {
             Self::DeviceSwapRetrieveDate => "retrieve-date",
             Self::KycTenureCheckTenure => "check-tenure",
             Self::KycFillIn => "fill-in",
+            Self::CallForwardingUnconditional => "unconditional-call-forwardings",
+            Self::CallForwardings => "call-forwardings",
+            Self::ConsentInfoRetrieve => "retrieve",
         }
     }
 
@@ -100,6 +115,9 @@ impl Operation {
             Self::KycTenureCheckTenure => ApiScope::KycTenureCheckTenure,
             Self::KycAgeVerificationVerify => ApiScope::KycAgeVerificationVerify,
             Self::KycFillIn => ApiScope::KycFillInSetAll,
+            Self::CallForwardingUnconditional => ApiScope::CallForwardingSignalUnconditionalRead,
+            Self::CallForwardings => ApiScope::CallForwardingSignalCallForwardingsRead,
+            Self::ConsentInfoRetrieve => ApiScope::ConsentInfoRetrieve,
         }
     }
 

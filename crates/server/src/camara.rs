@@ -30,6 +30,12 @@ pub(crate) mod kyc_fill_in;
 pub(crate) use contract::{kyc_tenure_check, number_recycling_check};
 pub(crate) use device_swap::{check as device_swap_check, retrieve_date as device_swap_retrieve_date};
 
+mod call_forwarding_signal;
+mod consent_info;
+
+pub(crate) use call_forwarding_signal::{call_forwardings, unconditional as unconditional_call_forwardings};
+pub(crate) use consent_info::retrieve as consent_info_retrieve;
+
 /// The `x-correlator` header, as an `http` name built once from core's constant.
 pub(crate) static X_CORRELATOR: HeaderName = HeaderName::from_static(netid_core::correlator::X_CORRELATOR);
 

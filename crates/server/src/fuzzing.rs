@@ -34,7 +34,9 @@ const NETWORK_TOKEN: &str = "fuzz-network-token";
 const TWO_LEGGED_TOKEN: &str = "fuzz-two-legged-token";
 const ALL_SCOPES: &str = "openid dpv:FraudPreventionAndDetection sim-swap sim-swap:check \
     sim-swap:retrieve-date kyc-match:match number-verification:verify \
-    number-verification:device-phone-number:read";
+    number-verification:device-phone-number:read \
+    call-forwarding-signal:unconditional-call-forwardings:read \
+    call-forwarding-signal:call-forwardings:read consent-info:retrieve";
 const CORRELATOR: &str = "fuzz-correlator-1";
 /// The `error` codes the OAuth endpoints answer with (RFC 6749 §5.2, CIBA §13, OIDC Core §3.1.2.6).
 const OAUTH_ERRORS: [&str; 12] = [
@@ -231,8 +233,9 @@ pub fn fuzz_oauth_form(data: &[u8]) {
     }
 }
 
-/// The CAMARA request bodies. First byte: bits 0–2 pick the operation and spec version, bit 6 sends
-/// an `x-correlator`, bit 7 uses a two-legged token instead of a network one; the rest is the body.
+/// The CAMARA request bodies. First byte: bits 0–2 pick the operation and spec version (with bit 3
+/// set: Call Forwarding Signal's two operations and Consent Info's), bit 6 sends an `x-correlator`,
+/// bit 7 uses a two-legged token instead of a network one; the rest is the body.
 ///
 /// Properties: every answer is JSON; an error is a CAMARA error body whose `status` is the HTTP
 /// status; the correlator is echoed.
@@ -258,6 +261,23 @@ pub fn fuzz_camara_body(data: &[u8]) {
     let body = Bytes::copy_from_slice(body);
     let shared = fixture.shared.clone();
     let response = match selector & 7 {
+        pick if selector & 0x08 != 0 => match pick % 3 {
+            0 => run(camara::unconditional_call_forwardings(
+                State((shared, Served::camara(SpecVersion::CallForwardingSignal0_4_0))),
+                headers,
+                body,
+            )),
+            1 => run(camara::call_forwardings(
+                State((shared, Served::camara(SpecVersion::CallForwardingSignal0_4_0))),
+                headers,
+                body,
+            )),
+            _ => run(camara::consent_info_retrieve(
+                State((shared, Served::camara(SpecVersion::ConsentInfo0_2_0))),
+                headers,
+                body,
+            )),
+        },
         0 => run(camara::sim_swap_check(
             State((shared, Served::camara(SpecVersion::SimSwap1_0_0))),
             headers,

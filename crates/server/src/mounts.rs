@@ -39,6 +39,8 @@ const NUMBER_RECYCLING_OPERATIONS: &[&str] = &["/check"];
 const KYC_TENURE_OPERATIONS: &[&str] = &["/check-tenure"];
 const KYC_AGE_VERIFICATION_OPERATIONS: &[&str] = &["/verify"];
 const KYC_FILL_IN_OPERATIONS: &[&str] = &["/fill-in"];
+const CALL_FORWARDING_SIGNAL_OPERATIONS: &[&str] = &["/unconditional-call-forwardings", "/call-forwardings"];
+const CONSENT_INFO_OPERATIONS: &[&str] = &["/retrieve"];
 
 /// The CAMARA base path of `spec`, as the spec's `servers` entry writes it (`/sim-swap/v2`).
 pub(crate) fn camara_path(spec: SpecVersion) -> String {
@@ -55,6 +57,8 @@ fn mount(spec: SpecVersion, profile: &'static str, base_path: Option<&str>) -> A
         Api::KycTenure => KYC_TENURE_OPERATIONS,
         Api::KycAgeVerification => KYC_AGE_VERIFICATION_OPERATIONS,
         Api::KycFillIn => KYC_FILL_IN_OPERATIONS,
+        Api::CallForwardingSignal => CALL_FORWARDING_SIGNAL_OPERATIONS,
+        Api::ConsentInfo => CONSENT_INFO_OPERATIONS,
         _ => NUMBER_VERIFICATION_OPERATIONS,
     };
     ApiMount {
@@ -107,6 +111,12 @@ pub fn api_mounts() -> Vec<ApiMount> {
         preferred(mount(SpecVersion::KycTenure0_2_0, "camara-0.2.0", None)),
         preferred(mount(SpecVersion::KycAgeVerification0_2_1, "camara-0.2.1", None)),
         preferred(mount(SpecVersion::KycFillIn0_4_1, "camara-0.4.1", None)),
+        preferred(mount(
+            SpecVersion::CallForwardingSignal0_4_0,
+            "camara-0.4.0",
+            None,
+        )),
+        preferred(mount(SpecVersion::ConsentInfo0_2_0, "camara-0.2.0", None)),
     ]
 }
 
@@ -138,6 +148,11 @@ mod tests {
         check(SpecVersion::KycTenure0_2_0, "/kyc-tenure/v0.2");
         check(SpecVersion::KycAgeVerification0_2_1, "/kyc-age-verification/v0.2");
         check(SpecVersion::KycFillIn0_4_1, "/kyc-fill-in/v0.4");
+        check(
+            SpecVersion::CallForwardingSignal0_4_0,
+            "/call-forwarding-signal/v0.4",
+        );
+        check(SpecVersion::ConsentInfo0_2_0, "/consent-info/v0.2");
     }
 
     #[test]

@@ -157,6 +157,19 @@ fn router(shared: &Arc<Shared>) -> Router {
             Api::KycFillIn => Router::new()
                 .route(&format!("{prefix}/fill-in"), post(camara::kyc_fill_in::fill_in))
                 .with_state((shared.clone(), served)),
+            Api::CallForwardingSignal => Router::new()
+                .route(
+                    &format!("{prefix}/unconditional-call-forwardings"),
+                    post(camara::unconditional_call_forwardings),
+                )
+                .route(
+                    &format!("{prefix}/call-forwardings"),
+                    post(camara::call_forwardings),
+                )
+                .with_state((shared.clone(), served)),
+            Api::ConsentInfo => Router::new()
+                .route(&format!("{prefix}/retrieve"), post(camara::consent_info_retrieve))
+                .with_state((shared.clone(), served)),
             // An API this server does not implement yet has no mount; nothing to route.
             _ => continue,
         };

@@ -17,6 +17,10 @@
 //! ciba = { action = "approve", after_secs = 2 }
 //! # or { action = "deny", after_secs = 1 }, { action = "never" },
 //! #    { action = "slow_down", times = 2, after_secs = 0 }
+//! call_forwarding = ["conditional_busy"]  # optional: see `call_forwarding` (Call Forwarding Signal)
+//!
+//! [subscribers.consent]                 # optional: see `consent` (Consent Info)
+//! records = [{ purpose = "dpv:FraudPreventionAndDetection", scopes = ["sim-swap:check"], status = "pending" }]
 //!
 //! [subscribers.kyc]                     # the record on file, with KYC Match's camelCase names
 //! givenName = "Peter"                   # (also what KYC Fill-in returns, and the birthdate
@@ -43,9 +47,13 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 pub mod age;
+pub mod call_forwarding;
+pub mod consent;
 pub mod line;
 
 use age::AgeFacts;
+use call_forwarding::{CallForwarding, RawCallForwarding};
+use consent::{Consents, RawConsents};
 pub use line::Line;
 
 /// The default subscriber document (French, Spanish, Dutch and Japanese records, fictional), as
@@ -136,6 +144,8 @@ pub struct Subscriber {
     /// Normalised when loaded, so that a KYC Match request normalises only its claims.
     kyc: PreparedRecord,
     age: AgeFacts,
+    call_forwarding: CallForwarding,
+    consents: Consents,
 }
 
 impl Subscriber {
@@ -204,6 +214,16 @@ impl Subscriber {
         &self.opted_out
     }
 
+    /// The line's call forwarding service (Call Forwarding Signal).
+    pub fn call_forwarding(&self) -> &CallForwarding {
+        &self.call_forwarding
+    }
+
+    /// The subscriber's consents (Consent Info).
+    pub fn consents(&self) -> &Consents {
+        &self.consents
+    }
+
     fn operator_token_matches(&self, token: &str) -> bool {
         self.operator_token.as_ref().is_some_and(|t| t.ct_eq(token))
     }
@@ -224,6 +244,8 @@ impl fmt::Debug for Subscriber {
             line,
             kyc,
             age,
+            call_forwarding,
+            consents,
         } = self;
         f.debug_struct("Subscriber")
             .field("id", id)
@@ -236,6 +258,8 @@ impl fmt::Debug for Subscriber {
             .field("device_changes", &line.device_change_count())
             .field("kyc", kyc.record())
             .field("age", age)
+            .field("call_forwarding", call_forwarding)
+            .field("consent_records", &consents.len())
             .finish()
     }
 }
@@ -369,6 +393,9 @@ struct RawSubscriber {
     #[serde(default)]
     line: Option<line::RawLine>,
     age_verification: Option<AgeFacts>,
+    call_forwarding: Option<RawCallForwarding>,
+    #[serde(default)]
+    consent: Option<RawConsents>,
 }
 
 #[derive(Deserialize)]
@@ -473,6 +500,16 @@ impl RawSubscriber {
                 serde_json::from_value::<KycClaims>(value).map_err(|e| field("kyc", &e.to_string()))?
             }
         };
+        let call_forwarding = match self.call_forwarding {
+            None => CallForwarding::inactive(),
+            Some(raw) => raw.parse().map_err(|reason| field("call_forwarding", &reason))?,
+        };
+        let consents = match self.consent {
+            None => Consents::default(),
+            Some(raw) => raw
+                .parse(|text| parse_time(index, "consent", text).ok())
+                .map_err(|(name, reason)| field(name, reason))?,
+        };
         Ok(Subscriber {
             id: self.id,
             phone_number,
@@ -487,6 +524,8 @@ impl RawSubscriber {
             line,
             kyc: PreparedRecord::new(kyc),
             age: self.age_verification.unwrap_or_default(),
+            call_forwarding,
+            consents,
         })
     }
 }

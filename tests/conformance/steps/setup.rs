@@ -7,12 +7,11 @@ use serde_json::{Value, json};
 use super::{Kind, Step, fail, not_applicable, step};
 use crate::sandbox::{
     KYC_NOT_APPLICABLE, LIMITED, LIMITED_DAYS, MAIN, NEVER_CONNECTED, NEVER_SWAPPED, NOT_APPLICABLE,
-    OLD_SWAP, OLD_SWAP_HOURS, OTHER,
+    OLD_SWAP, OLD_SWAP_HOURS, OTHER, OUT_OF_SERVICE,
 };
 use crate::world::{World, property};
 
-const NOT_OFFERED: &str =
-    "the sandbox offers every API to every subscriber: no number is outside the service";
+const NOT_OFFERED: &str = "the sandbox offers this API to every subscriber: no number is outside the service";
 /// The APIs whose subscriber data names lines outside the service (`[subscribers.line]`).
 const LINE_APIS: [&str; 3] = ["device-swap", "number-recycling", "kyc-tenure"];
 /// A value matching `XCorrelator` of every version.
@@ -275,6 +274,10 @@ pub(super) fn steps() -> Vec<Step> {
                 } else if matches!(w.operation.api(), "kyc-age-verification" | "kyc-fill-in") {
                     // The KYC identity APIs do not apply to a line without identity data on file.
                     about(w, KYC_NOT_APPLICABLE);
+                    Ok(())
+                } else if matches!(w.operation.api(), "call-forwarding-signal" | "consent-info") {
+                    // Call Forwarding Signal and Consent Info have a line outside the service.
+                    about(w, OUT_OF_SERVICE);
                     Ok(())
                 } else {
                     not_applicable(NOT_OFFERED)

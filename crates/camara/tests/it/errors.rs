@@ -12,6 +12,7 @@ use netid_camara::number_recycling::v0_2 as number_recycling;
 use netid_camara::number_verification::v2::verify;
 use netid_camara::sim_swap::{v1, v2};
 use netid_camara::{CamaraError, DecodeErrorKind, Endpoint, RetryAfter, Tolerance};
+use netid_camara::{call_forwarding_signal, consent_info};
 use netid_core::error_info::ErrorCode;
 use serde_json::Value;
 
@@ -43,6 +44,14 @@ pub(crate) fn specs() -> Vec<(&'static str, Decode)> {
         ),
         ("kyc-age-verification.yaml", decode_with::<age_v0_2::Request>),
         ("kyc-fill-in.yaml", decode_with::<fill_in_v0_4::Request>),
+        (
+            "call-forwarding-signal.yaml",
+            decode_with::<call_forwarding_signal::v0_4::call_forwardings::Request>,
+        ),
+        (
+            "consent-info.yaml",
+            decode_with::<consent_info::v0_2::retrieve::Request>,
+        ),
     ]
 }
 

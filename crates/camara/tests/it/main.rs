@@ -2,7 +2,9 @@
 //! operator pages and the specs, schema validation, errors, client behaviour, and the transport
 //! contract suite over the replay transport and over reqwest on loopback.
 
+mod call_forwarding_signal;
 mod client;
+mod consent_info;
 mod contract;
 mod device_swap_recycling_tenure;
 mod errors;

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use netid::crates::camara::kyc_age_verification::AgeQuery;
 use netid::description::EnvLookup;
-use netid::{Api, NumberToVerify, Operation, Operator, Subject};
+use netid::{Api, ConsentQuery, NumberToVerify, Operation, Operator, Subject};
 use netid_core::kyc::KycClaims;
 use netid_core::login_hint::LoginHint;
 use netid_core::phone::PhoneNumber;
@@ -46,6 +46,9 @@ pub(super) enum Request {
     KycTenureCheck(Date),
     KycAgeVerification(Box<AgeQuery>),
     KycFillIn,
+    CallForwardingUnconditional,
+    CallForwardings,
+    ConsentInfo(Box<ConsentQuery>),
 }
 
 impl Request {
@@ -62,6 +65,9 @@ impl Request {
             Self::KycTenureCheck(_) => Operation::KycTenureCheckTenure,
             Self::KycAgeVerification(_) => Operation::KycAgeVerificationVerify,
             Self::KycFillIn => Operation::KycFillIn,
+            Self::CallForwardingUnconditional => Operation::CallForwardingUnconditional,
+            Self::CallForwardings => Operation::CallForwardings,
+            Self::ConsentInfo(_) => Operation::ConsentInfoRetrieve,
         }
     }
 }

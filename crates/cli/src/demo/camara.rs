@@ -1,13 +1,15 @@
-//! The CAMARA steps: KYC Match, SIM Swap `check` and `retrieve-date`, Number Verification `verify`
-//! (plain and hashed) and `device-phone-number`, each one facade call with a token a CIBA step
-//! obtained, checked against the sandbox's reference data.
+//! The CAMARA steps: KYC Match, SIM Swap `check` and `retrieve-date`, Call Forwarding Signal, Consent
+//! Info, Number Verification `verify` (plain and hashed) and `device-phone-number`, each one facade
+//! call (two for Call Forwarding Signal) with a token a CIBA step obtained, checked against the
+//! sandbox's reference data.
 
 use std::time::Duration;
 
 use netid::crates::camara::sim_swap::MaxAge;
-use netid::{NumberToVerify, Operator, Subject};
+use netid::{ConsentQuery, NumberToVerify, Operator, Subject};
 use netid_core::kyc::{KycClaims, KycField, Match};
 use netid_core::phone::PhoneNumber;
+use netid_core::scope::ApiScope;
 use netid_core::token::AccessToken;
 use serde_json::json;
 use time::format_description::well_known::Rfc3339;
@@ -108,6 +110,74 @@ pub(super) async fn sim_swap_retrieve_date(operator: &Operator, token: &AccessTo
         .as_deref()
         .is_some_and(|at| at.starts_with(data::PETER_SIM_CHANGE_DAY));
     expect(done, found, "the reference data's SIM change date")
+}
+
+/// `call-forwarding-signal`: `fr-peter`'s calls are forwarded unconditionally and when busy.
+pub(super) async fn call_forwarding(operator: &Operator, token: &AccessToken) -> StepResult {
+    let subject = || Subject::access_token(token.clone());
+    let unconditional = operator
+        .call_forwarding_signal(subject())
+        .unconditional()
+        .await?
+        .value
+        .active;
+    let reply = operator
+        .call_forwarding_signal(subject())
+        .call_forwardings()
+        .await?;
+    let services: Vec<String> = reply.value.services.iter().map(ToString::to_string).collect();
+    let done = Done::new(format!(
+        "Call Forwarding Signal 0.4: unconditional {}, active: {}",
+        unconditional.map_or("unknown", |active| if active { "on" } else { "off" }),
+        services.join(", ")
+    ))
+    .detail("unconditional_active", unconditional)
+    .detail("services", services.clone());
+    expect(
+        done,
+        unconditional == Some(true) && services == data::PETER_FORWARDINGS,
+        "the reference data's call forwardings",
+    )
+}
+
+/// `consent-info`: `fr-peter`'s SIM Swap consent runs until a date, the KYC Match one ran out,
+/// so a capture URL comes back.
+pub(super) async fn consent_info(operator: &Operator, token: &AccessToken) -> StepResult {
+    let query = ConsentQuery::new(
+        vec![ApiScope::SimSwapCheck, ApiScope::KycMatchMatch],
+        operator.purpose().clone(),
+    )
+    .with_capture_url();
+    let reply = operator
+        .consent_info(Subject::access_token(token.clone()))
+        .retrieve(query)
+        .await?;
+    let statuses: Vec<String> = reply
+        .value
+        .status_info
+        .iter()
+        .map(|status| {
+            let scopes: Vec<&str> = status.scopes.iter().map(ApiScope::as_str).collect();
+            let state = status
+                .status_reason
+                .as_ref()
+                .map_or_else(|| String::from("valid"), ToString::to_string);
+            format!("{}: {state}", scopes.join(" "))
+        })
+        .collect();
+    let captured = reply.value.capture_url.is_some();
+    let done = Done::new(format!(
+        "Consent Info 0.2: {}{}",
+        statuses.join(" · "),
+        if captured { " · capture URL given" } else { "" }
+    ))
+    .detail("statuses", statuses.clone())
+    .detail("capture_url", captured);
+    expect(
+        done,
+        statuses == data::PETER_CONSENTS && captured,
+        "the reference data's consents and a capture URL",
+    )
 }
 
 /// `number-verification-verify` and `-verify-hashed`: the device's own number is verified.

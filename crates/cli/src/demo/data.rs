@@ -17,6 +17,10 @@ pub(super) const NEVER: &str = "tel:+34600000002";
 pub(super) const DEVICE_IPPORT: &str = "ipport:198.51.100.7:40404";
 /// The number of that device.
 pub(super) const DEVICE_NUMBER: &str = "+33699901040";
+/// `fr-peter`'s active call forwardings.
+pub(super) const PETER_FORWARDINGS: [&str; 2] = ["unconditional", "conditional_busy"];
+/// `fr-peter`'s consents for SIM Swap `check` and KYC Match, as the demo shows them.
+pub(super) const PETER_CONSENTS: [&str; 2] = ["sim-swap:check: valid", "kyc-match:match: EXPIRED"];
 /// The day of `fr-peter`'s latest SIM change.
 pub(super) const PETER_SIM_CHANGE_DAY: &str = "2023-09-05";
 /// The day of `fr-peter`'s latest device change (in UTC; the reference data gives it at +02:00).

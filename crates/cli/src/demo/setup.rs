@@ -88,6 +88,12 @@ fn description(issuer: &str, key_id: &str) -> String {
             "kyc-age-verification/v0.2",
         ),
         api("kyc-fill-in", "camara-0.4.1", "kyc-fill-in/v0.4"),
+        api(
+            "call-forwarding-signal",
+            "camara-0.4.0",
+            "call-forwarding-signal/v0.4",
+        ),
+        api("consent-info", "camara-0.2.0", "consent-info/v0.2"),
     ]
     .join("\n")
 }
@@ -175,6 +181,16 @@ mod tests {
             Api::KycFillIn,
             SpecVersion::KycFillIn0_4_1,
             "http://127.0.0.1:4040/kyc-fill-in/v0.4",
+        );
+        check(
+            Api::CallForwardingSignal,
+            SpecVersion::CallForwardingSignal0_4_0,
+            "http://127.0.0.1:4040/call-forwarding-signal/v0.4",
+        );
+        check(
+            Api::ConsentInfo,
+            SpecVersion::ConsentInfo0_2_0,
+            "http://127.0.0.1:4040/consent-info/v0.2",
         );
     }
 }

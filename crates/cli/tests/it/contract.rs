@@ -88,7 +88,9 @@ fn operator_file(server: &ServerHandle, name: &str) -> PathBuf {
         "issuer = \"{issuer}\"\nclient-id = \"{id}\"\nkey = \"client.pem\"\n\n[sim-swap]\nprofile = \"camara-2.1.0\"\nbase-url = \"{issuer}/sim-swap/v2\"\n\n\
          [kyc-match]\nprofile = \"camara-0.4.0\"\nbase-url = \"{issuer}/kyc-match/v0.4\"\n\n\
          [kyc-age-verification]\nprofile = \"camara-0.2.1\"\nbase-url = \"{issuer}/kyc-age-verification/v0.2\"\n\n\
-         [kyc-fill-in]\nprofile = \"camara-0.4.1\"\nbase-url = \"{issuer}/kyc-fill-in/v0.4\"\n",
+         [kyc-fill-in]\nprofile = \"camara-0.4.1\"\nbase-url = \"{issuer}/kyc-fill-in/v0.4\"\n\n\
+         [call-forwarding-signal]\nprofile = \"camara-0.4.0\"\nbase-url = \"{issuer}/call-forwarding-signal/v0.4\"\n\n\
+         [consent-info]\nprofile = \"camara-0.2.0\"\nbase-url = \"{issuer}/consent-info/v0.2\"\n",
         issuer = server.issuer(),
         id = client.client_id(),
     );
@@ -264,5 +266,84 @@ async fn kyc_age_verification_and_fill_in_keep_the_contract_and_mask_the_record(
     assert_eq!(revealed.1["result"]["birthdate"], "1978-07-23");
     assert_eq!(usage.0, Some(2));
     assert_eq!(usage.1["outcome"], "usage_error");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn call_forwarding_and_consent_info_keep_the_contract() {
+    let server = Server::start(ServerConfig::demo())
+        .await
+        .expect("the sandbox starts");
+    let config = operator_file(&server, "cfs-consent");
+    let run = move |args: Vec<&'static str>| {
+        let out = netid()
+            .args(args)
+            .arg("--config")
+            .arg(&config)
+            .output()
+            .expect("netid runs");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (list, consent, usage) = tokio::task::spawn_blocking(move || {
+        (
+            run(vec![
+                "call-forwarding",
+                "list",
+                "--json",
+                "--phone-number",
+                "+33699901040",
+            ]),
+            run(vec![
+                "consent-info",
+                "--json",
+                "--phone-number",
+                "+33699901040",
+                "--scopes",
+                "sim-swap:check,kyc-match:match",
+                "--purpose",
+                "dpv:FraudPreventionAndDetection",
+                "--request-capture-url",
+            ]),
+            run(vec!["consent-info", "--json", "--scopes", "sim-swap:check"]),
+        )
+    })
+    .await
+    .expect("joined");
+    // The number never prints unmasked, and the answers keep the spec's names.
+    for (code, stdout) in [&list, &consent] {
+        assert_eq!(*code, Some(0), "{stdout}");
+        assert!(!stdout.contains("699901040"), "{stdout}");
+        assert_eq!(report(stdout.as_bytes())["ok"], true, "{stdout}");
+    }
+    let list = report(list.1.as_bytes());
+    assert_eq!(
+        (list["api"].clone(), list["operation"].clone()),
+        (
+            Value::from("call-forwarding-signal"),
+            Value::from("call-forwardings")
+        )
+    );
+    assert_eq!(
+        list["result"]["services"],
+        serde_json::json!(["unconditional", "conditional_busy"])
+    );
+    let consent = report(consent.1.as_bytes());
+    assert_eq!(
+        consent["result"]["statusInfo"][1]["statusReason"], "EXPIRED",
+        "{consent}"
+    );
+    assert_eq!(usage.0, Some(2));
+    let usage = report(usage.1.as_bytes());
+    assert_eq!(usage["outcome"], "usage_error");
+    assert!(
+        usage["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("--purpose"),
+        "{usage}"
+    );
     server.shutdown().await;
 }

@@ -62,7 +62,7 @@ fn registry() -> Vec<ApiProfile> {
 }
 
 /// The plain spec profiles, named after the version they follow.
-const SPEC_PROFILES: [(&str, SpecVersion); 11] = [
+const SPEC_PROFILES: [(&str, SpecVersion); 13] = [
     ("camara-0.2.1", SpecVersion::KycMatch0_2_1),
     ("camara-0.4.0", SpecVersion::KycMatch0_4_0),
     ("camara-1.0.0", SpecVersion::SimSwap1_0_0),
@@ -74,6 +74,8 @@ const SPEC_PROFILES: [(&str, SpecVersion); 11] = [
     ("camara-0.2.0", SpecVersion::KycTenure0_2_0),
     ("camara-0.2.1", SpecVersion::KycAgeVerification0_2_1),
     ("camara-0.4.1", SpecVersion::KycFillIn0_4_1),
+    ("camara-0.4.0", SpecVersion::CallForwardingSignal0_4_0),
+    ("camara-0.2.0", SpecVersion::ConsentInfo0_2_0),
 ];
 
 /// Every profile the library knows, operator pages first.

@@ -23,7 +23,7 @@ fn every_profile_is_found_by_its_name_and_api() {
             );
         }
     }
-    assert_eq!(seen.len(), 15);
+    assert_eq!(seen.len(), 17);
 }
 
 #[test]

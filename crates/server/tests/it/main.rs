@@ -19,6 +19,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+mod call_forwarding_and_consent;
 mod ciba_core;
 mod oidc_discovery;
 mod rfc6749;
