@@ -3,6 +3,7 @@
 
 mod attacks;
 mod authn_request;
+mod encrypted;
 mod fixtures;
 mod honest;
 mod metadata;
