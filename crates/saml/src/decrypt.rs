@@ -236,16 +236,21 @@ pub(crate) fn decrypt_assertion(
     let key_ok = Choice::from(u8::from(session.is_some()));
     let session = session.unwrap_or_else(|| Zeroizing::new(vec![0; algorithm.key_len()]));
     let (plain, plain_ok) = algorithm.decrypt(&session, &ciphertext);
-    // Invalid UTF-8 still goes on to the parse, as text the parse will refuse.
-    let (body, utf8_ok) = match std::str::from_utf8(&plain) {
+    Ok(wrap(&namespaces_in_scope(doc, ea), &plain, key_ok & plain_ok))
+}
+
+/// Wraps the plaintext in an element declaring `namespaces`; `ok` says whether every step so far
+/// succeeded. Invalid UTF-8 still goes on to the parse, as text the parse refuses.
+fn wrap(namespaces: &[(String, String)], plain: &[u8], ok: Choice) -> Decrypted {
+    let (body, utf8_ok) = match std::str::from_utf8(plain) {
         Ok(s) => (s, Choice::from(1)),
         Err(_) => ("\u{1}", Choice::from(0)),
     };
     let mut text = Zeroizing::new(String::with_capacity(body.len() + 256));
     text.push_str("<netid-decrypted");
-    for (prefix, uri) in namespaces_in_scope(doc, ea) {
+    for (prefix, uri) in namespaces {
         text.push_str(if prefix.is_empty() { " xmlns" } else { " xmlns:" });
-        text.push_str(&prefix);
+        text.push_str(prefix);
         text.push_str("=\"");
         text.push_str(&quick_xml::escape::escape(uri.as_str()));
         text.push('"');
@@ -253,10 +258,42 @@ pub(crate) fn decrypt_assertion(
     text.push('>');
     text.push_str(body);
     text.push_str("</netid-decrypted>");
-    Ok(Decrypted {
+    Decrypted {
         text,
-        ok: key_ok & plain_ok & utf8_ok,
-    })
+        ok: ok & utf8_ok,
+    }
+}
+
+/// Fuzzing entry point of the data decryption and the plaintext check (key transport cannot be
+/// reached by random input). The first byte picks an algorithm; the rest, encrypted here with a
+/// fixed key, must decrypt back to itself; as ciphertext, and as plaintext, it must give one
+/// Assertion or the one decryption error.
+pub(crate) fn fuzz(data: &[u8]) {
+    let Some((&pick, rest)) = data.split_first() else {
+        return;
+    };
+    let (algorithm, _) = DataAlgorithm::TABLE[usize::from(pick) % DataAlgorithm::TABLE.len()];
+    let key = vec![0x5a; algorithm.key_len()];
+    if let Some(sealed) = cipher::seal_with_fixed_iv(algorithm, &key, rest) {
+        let (opened, ok) = algorithm.decrypt(&key, &sealed);
+        assert!(bool::from(ok), "{algorithm:?} refused its own ciphertext");
+        assert_eq!(
+            &opened[..],
+            rest,
+            "{algorithm:?} round trip changed the plaintext"
+        );
+    }
+    let namespaces = [("saml".to_owned(), NS_SAML.to_owned())];
+    let (garbage, ok) = algorithm.decrypt(&key, rest);
+    for decrypted in [
+        wrap(&namespaces, &garbage, ok),
+        wrap(&namespaces, rest, Choice::from(1)),
+    ] {
+        match decrypted.parse() {
+            Ok((doc, a)) => assert!(xml::is(&doc, a, NS_SAML, "Assertion")),
+            Err(e) => assert_eq!(e, Error::reject(Check::Decryption, FAILED)),
+        }
+    }
 }
 
 /// The namespace declarations in scope at `id` (nearest declaration wins), so the plaintext,

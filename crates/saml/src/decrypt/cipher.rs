@@ -9,7 +9,7 @@ use aes_gcm::AesGcm;
 use aes_gcm::aead::consts::U12;
 use aes_gcm::aead::{Aead, AeadCore, KeyInit, Nonce};
 use cbc::cipher::block_padding::NoPadding;
-use cbc::cipher::{BlockModeDecrypt as _, KeyIvInit};
+use cbc::cipher::{BlockModeDecrypt as _, BlockModeEncrypt as _, KeyIvInit};
 use rsa_next::{Oaep, Pkcs1v15Encrypt, RsaPrivateKey};
 use sha1::Sha1;
 use sha2_next::Sha256;
@@ -71,6 +71,42 @@ impl DataAlgorithm {
             Self::Aes192Gcm => gcm_decrypt::<AesGcm<Aes192, U12>>(key, data),
             Self::Aes256Gcm => gcm_decrypt::<AesGcm<Aes256, U12>>(key, data),
         }
+    }
+}
+
+/// Encrypts `plain` as an IdP would, with a fixed IV: for the fuzzing round trip and tests only
+/// (a fixed IV is unsafe for real messages).
+pub(crate) fn seal_with_fixed_iv(algorithm: DataAlgorithm, key: &[u8], plain: &[u8]) -> Option<Vec<u8>> {
+    fn cbc_seal<C>(key: &[u8], plain: &[u8]) -> Option<Vec<u8>>
+    where
+        cbc::Encryptor<C>: KeyIvInit,
+        C: cbc::cipher::BlockCipherEncrypt,
+    {
+        let iv = [0x24u8; BLOCK];
+        // XML Encryption padding: any octets, then the count (1..=16) as the last one.
+        let pad = BLOCK - plain.len() % BLOCK;
+        let mut buf = plain.to_vec();
+        buf.extend(std::iter::repeat_n(0xa5, pad - 1));
+        buf.push(u8::try_from(pad).ok()?);
+        let len = buf.len();
+        let encryptor = cbc::Encryptor::<C>::new_from_slices(key, &iv).ok()?;
+        let sealed = encryptor.encrypt_padded::<NoPadding>(&mut buf, len).ok()?;
+        Some([&iv[..], sealed].concat())
+    }
+    fn gcm_seal<C: KeyInit + Aead + AeadCore<NonceSize = U12>>(key: &[u8], plain: &[u8]) -> Option<Vec<u8>> {
+        let iv = [0x42u8; GCM_IV];
+        let sealed = C::new_from_slice(key)
+            .ok()?
+            .encrypt(<&Nonce<C>>::try_from(&iv[..]).ok()?, plain)
+            .ok()?;
+        Some([&iv[..], &sealed].concat())
+    }
+    match algorithm {
+        DataAlgorithm::Aes128Cbc => cbc_seal::<Aes128>(key, plain),
+        DataAlgorithm::Aes256Cbc => cbc_seal::<Aes256>(key, plain),
+        DataAlgorithm::Aes128Gcm => gcm_seal::<AesGcm<Aes128, U12>>(key, plain),
+        DataAlgorithm::Aes192Gcm => gcm_seal::<AesGcm<Aes192, U12>>(key, plain),
+        DataAlgorithm::Aes256Gcm => gcm_seal::<AesGcm<Aes256, U12>>(key, plain),
     }
 }
 

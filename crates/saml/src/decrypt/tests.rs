@@ -153,3 +153,20 @@ fn plaintext_is_wrapped_with_the_namespaces_in_scope() {
         ]
     );
 }
+
+#[test]
+fn fuzz_entry_point_holds_its_properties_on_seeds() {
+    for input in [
+        &b""[..],
+        b"\x00",
+        b"\x00<saml:Assertion/>",
+        b"\x03<saml:Assertion ID='a'/>",
+        b"\x04<saml:Assertion/><saml:Assertion/>",
+        b"\x01<!DOCTYPE a><saml:Assertion/>",
+        b"\x02\xff\xfe",
+        &[7u8; 64],
+    ] {
+        fuzz(input);
+        crate::fuzzing::fuzz_decrypt(input);
+    }
+}
