@@ -6,6 +6,7 @@ mod contract;
 mod demo;
 mod flows;
 mod operator_pages;
+mod saml;
 mod sandbox;
 mod support;
 mod token;
