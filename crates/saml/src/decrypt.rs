@@ -1,4 +1,5 @@
-//! `saml:EncryptedAssertion`: XML Encryption 1.1 with the SP's RSA keys.
+//! `saml:EncryptedAssertion`, `saml:EncryptedID` and `saml:EncryptedAttribute` (SAML Core's
+//! `EncryptedElementType`): XML Encryption 1.1 with the SP's RSA keys, one code path for the three.
 //!
 //! Built on RustCrypto (`rsa` OAEP, `aes-gcm`, `cbc`) rather than bergshamra's `enc` module, after
 //! reading it (0.11.1): it re-parses the whole document with a default parser (a second parse with
@@ -38,11 +39,43 @@ use crate::xml::{self, NS_DS, NS_SAML};
 
 pub(crate) use self::cipher::KEY_TRANSPORT_URIS;
 
-/// Most `EncryptedKey` elements read from one EncryptedAssertion: each costs one RSA operation per
+/// Most `EncryptedKey` elements read from one encrypted element: each costs one RSA operation per
 /// SP key, so their number is bounded.
 const MAX_ENCRYPTED_KEYS: usize = 4;
-/// The one reason given for every decryption failure.
-const FAILED: &str = "the EncryptedAssertion cannot be decrypted with the SP keys";
+/// The one reason given for every decryption failure, whatever the element: which element failed
+/// is visible in the message anyway, why it failed must not be.
+const FAILED: &str = "encrypted content cannot be decrypted with the SP keys";
+
+/// What an encrypted element holds once decrypted: one element of SAML Core's choosing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Encrypted {
+    /// `saml:EncryptedAssertion` → `saml:Assertion`.
+    Assertion,
+    /// `saml:EncryptedID` → `saml:NameID` (a BaseID or a nested Assertion is refused).
+    NameId,
+    /// `saml:EncryptedAttribute` → `saml:Attribute`.
+    Attribute,
+}
+
+impl Encrypted {
+    /// The encrypted element's local name.
+    fn element(self) -> &'static str {
+        match self {
+            Self::Assertion => "EncryptedAssertion",
+            Self::NameId => "EncryptedID",
+            Self::Attribute => "EncryptedAttribute",
+        }
+    }
+
+    /// The local name (in the SAML assertion namespace) of the one element its plaintext holds.
+    fn plaintext(self) -> &'static str {
+        match self {
+            Self::Assertion => "Assertion",
+            Self::NameId => "NameID",
+            Self::Attribute => "Attribute",
+        }
+    }
+}
 
 /// An SP private key that decrypts `EncryptedAssertion`s (RSA, 2048 bits or more advised).
 ///
@@ -103,21 +136,23 @@ pub(crate) fn data_algorithm_uris() -> impl Iterator<Item = &'static str> {
     DataAlgorithm::TABLE.iter().map(|(_, uri)| *uri)
 }
 
-/// What decrypting an EncryptedAssertion gave: the plaintext wrapped in an element that declares
+/// What decrypting an encrypted element gave: the plaintext wrapped in an element that declares
 /// the namespaces in scope where it was, and whether every step so far succeeded.
 pub(crate) struct Decrypted {
     text: Zeroizing<String>,
     ok: Choice,
+    kind: Encrypted,
 }
 
 impl Decrypted {
-    /// Parses the plaintext (the only parse it gets) and checks it holds one `saml:Assertion`
-    /// and nothing else; every failure so far, and this one, gives the same error.
+    /// Parses the plaintext (the only parse it gets) and checks it holds the one element its kind
+    /// allows (a `saml:Assertion`, `NameID` or `Attribute`) and nothing else; every failure so
+    /// far, and this one, gives the same error.
     pub(crate) fn parse(&self) -> Result<(Document<'_>, NodeId), Error> {
         let parsed = xml::parse(&self.text).ok().and_then(|doc| {
             let wrapper = doc.document_element()?;
-            let assertion = only_assertion(&doc, wrapper)?;
-            Some((doc, assertion))
+            let element = only_child(&doc, wrapper, self.kind.plaintext())?;
+            Some((doc, element))
         });
         match parsed {
             Some(found) if bool::from(self.ok) => Ok(found),
@@ -131,15 +166,13 @@ impl Decrypted {
     }
 }
 
-/// The wrapper's single element child when it is a `saml:Assertion`, with only whitespace beside.
-fn only_assertion(doc: &Document<'_>, wrapper: NodeId) -> Option<NodeId> {
+/// The wrapper's single element child when it is `saml:<local>`, with only whitespace beside.
+fn only_child(doc: &Document<'_>, wrapper: NodeId, local: &str) -> Option<NodeId> {
     let mut found = None;
     for child in doc.children_iter(wrapper) {
         match doc.node_kind(child) {
             Some(uppsala::NodeKind::Text(t)) if t.trim().is_empty() => {}
-            Some(uppsala::NodeKind::Element(_))
-                if found.is_none() && xml::is(doc, child, NS_SAML, "Assertion") =>
-            {
+            Some(uppsala::NodeKind::Element(_)) if found.is_none() && xml::is(doc, child, NS_SAML, local) => {
                 found = Some(child);
             }
             _ => return None,
@@ -148,14 +181,15 @@ fn only_assertion(doc: &Document<'_>, wrapper: NodeId) -> Option<NodeId> {
     found
 }
 
-/// Decrypts the EncryptedAssertion `ea` of `doc` with `keys`.
+/// Decrypts the encrypted element `ea` of `doc` (of kind `kind`) with `keys`.
 ///
 /// Structure and algorithm problems (visible in the message itself) are reported as such
 /// ([`Check::Schema`], [`Check::Algorithm`], [`Check::Size`]); from key transport on, nothing is
 /// decided until [`Decrypted::parse`].
-pub(crate) fn decrypt_assertion(
+pub(crate) fn decrypt(
     doc: &Document<'_>,
     ea: NodeId,
+    kind: Encrypted,
     keys: &[DecryptionKey],
     allow_pkcs1v15: bool,
     max_bytes: usize,
@@ -163,7 +197,10 @@ pub(crate) fn decrypt_assertion(
     if keys.is_empty() {
         return reject(
             Check::Decryption,
-            "the Assertion is encrypted and no SP decryption key is configured",
+            format!(
+                "an {} is present and no SP decryption key is configured",
+                kind.element()
+            ),
         );
     }
     let mut data = None;
@@ -176,12 +213,19 @@ pub(crate) fn decrypt_assertion(
         } else {
             return reject(
                 Check::Schema,
-                "an EncryptedAssertion holds one EncryptedData, then EncryptedKeys only",
+                format!(
+                    "an {} holds one EncryptedData, then EncryptedKeys only",
+                    kind.element()
+                ),
             );
         }
     }
-    let data =
-        data.ok_or_else(|| Error::reject(Check::Schema, "the EncryptedAssertion has no EncryptedData"))?;
+    let data = data.ok_or_else(|| {
+        Error::reject(
+            Check::Schema,
+            format!("an {} has no EncryptedData", kind.element()),
+        )
+    })?;
     match xml::attr(doc, data, "Type") {
         None | Some(TYPE_ELEMENT) => {}
         Some(_) => return reject(Check::Schema, "the EncryptedData Type is not Element"),
@@ -203,7 +247,10 @@ pub(crate) fn decrypt_assertion(
         encrypted_keys.splice(0..0, inside);
     }
     if encrypted_keys.is_empty() {
-        return reject(Check::Schema, "the EncryptedAssertion carries no EncryptedKey");
+        return reject(
+            Check::Schema,
+            format!("an {} carries no EncryptedKey", kind.element()),
+        );
     }
     if encrypted_keys.len() > MAX_ENCRYPTED_KEYS {
         return reject(
@@ -236,12 +283,17 @@ pub(crate) fn decrypt_assertion(
     let key_ok = Choice::from(u8::from(session.is_some()));
     let session = session.unwrap_or_else(|| Zeroizing::new(vec![0; algorithm.key_len()]));
     let (plain, plain_ok) = algorithm.decrypt(&session, &ciphertext);
-    Ok(wrap(&namespaces_in_scope(doc, ea), &plain, key_ok & plain_ok))
+    Ok(wrap(
+        &namespaces_in_scope(doc, ea),
+        &plain,
+        key_ok & plain_ok,
+        kind,
+    ))
 }
 
 /// Wraps the plaintext in an element declaring `namespaces`; `ok` says whether every step so far
 /// succeeded. Invalid UTF-8 still goes on to the parse, as text the parse refuses.
-fn wrap(namespaces: &[(String, String)], plain: &[u8], ok: Choice) -> Decrypted {
+fn wrap(namespaces: &[(String, String)], plain: &[u8], ok: Choice, kind: Encrypted) -> Decrypted {
     let (body, utf8_ok) = match std::str::from_utf8(plain) {
         Ok(s) => (s, Choice::from(1)),
         Err(_) => ("\u{1}", Choice::from(0)),
@@ -261,6 +313,7 @@ fn wrap(namespaces: &[(String, String)], plain: &[u8], ok: Choice) -> Decrypted 
     Decrypted {
         text,
         ok: ok & utf8_ok,
+        kind,
     }
 }
 
@@ -285,13 +338,15 @@ pub(crate) fn fuzz(data: &[u8]) {
     }
     let namespaces = [("saml".to_owned(), NS_SAML.to_owned())];
     let (garbage, ok) = algorithm.decrypt(&key, rest);
-    for decrypted in [
-        wrap(&namespaces, &garbage, ok),
-        wrap(&namespaces, rest, Choice::from(1)),
-    ] {
-        match decrypted.parse() {
-            Ok((doc, a)) => assert!(xml::is(&doc, a, NS_SAML, "Assertion")),
-            Err(e) => assert_eq!(e, Error::reject(Check::Decryption, FAILED)),
+    for kind in [Encrypted::Assertion, Encrypted::NameId, Encrypted::Attribute] {
+        for decrypted in [
+            wrap(&namespaces, &garbage, ok, kind),
+            wrap(&namespaces, rest, Choice::from(1), kind),
+        ] {
+            match decrypted.parse() {
+                Ok((doc, a)) => assert!(xml::is(&doc, a, NS_SAML, kind.plaintext())),
+                Err(e) => assert_eq!(e, Error::reject(Check::Decryption, FAILED)),
+            }
         }
     }
 }

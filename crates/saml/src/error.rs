@@ -47,8 +47,9 @@ pub enum Check {
     Replay,
     /// An HTTP-Redirect query string is malformed or its signature does not verify.
     QuerySignature,
-    /// An EncryptedAssertion cannot be decrypted with the SP keys. Every cause (key, padding,
-    /// plaintext) gives this one check and one reason, so the error is no decryption oracle.
+    /// An EncryptedAssertion, EncryptedID or EncryptedAttribute cannot be decrypted with the SP
+    /// keys. Every cause (key, padding, plaintext) gives this one check and one reason, so the
+    /// error is no decryption oracle.
     Decryption,
 }
 

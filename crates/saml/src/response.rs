@@ -16,7 +16,7 @@ use self::structure::{
     require_version, required_attr, single_assertion,
 };
 use crate::config::{IdentityProvider, ServiceProvider};
-use crate::decrypt::{self, DecryptionKey};
+use crate::decrypt::{self, Decrypted, DecryptionKey, Encrypted};
 use crate::error::{Check, Error, reject};
 use crate::orange::OrangeProfile;
 use crate::signature::{self, Signed, short};
@@ -27,6 +27,8 @@ const ENTITY_FORMAT: &str = "urn:oasis:names:tc:SAML:2.0:nameid-format:entity";
 
 /// Default clock skew tolerated on every time comparison.
 pub const DEFAULT_CLOCK_SKEW: Duration = Duration::from_secs(60);
+/// Most `EncryptedAttribute` elements decrypted from one Assertion.
+pub const MAX_ENCRYPTED_ATTRIBUTES: usize = 32;
 /// Default cap on the size of a decoded (or inflated) message.
 pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 256 * 1024;
 
@@ -158,9 +160,9 @@ impl ResponseVerifier {
         self
     }
 
-    /// Adds an SP key that decrypts `EncryptedAssertion`s; call again to add more (a key
-    /// rollover: every key is tried on every message). Without one, an encrypted assertion is
-    /// rejected.
+    /// Adds an SP key that decrypts `EncryptedAssertion`, `EncryptedID` and `EncryptedAttribute`
+    /// elements; call again to add more (a key rollover: every key is tried on every message).
+    /// Without one, an encrypted element is rejected.
     ///
     /// Accepted: key transport RSA-OAEP (`rsa-oaep-mgf1p`; `xmlenc11#rsa-oaep` with SHA-1 or
     /// SHA-256 digest and MGF1), data AES-128/192/256-GCM and AES-128/256-CBC. The decrypted
@@ -292,13 +294,7 @@ impl ResponseVerifier {
                     &self.keys,
                     self.insecure_allow_sha1,
                 )?;
-                let decrypted = decrypt::decrypt_assertion(
-                    &doc,
-                    ea,
-                    &self.decryption_keys,
-                    self.insecure_allow_rsa_pkcs1v15,
-                    self.max_message_bytes,
-                )?;
+                let decrypted = self.decrypt(&doc, ea, Encrypted::Assertion)?;
                 let (inner, a) = decrypted.parse()?;
                 check_unique_ids(&[&doc, &inner])?;
                 let wrapper = inner.document_element().unwrap_or(a);
@@ -341,6 +337,18 @@ impl ResponseVerifier {
         self.check_signed(signed, binding_signed)?;
         self.check_envelope(&doc, root, signed, binding_signed)?;
         self.assertion(&doc, response_irt, assertion, signed, now, requests, replay)
+    }
+
+    /// Decrypts one encrypted element with the SP keys, under the same rules whatever it holds.
+    fn decrypt(&self, doc: &Document<'_>, node: NodeId, kind: Encrypted) -> Result<Decrypted, Error> {
+        decrypt::decrypt(
+            doc,
+            node,
+            kind,
+            &self.decryption_keys,
+            self.insecure_allow_rsa_pkcs1v15,
+            self.max_message_bytes,
+        )
     }
 
     /// The Response's Destination and Issuer.
@@ -435,7 +443,7 @@ impl ResponseVerifier {
         self.check_issuer(doc, issuer, "Assertion")?;
 
         let subject = xml::required_child(doc, a, NS_SAML, "Subject")?;
-        let name_id = read_name_id(doc, subject)?;
+        let name_id = self.name_id(doc, subject)?;
         let confirmation = self.bearer_confirmation(doc, subject, now)?;
 
         // InResponseTo: the confirmation's and the Response's must agree; absent means unsolicited.
@@ -467,7 +475,7 @@ impl ResponseVerifier {
                 class_ref = Some(xml::full_text(doc, r)?.trim().to_owned());
             }
         }
-        let attributes = read_attributes(doc, a)?;
+        let attributes = self.attributes(doc, a)?;
 
         // State changes come last, once every pure check has passed.
         let mut until = confirmation.not_on_or_after;
@@ -632,13 +640,8 @@ struct Confirmation<'d> {
     in_response_to: Option<&'d str>,
 }
 
-fn read_name_id(doc: &Document<'_>, subject: NodeId) -> Result<NameId, Error> {
-    let n = xml::optional_child(doc, subject, NS_SAML, "NameID")?.ok_or_else(|| {
-        Error::reject(
-            Check::Schema,
-            "the Subject has no NameID (EncryptedID is not supported)",
-        )
-    })?;
+/// Reads a `saml:NameID` element (from the Assertion or from a decrypted EncryptedID).
+fn read_name_id(doc: &Document<'_>, n: NodeId) -> Result<NameId, Error> {
     let value = xml::full_text(doc, n)?.trim().to_owned();
     if value.is_empty() {
         return reject(Check::Schema, "the NameID is empty");
@@ -649,19 +652,67 @@ fn read_name_id(doc: &Document<'_>, subject: NodeId) -> Result<NameId, Error> {
     })
 }
 
-fn read_attributes(doc: &Document<'_>, a: NodeId) -> Result<BTreeMap<String, Vec<Pii<String>>>, Error> {
-    let mut out: BTreeMap<String, Vec<Pii<String>>> = BTreeMap::new();
-    for statement in xml::children_named(doc, a, NS_SAML, "AttributeStatement") {
-        for attr in xml::children_named(doc, statement, NS_SAML, "Attribute") {
-            let name = xml::attr(doc, attr, "Name")
-                .ok_or_else(|| Error::reject(Check::Schema, "an Attribute has no Name"))?;
-            let values = out.entry(name.to_owned()).or_default();
-            for v in xml::children_named(doc, attr, NS_SAML, "AttributeValue") {
-                values.push(Pii::new(xml::full_text(doc, v)?.trim().to_owned()));
+/// Adds the values of one `saml:Attribute` element to `out`.
+fn read_attribute(
+    doc: &Document<'_>,
+    attr: NodeId,
+    out: &mut BTreeMap<String, Vec<Pii<String>>>,
+) -> Result<(), Error> {
+    let name = xml::attr(doc, attr, "Name")
+        .ok_or_else(|| Error::reject(Check::Schema, "an Attribute has no Name"))?;
+    let values = out.entry(name.to_owned()).or_default();
+    for v in xml::children_named(doc, attr, NS_SAML, "AttributeValue") {
+        values.push(Pii::new(xml::full_text(doc, v)?.trim().to_owned()));
+    }
+    Ok(())
+}
+
+impl ResponseVerifier {
+    /// The Subject's NameID, in the clear or decrypted from its EncryptedID.
+    fn name_id(&self, doc: &Document<'_>, subject: NodeId) -> Result<NameId, Error> {
+        let plain = xml::optional_child(doc, subject, NS_SAML, "NameID")?;
+        let encrypted = xml::optional_child(doc, subject, NS_SAML, "EncryptedID")?;
+        match (plain, encrypted) {
+            (Some(n), None) => read_name_id(doc, n),
+            (None, Some(e)) => {
+                let decrypted = self.decrypt(doc, e, Encrypted::NameId)?;
+                let (inner, n) = decrypted.parse()?;
+                read_name_id(&inner, n)
             }
+            (Some(_), Some(_)) => reject(Check::Schema, "the Subject has both a NameID and an EncryptedID"),
+            (None, None) => reject(Check::Schema, "the Subject has no NameID or EncryptedID"),
         }
     }
-    Ok(out)
+
+    /// The attributes of every AttributeStatement, in the clear or decrypted from
+    /// EncryptedAttributes (at most [`MAX_ENCRYPTED_ATTRIBUTES`]: each costs RSA operations).
+    fn attributes(&self, doc: &Document<'_>, a: NodeId) -> Result<BTreeMap<String, Vec<Pii<String>>>, Error> {
+        let mut out: BTreeMap<String, Vec<Pii<String>>> = BTreeMap::new();
+        let children: Vec<NodeId> = xml::children_named(doc, a, NS_SAML, "AttributeStatement")
+            .flat_map(|statement| xml::child_elements(doc, statement))
+            .collect();
+        // Counted before any is decrypted: the bound is on the work an attacker can cause.
+        let encrypted = children
+            .iter()
+            .filter(|c| xml::is(doc, **c, NS_SAML, "EncryptedAttribute"))
+            .count();
+        if encrypted > MAX_ENCRYPTED_ATTRIBUTES {
+            return reject(
+                Check::Size,
+                format!("more than {MAX_ENCRYPTED_ATTRIBUTES} EncryptedAttribute elements"),
+            );
+        }
+        for child in children {
+            if xml::is(doc, child, NS_SAML, "Attribute") {
+                read_attribute(doc, child, &mut out)?;
+            } else if xml::is(doc, child, NS_SAML, "EncryptedAttribute") {
+                let decrypted = self.decrypt(doc, child, Encrypted::Attribute)?;
+                let (inner, attr) = decrypted.parse()?;
+                read_attribute(&inner, attr, &mut out)?;
+            }
+        }
+        Ok(out)
+    }
 }
 
 /// The subject's name identifier.

@@ -97,7 +97,7 @@ fn check_transport(method: &str, allow_pkcs1v15: bool, expected: Option<Check>) 
     let doc = xml::parse(&xml).unwrap();
     let ea = doc.document_element().unwrap();
     let key = DecryptionKey::from_pem(include_bytes!("../../tests/fixtures/keys/sp.key")).unwrap();
-    let got = decrypt_assertion(&doc, ea, &[key], allow_pkcs1v15, 1024)
+    let got = decrypt(&doc, ea, Encrypted::Assertion, &[key], allow_pkcs1v15, 1024)
         .and_then(|d| d.parse().map(|_| ()))
         .err()
         .and_then(|e| e.check());
@@ -169,4 +169,46 @@ fn fuzz_entry_point_holds_its_properties_on_seeds() {
         fuzz(input);
         crate::fuzzing::fuzz_decrypt(input);
     }
+}
+
+#[test]
+fn the_plaintext_must_be_the_element_its_wrapper_allows() {
+    let ns = [("saml".to_owned(), NS_SAML.to_owned())];
+    let ok = Choice::from(1);
+    // (plaintext, kind, accepted)
+    for (plain, kind, accepted) in [
+        ("<saml:NameID>a</saml:NameID>", Encrypted::NameId, true),
+        ("<saml:Attribute Name=\"n\"/>", Encrypted::Attribute, true),
+        ("<saml:Assertion/>", Encrypted::Assertion, true),
+        // An EncryptedID smuggling an Assertion, or an EncryptedAttribute a NameID.
+        ("<saml:Assertion/>", Encrypted::NameId, false),
+        ("<saml:NameID>a</saml:NameID>", Encrypted::Attribute, false),
+        (
+            "<saml:NameID>a</saml:NameID><saml:NameID>b</saml:NameID>",
+            Encrypted::NameId,
+            false,
+        ),
+        ("text<saml:NameID>a</saml:NameID>", Encrypted::NameId, false),
+    ] {
+        let got = wrap(&ns, plain.as_bytes(), ok, kind).parse().map(|_| ());
+        match accepted {
+            true => assert_eq!(got, Ok(()), "{plain} as {kind:?}"),
+            false => assert_eq!(
+                got,
+                Err(Error::reject(Check::Decryption, FAILED)),
+                "{plain} as {kind:?}"
+            ),
+        }
+    }
+    // A failed step before the parse fails the same way, whatever the plaintext.
+    let failed = wrap(
+        &ns,
+        b"<saml:NameID>a</saml:NameID>",
+        Choice::from(0),
+        Encrypted::NameId,
+    );
+    assert_eq!(
+        failed.parse().map(|_| ()),
+        Err(Error::reject(Check::Decryption, FAILED))
+    );
 }

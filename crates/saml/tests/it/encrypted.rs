@@ -20,12 +20,13 @@ const DATA: [&str; 5] = [
     "http://www.w3.org/2001/04/xmlenc#aes128-cbc",
     "http://www.w3.org/2001/04/xmlenc#aes256-cbc",
 ];
-const AES128_CBC: &str = "http://www.w3.org/2001/04/xmlenc#aes128-cbc";
-const AES256_GCM: &str = "http://www.w3.org/2009/xmlenc11#aes256-gcm";
+pub(crate) const AES128_GCM: &str = "http://www.w3.org/2009/xmlenc11#aes128-gcm";
+pub(crate) const AES128_CBC: &str = "http://www.w3.org/2001/04/xmlenc#aes128-cbc";
+pub(crate) const AES256_GCM: &str = "http://www.w3.org/2009/xmlenc11#aes256-gcm";
 
 /// How the session key travels.
 #[derive(Debug, Clone, Copy)]
-enum Transport {
+pub(crate) enum Transport {
     /// xmlsec1's own `rsa-oaep-mgf1p` (SHA-1 digest, MGF1-SHA1).
     Mgf1p,
     /// xmlsec1's own `rsa-1_5`.
@@ -42,14 +43,53 @@ fn session_bits(data: &str) -> usize {
         .expect("AES algorithm")
 }
 
+/// The SAML element to encrypt, inside its `Encrypted…` wrapper.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Part {
+    /// The Assertion `_assert1`, as an EncryptedAssertion.
+    Assertion,
+    /// The first NameID, as an EncryptedID.
+    NameId,
+    /// The first Attribute, as an EncryptedAttribute.
+    Attribute,
+}
+
+impl Part {
+    /// (the element's local name, its wrapper's)
+    fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Assertion => ("Assertion", "EncryptedAssertion"),
+            Self::NameId => ("NameID", "EncryptedID"),
+            Self::Attribute => ("Attribute", "EncryptedAttribute"),
+        }
+    }
+}
+
 /// Encrypts the first `saml:Assertion` of `response` for the certificate `<cert>.crt`, inside a
 /// `saml:EncryptedAssertion`.
-fn encrypt(response: &str, data: &str, transport: Transport, cert: &str) -> String {
+pub(crate) fn encrypt(response: &str, data: &str, transport: Transport, cert: &str) -> String {
+    encrypt_part(response, Part::Assertion, data, transport, cert)
+}
+
+/// Encrypts `part` of `response` with `xmlsec1 --encrypt` for the certificate `<cert>.crt`.
+pub(crate) fn encrypt_part(
+    response: &str,
+    part: Part,
+    data: &str,
+    transport: Transport,
+    cert: &str,
+) -> String {
+    let (local, wrapper) = part.names();
+    let before = response.matches(&format!("<saml:{local} ")).count();
     let wrapped = response
-        .replacen("<saml:Assertion ", "<saml:EncryptedAssertion><saml:Assertion ", 1)
         .replacen(
-            "</saml:Assertion>",
-            "</saml:Assertion></saml:EncryptedAssertion>",
+            &format!("<saml:{local} "),
+            &format!("<saml:{wrapper}><saml:{local} "),
+            1,
+        )
+        .replacen(
+            &format!("</saml:{local}>"),
+            &format!("</saml:{local}></saml:{wrapper}>"),
             1,
         );
     let key_info = match transport {
@@ -99,17 +139,22 @@ fn encrypt(response: &str, data: &str, transport: Transport, cert: &str) -> Stri
                 .arg(format!("aes-{bits}"));
         }
     }
-    cmd.args([
-        "--id-attr:ID",
-        "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
-        "--node-id",
-        "_assert1",
-        "--xml-data",
-    ])
-    .arg(&doc)
-    .arg("--output")
-    .arg(&out)
-    .arg(&tmpl);
+    match part {
+        Part::Assertion => cmd.args([
+            "--id-attr:ID",
+            "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
+            "--node-id",
+            "_assert1",
+        ]),
+        _ => cmd
+            .arg("--node-name")
+            .arg(format!("urn:oasis:names:tc:SAML:2.0:assertion:{local}")),
+    };
+    cmd.arg("--xml-data")
+        .arg(&doc)
+        .arg("--output")
+        .arg(&out)
+        .arg(&tmpl);
     run(&mut cmd, "xmlsec1");
     let mut encrypted = std::fs::read_to_string(&out).unwrap();
     if let Transport::Oaep11(digest, mgf) = transport {
@@ -151,19 +196,20 @@ fn encrypt(response: &str, data: &str, transport: Transport, cert: &str) -> Stri
     for p in [tmpl, doc, out, session] {
         let _ = std::fs::remove_file(p);
     }
-    assert!(encrypted.contains("<saml:EncryptedAssertion><xenc:EncryptedData"));
-    assert!(
-        !encrypted.contains("<saml:Assertion "),
-        "xmlsec1 left the Assertion in the clear"
+    assert!(encrypted.contains(&format!("<saml:{wrapper}><xenc:EncryptedData")));
+    assert_eq!(
+        encrypted.matches(&format!("<saml:{local} ")).count(),
+        before - 1,
+        "xmlsec1 left the {local} in the clear"
     );
     encrypted
 }
 
-fn sp_key(name: &str) -> DecryptionKey {
+pub(crate) fn sp_key(name: &str) -> DecryptionKey {
     DecryptionKey::from_pem(&read_key(&format!("{name}.key"))).expect("SP key")
 }
 
-fn decrypting(keys: &[&str]) -> ResponseVerifier {
+pub(crate) fn decrypting(keys: &[&str]) -> ResponseVerifier {
     keys.iter().fold(verifier(), |v, k| v.decryption_key(sp_key(k)))
 }
 
@@ -223,7 +269,7 @@ fn rollover_either_key_decrypts() {
 
 /// Flips one Base64 character in the middle of the EncryptedData's CipherValue (the last one in
 /// the document), changing a ciphertext block.
-fn tamper(xml: &str) -> String {
+pub(crate) fn tamper(xml: &str) -> String {
     let start = xml.rfind("<xenc:CipherValue>").unwrap() + "<xenc:CipherValue>".len();
     let end = start + xml[start..].find('<').unwrap();
     let mid = start + (end - start) / 2;
