@@ -10,6 +10,7 @@ mod kyc_identity;
 mod line_apis;
 mod line_commands;
 mod operator_pages;
+mod saml;
 mod sandbox;
 mod support;
 mod token;

@@ -6,9 +6,9 @@ use std::time::{Duration, SystemTime};
 
 use clap::{Args, Subcommand, ValueEnum};
 use netid::crates::saml::{
-    AuthnRequestBuilder, IdentityProvider, IdpCertificate, InMemoryReplayCache, InMemoryRequestStore,
-    NameIdFormat, NameIdPolicy, RequestStore as _, ResponseVerifier, ServiceProvider, SignatureAlgorithm,
-    SoftwareSigner, VerifiedAssertion,
+    AuthnRequestBuilder, DecryptionKey, IdentityProvider, IdpCertificate, InMemoryReplayCache,
+    InMemoryRequestStore, NameIdFormat, NameIdPolicy, RequestStore as _, ResponseVerifier, ServiceProvider,
+    SignatureAlgorithm, SoftwareSigner, VerifiedAssertion,
 };
 use netid_core::ports::{Clock as _, OsRandom, SystemClock};
 use serde_json::{Value, json};
@@ -75,6 +75,13 @@ pub(crate) struct VerifyArgs {
     /// Require the Assertion itself to be signed.
     #[arg(long)]
     want_assertions_signed: bool,
+    /// An SP private key (PEM, RSA) that decrypts EncryptedAssertions; repeat for several (a key
+    /// rollover: each is tried).
+    #[arg(long)]
+    decryption_key: Vec<PathBuf>,
+    /// Accept RSA PKCS#1 v1.5 key transport on encrypted assertions (insecure: Bleichenbacher).
+    #[arg(long)]
+    insecure_allow_rsa_pkcs1v15: bool,
     /// The binding the files were received over.
     #[arg(long, value_enum, default_value = "post")]
     binding: BindingArg,
@@ -158,6 +165,11 @@ fn verify(args: &VerifyArgs) -> Result<u8, String> {
         certificates
             .push(IdpCertificate::from_pem(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?);
     }
+    let mut decryption_keys = Vec::new();
+    for path in &args.decryption_key {
+        decryption_keys
+            .push(DecryptionKey::from_pem(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?);
+    }
     // Read every input first, so a missing file is a usage error before any verdict is printed.
     let inputs = args
         .files
@@ -173,7 +185,11 @@ fn verify(args: &VerifyArgs) -> Result<u8, String> {
     .clock_skew(Duration::from_secs(args.clock_skew))
     .insecure_allow_unsolicited(args.allow_unsolicited)
     .want_assertions_signed(args.want_assertions_signed)
-    .insecure_allow_sha1(args.insecure_allow_sha1);
+    .insecure_allow_sha1(args.insecure_allow_sha1)
+    .insecure_allow_rsa_pkcs1v15(args.insecure_allow_rsa_pkcs1v15);
+    let verifier = decryption_keys
+        .into_iter()
+        .fold(verifier, ResponseVerifier::decryption_key);
     let requests = InMemoryRequestStore::new();
     for id in &args.request_id {
         if !requests.insert(id, now + REQUEST_LIFETIME, now) {

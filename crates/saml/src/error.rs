@@ -47,11 +47,15 @@ pub enum Check {
     Replay,
     /// An HTTP-Redirect query string is malformed or its signature does not verify.
     QuerySignature,
+    /// An EncryptedAssertion, EncryptedID or EncryptedAttribute cannot be decrypted with the SP
+    /// keys. Every cause (key, padding, plaintext) gives this one check and one reason, so the
+    /// error is no decryption oracle.
+    Decryption,
 }
 
 impl Check {
     /// Every check, in declaration order.
-    pub const ALL: [Check; 18] = [
+    pub const ALL: [Check; 19] = [
         Check::Size,
         Check::Encoding,
         Check::Xml,
@@ -70,6 +74,7 @@ impl Check {
         Check::Audience,
         Check::Replay,
         Check::QuerySignature,
+        Check::Decryption,
     ];
 
     /// The stable snake_case name of the check.
@@ -93,6 +98,7 @@ impl Check {
             Check::Audience => "audience",
             Check::Replay => "replay",
             Check::QuerySignature => "query_signature",
+            Check::Decryption => "decryption",
         }
     }
 }

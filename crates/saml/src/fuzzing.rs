@@ -12,6 +12,8 @@ use crate::{
 
 /// The test-only IdP certificate committed under `tests/fixtures/keys`.
 const IDP_CERT: &[u8] = include_bytes!("../tests/fixtures/keys/idp.crt");
+/// The test-only SP key committed under `tests/fixtures/keys` (decrypts the encrypted seeds).
+const SP_KEY: &[u8] = include_bytes!("../tests/fixtures/keys/sp.key");
 
 /// Built once: the fuzzer should spend its time in the consumer, not in certificate parsing.
 fn verifier() -> Option<&'static ResponseVerifier> {
@@ -36,6 +38,30 @@ pub fn fuzz_response(data: &[u8]) {
     let (requests, replay) = (InMemoryRequestStore::new(), InMemoryReplayCache::new());
     let _ = v.verify_post(data, now(), &requests, &replay);
     let _ = v.verify_xml(data, now(), &requests, &replay);
+}
+
+/// The XML Encryption path: whole messages through a verifier holding the test SP decryption
+/// key (the EncryptedAssertion structure and algorithm checks), then the data decryption and the
+/// plaintext check directly (see `decrypt::fuzz`); never panics, and a decryption failure is
+/// always the one indistinguishable error.
+pub fn fuzz_decrypt(data: &[u8]) {
+    static VERIFIER: OnceLock<Option<ResponseVerifier>> = OnceLock::new();
+    let v = VERIFIER.get_or_init(|| {
+        let key = crate::DecryptionKey::from_pem(SP_KEY).ok()?;
+        let cert = IdpCertificate::from_pem(IDP_CERT).ok()?;
+        let idp = IdentityProvider::new("https://idp.example/saml", vec![cert]);
+        let sp = ServiceProvider::new("https://sp.example/saml", "https://sp.example/saml/acs");
+        Some(
+            ResponseVerifier::new(idp, sp)
+                .insecure_allow_unsolicited(true)
+                .decryption_key(key),
+        )
+    });
+    if let Some(v) = v {
+        let (requests, replay) = (InMemoryRequestStore::new(), InMemoryReplayCache::new());
+        let _ = v.verify_xml(data, now(), &requests, &replay);
+    }
+    crate::decrypt::fuzz(data);
 }
 
 /// Feeds an arbitrary query string to the HTTP-Redirect decoder; must never panic.

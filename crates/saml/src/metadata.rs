@@ -10,6 +10,7 @@ use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event};
 
 use crate::authn_request::{Binding, NameIdFormat};
 use crate::config::{IdentityProvider, IdpCertificate, ServiceProvider};
+use crate::decrypt;
 use crate::error::Error;
 use crate::xml::{self, NS_DS, NS_MD};
 
@@ -19,6 +20,10 @@ use crate::xml::{self, NS_DS, NS_MD};
 pub struct SpMetadata {
     /// DER certificate the SP signs AuthnRequests with (published as a signing `KeyDescriptor`).
     pub signing_certificate: Option<Vec<u8>>,
+    /// DER certificates of the SP's [`DecryptionKey`](crate::DecryptionKey)s, each published as an
+    /// encryption `KeyDescriptor` listing the accepted `EncryptionMethod`s (two during a key
+    /// rollover, the new one first).
+    pub encryption_certificates: Vec<Vec<u8>>,
     /// Sets `AuthnRequestsSigned="true"`.
     pub authn_requests_signed: bool,
     /// Sets `WantAssertionsSigned="true"`.
@@ -65,22 +70,14 @@ impl SpMetadata {
         ));
         w.write_event(Event::Start(sso)).map_err(io)?;
         if let Some(cert) = &self.signing_certificate {
-            let mut kd = BytesStart::new("md:KeyDescriptor");
-            kd.push_attribute(("use", "signing"));
-            w.write_event(Event::Start(kd)).map_err(io)?;
-            for name in ["ds:KeyInfo", "ds:X509Data", "ds:X509Certificate"] {
-                w.write_event(Event::Start(BytesStart::new(name))).map_err(io)?;
-            }
-            w.write_event(Event::Text(BytesText::new(&STANDARD.encode(cert))))
-                .map_err(io)?;
-            for name in [
-                "ds:X509Certificate",
-                "ds:X509Data",
-                "ds:KeyInfo",
-                "md:KeyDescriptor",
-            ] {
-                w.write_event(Event::End(BytesEnd::new(name))).map_err(io)?;
-            }
+            key_descriptor(&mut w, "signing", cert, &[]).map_err(io)?;
+        }
+        // The methods this SP decrypts (SAML Metadata §2.4.1.1), strongest first.
+        let methods: Vec<&str> = decrypt::data_algorithm_uris()
+            .chain(decrypt::KEY_TRANSPORT_URIS)
+            .collect();
+        for cert in &self.encryption_certificates {
+            key_descriptor(&mut w, "encryption", cert, &methods).map_err(io)?;
         }
         for f in &self.name_id_formats {
             w.write_event(Event::Start(BytesStart::new("md:NameIDFormat")))
@@ -101,6 +98,32 @@ impl SpMetadata {
             .map_err(io)?;
         String::from_utf8(w.into_inner()).map_err(|_| Error::config("non UTF-8 XML output"))
     }
+}
+
+/// One `md:KeyDescriptor` with an X.509 certificate and, for encryption, its methods.
+fn key_descriptor(
+    w: &mut Writer<Vec<u8>>,
+    usage: &str,
+    cert: &[u8],
+    methods: &[&str],
+) -> std::io::Result<()> {
+    let mut kd = BytesStart::new("md:KeyDescriptor");
+    kd.push_attribute(("use", usage));
+    w.write_event(Event::Start(kd))?;
+    for name in ["ds:KeyInfo", "ds:X509Data", "ds:X509Certificate"] {
+        w.write_event(Event::Start(BytesStart::new(name)))?;
+    }
+    w.write_event(Event::Text(BytesText::new(&STANDARD.encode(cert))))?;
+    for name in ["ds:X509Certificate", "ds:X509Data", "ds:KeyInfo"] {
+        w.write_event(Event::End(BytesEnd::new(name)))?;
+    }
+    for method in methods {
+        let mut m = BytesStart::new("md:EncryptionMethod");
+        m.push_attribute(("Algorithm", *method));
+        w.write_event(Event::Empty(m))?;
+    }
+    w.write_event(Event::End(BytesEnd::new("md:KeyDescriptor")))?;
+    Ok(())
 }
 
 fn bool_str(b: bool) -> &'static str {

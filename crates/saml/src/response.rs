@@ -1,28 +1,34 @@
 //! Consuming a `samlp:Response`: the signature profile, then the protocol checks.
 
-use std::collections::{BTreeMap, BTreeSet};
+mod structure;
+
+use std::collections::BTreeMap;
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use bergshamra::KeysManager;
 use netid_core::secret::Pii;
 use uppsala::{Document, NodeId};
 
+pub(crate) use self::structure::decode_base64;
+use self::structure::{
+    ASSERTION_CHILDREN, Payload, RESPONSE_CHILDREN, check_status, check_unique_ids, only_children,
+    require_version, required_attr, single_assertion,
+};
 use crate::config::{IdentityProvider, ServiceProvider};
+use crate::decrypt::{self, Decrypted, DecryptionKey, Encrypted};
 use crate::error::{Check, Error, reject};
 use crate::orange::OrangeProfile;
 use crate::signature::{self, Signed, short};
 use crate::store::{ReplayCache, ReplayVerdict, RequestStore};
-use crate::xml::{self, NS_DS, NS_SAML, NS_SAMLP};
-
-const STATUS_SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
+use crate::xml::{self, NS_SAML, NS_SAMLP};
 const CM_BEARER: &str = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
 const ENTITY_FORMAT: &str = "urn:oasis:names:tc:SAML:2.0:nameid-format:entity";
 
 /// Default clock skew tolerated on every time comparison.
 pub const DEFAULT_CLOCK_SKEW: Duration = Duration::from_secs(60);
+/// Most `EncryptedAttribute` elements decrypted from one Assertion.
+pub const MAX_ENCRYPTED_ATTRIBUTES: usize = 32;
 /// Default cap on the size of a decoded (or inflated) message.
 pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 256 * 1024;
 
@@ -51,6 +57,8 @@ pub struct ResponseVerifier {
     want_assertions_signed: bool,
     insecure_allow_sha1: bool,
     max_message_bytes: usize,
+    decryption_keys: Vec<DecryptionKey>,
+    insecure_allow_rsa_pkcs1v15: bool,
 }
 
 impl fmt::Debug for ResponseVerifier {
@@ -64,6 +72,8 @@ impl fmt::Debug for ResponseVerifier {
             want_assertions_signed,
             insecure_allow_sha1,
             max_message_bytes,
+            decryption_keys,
+            insecure_allow_rsa_pkcs1v15,
         } = self;
         f.debug_struct("ResponseVerifier")
             .field("idp", idp)
@@ -73,6 +83,8 @@ impl fmt::Debug for ResponseVerifier {
             .field("want_assertions_signed", want_assertions_signed)
             .field("insecure_allow_sha1", insecure_allow_sha1)
             .field("max_message_bytes", max_message_bytes)
+            .field("decryption_key_count", &decryption_keys.len())
+            .field("insecure_allow_rsa_pkcs1v15", insecure_allow_rsa_pkcs1v15)
             .finish()
     }
 }
@@ -94,6 +106,8 @@ impl ResponseVerifier {
             want_assertions_signed: false,
             insecure_allow_sha1: false,
             max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
+            decryption_keys: Vec::new(),
+            insecure_allow_rsa_pkcs1v15: false,
         }
     }
 
@@ -138,10 +152,38 @@ impl ResponseVerifier {
         self
     }
 
-    /// Sets the cap on a decoded or inflated message (default 256 KiB).
+    /// Sets the cap on a decoded or inflated message (default 256 KiB); the ciphertext of an
+    /// EncryptedAssertion, and so its plaintext, is held to the same cap.
     #[must_use]
     pub fn max_message_bytes(mut self, max: usize) -> Self {
         self.max_message_bytes = max;
+        self
+    }
+
+    /// Adds an SP key that decrypts `EncryptedAssertion`, `EncryptedID` and `EncryptedAttribute`
+    /// elements; call again to add more (a key rollover: every key is tried on every message).
+    /// Without one, an encrypted element is rejected.
+    ///
+    /// Accepted: key transport RSA-OAEP (`rsa-oaep-mgf1p`; `xmlenc11#rsa-oaep` with SHA-1 or
+    /// SHA-256 digest and MGF1), data AES-128/192/256-GCM and AES-128/256-CBC. The decrypted
+    /// Assertion goes through every check a plain one does; a Response signature verified over
+    /// the EncryptedAssertion counts as covering it.
+    #[must_use]
+    pub fn decryption_key(mut self, key: DecryptionKey) -> Self {
+        self.decryption_keys.push(key);
+        self
+    }
+
+    /// Accepts RSA PKCS#1 v1.5 (`xmlenc#rsa-1_5`) key transport (default: refused).
+    ///
+    /// # Security
+    ///
+    /// PKCS#1 v1.5 encryption is open to Bleichenbacher's adaptive chosen-ciphertext attack, which
+    /// recovers session keys from any observable difference in how failures are handled. Enable
+    /// only for an IdP that cannot do RSA-OAEP.
+    #[must_use]
+    pub fn insecure_allow_rsa_pkcs1v15(mut self, allow: bool) -> Self {
+        self.insecure_allow_rsa_pkcs1v15 = allow;
         self
     }
 
@@ -234,23 +276,91 @@ impl ResponseVerifier {
             "IssueInstant",
         )?;
         check_status(&doc, root)?;
-        check_unique_ids(&doc)?;
-        let assertion = single_assertion(&doc, root)?;
+        check_unique_ids(&[&doc])?;
+        let payload = single_assertion(&doc, root)?;
         only_children(&doc, root, "Response", RESPONSE_CHILDREN)?;
+        let response_irt = xml::attr(&doc, root, "InResponseTo");
+        let assertion = match payload {
+            Payload::Plain(a) => a,
+            Payload::Encrypted(ea) => {
+                // The Response signature is checked before anything is decrypted: when it covers
+                // the EncryptedAssertion, a tampered ciphertext never reaches the decryptor.
+                let outer = signature::verify(
+                    &doc,
+                    text,
+                    root,
+                    Some(root),
+                    None,
+                    &self.keys,
+                    self.insecure_allow_sha1,
+                )?;
+                let decrypted = self.decrypt(&doc, ea, Encrypted::Assertion)?;
+                let (inner, a) = decrypted.parse()?;
+                check_unique_ids(&[&doc, &inner])?;
+                let wrapper = inner.document_element().unwrap_or(a);
+                if single_assertion(&inner, wrapper)? != Payload::Plain(a) {
+                    return reject(
+                        Check::AssertionCount,
+                        "the decrypted content is not one Assertion",
+                    );
+                }
+                only_children(&inner, a, "Assertion", ASSERTION_CHILDREN)?;
+                let inner_signed = signature::verify(
+                    &inner,
+                    decrypted.text(),
+                    wrapper,
+                    None,
+                    Some(a),
+                    &self.keys,
+                    self.insecure_allow_sha1,
+                )?;
+                let signed = Signed {
+                    response: outer.response,
+                    assertion: inner_signed.assertion,
+                };
+                self.check_signed(signed, binding_signed)?;
+                self.check_envelope(&doc, root, signed, binding_signed)?;
+                return self.assertion(&inner, response_irt, a, signed, now, requests, replay);
+            }
+        };
         only_children(&doc, assertion, "Assertion", ASSERTION_CHILDREN)?;
 
         let signed = signature::verify(
             &doc,
             text,
             root,
+            Some(root),
             Some(assertion),
             &self.keys,
             self.insecure_allow_sha1,
         )?;
         self.check_signed(signed, binding_signed)?;
+        self.check_envelope(&doc, root, signed, binding_signed)?;
+        self.assertion(&doc, response_irt, assertion, signed, now, requests, replay)
+    }
 
+    /// Decrypts one encrypted element with the SP keys, under the same rules whatever it holds.
+    fn decrypt(&self, doc: &Document<'_>, node: NodeId, kind: Encrypted) -> Result<Decrypted, Error> {
+        decrypt::decrypt(
+            doc,
+            node,
+            kind,
+            &self.decryption_keys,
+            self.insecure_allow_rsa_pkcs1v15,
+            self.max_message_bytes,
+        )
+    }
+
+    /// The Response's Destination and Issuer.
+    fn check_envelope(
+        &self,
+        doc: &Document<'_>,
+        root: NodeId,
+        signed: Signed,
+        binding_signed: bool,
+    ) -> Result<(), Error> {
         // Destination is required whenever the message is signed (SAML Bindings §3.5.5.2).
-        match xml::attr(&doc, root, "Destination") {
+        match xml::attr(doc, root, "Destination") {
             Some(d) if d == self.sp.acs_url => {}
             Some(d) => {
                 return reject(
@@ -266,10 +376,10 @@ impl ResponseVerifier {
         // The Response's Issuer MAY be omitted (SAML Core §3.2.2, Profiles §4.1.4.2): a Response
         // without one is accepted, since the Assertion's Issuer is always required and checked
         // below. When present it must name the IdP.
-        if let Some(issuer) = xml::optional_child(&doc, root, NS_SAML, "Issuer")? {
-            self.check_issuer(&doc, issuer, "Response")?;
+        if let Some(issuer) = xml::optional_child(doc, root, NS_SAML, "Issuer")? {
+            self.check_issuer(doc, issuer, "Response")?;
         }
-        self.assertion(&doc, root, assertion, signed, now, requests, replay)
+        Ok(())
     }
 
     fn check_signed(&self, signed: Signed, binding_signed: bool) -> Result<(), Error> {
@@ -315,7 +425,7 @@ impl ResponseVerifier {
     fn assertion(
         &self,
         doc: &Document<'_>,
-        root: NodeId,
+        response_irt: Option<&str>,
         a: NodeId,
         signed: Signed,
         now: SystemTime,
@@ -333,11 +443,10 @@ impl ResponseVerifier {
         self.check_issuer(doc, issuer, "Assertion")?;
 
         let subject = xml::required_child(doc, a, NS_SAML, "Subject")?;
-        let name_id = read_name_id(doc, subject)?;
+        let name_id = self.name_id(doc, subject)?;
         let confirmation = self.bearer_confirmation(doc, subject, now)?;
 
         // InResponseTo: the confirmation's and the Response's must agree; absent means unsolicited.
-        let response_irt = xml::attr(doc, root, "InResponseTo");
         let in_response_to = match (confirmation.in_response_to, response_irt) {
             (Some(c), Some(r)) if c != r => {
                 return reject(
@@ -366,7 +475,7 @@ impl ResponseVerifier {
                 class_ref = Some(xml::full_text(doc, r)?.trim().to_owned());
             }
         }
-        let attributes = read_attributes(doc, a)?;
+        let attributes = self.attributes(doc, a)?;
 
         // State changes come last, once every pure check has passed.
         let mut until = confirmation.not_on_or_after;
@@ -531,119 +640,8 @@ struct Confirmation<'d> {
     in_response_to: Option<&'d str>,
 }
 
-/// The children SAML Core's schema allows in a Response (EncryptedAssertion is refused earlier).
-const RESPONSE_CHILDREN: &[(&str, &str)] = &[
-    (NS_SAML, "Issuer"),
-    (NS_DS, "Signature"),
-    (NS_SAMLP, "Extensions"),
-    (NS_SAMLP, "Status"),
-    (NS_SAML, "Assertion"),
-];
-
-/// The children SAML Core's schema allows in an Assertion.
-const ASSERTION_CHILDREN: &[(&str, &str)] = &[
-    (NS_SAML, "Issuer"),
-    (NS_DS, "Signature"),
-    (NS_SAML, "Subject"),
-    (NS_SAML, "Conditions"),
-    (NS_SAML, "Advice"),
-    (NS_SAML, "Statement"),
-    (NS_SAML, "AuthnStatement"),
-    (NS_SAML, "AuthzDecisionStatement"),
-    (NS_SAML, "AttributeStatement"),
-];
-
-/// Refuses unknown children: an element the schema does not allow is either an attack (a
-/// signature moved into a foreign namespace, a smuggled payload) or a parser differential waiting
-/// to happen.
-fn only_children(doc: &Document<'_>, id: NodeId, whose: &str, allowed: &[(&str, &str)]) -> Result<(), Error> {
-    for child in xml::child_elements(doc, id) {
-        if !allowed.iter().any(|(ns, local)| xml::is(doc, child, ns, local)) {
-            return reject(
-                Check::Schema,
-                format!("the {whose} has an element its schema does not allow"),
-            );
-        }
-    }
-    Ok(())
-}
-
-fn required_attr<'d>(doc: &'d Document<'_>, id: NodeId, name: &str, whose: &str) -> Result<&'d str, Error> {
-    match xml::attr(doc, id, name) {
-        Some(v) if !v.is_empty() => Ok(v),
-        _ => reject(Check::Schema, format!("the {whose} has no {name}")),
-    }
-}
-
-fn require_version(doc: &Document<'_>, id: NodeId, whose: &str) -> Result<(), Error> {
-    if xml::attr(doc, id, "Version") == Some("2.0") {
-        Ok(())
-    } else {
-        reject(Check::Schema, format!("the {whose} Version is not 2.0"))
-    }
-}
-
-fn check_status(doc: &Document<'_>, root: NodeId) -> Result<(), Error> {
-    let status = xml::optional_child(doc, root, NS_SAMLP, "Status")?
-        .ok_or_else(|| Error::reject(Check::Status, "the Response has no Status"))?;
-    let code = xml::optional_child(doc, status, NS_SAMLP, "StatusCode")?
-        .ok_or_else(|| Error::reject(Check::Status, "the Status has no StatusCode"))?;
-    match xml::attr(doc, code, "Value") {
-        Some(STATUS_SUCCESS) => Ok(()),
-        Some(other) => reject(Check::Status, format!("status is {}", short(other))),
-        None => reject(Check::Status, "the StatusCode has no Value"),
-    }
-}
-
-/// Every ID-like attribute value (`ID`, `Id`, `id`, `AssertionID`, in any namespace) is unique,
-/// so no reference can resolve to two candidates in any reader.
-fn check_unique_ids(doc: &Document<'_>) -> Result<(), Error> {
-    let mut seen = BTreeSet::new();
-    for node in doc.descendants(doc.root()) {
-        let Some(e) = doc.element(node) else { continue };
-        for a in &e.attributes {
-            if matches!(&*a.name.local_name, "ID" | "Id" | "id" | "AssertionID") && !seen.insert(&*a.value) {
-                return reject(Check::DuplicateId, "two elements share an ID");
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Exactly one `saml:Assertion` in the whole document, and it is a child of the Response.
-fn single_assertion(doc: &Document<'_>, root: NodeId) -> Result<NodeId, Error> {
-    let mut found = None;
-    for node in doc.descendants(root) {
-        if xml::is(doc, node, NS_SAML, "EncryptedAssertion") {
-            return reject(Check::AssertionCount, "encrypted assertions are not supported");
-        }
-        if xml::is(doc, node, NS_SAML, "Assertion") {
-            if found.is_some() {
-                return reject(
-                    Check::AssertionCount,
-                    "the document holds more than one Assertion",
-                );
-            }
-            found = Some(node);
-        }
-    }
-    let a = found.ok_or_else(|| Error::reject(Check::AssertionCount, "the Response holds no Assertion"))?;
-    if doc.parent(a) != Some(root) {
-        return reject(
-            Check::AssertionCount,
-            "the Assertion is not a child of the Response",
-        );
-    }
-    Ok(a)
-}
-
-fn read_name_id(doc: &Document<'_>, subject: NodeId) -> Result<NameId, Error> {
-    let n = xml::optional_child(doc, subject, NS_SAML, "NameID")?.ok_or_else(|| {
-        Error::reject(
-            Check::Schema,
-            "the Subject has no NameID (EncryptedID is not supported)",
-        )
-    })?;
+/// Reads a `saml:NameID` element (from the Assertion or from a decrypted EncryptedID).
+fn read_name_id(doc: &Document<'_>, n: NodeId) -> Result<NameId, Error> {
     let value = xml::full_text(doc, n)?.trim().to_owned();
     if value.is_empty() {
         return reject(Check::Schema, "the NameID is empty");
@@ -654,38 +652,67 @@ fn read_name_id(doc: &Document<'_>, subject: NodeId) -> Result<NameId, Error> {
     })
 }
 
-fn read_attributes(doc: &Document<'_>, a: NodeId) -> Result<BTreeMap<String, Vec<Pii<String>>>, Error> {
-    let mut out: BTreeMap<String, Vec<Pii<String>>> = BTreeMap::new();
-    for statement in xml::children_named(doc, a, NS_SAML, "AttributeStatement") {
-        for attr in xml::children_named(doc, statement, NS_SAML, "Attribute") {
-            let name = xml::attr(doc, attr, "Name")
-                .ok_or_else(|| Error::reject(Check::Schema, "an Attribute has no Name"))?;
-            let values = out.entry(name.to_owned()).or_default();
-            for v in xml::children_named(doc, attr, NS_SAML, "AttributeValue") {
-                values.push(Pii::new(xml::full_text(doc, v)?.trim().to_owned()));
-            }
-        }
+/// Adds the values of one `saml:Attribute` element to `out`.
+fn read_attribute(
+    doc: &Document<'_>,
+    attr: NodeId,
+    out: &mut BTreeMap<String, Vec<Pii<String>>>,
+) -> Result<(), Error> {
+    let name = xml::attr(doc, attr, "Name")
+        .ok_or_else(|| Error::reject(Check::Schema, "an Attribute has no Name"))?;
+    let values = out.entry(name.to_owned()).or_default();
+    for v in xml::children_named(doc, attr, NS_SAML, "AttributeValue") {
+        values.push(Pii::new(xml::full_text(doc, v)?.trim().to_owned()));
     }
-    Ok(out)
+    Ok(())
 }
 
-/// Decodes a Base64 form value with a size cap; ASCII whitespace (line breaks) is ignored.
-pub(crate) fn decode_base64(input: &[u8], max_decoded: usize) -> Result<Vec<u8>, Error> {
-    if input.len() > max_decoded.saturating_mul(2).saturating_add(1024) {
-        return reject(Check::Size, format!("message exceeds {max_decoded} bytes"));
+impl ResponseVerifier {
+    /// The Subject's NameID, in the clear or decrypted from its EncryptedID.
+    fn name_id(&self, doc: &Document<'_>, subject: NodeId) -> Result<NameId, Error> {
+        let plain = xml::optional_child(doc, subject, NS_SAML, "NameID")?;
+        let encrypted = xml::optional_child(doc, subject, NS_SAML, "EncryptedID")?;
+        match (plain, encrypted) {
+            (Some(n), None) => read_name_id(doc, n),
+            (None, Some(e)) => {
+                let decrypted = self.decrypt(doc, e, Encrypted::NameId)?;
+                let (inner, n) = decrypted.parse()?;
+                read_name_id(&inner, n)
+            }
+            (Some(_), Some(_)) => reject(Check::Schema, "the Subject has both a NameID and an EncryptedID"),
+            (None, None) => reject(Check::Schema, "the Subject has no NameID or EncryptedID"),
+        }
     }
-    let compact: Vec<u8> = input
-        .iter()
-        .copied()
-        .filter(|b| !b.is_ascii_whitespace())
-        .collect();
-    let decoded = STANDARD
-        .decode(&compact)
-        .map_err(|_| Error::reject(Check::Encoding, "the message is not valid Base64"))?;
-    if decoded.len() > max_decoded {
-        return reject(Check::Size, format!("message exceeds {max_decoded} bytes"));
+
+    /// The attributes of every AttributeStatement, in the clear or decrypted from
+    /// EncryptedAttributes (at most [`MAX_ENCRYPTED_ATTRIBUTES`]: each costs RSA operations).
+    fn attributes(&self, doc: &Document<'_>, a: NodeId) -> Result<BTreeMap<String, Vec<Pii<String>>>, Error> {
+        let mut out: BTreeMap<String, Vec<Pii<String>>> = BTreeMap::new();
+        let children: Vec<NodeId> = xml::children_named(doc, a, NS_SAML, "AttributeStatement")
+            .flat_map(|statement| xml::child_elements(doc, statement))
+            .collect();
+        // Counted before any is decrypted: the bound is on the work an attacker can cause.
+        let encrypted = children
+            .iter()
+            .filter(|c| xml::is(doc, **c, NS_SAML, "EncryptedAttribute"))
+            .count();
+        if encrypted > MAX_ENCRYPTED_ATTRIBUTES {
+            return reject(
+                Check::Size,
+                format!("more than {MAX_ENCRYPTED_ATTRIBUTES} EncryptedAttribute elements"),
+            );
+        }
+        for child in children {
+            if xml::is(doc, child, NS_SAML, "Attribute") {
+                read_attribute(doc, child, &mut out)?;
+            } else if xml::is(doc, child, NS_SAML, "EncryptedAttribute") {
+                let decrypted = self.decrypt(doc, child, Encrypted::Attribute)?;
+                let (inner, attr) = decrypted.parse()?;
+                read_attribute(&inner, attr, &mut out)?;
+            }
+        }
+        Ok(out)
     }
-    Ok(decoded)
 }
 
 /// The subject's name identifier.

@@ -143,8 +143,10 @@ pub(crate) struct Signed {
 
 /// Verifies every `ds:Signature` in the document under the SAML profile.
 ///
-/// `root` is the Response element, `assertion` its single Assertion child (if any). Signatures may
-/// only be direct children of these two elements, at most one each, placed right after the
+/// Every signature under `scope` is checked: `response` is the Response element (`None` for a
+/// decrypted Assertion, verified in a document of its own), `assertion` the single Assertion (if
+/// any, and `None` when it is still encrypted). Signatures may only be direct children of these
+/// two elements, at most one each, placed right after the
 /// Issuer; each must have exactly one `SignedInfo` with one `Reference` to `#` + its parent's ID,
 /// the transforms enveloped-signature then optionally exc-c14n (in that order), allowed
 /// algorithms, and no `ds:Object`. Then bergshamra checks every one against the trusted keys
@@ -152,20 +154,21 @@ pub(crate) struct Signed {
 pub(crate) fn verify(
     doc: &Document<'_>,
     source: &str,
-    root: NodeId,
+    scope: NodeId,
+    response: Option<NodeId>,
     assertion: Option<NodeId>,
     keys: &KeysManager,
     allow_sha1: bool,
 ) -> Result<Signed, Error> {
     let mut signed = Signed::default();
     let mut expected: Vec<(NodeId, NodeId)> = Vec::new();
-    for sig in doc.descendants(root) {
+    for sig in doc.descendants(scope) {
         if !xml::is(doc, sig, NS_DS, "Signature") {
             continue;
         }
         let parent = doc.parent(sig);
         let slot = match parent {
-            Some(p) if p == root => &mut signed.response,
+            Some(p) if Some(p) == response => &mut signed.response,
             Some(p) if Some(p) == assertion => &mut signed.assertion,
             _ => {
                 return reject(

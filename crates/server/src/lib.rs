@@ -115,7 +115,10 @@ pub use config::{
 pub use error::ServerError;
 pub use keys::DemoClient;
 pub use mounts::{ApiMount, api_mounts};
-pub use registration::{ClientRegistration, SamlServiceProvider};
+pub use registration::{
+    ClientRegistration, SamlAttributeNameFormat, SamlDataEncryption, SamlEncryption, SamlKeyTransport,
+    SamlServiceProvider, SamlSigning,
+};
 pub use sandbox_config::{SandboxConfig, SandboxConfigError};
 pub use server::{Server, ServerHandle};
 pub use subscribers::{CibaBehaviour, Subscriber, SubscriberFileError, SubscriberStore};

@@ -11,6 +11,13 @@ use jsonwebtoken::jwk::{Jwk, JwkSet};
 use crate::error::ServerError;
 
 mod public_key;
+mod saml_sp;
+
+pub(crate) use self::saml_sp::SpEncryption;
+pub use self::saml_sp::{
+    SamlAttributeNameFormat, SamlDataEncryption, SamlEncryption, SamlKeyTransport, SamlServiceProvider,
+    SamlSigning,
+};
 
 /// A client allowed to authenticate with `private_key_jwt`.
 #[derive(Clone)]
@@ -130,58 +137,6 @@ fn is_loopback_host(url: &url::Url) -> bool {
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
         None => false,
-    }
-}
-
-/// A service provider allowed to use the IdP.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SamlServiceProvider {
-    pub(crate) entity_id: String,
-    pub(crate) acs_urls: Vec<String>,
-    pub(crate) certificate_der: Option<Vec<u8>>,
-}
-
-impl SamlServiceProvider {
-    /// A service provider with its entity id (the `Issuer` of its requests) and its first assertion
-    /// consumer service URL.
-    pub fn new(entity_id: impl Into<String>, acs_url: impl Into<String>) -> Self {
-        Self {
-            entity_id: entity_id.into(),
-            acs_urls: vec![acs_url.into()],
-            certificate_der: None,
-        }
-    }
-
-    /// Adds an assertion consumer service URL (exact match).
-    pub fn with_acs_url(mut self, acs_url: impl Into<String>) -> Self {
-        self.acs_urls.push(acs_url.into());
-        self
-    }
-
-    /// Records the service provider's signing certificate (PEM `CERTIFICATE`), as its metadata
-    /// would publish it. The sandbox lists it in its index; it does not require signed requests.
-    ///
-    /// # Errors
-    ///
-    /// [`ServerError::Client`] when the text is not one PEM certificate.
-    pub fn with_certificate_pem(mut self, pem: &str) -> Result<Self, ServerError> {
-        self.certificate_der = Some(public_key::certificate_der(pem)?);
-        Ok(self)
-    }
-
-    /// The entity id.
-    pub fn entity_id(&self) -> &str {
-        &self.entity_id
-    }
-
-    /// The assertion consumer service URLs.
-    pub fn acs_urls(&self) -> &[String] {
-        &self.acs_urls
-    }
-
-    /// Whether a signing certificate is recorded.
-    pub fn has_certificate(&self) -> bool {
-        self.certificate_der.is_some()
     }
 }
 

@@ -27,6 +27,11 @@
 //! entity-id = "my-sp"
 //! acs-urls = ["http://127.0.0.1:3000/saml/acs"]
 //! certificate-file = "keys/sp.crt"              # or certificate = "-----BEGIN CERTIFICATE-----…"
+//! encryption-certificate-file = "keys/sp-enc.crt" # or encryption-certificate: assertions are encrypted
+//! encryption-algorithm = "aes128-gcm"           # or aes256-gcm, aes128-cbc, aes256-cbc
+//! key-transport = "rsa-oaep-mgf1p"              # or rsa-oaep (XML Encryption 1.1, SHA-256)
+//! sign = "assertion"                            # or response, both
+//! attribute-name-format = "basic"               # or uri
 //!
 //! [faults."/sim-swap/v2/check"]
 //! latency-ms = 200
@@ -209,6 +214,68 @@ pub struct SamlSpSettings {
     pub certificate: Option<String>,
     /// A file holding its signing certificate, PEM.
     pub certificate_file: Option<String>,
+    /// Its encryption certificate, PEM (RSA, 2048 bits or more): assertions are then encrypted.
+    pub encryption_certificate: Option<String>,
+    /// A file holding its encryption certificate, PEM.
+    pub encryption_certificate_file: Option<String>,
+    /// The block cipher of encrypted assertions (default `aes128-gcm`).
+    pub encryption_algorithm: Option<DataEncryptionSetting>,
+    /// The key transport of encrypted assertions (default `rsa-oaep-mgf1p`).
+    pub key_transport: Option<KeyTransportSetting>,
+    /// What the IdP signs (default `assertion`).
+    pub sign: Option<SigningSetting>,
+    /// The attribute NameFormat (default `basic`).
+    pub attribute_name_format: Option<NameFormatSetting>,
+}
+
+/// The `encryption-algorithm` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum DataEncryptionSetting {
+    /// `xmlenc11#aes128-gcm`.
+    Aes128Gcm,
+    /// `xmlenc11#aes256-gcm`.
+    Aes256Gcm,
+    /// `xmlenc#aes128-cbc`.
+    Aes128Cbc,
+    /// `xmlenc#aes256-cbc`.
+    Aes256Cbc,
+}
+
+/// The `key-transport` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum KeyTransportSetting {
+    /// `xmlenc#rsa-oaep-mgf1p`.
+    RsaOaepMgf1p,
+    /// `xmlenc11#rsa-oaep` with SHA-256.
+    RsaOaep,
+}
+
+/// The `sign` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum SigningSetting {
+    /// The Assertion.
+    Assertion,
+    /// The Response.
+    Response,
+    /// Both.
+    Both,
+}
+
+/// The `attribute-name-format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum NameFormatSetting {
+    /// `attrname-format:basic`.
+    Basic,
+    /// `attrname-format:uri`.
+    Uri,
 }
 
 /// `[faults."<path>"]`: what happens to requests on one exact path.
@@ -252,6 +319,7 @@ impl SandboxConfig {
         }
         for sp in &self.saml_service_providers {
             files.extend(sp.certificate_file.as_deref());
+            files.extend(sp.encryption_certificate_file.as_deref());
         }
         files
     }

@@ -497,3 +497,105 @@ fn verify_json_masks_personal_data_unless_revealed() {
     let stdout = String::from_utf8_lossy(&revealed.stdout);
     assert!(stdout.contains("alice@example.com"), "{stdout}");
 }
+
+/// The Assertion of the file at `signed` encrypted for the test SP certificate by `xmlsec1
+/// --encrypt` (AES-256-GCM, RSA-OAEP MGF1-SHA1). Returns the path of the encrypted file.
+fn encrypted_at_test_time(signed: &str) -> String {
+    let xml = std::fs::read_to_string(signed).unwrap();
+    let wrapped = xml
+        .replacen("<saml:Assertion ", "<saml:EncryptedAssertion><saml:Assertion ", 1)
+        .replacen(
+            "</saml:Assertion>",
+            "</saml:Assertion></saml:EncryptedAssertion>",
+            1,
+        );
+    let assertion_id = wrapped
+        .split("<saml:Assertion ")
+        .nth(1)
+        .and_then(|a| a.split("ID=\"").nth(1))
+        .and_then(|a| a.split('"').next())
+        .expect("assertion ID")
+        .to_owned();
+    let template = concat!(
+        "<xenc:EncryptedData xmlns:xenc=\"http://www.w3.org/2001/04/xmlenc#\" Type=\"http://www.w3.org/2001/04/xmlenc#Element\">",
+        "<xenc:EncryptionMethod Algorithm=\"http://www.w3.org/2009/xmlenc11#aes256-gcm\"/>",
+        "<ds:KeyInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><xenc:EncryptedKey>",
+        "<xenc:EncryptionMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p\"/>",
+        "<xenc:CipherData><xenc:CipherValue/></xenc:CipherData></xenc:EncryptedKey></ds:KeyInfo>",
+        "<xenc:CipherData><xenc:CipherValue/></xenc:CipherData></xenc:EncryptedData>"
+    );
+    let data = format!("{signed}.to-encrypt.xml");
+    let tmpl = format!("{signed}.enc-template.xml");
+    let output = format!("{signed}.encrypted.xml");
+    std::fs::write(&data, wrapped).unwrap();
+    std::fs::write(&tmpl, template).unwrap();
+    let out = Command::new("xmlsec1")
+        .arg("--encrypt")
+        .arg("--pubkey-cert-pem")
+        .arg(fixture("keys/sp.crt"))
+        .args([
+            "--session-key",
+            "aes-256",
+            "--id-attr:ID",
+            "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
+            "--node-id",
+            &assertion_id,
+            "--xml-data",
+            &data,
+            "--output",
+            &output,
+            &tmpl,
+        ])
+        .output()
+        .expect("run xmlsec1");
+    assert!(
+        out.status.success(),
+        "xmlsec1 failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = std::fs::remove_file(&data);
+    let _ = std::fs::remove_file(&tmpl);
+    output
+}
+
+#[test]
+fn verify_decryption_keys() {
+    let file = encrypted_at_test_time(&signed_at_test_time(&[], RSA_SHA256));
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("<saml:EncryptedAssertion>")
+    );
+    let out = verify_paths(&["--request-id", "_req1"], std::slice::from_ref(&file));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(checks(&out), ["decryption"]);
+    // A key rollover: the attacker key first is tried and skipped.
+    let (attacker, sp) = (fixture("keys/attacker.key"), fixture("keys/sp.key"));
+    let out = verify_paths(
+        &[
+            "--request-id",
+            "_req1",
+            "--decryption-key",
+            &attacker,
+            "--decryption-key",
+            &sp,
+        ],
+        std::slice::from_ref(&file),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(checks(&out), ["accept"]);
+    // A certificate is no private key: a usage error before any verdict.
+    let cert = fixture("keys/sp.crt");
+    let out = verify_paths(&["--decryption-key", &cert], &[file]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -459,11 +459,19 @@ fn multiple_assertions() {
     );
 }
 
+/// Encrypted assertions are supported since issue 14 (see `encrypted.rs`); one swapped in for the
+/// signed Assertion breaks the Response signature, and without a Response signature an SP with no
+/// decryption key refuses it, as one with a key refuses an empty one.
 #[test]
-fn encrypted_assertion_is_refused() {
+fn encrypted_assertion_swapped_in_is_refused() {
     let xml = signed(Sign::Response);
     let forged = xml.replace(&assertion_block(&xml), "<saml:EncryptedAssertion/>");
-    check_rejected(&verifier(), &forged, Check::AssertionCount);
+    check_rejected(&verifier(), &forged, Check::Signature);
+    let xml = signed(Sign::Assertion);
+    let forged = xml.replace(&assertion_block(&xml), "<saml:EncryptedAssertion/>");
+    check_rejected(&verifier(), &forged, Check::Decryption);
+    let sp_key = netid_saml::DecryptionKey::from_pem(&read_key("sp.key")).unwrap();
+    check_rejected(&verifier().decryption_key(sp_key), &forged, Check::Schema);
 }
 
 // --- Parser attacks --------------------------------------------------------------------------

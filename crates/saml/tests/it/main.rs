@@ -3,6 +3,8 @@
 
 mod attacks;
 mod authn_request;
+mod encrypted;
+mod encrypted_parts;
 mod fixtures;
 mod honest;
 mod metadata;

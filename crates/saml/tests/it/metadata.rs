@@ -62,3 +62,38 @@ fn bad_idp_metadata_is_a_config_error() {
         );
     }
 }
+
+#[test]
+fn sp_metadata_publishes_encryption_certificates_and_methods() {
+    let mut md = SpMetadata::default();
+    md.encryption_certificates = vec![
+        STANDARD.decode(cert_b64("sp.crt")).unwrap(),
+        STANDARD.decode(cert_b64("attacker.crt")).unwrap(),
+    ];
+    let xml = md.to_xml(&ServiceProvider::new(SP, ACS)).unwrap();
+    assert_eq!(
+        xml.matches("<md:KeyDescriptor use=\"encryption\">").count(),
+        2,
+        "{xml}"
+    );
+    assert!(!xml.contains("use=\"signing\""), "{xml}");
+    for cert in ["sp.crt", "attacker.crt"] {
+        assert!(xml.contains(&cert_b64(cert)), "{cert}");
+    }
+    let methods: Vec<&str> = xml
+        .split("<md:EncryptionMethod Algorithm=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap())
+        .collect();
+    let expected = [
+        "http://www.w3.org/2009/xmlenc11#aes256-gcm",
+        "http://www.w3.org/2009/xmlenc11#aes192-gcm",
+        "http://www.w3.org/2009/xmlenc11#aes128-gcm",
+        "http://www.w3.org/2001/04/xmlenc#aes256-cbc",
+        "http://www.w3.org/2001/04/xmlenc#aes128-cbc",
+        "http://www.w3.org/2009/xmlenc11#rsa-oaep",
+        "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p",
+    ];
+    assert_eq!(methods, [expected, expected].concat());
+    assert!(!xml.contains("rsa-1_5"));
+}

@@ -325,13 +325,13 @@ impl Resp {
     }
 }
 
-fn tmp_path(name: &str) -> PathBuf {
+pub(crate) fn tmp_path(name: &str) -> PathBuf {
     static N: AtomicUsize = AtomicUsize::new(0);
     let n = N.fetch_add(1, Ordering::Relaxed);
     Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("saml-{}-{n}-{name}", std::process::id()))
 }
 
-fn run(cmd: &mut Command, tool: &str) -> Vec<u8> {
+pub(crate) fn run(cmd: &mut Command, tool: &str) -> Vec<u8> {
     let out = cmd.output().unwrap_or_else(|e| {
         panic!(
             "cannot run `{tool}` ({e}): the SAML tests sign their fixtures with it; install it with \

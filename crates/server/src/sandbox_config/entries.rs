@@ -2,9 +2,15 @@
 
 use std::time::Duration;
 
-use super::{ClientSettings, FaultSettings, SamlSpSettings, SandboxConfigError};
+use super::{
+    ClientSettings, DataEncryptionSetting, FaultSettings, KeyTransportSetting, NameFormatSetting,
+    SamlSpSettings, SandboxConfigError, SigningSetting,
+};
 use crate::config::Fault;
-use crate::registration::{ClientRegistration, SamlServiceProvider};
+use crate::registration::{
+    ClientRegistration, SamlAttributeNameFormat, SamlDataEncryption, SamlEncryption, SamlKeyTransport,
+    SamlServiceProvider, SamlSigning,
+};
 
 /// Reads a file the document names, errors already mapped.
 pub(super) type ReadFile<'a> = dyn FnMut(&str) -> Result<String, SandboxConfigError> + 'a;
@@ -68,20 +74,61 @@ impl SamlSpSettings {
             .fold(SamlServiceProvider::new(&self.entity_id, first), |sp, url| {
                 sp.with_acs_url(url)
             });
-        let certificate = match (&self.certificate, &self.certificate_file) {
-            (Some(_), Some(_)) => {
-                return Err(fail(String::from(
-                    "give either certificate or certificate-file, not both",
-                )));
-            }
-            (Some(pem), None) => Some(pem.clone()),
-            (None, Some(path)) => Some(read(path)?),
-            (None, None) => None,
-        };
-        match certificate {
-            Some(pem) => provider
+        let either =
+            |inline: &Option<String>, file: &Option<String>, keys: &str, read: &mut ReadFile<'_>| match (
+                inline, file,
+            ) {
+                (Some(_), Some(_)) => Err(fail(format!("give either {keys}, not both"))),
+                (Some(pem), None) => Ok(Some(pem.clone())),
+                (None, Some(path)) => read(path).map(Some),
+                (None, None) => Ok(None),
+            };
+        let mut provider = provider
+            .with_signing(match self.sign {
+                None | Some(SigningSetting::Assertion) => SamlSigning::Assertion,
+                Some(SigningSetting::Response) => SamlSigning::Response,
+                Some(SigningSetting::Both) => SamlSigning::Both,
+            })
+            .with_attribute_name_format(match self.attribute_name_format {
+                None | Some(NameFormatSetting::Basic) => SamlAttributeNameFormat::Basic,
+                Some(NameFormatSetting::Uri) => SamlAttributeNameFormat::Uri,
+            });
+        let certificate = either(
+            &self.certificate,
+            &self.certificate_file,
+            "certificate or certificate-file",
+            read,
+        )?;
+        if let Some(pem) = certificate {
+            provider = provider
                 .with_certificate_pem(&pem)
+                .map_err(|e| fail(e.to_string()))?;
+        }
+        let encryption = either(
+            &self.encryption_certificate,
+            &self.encryption_certificate_file,
+            "encryption-certificate or encryption-certificate-file",
+            read,
+        )?;
+        let algorithms = SamlEncryption::new(
+            match self.encryption_algorithm {
+                None | Some(DataEncryptionSetting::Aes128Gcm) => SamlDataEncryption::Aes128Gcm,
+                Some(DataEncryptionSetting::Aes256Gcm) => SamlDataEncryption::Aes256Gcm,
+                Some(DataEncryptionSetting::Aes128Cbc) => SamlDataEncryption::Aes128Cbc,
+                Some(DataEncryptionSetting::Aes256Cbc) => SamlDataEncryption::Aes256Cbc,
+            },
+            match self.key_transport {
+                None | Some(KeyTransportSetting::RsaOaepMgf1p) => SamlKeyTransport::RsaOaepMgf1p,
+                Some(KeyTransportSetting::RsaOaep) => SamlKeyTransport::RsaOaep,
+            },
+        );
+        match encryption {
+            Some(pem) => provider
+                .with_encryption_certificate_pem(&pem, algorithms)
                 .map_err(|e| fail(e.to_string())),
+            None if self.encryption_algorithm.is_some() || self.key_transport.is_some() => Err(fail(
+                String::from("encryption-algorithm and key-transport need an encryption-certificate"),
+            )),
             None => Ok(provider),
         }
     }

@@ -196,6 +196,22 @@ fn invalid_documents_are_refused_naming_the_cause() {
             "[[saml-service-providers]]\nentity-id = \"sp\"\nacs-urls = [\"http://a/\"]\ncertificate = \"x\"",
             "expected a PEM CERTIFICATE",
         ),
+        (
+            "[[saml-service-providers]]\nentity-id = \"sp\"\nacs-urls = [\"http://a/\"]\nencryption-algorithm = \"aes256-gcm\"",
+            "need an encryption-certificate",
+        ),
+        (
+            "[[saml-service-providers]]\nentity-id = \"sp\"\nacs-urls = [\"http://a/\"]\nencryption-algorithm = \"aes192-gcm\"",
+            "unknown variant `aes192-gcm`",
+        ),
+        (
+            "[[saml-service-providers]]\nentity-id = \"sp\"\nacs-urls = [\"http://a/\"]\nencryption-certificate = \"x\"",
+            "expected a PEM CERTIFICATE",
+        ),
+        (
+            "[[saml-service-providers]]\nentity-id = \"sp\"\nacs-urls = [\"http://a/\"]\nsign = \"nothing\"",
+            "unknown variant `nothing`",
+        ),
         ("[faults.\"/token\"]\nstatus = 200", "status must be 400 to 599"),
         (
             "[faults.\"/token\"]\nstatus = 503\nretry-after-secs = 1",
@@ -230,4 +246,47 @@ fn a_429_fault_without_status_is_a_429() {
             retry_after: Duration::from_secs(3)
         })
     );
+}
+
+#[test]
+fn saml_service_providers_choose_signing_encryption_and_name_format() {
+    use crate::registration::{
+        SamlAttributeNameFormat, SamlDataEncryption, SamlEncryption, SamlKeyTransport, SamlSigning,
+    };
+    let rsa = crate::saml::IDP_CERT_PEM;
+    let ec = include_str!("../../../saml/tests/fixtures/keys/idp-ec.crt");
+    let document = |extra: &str| {
+        format!("[[saml-service-providers]]\nentity-id = \"sp\"\nacs-urls = [\"http://a/\"]\n{extra}")
+    };
+    let sp = |extra: &str| {
+        ServerConfig::from_toml_str(&document(extra))
+            .map(|c| c.saml_service_providers.last().cloned().expect("registered"))
+    };
+    let plain = sp("").expect("valid");
+    assert_eq!(
+        (plain.signing(), plain.attribute_name_format(), plain.encryption()),
+        (SamlSigning::Assertion, SamlAttributeNameFormat::Basic, None)
+    );
+    let chosen = sp(&format!(
+        "sign = \"both\"\nattribute-name-format = \"uri\"\nencryption-certificate = \"\"\"{rsa}\"\"\"\nencryption-algorithm = \"aes256-cbc\"\nkey-transport = \"rsa-oaep\""
+    ))
+    .expect("valid");
+    assert_eq!(chosen.signing(), SamlSigning::Both);
+    assert_eq!(chosen.attribute_name_format(), SamlAttributeNameFormat::Uri);
+    assert_eq!(
+        chosen.encryption(),
+        Some(SamlEncryption::new(
+            SamlDataEncryption::Aes256Cbc,
+            SamlKeyTransport::RsaOaep
+        ))
+    );
+    let defaults = sp(&format!("encryption-certificate = \"\"\"{rsa}\"\"\"")).expect("valid");
+    assert_eq!(defaults.encryption(), Some(SamlEncryption::default()));
+    let error = sp(&format!("encryption-certificate = \"\"\"{ec}\"\"\""))
+        .expect_err("EC certificate")
+        .to_string();
+    assert!(error.contains("key is not RSA"), "{error}");
+    let files =
+        SandboxConfig::from_toml_str(&document("encryption-certificate-file = \"enc.crt\"")).expect("parses");
+    assert_eq!(files.files(), ["enc.crt"]);
 }

@@ -1,0 +1,238 @@
+//! The cryptographic primitives of XML Encryption 1.1 that the SP accepts, over RustCrypto.
+//!
+//! Every function here reports failure as a value (`None`, or a `Choice`) rather than an early
+//! `Err`, so the caller can run the whole pipeline (key transport, decryption, padding check, XML
+//! check) before deciding, and give one answer whatever failed.
+
+use aes::{Aes128, Aes192, Aes256};
+use aes_gcm::AesGcm;
+use aes_gcm::aead::consts::U12;
+use aes_gcm::aead::{Aead, AeadCore, KeyInit, Nonce};
+use cbc::cipher::block_padding::NoPadding;
+use cbc::cipher::{BlockModeDecrypt as _, BlockModeEncrypt as _, KeyIvInit};
+use rsa_next::{Oaep, Pkcs1v15Encrypt, RsaPrivateKey};
+use sha1::Sha1;
+use sha2_next::Sha256;
+use subtle::{Choice, ConditionallySelectable as _, ConstantTimeEq as _, ConstantTimeGreater as _};
+use zeroize::Zeroizing;
+
+const XENC: &str = "http://www.w3.org/2001/04/xmlenc#";
+const XENC11: &str = "http://www.w3.org/2009/xmlenc11#";
+/// AES block size, also the CBC IV length.
+const BLOCK: usize = 16;
+/// GCM IV and tag lengths fixed by XML Encryption 1.1 §5.2.4.
+const GCM_IV: usize = 12;
+const GCM_TAG: usize = 16;
+
+/// A block encryption algorithm accepted for `EncryptedData` (XML Encryption 1.1 §5.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DataAlgorithm {
+    Aes128Cbc,
+    Aes256Cbc,
+    Aes128Gcm,
+    Aes192Gcm,
+    Aes256Gcm,
+}
+
+impl DataAlgorithm {
+    /// Every accepted algorithm with its URI, strongest first (the order SP metadata lists).
+    pub(crate) const TABLE: [(DataAlgorithm, &'static str); 5] = [
+        (Self::Aes256Gcm, "http://www.w3.org/2009/xmlenc11#aes256-gcm"),
+        (Self::Aes192Gcm, "http://www.w3.org/2009/xmlenc11#aes192-gcm"),
+        (Self::Aes128Gcm, "http://www.w3.org/2009/xmlenc11#aes128-gcm"),
+        (Self::Aes256Cbc, "http://www.w3.org/2001/04/xmlenc#aes256-cbc"),
+        (Self::Aes128Cbc, "http://www.w3.org/2001/04/xmlenc#aes128-cbc"),
+    ];
+
+    pub(crate) fn from_uri(uri: &str) -> Option<Self> {
+        Self::TABLE.iter().find(|(_, u)| *u == uri).map(|(a, _)| *a)
+    }
+
+    /// The session key length in bytes.
+    pub(crate) fn key_len(self) -> usize {
+        match self {
+            Self::Aes128Cbc | Self::Aes128Gcm => 16,
+            Self::Aes192Gcm => 24,
+            Self::Aes256Cbc | Self::Aes256Gcm => 32,
+        }
+    }
+
+    /// Decrypts `data` (IV, ciphertext and, for GCM, tag) with `key`.
+    ///
+    /// Returns the plaintext and whether it is valid. CBC decrypts every block, then checks the
+    /// XML Encryption padding (last octet `1..=16`, the others arbitrary) in constant time; an
+    /// invalid padding still yields the whole decrypted buffer, for the caller's XML check to run
+    /// on, so that neither the padding nor the XML decides when the answer comes.
+    pub(crate) fn decrypt(self, key: &[u8], data: &[u8]) -> (Zeroizing<Vec<u8>>, Choice) {
+        match self {
+            Self::Aes128Cbc => cbc_decrypt::<Aes128>(key, data),
+            Self::Aes256Cbc => cbc_decrypt::<Aes256>(key, data),
+            Self::Aes128Gcm => gcm_decrypt::<AesGcm<Aes128, U12>>(key, data),
+            Self::Aes192Gcm => gcm_decrypt::<AesGcm<Aes192, U12>>(key, data),
+            Self::Aes256Gcm => gcm_decrypt::<AesGcm<Aes256, U12>>(key, data),
+        }
+    }
+}
+
+/// Encrypts `plain` as an IdP would, with a fixed IV: for the fuzzing round trip and tests only
+/// (a fixed IV is unsafe for real messages).
+pub(crate) fn seal_with_fixed_iv(algorithm: DataAlgorithm, key: &[u8], plain: &[u8]) -> Option<Vec<u8>> {
+    fn cbc_seal<C>(key: &[u8], plain: &[u8]) -> Option<Vec<u8>>
+    where
+        cbc::Encryptor<C>: KeyIvInit,
+        C: cbc::cipher::BlockCipherEncrypt,
+    {
+        let iv = [0x24u8; BLOCK];
+        // XML Encryption padding: any octets, then the count (1..=16) as the last one.
+        let pad = BLOCK - plain.len() % BLOCK;
+        let mut buf = plain.to_vec();
+        buf.extend(std::iter::repeat_n(0xa5, pad - 1));
+        buf.push(u8::try_from(pad).ok()?);
+        let len = buf.len();
+        let encryptor = cbc::Encryptor::<C>::new_from_slices(key, &iv).ok()?;
+        let sealed = encryptor.encrypt_padded::<NoPadding>(&mut buf, len).ok()?;
+        Some([&iv[..], sealed].concat())
+    }
+    fn gcm_seal<C: KeyInit + Aead + AeadCore<NonceSize = U12>>(key: &[u8], plain: &[u8]) -> Option<Vec<u8>> {
+        let iv = [0x42u8; GCM_IV];
+        let sealed = C::new_from_slice(key)
+            .ok()?
+            .encrypt(<&Nonce<C>>::try_from(&iv[..]).ok()?, plain)
+            .ok()?;
+        Some([&iv[..], &sealed].concat())
+    }
+    match algorithm {
+        DataAlgorithm::Aes128Cbc => cbc_seal::<Aes128>(key, plain),
+        DataAlgorithm::Aes256Cbc => cbc_seal::<Aes256>(key, plain),
+        DataAlgorithm::Aes128Gcm => gcm_seal::<AesGcm<Aes128, U12>>(key, plain),
+        DataAlgorithm::Aes192Gcm => gcm_seal::<AesGcm<Aes192, U12>>(key, plain),
+        DataAlgorithm::Aes256Gcm => gcm_seal::<AesGcm<Aes256, U12>>(key, plain),
+    }
+}
+
+fn cbc_decrypt<C>(key: &[u8], data: &[u8]) -> (Zeroizing<Vec<u8>>, Choice)
+where
+    cbc::Decryptor<C>: KeyIvInit,
+    C: cbc::cipher::BlockCipherDecrypt,
+{
+    // Lengths are public (the attacker chose them): refusing a malformed one early leaks nothing.
+    if data.len() < 2 * BLOCK || !data.len().is_multiple_of(BLOCK) {
+        return (Zeroizing::new(Vec::new()), Choice::from(0));
+    }
+    let (iv, body) = data.split_at(BLOCK);
+    let Ok(decryptor) = cbc::Decryptor::<C>::new_from_slices(key, iv) else {
+        return (Zeroizing::new(Vec::new()), Choice::from(0));
+    };
+    let mut buf = Zeroizing::new(body.to_vec());
+    if decryptor.decrypt_padded::<NoPadding>(&mut buf).is_err() {
+        return (Zeroizing::new(Vec::new()), Choice::from(0));
+    }
+    // `buf` is non-empty: the length check above leaves at least one block.
+    let pad = buf.last().copied().unwrap_or(0);
+    let valid = pad.ct_gt(&0) & !pad.ct_gt(&(BLOCK as u8));
+    // Truncate by the padding when valid, by nothing otherwise, without branching on it.
+    let cut = u8::conditional_select(&0, &pad, valid);
+    let len = buf.len() - usize::from(cut);
+    buf.truncate(len);
+    (buf, valid)
+}
+
+fn gcm_decrypt<C>(key: &[u8], data: &[u8]) -> (Zeroizing<Vec<u8>>, Choice)
+where
+    C: KeyInit + Aead + AeadCore<NonceSize = U12>,
+{
+    if data.len() < GCM_IV + GCM_TAG {
+        return (Zeroizing::new(Vec::new()), Choice::from(0));
+    }
+    let (iv, body) = data.split_at(GCM_IV);
+    let (Ok(cipher), Ok(nonce)) = (C::new_from_slice(key), <&Nonce<C>>::try_from(iv)) else {
+        return (Zeroizing::new(Vec::new()), Choice::from(0));
+    };
+    // GCM authenticates before it releases anything: a failure here is no oracle.
+    match cipher.decrypt(nonce, body) {
+        Ok(plain) => (Zeroizing::new(plain), Choice::from(1)),
+        Err(_) => (Zeroizing::new(Vec::new()), Choice::from(0)),
+    }
+}
+
+/// A hash function named by an OAEP `DigestMethod` or `MGF`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OaepHash {
+    Sha1,
+    Sha256,
+}
+
+/// A key transport algorithm for `EncryptedKey` (XML Encryption 1.1 §5.5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum KeyTransport {
+    /// RSA-OAEP (`rsa-oaep-mgf1p`, MGF1 with SHA-1, or `xmlenc11#rsa-oaep`).
+    Oaep {
+        digest: OaepHash,
+        mgf: OaepHash,
+        label: Option<Vec<u8>>,
+    },
+    /// RSA PKCS#1 v1.5: open to Bleichenbacher's attack; only behind an `insecure_` opt-in.
+    InsecurePkcs1v15,
+}
+
+/// The key transport URIs the SP accepts (PKCS#1 v1.5 excluded), for SP metadata.
+pub(crate) const KEY_TRANSPORT_URIS: [&str; 2] = [RSA_OAEP, RSA_OAEP_MGF1P];
+pub(crate) const RSA_OAEP: &str = "http://www.w3.org/2009/xmlenc11#rsa-oaep";
+pub(crate) const RSA_OAEP_MGF1P: &str = "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p";
+pub(crate) const RSA_1_5: &str = "http://www.w3.org/2001/04/xmlenc#rsa-1_5";
+
+/// Reads an OAEP `DigestMethod` URI (absent means SHA-1, XML Encryption 1.1 §5.5.2).
+pub(crate) fn oaep_digest(uri: Option<&str>) -> Option<OaepHash> {
+    match uri {
+        None | Some("http://www.w3.org/2000/09/xmldsig#sha1") => Some(OaepHash::Sha1),
+        Some("http://www.w3.org/2001/04/xmlenc#sha256") => Some(OaepHash::Sha256),
+        Some(_) => None,
+    }
+}
+
+/// Reads an `xenc11:MGF` URI (absent means MGF1 with SHA-1).
+pub(crate) fn oaep_mgf(uri: Option<&str>) -> Option<OaepHash> {
+    match uri.map(|u| u.strip_prefix(XENC11)) {
+        None | Some(Some("mgf1sha1")) => Some(OaepHash::Sha1),
+        Some(Some("mgf1sha256")) => Some(OaepHash::Sha256),
+        Some(_) => None,
+    }
+}
+
+/// Unwraps a session key with one SP key; `None` on any failure.
+pub(crate) fn unwrap_key(
+    key: &RsaPrivateKey,
+    transport: &KeyTransport,
+    encrypted: &[u8],
+) -> Option<Zeroizing<Vec<u8>>> {
+    let result = match transport {
+        KeyTransport::InsecurePkcs1v15 => key.decrypt(Pkcs1v15Encrypt, encrypted),
+        KeyTransport::Oaep { digest, mgf, label } => {
+            macro_rules! oaep {
+                ($d:ty, $m:ty) => {{
+                    let mut padding = Oaep::<$d, $m>::new_with_mgf_hash();
+                    padding.label = label.clone().map(Vec::into_boxed_slice);
+                    key.decrypt(padding, encrypted)
+                }};
+            }
+            match (digest, mgf) {
+                (OaepHash::Sha1, OaepHash::Sha1) => oaep!(Sha1, Sha1),
+                (OaepHash::Sha256, OaepHash::Sha1) => oaep!(Sha256, Sha1),
+                (OaepHash::Sha1, OaepHash::Sha256) => oaep!(Sha1, Sha256),
+                (OaepHash::Sha256, OaepHash::Sha256) => oaep!(Sha256, Sha256),
+            }
+        }
+    };
+    result.ok().map(Zeroizing::new)
+}
+
+/// Constant-time equality of two lengths, as a `Choice`.
+pub(crate) fn len_is(actual: usize, expected: usize) -> Choice {
+    (actual as u64).ct_eq(&(expected as u64))
+}
+
+/// The `Type` value of an `EncryptedData` holding one element.
+pub(crate) const TYPE_ELEMENT: &str = "http://www.w3.org/2001/04/xmlenc#Element";
+/// The XML Encryption namespaces.
+pub(crate) const NS_XENC: &str = XENC;
+pub(crate) const NS_XENC11: &str = XENC11;
