@@ -12,10 +12,15 @@ use uppsala::{Document, NodeId};
 
 use crate::config::{IdentityProvider, ServiceProvider};
 use crate::error::{Check, Error, reject};
-use crate::orange::OrangeProfile;
 use crate::signature::{self, Signed, short};
-use crate::store::{ReplayCache, ReplayVerdict, RequestStore};
+use crate::store::{ReplayCache, RequestStore};
 use crate::xml::{self, NS_DS, NS_SAML, NS_SAMLP};
+
+mod assertion;
+mod unconsumed;
+
+pub use assertion::{NameId, VerifiedAssertion};
+pub use unconsumed::UnconsumedAssertion;
 
 const STATUS_SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
 const CM_BEARER: &str = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
@@ -42,6 +47,11 @@ pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 256 * 1024;
 /// the IdP's entity ID, with no Format or the entity Format); a bearer SubjectConfirmationData
 /// (Recipient, NotBefore, NotOnOrAfter, InResponseTo); Conditions; every AudienceRestriction;
 /// replay; the outstanding request (consumed last).
+///
+/// Two ways to consume: `verify_*` with the synchronous stores of one process, or `check_*`, which
+/// runs every check that needs no state and returns an [`UnconsumedAssertion`] whose only way to
+/// the assertion is [`UnconsumedAssertion::consume`] through the async stores that several
+/// instances share (replay check, then the outstanding request).
 pub struct ResponseVerifier {
     idp: IdentityProvider,
     sp: ServiceProvider,
@@ -183,8 +193,19 @@ impl ResponseVerifier {
         requests: &dyn RequestStore,
         replay: &dyn ReplayCache,
     ) -> Result<VerifiedAssertion, Error> {
+        self.check_post(saml_response, now)?
+            .consume_sync(requests, replay)
+    }
+
+    /// Runs every check of [`verify_post`](Self::verify_post) that needs no state, leaving the
+    /// replay check and the outstanding request to [`UnconsumedAssertion::consume`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Rejected`] naming the first failed [`Check`].
+    pub fn check_post(&self, saml_response: &[u8], now: SystemTime) -> Result<UnconsumedAssertion, Error> {
         let xml = decode_base64(saml_response, self.max_message_bytes)?;
-        self.verify_xml(&xml, now, requests, replay)
+        self.check_xml(&xml, now)
     }
 
     /// Verifies a Response given as raw XML bytes (already Base64-decoded).
@@ -199,6 +220,15 @@ impl ResponseVerifier {
         requests: &dyn RequestStore,
         replay: &dyn ReplayCache,
     ) -> Result<VerifiedAssertion, Error> {
+        self.check_xml(xml, now)?.consume_sync(requests, replay)
+    }
+
+    /// [`check_post`](Self::check_post) for a Response given as raw XML bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Rejected`] naming the first failed [`Check`].
+    pub fn check_xml(&self, xml: &[u8], now: SystemTime) -> Result<UnconsumedAssertion, Error> {
         if xml.len() > self.max_message_bytes {
             return reject(
                 Check::Size,
@@ -207,11 +237,10 @@ impl ResponseVerifier {
         }
         let text =
             std::str::from_utf8(xml).map_err(|_| Error::reject(Check::Encoding, "message is not UTF-8"))?;
-        self.consume(text, false, now, requests, replay)
+        self.check(text, false, now)
     }
 
-    /// The shared consumer. `binding_signed` is true when the HTTP-Redirect query signature
-    /// already authenticated the whole message.
+    /// The shared consumer with the synchronous stores.
     pub(crate) fn consume(
         &self,
         text: &str,
@@ -220,6 +249,18 @@ impl ResponseVerifier {
         requests: &dyn RequestStore,
         replay: &dyn ReplayCache,
     ) -> Result<VerifiedAssertion, Error> {
+        self.check(text, binding_signed, now)?
+            .consume_sync(requests, replay)
+    }
+
+    /// Every check that needs no state. `binding_signed` is true when the HTTP-Redirect query
+    /// signature already authenticated the whole message.
+    pub(crate) fn check(
+        &self,
+        text: &str,
+        binding_signed: bool,
+        now: SystemTime,
+    ) -> Result<UnconsumedAssertion, Error> {
         let doc = xml::parse(text)?;
         let root = doc
             .document_element()
@@ -269,7 +310,7 @@ impl ResponseVerifier {
         if let Some(issuer) = xml::optional_child(&doc, root, NS_SAML, "Issuer")? {
             self.check_issuer(&doc, issuer, "Response")?;
         }
-        self.assertion(&doc, root, assertion, signed, now, requests, replay)
+        self.assertion(&doc, root, assertion, signed, now)
     }
 
     fn check_signed(&self, signed: Signed, binding_signed: bool) -> Result<(), Error> {
@@ -311,7 +352,6 @@ impl ResponseVerifier {
         Ok(())
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn assertion(
         &self,
         doc: &Document<'_>,
@@ -319,9 +359,7 @@ impl ResponseVerifier {
         a: NodeId,
         signed: Signed,
         now: SystemTime,
-        requests: &dyn RequestStore,
-        replay: &dyn ReplayCache,
-    ) -> Result<VerifiedAssertion, Error> {
+    ) -> Result<UnconsumedAssertion, Error> {
         require_version(doc, a, "Assertion")?;
         let assertion_id = required_attr(doc, a, "ID", "Assertion")?;
         xml::parse_instant(
@@ -368,23 +406,13 @@ impl ResponseVerifier {
         }
         let attributes = read_attributes(doc, a)?;
 
-        // State changes come last, once every pure check has passed.
+        // State changes come last, once every pure check has passed: the caller makes them
+        // through `UnconsumedAssertion`.
         let mut until = confirmation.not_on_or_after;
         if let Some(c) = conditions_until {
             until = until.min(c);
         }
-        match replay.check_and_insert(assertion_id, xml::add(until, self.clock_skew), now) {
-            ReplayVerdict::Fresh => {}
-            ReplayVerdict::Replayed => return reject(Check::Replay, "this Assertion was already consumed"),
-            _ => return reject(Check::Replay, "the replay cache cannot record the Assertion"),
-        }
-        if let Some(id) = in_response_to
-            && !requests.take(id, now)
-        {
-            return reject(Check::InResponseTo, "InResponseTo names no outstanding request");
-        }
-
-        Ok(VerifiedAssertion {
+        let assertion = VerifiedAssertion {
             name_id,
             session_index,
             authn_context_class_ref: class_ref,
@@ -395,7 +423,12 @@ impl ResponseVerifier {
             not_on_or_after: until,
             response_signed: signed.response,
             assertion_signed: signed.assertion,
-        })
+        };
+        Ok(UnconsumedAssertion::new(
+            assertion,
+            xml::add(until, self.clock_skew),
+            now,
+        ))
     }
 
     /// Finds a bearer SubjectConfirmation whose data passes every check; reports the first
@@ -686,58 +719,6 @@ pub(crate) fn decode_base64(input: &[u8], max_decoded: usize) -> Result<Vec<u8>,
         return reject(Check::Size, format!("message exceeds {max_decoded} bytes"));
     }
     Ok(decoded)
-}
-
-/// The subject's name identifier.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct NameId {
-    /// The full NameID text (comments ignored, surrounding whitespace trimmed). Personal data.
-    pub value: Pii<String>,
-    /// The `Format` attribute, verbatim (Orange's sample misspells the transient format as
-    /// `nameidformat:transient`; it is reported as sent).
-    pub format: Option<String>,
-}
-
-/// What a verified Response asserts about the user.
-///
-/// Every value was read from the Assertion element the verified signature covers (or, for the
-/// HTTP-Redirect binding, from the message the query signature covers).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct VerifiedAssertion {
-    /// The subject's NameID.
-    pub name_id: NameId,
-    /// The AuthnStatement's SessionIndex, when present.
-    pub session_index: Option<String>,
-    /// The AuthnContextClassRef, when present (e.g. `…:ac:classes:Password`).
-    pub authn_context_class_ref: Option<String>,
-    /// Attributes by Name; each keeps all its values in document order. Personal data.
-    pub attributes: BTreeMap<String, Vec<Pii<String>>>,
-    /// The Assertion's ID (recorded in the replay cache).
-    pub assertion_id: String,
-    /// The Issuer (the configured IdP entity ID).
-    pub issuer: String,
-    /// The request this answers; `None` for an accepted unsolicited response.
-    pub in_response_to: Option<String>,
-    /// The earliest of the bearer confirmation's and the Conditions' NotOnOrAfter.
-    pub not_on_or_after: SystemTime,
-    /// Whether the Response element carried a verified signature.
-    pub response_signed: bool,
-    /// Whether the Assertion element carried a verified signature.
-    pub assertion_signed: bool,
-}
-
-impl VerifiedAssertion {
-    /// The values of attribute `name`, if the Assertion carried it.
-    pub fn attribute(&self, name: &str) -> Option<&[Pii<String>]> {
-        self.attributes.get(name).map(Vec::as_slice)
-    }
-
-    /// The Orange Authentication API view of the attributes (`OrangeAPIToken` and the profile).
-    pub fn orange_profile(&self) -> OrangeProfile {
-        OrangeProfile::from_attributes(&self.attributes)
-    }
 }
 
 #[cfg(test)]
