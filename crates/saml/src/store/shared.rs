@@ -10,34 +10,12 @@
 //! The method names differ from the synchronous ports' so that both traits can be in scope.
 
 use std::fmt;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use async_trait::async_trait;
+pub use netid_core::store::StoreError;
 
 use super::{ReplayCache, ReplayVerdict, RequestStore};
-
-/// Why a shared store could not answer. Carries no stored value, only the cause.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum StoreError {
-    /// The store could not be reached or refused the command (connection refused, reset, an
-    /// error reply).
-    #[error("the store is unreachable: {reason}")]
-    Unavailable {
-        /// The client's description of the failure (no key and no value).
-        reason: String,
-    },
-    /// The store did not answer within the configured bound.
-    #[error("the store did not answer within {} ms", .0.as_millis())]
-    Timeout(Duration),
-    /// The store answered something this adapter cannot read (a value of the wrong type, a
-    /// record that does not decrypt under the configured key).
-    #[error("the store answered unexpectedly: {reason}")]
-    Corrupt {
-        /// What was wrong with the answer.
-        reason: String,
-    },
-}
 
 /// Outstanding AuthnRequest IDs shared by several SP instances, each consumable exactly once.
 #[async_trait]
@@ -105,31 +83,5 @@ impl<T: ReplayCache + ?Sized> AsyncReplayCache for T {
         now: SystemTime,
     ) -> Result<ReplayVerdict, StoreError> {
         Ok(self.check_and_insert(id, expires_at, now))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn errors_name_the_cause_only() {
-        let check = |e: StoreError, expected: &str| assert_eq!(e.to_string(), expected);
-        check(
-            StoreError::Unavailable {
-                reason: "connection refused".into(),
-            },
-            "the store is unreachable: connection refused",
-        );
-        check(
-            StoreError::Timeout(Duration::from_millis(250)),
-            "the store did not answer within 250 ms",
-        );
-        check(
-            StoreError::Corrupt {
-                reason: "not an integer".into(),
-            },
-            "the store answered unexpectedly: not an integer",
-        );
     }
 }
