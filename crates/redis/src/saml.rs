@@ -13,7 +13,11 @@ use crate::config::{RedisStores, ttl_ms};
 /// `prefix` + `kind` + hex SHA-256 of the ID: the IDs come from the network, so their length is
 /// bounded and no byte of them reaches Redis as is.
 fn id_key(stores: &RedisStores, kind: &str, id: &str) -> String {
-    format!("{}{kind}:{}", stores.prefix, hex::encode(Sha256::digest(id.as_bytes())))
+    format!(
+        "{}{kind}:{}",
+        stores.prefix,
+        hex::encode(Sha256::digest(id.as_bytes()))
+    )
 }
 
 /// A [`AsyncReplayCache`] on Redis: one `SET NX PX` per assertion.
@@ -85,7 +89,12 @@ fn unix_ms(t: SystemTime) -> u64 {
 
 #[async_trait]
 impl AsyncRequestStore for RedisRequestStore {
-    async fn insert_request(&self, id: &str, expires_at: SystemTime, now: SystemTime) -> Result<bool, StoreError> {
+    async fn insert_request(
+        &self,
+        id: &str,
+        expires_at: SystemTime,
+        now: SystemTime,
+    ) -> Result<bool, StoreError> {
         let Some(ttl) = ttl_ms(expires_at, now) else {
             // Already expired: nothing could ever consume it.
             return Ok(true);

@@ -196,7 +196,9 @@ impl TokenStore for RedisTokenStore {
             .checked_sub(self.stores.token_ttl_margin)
             .unwrap_or(UNIX_EPOCH);
         // A token that expires within the margin is not worth sharing.
-        let Some(ttl) = ttl_ms(until, now) else { return Ok(()) };
+        let Some(ttl) = ttl_ms(until, now) else {
+            return Ok(());
+        };
         let redis_key = self.redis_key(key);
         let value = self.seal(&redis_key, token)?;
         self.stores
