@@ -1,6 +1,6 @@
 //! Project automation (matklad's xtask convention): `cargo xtask <task>`.
 //!
-//! - `ci`: what `.ci/run` runs: installs missing tools (xmlsec1, cargo-fuzz, the npm packages of the
+//! - `ci`: what `.ci/run` runs: installs missing tools (xmlsec1, redis-server, cargo-fuzz, the npm packages of the
 //!   interop OpenID Provider), then fmt check, clippy (all targets, all features, warnings denied),
 //!   tests, the examples of `crates/netid`, docs (warnings denied), tidy, fuzz smoke.
 //! - `demo`: README's main job (`netid demo --json`), checked step by step.
@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 mod fuzz;
+mod redis;
 
 use fuzz::fuzz;
 
@@ -117,15 +118,19 @@ fn output(program: &str, args: &[&str]) -> Result<String> {
 }
 
 /// Every test of the workspace, all features on, with the third-party OpenID Provider of the CIBA
-/// interop tests running on loopback for the duration.
+/// interop tests and the `redis-server` of `netid-redis`'s tests running on loopback for the
+/// duration.
 fn test() -> Result {
     let provider = OidcProvider::start()?;
-    let url = provider.url.clone();
+    let redis = redis::RedisServer::start()?;
     run_in(
         &root(),
         "cargo",
         &["test", "--workspace", "--all-features", "--no-fail-fast"],
-        &[("NETID_OIDC_PROVIDER_URL", url.as_str())],
+        &[
+            ("NETID_OIDC_PROVIDER_URL", provider.url.as_str()),
+            ("NETID_REDIS_URL", redis.url.as_str()),
+        ],
     )
 }
 
@@ -230,11 +235,16 @@ fn found(program: &str, args: &[&str]) -> bool {
 fn setup() -> Result {
     // The SAML tests sign their fixtures with Debian's xmlsec1 and check Redirect signatures with the
     // openssl CLI: two independent implementations, not ours.
-    let missing: Vec<&str> = [("xmlsec1", "--version"), ("openssl", "version")]
-        .into_iter()
-        .filter(|(tool, flag)| !found(tool, &[flag]))
-        .map(|(tool, _)| tool)
-        .collect();
+    // netid-redis's tests run against Debian's redis-server (the binary and the package share the name).
+    let missing: Vec<&str> = [
+        ("xmlsec1", "--version"),
+        ("openssl", "version"),
+        ("redis-server", "--version"),
+    ]
+    .into_iter()
+    .filter(|(tool, flag)| !found(tool, &[flag]))
+    .map(|(tool, _)| tool)
+    .collect();
     if !missing.is_empty() {
         let is_root = output("id", &["-u"]).is_ok_and(|uid| uid.trim() == "0");
         if !is_root {

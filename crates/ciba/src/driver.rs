@@ -20,8 +20,10 @@ use crate::provider::{CibaProvider, Jwks, ProviderConfig};
 use crate::tokens::TokenSet;
 
 mod cache;
+mod store;
 
 pub use cache::{Lookup, TokenCache, TokenOrigin};
+pub use store::{InMemoryTokenStore, Reuse, StoredToken, TokenKey, TokenStore};
 
 /// Upper bound of driver-loop iterations: far above any real flow (a 10-minute `expires_in` at the
 /// 1 s floor is 600 polls); reached only when a [`Sleep`] returns without the [`Clock`] moving.

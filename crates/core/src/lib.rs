@@ -63,6 +63,7 @@ pub mod ports;
 pub mod scope;
 pub mod secret;
 pub mod spec;
+pub mod store;
 #[cfg(any(test, feature = "test-util"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod test_util;

@@ -18,6 +18,7 @@ use crate::error::Error;
 use crate::redirect::encode_component;
 use crate::signature::SignatureAlgorithm;
 use crate::store::RequestStore;
+use crate::store::shared::AsyncRequestStore;
 use crate::xml::{NS_SAML, NS_SAMLP, format_instant};
 
 /// A SAML binding URI, as used in `ProtocolBinding` and metadata.
@@ -224,6 +225,29 @@ impl AuthnRequest {
             .checked_add(lifetime)
             .unwrap_or(self.issue_instant);
         if store.insert(&self.id, expires, self.issue_instant) {
+            Ok(())
+        } else {
+            Err(Error::config("the request store is full"))
+        }
+    }
+
+    /// [`record`](Self::record) in a store shared by several SP instances, so that the Response
+    /// may arrive on any of them.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the store refuses it (full); [`Error::Store`] when the store cannot
+    /// be consulted.
+    pub async fn record_async(&self, store: &dyn AsyncRequestStore, lifetime: Duration) -> Result<(), Error> {
+        let expires = self
+            .issue_instant
+            .checked_add(lifetime)
+            .unwrap_or(self.issue_instant);
+        if store
+            .insert_request(&self.id, expires, self.issue_instant)
+            .await
+            .map_err(Error::Store)?
+        {
             Ok(())
         } else {
             Err(Error::config("the request store is full"))

@@ -4,6 +4,8 @@ use std::fmt;
 
 use netid_core::ports::RandomError;
 
+use crate::store::shared::StoreError;
+
 /// The check a SAML message failed.
 ///
 /// Each variant has a stable snake_case name ([`Check::as_str`]) that tools such as the `netid saml
@@ -135,6 +137,10 @@ pub enum Error {
     /// The random source failed while drawing a request ID.
     #[error("random source failed")]
     Random(#[source] RandomError),
+    /// A shared state store (replay cache or outstanding requests) could not be consulted, so
+    /// the message was refused: a Response whose replay check did not complete is never accepted.
+    #[error("refused: the state store failed")]
+    Store(#[source] StoreError),
     /// Signing an outgoing message failed.
     #[error("signing failed: {reason}")]
     Signing {
@@ -195,5 +201,8 @@ mod tests {
         );
         assert_eq!(e.check(), Some(Check::Audience));
         assert_eq!(Error::config("x").check(), None);
+        let store = Error::Store(StoreError::Timeout(std::time::Duration::from_secs(1)));
+        assert_eq!(store.to_string(), "refused: the state store failed");
+        assert_eq!(store.check(), None);
     }
 }

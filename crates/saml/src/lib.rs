@@ -42,6 +42,31 @@
 //! # }
 //! ```
 //!
+//! # Several SP instances
+//!
+//! Behind a load balancer, a Response may reach another instance than the one that sent the
+//! AuthnRequest, and a replayed Response may be posted to every instance. The synchronous
+//! `verify_*` methods take stores of one process; for shared stores (the `netid-redis` crate), use
+//! [`AuthnRequest::record_async`] and the `check_*` methods, which return an
+//! [`UnconsumedAssertion`]: a value that yields the assertion only through
+//! [`UnconsumedAssertion::consume`], after the replay check and the consumption of the outstanding
+//! request both succeeded on the shared [`AsyncReplayCache`] and [`AsyncRequestStore`]. A store
+//! that cannot be reached gives [`Error::Store`], a refusal: nothing is accepted unchecked.
+//!
+//! ```
+//! # use std::time::{Duration, SystemTime};
+//! # use netid_saml::{IdentityProvider, IdpCertificate, InMemoryReplayCache, InMemoryRequestStore,
+//! #     ResponseVerifier, ServiceProvider, Check};
+//! # async fn acs(verifier: &ResponseVerifier, form_value: &[u8]) -> Result<(), netid_saml::Error> {
+//! // Any `AsyncReplayCache` / `AsyncRequestStore`: here the in-memory ones.
+//! let (replay, requests) = (InMemoryReplayCache::new(), InMemoryRequestStore::new());
+//! let unconsumed = verifier.check_post(form_value, SystemTime::now())?;
+//! let assertion = unconsumed.consume(&replay, &requests).await?;
+//! # let _ = assertion;
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Security notes
 //!
 //! * Signatures are checked by [bergshamra](https://crates.io/crates/bergshamra) (pure-Rust
@@ -102,9 +127,10 @@ pub use metadata::{SpMetadata, parse_idp_metadata};
 pub use orange::OrangeProfile;
 pub use response::{
     DEFAULT_CLOCK_SKEW, DEFAULT_MAX_MESSAGE_BYTES, MAX_ENCRYPTED_ATTRIBUTES, NameId, ResponseVerifier,
-    VerifiedAssertion,
+    UnconsumedAssertion, VerifiedAssertion,
 };
 pub use signature::SignatureAlgorithm;
+pub use store::shared::{AsyncReplayCache, AsyncRequestStore, StoreError};
 pub use store::{
     DEFAULT_CAPACITY, InMemoryReplayCache, InMemoryRequestStore, ReplayCache, ReplayVerdict, RequestStore,
 };
@@ -124,5 +150,6 @@ mod tests {
         send_sync::<Error>();
         send_sync::<VerifiedAssertion>();
         send_sync::<DecryptionKey>();
+        send_sync::<UnconsumedAssertion>();
     }
 }

@@ -7,7 +7,7 @@ use flate2::read::DeflateDecoder;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
 use crate::error::{Check, Error, reject};
-use crate::response::{ResponseVerifier, VerifiedAssertion, decode_base64};
+use crate::response::{ResponseVerifier, UnconsumedAssertion, VerifiedAssertion, decode_base64};
 use crate::signature::SignatureAlgorithm;
 use crate::store::{ReplayCache, RequestStore};
 
@@ -96,10 +96,21 @@ impl ResponseVerifier {
         requests: &dyn RequestStore,
         replay: &dyn ReplayCache,
     ) -> Result<VerifiedAssertion, Error> {
+        self.check_redirect(query, now)?.consume_sync(requests, replay)
+    }
+
+    /// Runs every check of [`verify_redirect`](Self::verify_redirect) that needs no state,
+    /// leaving the replay check and the outstanding request to
+    /// [`UnconsumedAssertion::consume`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Rejected`] naming the first failed [`Check`].
+    pub fn check_redirect(&self, query: &str, now: SystemTime) -> Result<UnconsumedAssertion, Error> {
         let xml = self.verified_redirect_message(query, "SAMLResponse")?;
         let text =
             String::from_utf8(xml).map_err(|_| Error::reject(Check::Encoding, "message is not UTF-8"))?;
-        self.consume(&text, true, now, requests, replay)
+        self.check(&text, true, now)
     }
 
     /// Checks the query signature and returns the inflated message bytes.

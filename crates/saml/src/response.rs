@@ -1,6 +1,8 @@
 //! Consuming a `samlp:Response`: the signature profile, then the protocol checks.
 
+mod assertion;
 mod structure;
+mod unconsumed;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -18,10 +20,12 @@ use self::structure::{
 use crate::config::{IdentityProvider, ServiceProvider};
 use crate::decrypt::{self, Decrypted, DecryptionKey, Encrypted};
 use crate::error::{Check, Error, reject};
-use crate::orange::OrangeProfile;
 use crate::signature::{self, Signed, short};
-use crate::store::{ReplayCache, ReplayVerdict, RequestStore};
+use crate::store::{ReplayCache, RequestStore};
 use crate::xml::{self, NS_SAML, NS_SAMLP};
+
+pub use assertion::{NameId, VerifiedAssertion};
+pub use unconsumed::UnconsumedAssertion;
 const CM_BEARER: &str = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
 const ENTITY_FORMAT: &str = "urn:oasis:names:tc:SAML:2.0:nameid-format:entity";
 
@@ -225,8 +229,19 @@ impl ResponseVerifier {
         requests: &dyn RequestStore,
         replay: &dyn ReplayCache,
     ) -> Result<VerifiedAssertion, Error> {
+        self.check_post(saml_response, now)?
+            .consume_sync(requests, replay)
+    }
+
+    /// Runs every check of [`verify_post`](Self::verify_post) that needs no state, leaving the
+    /// replay check and the outstanding request to [`UnconsumedAssertion::consume`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Rejected`] naming the first failed [`Check`].
+    pub fn check_post(&self, saml_response: &[u8], now: SystemTime) -> Result<UnconsumedAssertion, Error> {
         let xml = decode_base64(saml_response, self.max_message_bytes)?;
-        self.verify_xml(&xml, now, requests, replay)
+        self.check_xml(&xml, now)
     }
 
     /// Verifies a Response given as raw XML bytes (already Base64-decoded).
@@ -241,6 +256,15 @@ impl ResponseVerifier {
         requests: &dyn RequestStore,
         replay: &dyn ReplayCache,
     ) -> Result<VerifiedAssertion, Error> {
+        self.check_xml(xml, now)?.consume_sync(requests, replay)
+    }
+
+    /// [`check_post`](Self::check_post) for a Response given as raw XML bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Rejected`] naming the first failed [`Check`].
+    pub fn check_xml(&self, xml: &[u8], now: SystemTime) -> Result<UnconsumedAssertion, Error> {
         if xml.len() > self.max_message_bytes {
             return reject(
                 Check::Size,
@@ -249,11 +273,10 @@ impl ResponseVerifier {
         }
         let text =
             std::str::from_utf8(xml).map_err(|_| Error::reject(Check::Encoding, "message is not UTF-8"))?;
-        self.consume(text, false, now, requests, replay)
+        self.check(text, false, now)
     }
 
-    /// The shared consumer. `binding_signed` is true when the HTTP-Redirect query signature
-    /// already authenticated the whole message.
+    /// The shared consumer with the synchronous stores.
     pub(crate) fn consume(
         &self,
         text: &str,
@@ -262,6 +285,18 @@ impl ResponseVerifier {
         requests: &dyn RequestStore,
         replay: &dyn ReplayCache,
     ) -> Result<VerifiedAssertion, Error> {
+        self.check(text, binding_signed, now)?
+            .consume_sync(requests, replay)
+    }
+
+    /// Every check that needs no state. `binding_signed` is true when the HTTP-Redirect query
+    /// signature already authenticated the whole message.
+    pub(crate) fn check(
+        &self,
+        text: &str,
+        binding_signed: bool,
+        now: SystemTime,
+    ) -> Result<UnconsumedAssertion, Error> {
         let doc = xml::parse(text)?;
         let root = doc
             .document_element()
@@ -320,7 +355,7 @@ impl ResponseVerifier {
                 };
                 self.check_signed(signed, binding_signed)?;
                 self.check_envelope(&doc, root, signed, binding_signed)?;
-                return self.assertion(&inner, response_irt, a, signed, now, requests, replay);
+                return self.assertion(&inner, response_irt, a, signed, now);
             }
         };
         only_children(&doc, assertion, "Assertion", ASSERTION_CHILDREN)?;
@@ -336,7 +371,7 @@ impl ResponseVerifier {
         )?;
         self.check_signed(signed, binding_signed)?;
         self.check_envelope(&doc, root, signed, binding_signed)?;
-        self.assertion(&doc, response_irt, assertion, signed, now, requests, replay)
+        self.assertion(&doc, response_irt, assertion, signed, now)
     }
 
     /// Decrypts one encrypted element with the SP keys, under the same rules whatever it holds.
@@ -421,7 +456,6 @@ impl ResponseVerifier {
         Ok(())
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn assertion(
         &self,
         doc: &Document<'_>,
@@ -429,9 +463,7 @@ impl ResponseVerifier {
         a: NodeId,
         signed: Signed,
         now: SystemTime,
-        requests: &dyn RequestStore,
-        replay: &dyn ReplayCache,
-    ) -> Result<VerifiedAssertion, Error> {
+    ) -> Result<UnconsumedAssertion, Error> {
         require_version(doc, a, "Assertion")?;
         let assertion_id = required_attr(doc, a, "ID", "Assertion")?;
         xml::parse_instant(
@@ -477,23 +509,13 @@ impl ResponseVerifier {
         }
         let attributes = self.attributes(doc, a)?;
 
-        // State changes come last, once every pure check has passed.
+        // State changes come last, once every pure check has passed: the caller makes them
+        // through `UnconsumedAssertion`.
         let mut until = confirmation.not_on_or_after;
         if let Some(c) = conditions_until {
             until = until.min(c);
         }
-        match replay.check_and_insert(assertion_id, xml::add(until, self.clock_skew), now) {
-            ReplayVerdict::Fresh => {}
-            ReplayVerdict::Replayed => return reject(Check::Replay, "this Assertion was already consumed"),
-            _ => return reject(Check::Replay, "the replay cache cannot record the Assertion"),
-        }
-        if let Some(id) = in_response_to
-            && !requests.take(id, now)
-        {
-            return reject(Check::InResponseTo, "InResponseTo names no outstanding request");
-        }
-
-        Ok(VerifiedAssertion {
+        let assertion = VerifiedAssertion {
             name_id,
             session_index,
             authn_context_class_ref: class_ref,
@@ -504,7 +526,12 @@ impl ResponseVerifier {
             not_on_or_after: until,
             response_signed: signed.response,
             assertion_signed: signed.assertion,
-        })
+        };
+        Ok(UnconsumedAssertion::new(
+            assertion,
+            xml::add(until, self.clock_skew),
+            now,
+        ))
     }
 
     /// Finds a bearer SubjectConfirmation whose data passes every check; reports the first
@@ -712,58 +739,6 @@ impl ResponseVerifier {
             }
         }
         Ok(out)
-    }
-}
-
-/// The subject's name identifier.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct NameId {
-    /// The full NameID text (comments ignored, surrounding whitespace trimmed). Personal data.
-    pub value: Pii<String>,
-    /// The `Format` attribute, verbatim (Orange's sample misspells the transient format as
-    /// `nameidformat:transient`; it is reported as sent).
-    pub format: Option<String>,
-}
-
-/// What a verified Response asserts about the user.
-///
-/// Every value was read from the Assertion element the verified signature covers (or, for the
-/// HTTP-Redirect binding, from the message the query signature covers).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct VerifiedAssertion {
-    /// The subject's NameID.
-    pub name_id: NameId,
-    /// The AuthnStatement's SessionIndex, when present.
-    pub session_index: Option<String>,
-    /// The AuthnContextClassRef, when present (e.g. `…:ac:classes:Password`).
-    pub authn_context_class_ref: Option<String>,
-    /// Attributes by Name; each keeps all its values in document order. Personal data.
-    pub attributes: BTreeMap<String, Vec<Pii<String>>>,
-    /// The Assertion's ID (recorded in the replay cache).
-    pub assertion_id: String,
-    /// The Issuer (the configured IdP entity ID).
-    pub issuer: String,
-    /// The request this answers; `None` for an accepted unsolicited response.
-    pub in_response_to: Option<String>,
-    /// The earliest of the bearer confirmation's and the Conditions' NotOnOrAfter.
-    pub not_on_or_after: SystemTime,
-    /// Whether the Response element carried a verified signature.
-    pub response_signed: bool,
-    /// Whether the Assertion element carried a verified signature.
-    pub assertion_signed: bool,
-}
-
-impl VerifiedAssertion {
-    /// The values of attribute `name`, if the Assertion carried it.
-    pub fn attribute(&self, name: &str) -> Option<&[Pii<String>]> {
-        self.attributes.get(name).map(Vec::as_slice)
-    }
-
-    /// The Orange Authentication API view of the attributes (`OrangeAPIToken` and the profile).
-    pub fn orange_profile(&self) -> OrangeProfile {
-        OrangeProfile::from_attributes(&self.attributes)
     }
 }
 

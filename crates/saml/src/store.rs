@@ -1,12 +1,15 @@
 //! Ports for the two pieces of state an SP keeps: outstanding request IDs and consumed assertions.
 //!
 //! Both are object-safe, `Send + Sync + Debug`, take `now` as an argument (no clock inside) and
-//! have in-memory defaults. A deployment with several SP instances plugs in a shared store.
+//! have in-memory defaults. A deployment with several SP instances plugs in a shared store
+//! through the async ports of [`shared`].
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::SystemTime;
+
+pub(crate) mod shared;
 
 /// Default bound on the number of entries an in-memory store keeps.
 pub const DEFAULT_CAPACITY: usize = 100_000;

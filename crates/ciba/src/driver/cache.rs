@@ -9,10 +9,12 @@ use std::time::Duration;
 
 use netid_core::login_hint::LoginHint;
 use netid_core::scope::Scope;
+use netid_core::store::StoreError;
 use netid_core::token::AccessToken;
 use tokio::sync::Mutex;
 
 use super::Driver;
+use super::store::{Reuse, StoredToken, TokenKey, TokenStore};
 use crate::ciba::{BackchannelRequest, CibaSession, Progress};
 use crate::client::ClientConfig;
 use crate::error::Error;
@@ -25,7 +27,7 @@ type Key = (String, Vec<String>);
 
 /// The key of `login_hint` and `scope`: scope token order and repetitions do not matter, and the
 /// two forms of a phone number hint (`tel:+34…` and the bare MSISDN `34…`) name one subscriber.
-fn key(login_hint: &LoginHint, scope: &Scope) -> Key {
+pub(super) fn key(login_hint: &LoginHint, scope: &Scope) -> Key {
     let mut scopes: Vec<String> = scope.iter().map(str::to_owned).collect();
     scopes.sort();
     scopes.dedup();
@@ -64,11 +66,23 @@ pub struct Lookup {
     pub result: Result<AccessToken, Error>,
     /// Where it came from.
     pub origin: TokenOrigin,
+    /// The failure of the shared [`TokenStore`], when it could not be consulted or written: the
+    /// lookup went on without it (a warning for the caller to log, not an error).
+    pub store_error: Option<StoreError>,
 }
 
 impl Lookup {
     fn new(result: Result<AccessToken, Error>, origin: TokenOrigin) -> Self {
-        Self { result, origin }
+        Self {
+            result,
+            origin,
+            store_error: None,
+        }
+    }
+
+    fn with_store_error(mut self, error: Option<StoreError>) -> Self {
+        self.store_error = error;
+        self
     }
 }
 
@@ -115,6 +129,8 @@ pub struct TokenCache {
     provider: CibaProvider,
     margin: Duration,
     slots: std::sync::Mutex<BTreeMap<Key, Slot>>,
+    store: Option<Arc<dyn TokenStore>>,
+    reuse: Reuse,
 }
 
 impl fmt::Debug for TokenCache {
@@ -125,6 +141,8 @@ impl fmt::Debug for TokenCache {
             .field("issuer", &self.provider.config.issuer)
             .field("margin", &self.margin)
             .field("entries", &entries)
+            .field("store", &self.store)
+            .field("reuse", &self.reuse)
             .finish_non_exhaustive()
     }
 }
@@ -139,7 +157,42 @@ impl TokenCache {
             provider,
             margin,
             slots: std::sync::Mutex::new(BTreeMap::new()),
+            store: None,
+            reuse: Reuse::Reusable,
         }
+    }
+
+    /// Shares tokens with other instances through `store`: a lookup that finds no live token here
+    /// looks there before running a flow, and every reusable token obtained here is left there.
+    /// A store that fails is reported in [`Lookup::store_error`] and otherwise ignored.
+    #[must_use]
+    pub fn with_store(mut self, store: Arc<dyn TokenStore>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// Whether tokens may be reused (default [`Reuse::Reusable`]). Single-use tokens are kept
+    /// neither here nor in the store: each lookup runs its own flow.
+    #[must_use]
+    pub fn reuse(mut self, reuse: Reuse) -> Self {
+        self.reuse = reuse;
+        self
+    }
+
+    fn store_key(&self, request: &BackchannelRequest) -> TokenKey {
+        TokenKey::new(
+            &self.provider.config.issuer,
+            &self.client.client_id,
+            request.login_hint(),
+            request.scope(),
+        )
+    }
+
+    /// Leaves `tokens` in the shared store, when there is one and they are reusable.
+    async fn share(&self, key: &TokenKey, tokens: &TokenSet) -> Option<StoreError> {
+        let store = self.store.as_ref()?;
+        let stored = StoredToken::from_token_set(tokens, self.reuse)?;
+        store.put(key, &stored, self.driver.clock.now()).await.err()
     }
 
     fn slot(&self, key: Key) -> Slot {
@@ -224,6 +277,27 @@ impl TokenCache {
         {
             return Lookup::new(Ok(tokens.access_token.clone()), TokenOrigin::Cached);
         }
+        let store_key = self.store_key(&request);
+        let mut store_error = None;
+        if let Some(store) = self.store.as_ref().filter(|_| self.reuse == Reuse::Reusable) {
+            match store.get(&store_key, now).await {
+                Ok(Some(stored)) => {
+                    let tokens = stored.into_token_set();
+                    if tokens.is_fresh(now, self.margin) {
+                        let access_token = tokens.access_token.clone();
+                        entry.tokens = Some(tokens);
+                        entry.failure = None;
+                        return Lookup::new(Ok(access_token), TokenOrigin::Cached);
+                    }
+                    // Expiring soon: its refresh token (if any) saves a flow below.
+                    if entry.tokens.is_none() {
+                        entry.tokens = Some(tokens);
+                    }
+                }
+                Ok(None) => {}
+                Err(error) => store_error = Some(error),
+            }
+        }
         if let Some(refresh_token) = entry.tokens.take().and_then(|tokens| tokens.refresh_token) {
             let session = TokenRequestSession::refresh(
                 self.client.clone(),
@@ -235,9 +309,12 @@ impl TokenCache {
                 // Providers that do not rotate refresh tokens omit them from the answer.
                 tokens.refresh_token = tokens.refresh_token.or(Some(refresh_token));
                 let access_token = tokens.access_token.clone();
-                entry.tokens = Some(tokens);
+                store_error = self.share(&store_key, &tokens).await.or(store_error);
+                if self.reuse == Reuse::Reusable {
+                    entry.tokens = Some(tokens);
+                }
                 entry.failure = None;
-                return Lookup::new(Ok(access_token), TokenOrigin::Refreshed);
+                return Lookup::new(Ok(access_token), TokenOrigin::Refreshed).with_store_error(store_error);
             }
         }
         let mut session = CibaSession::new(self.client.clone(), self.provider.clone(), request);
@@ -248,22 +325,32 @@ impl TokenCache {
         match result {
             Ok(tokens) => {
                 let access_token = tokens.access_token.clone();
-                entry.tokens = Some(tokens);
+                store_error = self.share(&store_key, &tokens).await.or(store_error);
+                if self.reuse == Reuse::Reusable {
+                    entry.tokens = Some(tokens);
+                }
                 entry.failure = None;
-                Lookup::new(Ok(access_token), origin)
+                Lookup::new(Ok(access_token), origin).with_store_error(store_error)
             }
             Err(error) => {
                 // Still under the lock: callers already waiting read the old count and get this
                 // error; callers arriving from now on read the new one and may start a new flow.
                 let failure = slot.failures.fetch_add(1, Ordering::SeqCst).saturating_add(1);
                 entry.failure = Some((failure, error.clone()));
-                Lookup::new(Err(error), origin)
+                Lookup::new(Err(error), origin).with_store_error(store_error)
             }
         }
     }
 
     /// Forgets the token of `login_hint` and `scope` (for example after a 401 from the API).
+    ///
+    /// The shared store's entry is removed too; a store that fails then is ignored, its entry
+    /// expiring with the token.
     pub async fn invalidate(&self, login_hint: &LoginHint, scope: &Scope) {
+        if let Some(store) = &self.store {
+            let request = BackchannelRequest::new(scope.clone(), login_hint.clone());
+            let _ = store.remove(&self.store_key(&request)).await;
+        }
         let key = key(login_hint, scope);
         let slot = self.slot(key.clone());
         // Only the token: callers waiting on a failed flow still get its error.

@@ -5,4 +5,5 @@ mod cache;
 mod discovery;
 mod driver;
 mod polling_properties;
+mod shared_store;
 mod support;

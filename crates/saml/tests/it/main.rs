@@ -10,4 +10,5 @@ mod honest;
 mod metadata;
 mod props;
 mod redirect;
+mod shared;
 mod support;

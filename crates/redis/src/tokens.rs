@@ -1,0 +1,214 @@
+//! The CIBA token store: entries encrypted with AES-256-GCM, keys derived with HMAC-SHA256.
+
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::{Aes256Gcm, Nonce};
+use async_trait::async_trait;
+use hmac::{Hmac, Mac};
+use netid_ciba::driver::{StoredToken, TokenKey, TokenStore};
+use netid_core::store::StoreError;
+use netid_core::token::{AccessToken, RefreshToken};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+use zeroize::{Zeroize, Zeroizing};
+
+use crate::config::{RedisStores, ttl_ms};
+use crate::error::Error;
+
+/// GCM's standard nonce length.
+const NONCE_LEN: usize = 12;
+
+/// The caller's 32-byte secret: the AES-256-GCM key of the entries and, through HMAC, the key
+/// that names them. Zeroized on drop; never printed.
+#[derive(Clone)]
+pub struct TokenEncryptionKey {
+    /// Encrypts the entries.
+    cipher_key: Zeroizing<[u8; 32]>,
+    /// Derives the Redis key of an entry; distinct from the cipher key (domain-separated HMAC).
+    naming_key: Zeroizing<[u8; 32]>,
+}
+
+impl fmt::Debug for TokenEncryptionKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TokenEncryptionKey([redacted])")
+    }
+}
+
+fn hmac(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
+    // HMAC takes keys of any length; this cannot fail.
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!());
+    for part in parts {
+        // Length-prefixed, so `a|bc` and `ab|c` never collide.
+        mac.update(&u64::try_from(part.len()).unwrap_or(u64::MAX).to_be_bytes());
+        mac.update(part);
+    }
+    mac.finalize().into_bytes().into()
+}
+
+impl TokenEncryptionKey {
+    /// The key from 32 secret bytes (from a KMS, a secret file, …).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::KeyLength`] when `secret` is not 32 bytes.
+    pub fn from_bytes(secret: &[u8]) -> Result<Self, Error> {
+        if secret.len() != 32 {
+            return Err(Error::KeyLength(secret.len()));
+        }
+        Ok(Self {
+            cipher_key: Zeroizing::new(hmac(secret, &[b"netid-redis token cipher v1"])),
+            naming_key: Zeroizing::new(hmac(secret, &[b"netid-redis token name v1"])),
+        })
+    }
+}
+
+/// What is encrypted: the token and its expiry.
+#[derive(Serialize, Deserialize)]
+struct Record {
+    access: String,
+    refresh: Option<String>,
+    expires_unix_ms: u64,
+}
+
+impl Drop for Record {
+    fn drop(&mut self) {
+        self.access.zeroize();
+        self.refresh.zeroize();
+    }
+}
+
+/// A [`TokenStore`] on Redis: each entry under `prefix` + `token:` + HMAC of (issuer, client,
+/// subject, scopes), holding nonce ‖ AES-256-GCM(record) with the Redis key as associated data,
+/// and expiring with its access token less the configured margin.
+#[derive(Clone)]
+pub struct RedisTokenStore {
+    stores: RedisStores,
+    key: TokenEncryptionKey,
+}
+
+impl fmt::Debug for RedisTokenStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisTokenStore")
+            .field("stores", &self.stores)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RedisTokenStore {
+    pub(crate) fn new(stores: RedisStores, key: TokenEncryptionKey) -> Self {
+        Self { stores, key }
+    }
+
+    /// The Redis key of `key`: nothing of the subject is readable from it.
+    fn redis_key(&self, key: &TokenKey) -> String {
+        let scopes = key.scopes().join(" ");
+        let name = hmac(
+            self.key.naming_key.as_slice(),
+            &[
+                key.issuer().as_bytes(),
+                key.client_id().as_bytes(),
+                key.expose_subject().as_bytes(),
+                scopes.as_bytes(),
+            ],
+        );
+        format!("{}token:{}", self.stores.prefix, hex::encode(name))
+    }
+
+    fn cipher(&self) -> Aes256Gcm {
+        // A 32-byte slice is the one length AES-256 accepts.
+        Aes256Gcm::new_from_slice(self.key.cipher_key.as_slice()).unwrap_or_else(|_| unreachable!())
+    }
+
+    fn seal(&self, redis_key: &str, token: &StoredToken) -> Result<Vec<u8>, StoreError> {
+        let record = Record {
+            access: token.access_token().expose_secret().to_owned(),
+            refresh: token.refresh_token().map(|r| r.expose_secret().to_owned()),
+            expires_unix_ms: unix_ms(token.expires_at()),
+        };
+        let plain = Zeroizing::new(serde_json::to_vec(&record).map_err(|e| StoreError::Corrupt {
+            reason: format!("cannot encode a token record: {e}"),
+        })?);
+        let mut nonce = [0_u8; NONCE_LEN];
+        getrandom::fill(&mut nonce).map_err(|e| StoreError::Unavailable {
+            reason: format!("no randomness for a nonce: {e}"),
+        })?;
+        let sealed = self
+            .cipher()
+            .encrypt(
+                &Nonce::from(nonce),
+                Payload {
+                    msg: plain.as_slice(),
+                    aad: redis_key.as_bytes(),
+                },
+            )
+            .map_err(|_| StoreError::Corrupt {
+                reason: "cannot encrypt a token record".to_owned(),
+            })?;
+        Ok([nonce.as_slice(), &sealed].concat())
+    }
+
+    fn open(&self, redis_key: &str, value: &[u8]) -> Result<StoredToken, StoreError> {
+        let corrupt = || StoreError::Corrupt {
+            reason: "a token entry does not decrypt under the configured key".to_owned(),
+        };
+        let (nonce, sealed) = value.split_at_checked(NONCE_LEN).ok_or_else(corrupt)?;
+        let nonce: [u8; NONCE_LEN] = nonce.try_into().map_err(|_| corrupt())?;
+        let plain = Zeroizing::new(
+            self.cipher()
+                .decrypt(
+                    &Nonce::from(nonce),
+                    Payload {
+                        msg: sealed,
+                        aad: redis_key.as_bytes(),
+                    },
+                )
+                .map_err(|_| corrupt())?,
+        );
+        let record: Record = serde_json::from_slice(&plain).map_err(|_| corrupt())?;
+        Ok(StoredToken::new(
+            AccessToken::new(record.access.clone()),
+            record.refresh.clone().map(RefreshToken::new),
+            UNIX_EPOCH + Duration::from_millis(record.expires_unix_ms),
+        ))
+    }
+}
+
+fn unix_ms(t: SystemTime) -> u64 {
+    let since = t.duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO);
+    u64::try_from(since.as_millis()).unwrap_or(u64::MAX)
+}
+
+#[async_trait]
+impl TokenStore for RedisTokenStore {
+    async fn get(&self, key: &TokenKey, now: SystemTime) -> Result<Option<StoredToken>, StoreError> {
+        let redis_key = self.redis_key(key);
+        let value: Option<Vec<u8>> = self.stores.run(redis::cmd("GET").arg(&redis_key)).await?;
+        let Some(value) = value else { return Ok(None) };
+        let token = self.open(&redis_key, &value)?;
+        Ok((token.expires_at() > now).then_some(token))
+    }
+
+    async fn put(&self, key: &TokenKey, token: &StoredToken, now: SystemTime) -> Result<(), StoreError> {
+        let until = token
+            .expires_at()
+            .checked_sub(self.stores.token_ttl_margin)
+            .unwrap_or(UNIX_EPOCH);
+        // A token that expires within the margin is not worth sharing.
+        let Some(ttl) = ttl_ms(until, now) else {
+            return Ok(());
+        };
+        let redis_key = self.redis_key(key);
+        let value = self.seal(&redis_key, token)?;
+        self.stores
+            .run::<()>(redis::cmd("SET").arg(&redis_key).arg(value).arg("PX").arg(ttl))
+            .await
+    }
+
+    async fn remove(&self, key: &TokenKey) -> Result<(), StoreError> {
+        self.stores
+            .run::<()>(redis::cmd("DEL").arg(self.redis_key(key)))
+            .await
+    }
+}
