@@ -116,6 +116,10 @@ jwks-url = "{donor}/jwks"
 entity-id = "my-sp"
 acs-urls = ["http://127.0.0.1:3000/saml/acs"]
 certificate-file = "sp.crt"
+encryption-certificate-file = "sp.crt"
+encryption-algorithm = "aes256-gcm"
+sign = "both"
+attribute-name-format = "uri"
 
 [faults."/sim-swap/v2/retrieve-date"]
 status = 503
@@ -155,6 +159,12 @@ times = 1
     );
     assert_eq!(index["tokens"]["access_token_format"], "jwt");
     assert_eq!(index["saml_service_providers"][1]["certificate"], true);
+    assert_eq!(
+        index["saml_service_providers"][1]["encryption"],
+        serde_json::json!({"algorithm": "aes256-gcm", "key_transport": "rsa-oaep-mgf1p"})
+    );
+    assert_eq!(index["saml_service_providers"][1]["signing"], "both");
+    assert_eq!(index["saml_service_providers"][1]["attribute_name_format"], "uri");
 
     // The backend: the operator file as written, with its own client id and key.
     let description = OperatorDescription::read(&operator_file).expect("the operator file reads");

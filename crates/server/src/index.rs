@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 use crate::config::AccessTokenFormat;
 use crate::mounts;
+use crate::registration::{SamlAttributeNameFormat, SamlDataEncryption, SamlKeyTransport, SamlSigning};
 use crate::state::Shared;
 use crate::subscribers::{CibaBehaviour, Subscriber};
 
@@ -77,6 +78,27 @@ pub(crate) fn document(shared: &Shared) -> Value {
                 "entity_id": sp.entity_id,
                 "acs_urls": sp.acs_urls,
                 "certificate": sp.certificate_der.is_some(),
+                "signing": match sp.signing {
+                    SamlSigning::Assertion => "assertion",
+                    SamlSigning::Response => "response",
+                    SamlSigning::Both => "both",
+                },
+                "attribute_name_format": match sp.attribute_name_format {
+                    SamlAttributeNameFormat::Basic => "basic",
+                    SamlAttributeNameFormat::Uri => "uri",
+                },
+                "encryption": sp.encryption().map(|e| json!({
+                    "algorithm": match e.data {
+                        SamlDataEncryption::Aes128Gcm => "aes128-gcm",
+                        SamlDataEncryption::Aes256Gcm => "aes256-gcm",
+                        SamlDataEncryption::Aes128Cbc => "aes128-cbc",
+                        SamlDataEncryption::Aes256Cbc => "aes256-cbc",
+                    },
+                    "key_transport": match e.key_transport {
+                        SamlKeyTransport::RsaOaepMgf1p => "rsa-oaep-mgf1p",
+                        SamlKeyTransport::RsaOaep => "rsa-oaep",
+                    },
+                })),
             })
         })
         .collect();

@@ -217,47 +217,61 @@ impl TryCryptoRng for PrefilledRng {}
 
 #[cfg(test)]
 mod tests {
-    use netid_core::ports::OsRandom;
+    use netid_core::ports::{OsRandom, RandomError};
+    use netid_core::test_util::SeededRandom;
 
     use super::*;
 
+    #[derive(Debug)]
+    struct Broken;
+
+    impl SecureRandom for Broken {
+        fn fill(&self, _: &mut [u8]) -> Result<(), RandomError> {
+            Err(RandomError(String::from("no entropy")))
+        }
+    }
+
     #[test]
-    fn prefilled_rng_records_exhaustion_instead_of_repeating() {
-        let mut rng = PrefilledRng::new(&OsRandom).unwrap();
-        let mut a = [0u8; 40];
-        let mut b = [0u8; 24];
+    fn prefilled_rng_hands_out_the_port_octets_once_then_records_exhaustion() {
+        let mut expected = [0u8; 64];
+        SeededRandom::new(7).fill(&mut expected).unwrap();
+        let mut rng = PrefilledRng::new(&SeededRandom::new(7)).unwrap();
+        let (mut a, mut b) = ([0u8; 40], [0u8; 24]);
         rng.try_fill_bytes(&mut a).unwrap();
         rng.try_fill_bytes(&mut b).unwrap();
+        assert_eq!([&a[..], &b[..]].concat(), expected);
         assert!(!rng.exhausted);
-        assert_ne!(a[..24], b[..], "octets are not handed out twice");
         rng.try_fill_bytes(&mut [0u8; 1]).unwrap();
         assert!(rng.exhausted);
+        assert!(matches!(PrefilledRng::new(&Broken), Err(EncryptError::Random)));
     }
 
     #[test]
     fn ciphertext_lengths_follow_the_algorithm() {
         let plain = b"<saml:Assertion/>";
-        for (data, expected) in [
-            (SamlDataEncryption::Aes128Gcm, GCM_IV + plain.len() + 16),
-            (SamlDataEncryption::Aes256Gcm, GCM_IV + plain.len() + 16),
-            (SamlDataEncryption::Aes128Cbc, AES_BLOCK + 32),
-            (SamlDataEncryption::Aes256Cbc, AES_BLOCK + 32),
+        // (algorithm, IV + ciphertext (+ tag) length, cipher named on a wrong key length)
+        for (data, expected, cipher) in [
+            (
+                SamlDataEncryption::Aes128Gcm,
+                GCM_IV + plain.len() + 16,
+                "AES-GCM",
+            ),
+            (
+                SamlDataEncryption::Aes256Gcm,
+                GCM_IV + plain.len() + 16,
+                "AES-GCM",
+            ),
+            (SamlDataEncryption::Aes128Cbc, AES_BLOCK + 32, "AES-CBC"),
+            (SamlDataEncryption::Aes256Cbc, AES_BLOCK + 32, "AES-CBC"),
         ] {
             let key = vec![1u8; data.key_len()];
             let sealed = seal(data, &key, plain, &OsRandom).unwrap();
             assert_eq!(sealed.len(), expected, "{data:?}");
+            let wrong_key = seal(data, &key[1..], plain, &OsRandom).map(|_| ());
+            assert_eq!(wrong_key, Err(EncryptError::Cipher(cipher)), "{data:?}");
             assert_eq!(
-                seal(data, &key[1..], plain, &OsRandom).map(|_| ()),
-                Err(EncryptError::Cipher(
-                    if matches!(
-                        data,
-                        SamlDataEncryption::Aes128Cbc | SamlDataEncryption::Aes256Cbc
-                    ) {
-                        "AES-CBC"
-                    } else {
-                        "AES-GCM"
-                    }
-                )),
+                seal(data, &key, plain, &Broken).map(|_| ()),
+                Err(EncryptError::Random),
                 "{data:?}"
             );
         }
