@@ -86,6 +86,7 @@ pub mod operation;
 pub mod profile;
 mod retry_after;
 pub mod sim_swap;
+pub mod telco_finder;
 mod wire;
 
 pub use client::{Answer, CallOptions, CamaraClient, CorrelatorEcho, CorrelatorPolicy, RetryPolicy};
@@ -132,6 +133,13 @@ pub fn fuzz_decode_responses(data: &[u8]) {
         both::<number_verification::v2::device_phone_number::Request>(&response);
         both::<kyc_match::v0_2::Request>(&response);
         both::<kyc_match::v0_4::Request>(&response);
+        // Telco Finder decoders: any body gives an outcome or a typed error.
+        if let Err(error) = telco_finder::search::from_http_response(&response) {
+            let _ = error.to_string();
+        }
+        if let Err(error) = telco_finder::routing::from_http_response(&response) {
+            let _ = error.to_string();
+        }
     }
     if let Ok(text) = std::str::from_utf8(data) {
         let _ = RetryAfter::parse(text);
