@@ -8,5 +8,6 @@ mod flows;
 mod operator_pages;
 mod sandbox;
 mod support;
+mod telco_finder;
 mod token;
 mod transport;

@@ -66,6 +66,12 @@ enum Command {
     /// Verification).
     #[command(subcommand)]
     NumberVerification(Box<netid_cli::api::NumberVerificationCommand>),
+    /// Which operator serves a number: its id, API root and OpenID discovery URL (GSMA Open
+    /// Gateway Telco Finder, as the operator file's `[telco-finder]` table names it).
+    #[command(
+        after_help = "Example: netid route --config netid.toml --phone-number +34654654654 --json\n\nExit status: 0 resolved · 1 not supported or a failed call · 2 usage error · 130 interrupted."
+    )]
+    Route(Box<netid_cli::route::RouteArgs>),
 }
 
 fn main() -> ExitCode {
@@ -81,6 +87,7 @@ fn main() -> ExitCode {
         Command::KycMatch(args) => netid_cli::api::kyc_match_command(&args),
         Command::SimSwap(cmd) => netid_cli::api::sim_swap_command(&cmd),
         Command::NumberVerification(cmd) => netid_cli::api::number_verification_command(&cmd),
+        Command::Route(args) => netid_cli::route::command(&args),
     };
     ExitCode::from(code)
 }
