@@ -1,5 +1,5 @@
 //! [`TelcoFinder`]: which operator serves a subscriber, asked of a GSMA Open Gateway Telco Finder
-//! with a two-legged token, and the facade [`Operator`] of the operator found.
+//! with a two-legged token, and the facade [`Operator`](crate::Operator) of the operator found.
 
 use std::fmt;
 use std::sync::Arc;
@@ -54,8 +54,8 @@ pub struct Resolved {
 ///
 /// [`resolve`](Self::resolve) names the operator of a number (answers cached for the finder's
 /// lifetime, at most `cache-max-age`); [`operator`](Self::operator) turns the answer into an
-/// [`Operator`] of the description's API tables, through the operator's discovery. Cheap to
-/// clone.
+/// [`Operator`](crate::Operator) of the description's API tables, through the operator's
+/// discovery. Cheap to clone.
 #[derive(Clone)]
 pub struct TelcoFinder {
     inner: Arc<Inner>,
