@@ -15,15 +15,13 @@ use netid_core::correlator::XCorrelator;
 use netid_core::phone::PhoneNumber;
 use netid_core::token::AccessToken;
 use netid_transport::{HttpRequest, HttpResponse};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::search::{Cacheable, SearchTarget, cache_control_ttl, request};
 use super::{InvalidId, OperatorId};
 use crate::endpoint::decode_response;
-use crate::error::{CamaraError, DecodeError, DecodeErrorKind, InvalidRequest};
+use crate::error::{CamaraError, DecodeError, InvalidRequest};
 use crate::profile::Tolerance;
-use crate::wire;
 
 /// The path of the routing table below the routing API's base URL (`…/telco-routing/v1`).
 pub const ROUTING_PATH: &str = "/routing";
@@ -250,7 +248,7 @@ impl RoutingTable {
     /// The JSON array of the published shape.
     #[must_use]
     pub fn to_json(&self) -> Value {
-        Value::Array(self.rules.iter().map(rule_json).collect())
+        Value::Array(self.rules.iter().map(wire::rule_json).collect())
     }
 
     /// Decodes a JSON routing table, naming the path of the first invalid value.
@@ -260,70 +258,8 @@ impl RoutingTable {
     /// [`DecodeError`] for a body that is not the published shape, a rule without a range, or a
     /// rule with neither or both of `static` and `dynamic`.
     pub fn from_json(status: u16, body: &bytes::Bytes) -> Result<Self, DecodeError> {
-        let (raw, _) = wire::decode::<Vec<RawRule>>(status, body, Tolerance::lenient(), no_normalize)?;
-        let fail = |path: String, detail: &str| {
-            DecodeError::new(
-                status,
-                path,
-                DecodeErrorKind::Data,
-                detail.to_owned(),
-                body.clone(),
-            )
-        };
-        let mut rules = Vec::with_capacity(raw.len());
-        for (index, raw) in raw.into_iter().enumerate() {
-            let at = |member: &str, item: usize| format!("$[{index}].{member}[{item}]");
-            let action = match (raw.static_route, raw.dynamic) {
-                (Some(route), None) => RoutingAction::Static(StaticRoute {
-                    operator_id: OperatorId::new(route.operator_id)
-                        .map_err(|_| fail(format!("$[{index}].static.operatorId"), "an empty operator id"))?,
-                    api_root: route.api_root,
-                    auth_provider_configuration: route.auth_provider_configuration,
-                }),
-                (None, Some(route)) => RoutingAction::Dynamic(DynamicRoute {
-                    telco_finder: route.telco_finder,
-                    auth_provider_configuration: route.auth_provider_configuration,
-                }),
-                _ => {
-                    return Err(fail(
-                        format!("$[{index}]"),
-                        "a rule needs one of static or dynamic",
-                    ));
-                }
-            };
-            let mut rule = RoutingRule::new(action);
-            rule.ipv4 = parse_all(&raw.ipv4, |i| at("ipv4", i), &fail, "an IPv4 CIDR range")?;
-            rule.ipv6 = parse_all(&raw.ipv6, |i| at("ipv6", i), &fail, "an IPv6 CIDR range")?;
-            rule.msisdn_prefix = parse_all(
-                &raw.msisdn_prefix,
-                |i| at("msisdnPrefix", i),
-                &fail,
-                "an MSISDN prefix",
-            )?;
-            rule.network = parse_all(&raw.network, |i| at("network", i), &fail, "an MCC-MNC network id")?;
-            if rule.has_no_range() {
-                return Err(fail(format!("$[{index}]"), "a rule needs at least one range"));
-            }
-            rules.push(rule);
-        }
-        Ok(Self { rules })
+        wire::decode_table(status, body).map(|rules| Self { rules })
     }
-}
-
-fn parse_all<T: FromStr>(
-    texts: &[String],
-    path: impl Fn(usize) -> String,
-    fail: &impl Fn(String, &str) -> DecodeError,
-    expected: &str,
-) -> Result<Vec<T>, DecodeError> {
-    texts
-        .iter()
-        .enumerate()
-        .map(|(index, text)| {
-            text.parse()
-                .map_err(|_| fail(path(index), &format!("expected {expected}")))
-        })
-        .collect()
 }
 
 fn longest_v4(nets: &[Ipv4Net], address: Ipv4Addr) -> Option<usize> {
@@ -338,83 +274,6 @@ fn longest_v6(nets: &[Ipv6Net], address: Ipv6Addr) -> Option<usize> {
         .filter(|net| net.contains(&address))
         .map(|net| usize::from(net.prefix_len()))
         .max()
-}
-
-fn rule_json(rule: &RoutingRule) -> Value {
-    let mut map = serde_json::Map::new();
-    let strings = |items: Vec<String>| Value::from(items);
-    if !rule.ipv4.is_empty() {
-        map.insert(
-            "ipv4".into(),
-            strings(rule.ipv4.iter().map(ToString::to_string).collect()),
-        );
-    }
-    if !rule.ipv6.is_empty() {
-        map.insert(
-            "ipv6".into(),
-            strings(rule.ipv6.iter().map(ToString::to_string).collect()),
-        );
-    }
-    if !rule.msisdn_prefix.is_empty() {
-        let prefixes = rule.msisdn_prefix.iter().map(|p| p.as_str().to_owned()).collect();
-        map.insert("msisdnPrefix".into(), strings(prefixes));
-    }
-    if !rule.network.is_empty() {
-        let networks = rule.network.iter().map(|n| n.as_str().to_owned()).collect();
-        map.insert("network".into(), strings(networks));
-    }
-    match &rule.action {
-        RoutingAction::Static(route) => {
-            let mut value = json!({ "operatorId": route.operator_id.as_str(), "apiRoot": route.api_root });
-            if let Some(url) = &route.auth_provider_configuration {
-                value["authProviderConfiguration"] = Value::from(url.as_str());
-            }
-            map.insert("static".into(), value);
-        }
-        RoutingAction::Dynamic(route) => {
-            let mut value = json!({ "telcoFinder": route.telco_finder });
-            if let Some(url) = &route.auth_provider_configuration {
-                value["authProviderConfiguration"] = Value::from(url.as_str());
-            }
-            map.insert("dynamic".into(), value);
-        }
-    }
-    Value::Object(map)
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RawRule {
-    #[serde(default)]
-    ipv4: Vec<String>,
-    #[serde(default)]
-    ipv6: Vec<String>,
-    #[serde(default)]
-    msisdn_prefix: Vec<String>,
-    #[serde(default)]
-    network: Vec<String>,
-    #[serde(rename = "static")]
-    static_route: Option<RawStatic>,
-    dynamic: Option<RawDynamic>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RawStatic {
-    operator_id: String,
-    api_root: String,
-    auth_provider_configuration: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RawDynamic {
-    telco_finder: String,
-    auth_provider_configuration: Option<String>,
-}
-
-fn no_normalize(_: &mut Value, _: &mut wire::Normalizer<'_>) -> Result<(), DecodeError> {
-    Ok(())
 }
 
 /// The HTTP request for the routing table of the routing API at `base_url`
@@ -446,7 +305,7 @@ pub fn to_http_request(
 /// a routing table.
 pub fn from_http_response(response: &HttpResponse) -> Result<Cacheable<RoutingTable>, CamaraError> {
     // The error statuses go through the shared CAMARA error decoding; the table has its own reader.
-    decode_response::<Value>(response, Tolerance::lenient(), no_normalize)?;
+    decode_response::<Value>(response, Tolerance::lenient(), wire::no_normalize)?;
     let table = RoutingTable::from_json(response.status().as_u16(), response.body())?;
     Ok(Cacheable {
         value: table,
@@ -456,3 +315,4 @@ pub fn from_http_response(response: &HttpResponse) -> Result<Cacheable<RoutingTa
 
 #[cfg(test)]
 mod tests;
+mod wire;
