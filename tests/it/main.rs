@@ -13,5 +13,6 @@ mod operator_pages;
 mod saml;
 mod sandbox;
 mod support;
+mod telco_finder;
 mod token;
 mod transport;

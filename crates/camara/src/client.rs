@@ -506,7 +506,7 @@ fn duration_ms(duration: Duration) -> u64 {
 /// Runs `work` until it completes or `timer` does first (`None`). `work` is polled first, so a
 /// ready answer wins over an expired timer. Hand-written to keep the crate free of a futures
 /// dependency for eight lines.
-async fn race<T>(work: impl Future<Output = T>, timer: impl Future<Output = ()>) -> Option<T> {
+pub(crate) async fn race<T>(work: impl Future<Output = T>, timer: impl Future<Output = ()>) -> Option<T> {
     let mut work = pin!(work);
     let mut timer = pin!(timer);
     std::future::poll_fn(|cx| {

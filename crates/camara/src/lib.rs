@@ -98,6 +98,7 @@ pub mod profile;
 mod retry_after;
 pub mod sim_swap;
 mod swap;
+pub mod telco_finder;
 mod wire;
 
 pub use client::{Answer, CallOptions, CamaraClient, CorrelatorEcho, CorrelatorPolicy, RetryPolicy};
@@ -153,6 +154,13 @@ pub fn fuzz_decode_responses(data: &[u8]) {
         both::<call_forwarding_signal::v0_4::unconditional_call_forwardings::Request>(&response);
         both::<call_forwarding_signal::v0_4::call_forwardings::Request>(&response);
         both::<consent_info::v0_2::retrieve::Request>(&response);
+        // Telco Finder decoders: any body gives an outcome or a typed error.
+        if let Err(error) = telco_finder::search::from_http_response(&response) {
+            let _ = error.to_string();
+        }
+        if let Err(error) = telco_finder::routing::from_http_response(&response) {
+            let _ = error.to_string();
+        }
     }
     if let Ok(text) = std::str::from_utf8(data) {
         let _ = RetryAfter::parse(text);

@@ -41,6 +41,9 @@ enum Grant {
         subject: LoginHint,
         scope: Scope,
     },
+    ClientCredentials {
+        scope: Scope,
+    },
 }
 
 impl Grant {
@@ -49,6 +52,7 @@ impl Grant {
             Self::AuthorizationCode { .. } => "authorization_code",
             Self::Refresh { .. } => "refresh_token",
             Self::JwtBearer { .. } => "jwt-bearer",
+            Self::ClientCredentials { .. } => "client_credentials",
         }
     }
 }
@@ -152,6 +156,20 @@ impl TokenRequestSession {
         Ok(Self::new(client, provider, Grant::JwtBearer { subject, scope }))
     }
 
+    /// A client-credentials grant ([RFC 6749 §4.4]) authenticated with the client's
+    /// `private_key_jwt` assertion: a two-legged token naming no subscriber, as the GSMA Telco
+    /// Finder and Telco Routing APIs take (scope `telcofinder`).
+    ///
+    /// [RFC 6749 §4.4]: https://www.rfc-editor.org/rfc/rfc6749#section-4.4
+    #[must_use]
+    pub fn client_credentials(
+        client: Arc<ClientConfig>,
+        provider: Arc<ProviderConfig>,
+        scope: Scope,
+    ) -> Self {
+        Self::new(client, provider, Grant::ClientCredentials { scope })
+    }
+
     fn new(client: Arc<ClientConfig>, provider: Arc<ProviderConfig>, grant: Grant) -> Self {
         Self {
             client,
@@ -228,6 +246,18 @@ impl TokenRequestSession {
                     ("redirect_uri", redirect_uri.as_str()),
                     ("code_verifier", code_verifier.expose_secret().as_str()),
                 ];
+                params.extend(assertion.form_params());
+                wire::form_post(endpoint.as_str(), &params)
+            }
+            Grant::ClientCredentials { scope } => {
+                let assertion = self
+                    .client
+                    .client_assertion(&self.provider, endpoint, now, &jti)?;
+                let scope = scope.to_string();
+                let mut params = vec![("grant_type", "client_credentials")];
+                if !scope.is_empty() {
+                    params.push(("scope", scope.as_str()));
+                }
                 params.extend(assertion.form_params());
                 wire::form_post(endpoint.as_str(), &params)
             }

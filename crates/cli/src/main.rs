@@ -106,6 +106,12 @@ enum Command {
         "Exit status: 0 answered · 1 no token or a failed call · 2 usage error · 130 interrupted."
     ))]
     ConsentInfo(Box<netid_cli::api::ConsentInfoArgs>),
+    /// Which operator serves a number: its id, API root and OpenID discovery URL (GSMA Open
+    /// Gateway Telco Finder, as the operator file's `[telco-finder]` table names it).
+    #[command(
+        after_help = "Example: netid route --config netid.toml --phone-number +34654654654 --json\n\nExit status: 0 resolved · 1 not supported or a failed call · 2 usage error · 130 interrupted."
+    )]
+    Route(Box<netid_cli::route::RouteArgs>),
 }
 
 fn main() -> ExitCode {
@@ -128,6 +134,7 @@ fn main() -> ExitCode {
         Command::KycFillIn(args) => netid_cli::api::kyc_fill_in_command(&args),
         Command::CallForwarding(cmd) => netid_cli::api::call_forwarding_command(&cmd),
         Command::ConsentInfo(args) => netid_cli::api::consent_info_command(&args),
+        Command::Route(args) => netid_cli::route::command(&args),
     };
     ExitCode::from(code)
 }

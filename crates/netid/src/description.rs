@@ -36,8 +36,10 @@ use crate::profile::{self, ApiProfile, IdTokenRule, TokenFlow, UnknownProfile};
 
 mod de;
 mod file;
+mod telco_finder;
 
 pub use file::{EnvLookup, KeyText, process_env};
+pub use telco_finder::{SearchMode, TelcoFinderSection};
 
 /// The whole description of one operator.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -62,6 +64,8 @@ pub struct OperatorDescription {
     pub token: TokenRequestDescription,
     /// One table per API (`[kyc-match]`, `[sim-swap]`, `[number-verification]`).
     pub apis: BTreeMap<Api, ApiSection>,
+    /// The Telco Finder that says which operator serves a number (`[telco-finder]`).
+    pub telco_finder: Option<TelcoFinderSection>,
 }
 
 /// Where the operator's OpenID Provider is.

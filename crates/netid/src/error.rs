@@ -45,11 +45,14 @@ pub enum Error {
     /// The API call failed.
     #[error(transparent)]
     Call(#[from] CamaraError),
+    /// The Telco Finder knows no supported operator for the subscriber (its `NotSupported`).
+    #[error("the telco finder knows no supported operator for this subscriber")]
+    NotSupported,
 }
 
 impl Error {
     /// A stable name for the kind of failure (`description`, `credentials`, `incomplete`,
-    /// `missing_port`, `input`, `token_from_caller`, `token`, or the call error's kind: `operator`,
+    /// `missing_port`, `input`, `token_from_caller`, `token`, `not_supported`, or the call error's kind: `operator`,
     /// `decode`, `transport`, `deadline`, ...), for logs, metrics and reports: unlike `Display`, it
     /// never carries text from a response.
     #[must_use]
@@ -63,6 +66,7 @@ impl Error {
             Self::TokenFromCaller { .. } => "token_from_caller",
             Self::Token { .. } => "token",
             Self::Call(error) => error.kind(),
+            Self::NotSupported => "not_supported",
         }
     }
 

@@ -91,6 +91,7 @@ mod operation;
 mod operator;
 pub mod profile;
 mod provider;
+mod telco_finder;
 mod tokens;
 
 pub use authorization::Authorization;
@@ -109,6 +110,7 @@ pub use netid_camara::operation::{
 pub use netid_camara::{Api, RetryPolicy, SpecVersion};
 pub use operation::Operation;
 pub use operator::{Operator, OperatorBuilder};
+pub use telco_finder::{OperatorId, Resolved, TelcoFinder, TelcoFinderBuilder};
 pub use tokens::{CibaGrant, CibaRequest};
 
 /// The protocol crates the facade drives, for what it does not wrap: SAML sign-in, the sans-I/O

@@ -307,24 +307,24 @@ impl OperatorBuilder {
 }
 
 #[cfg(feature = "reqwest")]
-fn default_transport() -> Result<Arc<dyn HttpTransport>, Error> {
+pub(crate) fn default_transport() -> Result<Arc<dyn HttpTransport>, Error> {
     netid_reqwest::ReqwestTransport::new()
         .map(|transport| Arc::new(transport) as Arc<dyn HttpTransport>)
         .map_err(|error| Error::Incomplete(format!("cannot build the HTTP client: {error}")))
 }
 
 #[cfg(not(feature = "reqwest"))]
-fn default_transport() -> Result<Arc<dyn HttpTransport>, Error> {
+pub(crate) fn default_transport() -> Result<Arc<dyn HttpTransport>, Error> {
     Err(Error::MissingPort("transport"))
 }
 
 #[cfg(feature = "reqwest")]
 #[allow(clippy::unnecessary_wraps)]
-fn default_sleep() -> Result<Arc<dyn Sleep>, Error> {
+pub(crate) fn default_sleep() -> Result<Arc<dyn Sleep>, Error> {
     Ok(Arc::new(netid_reqwest::TokioSleep))
 }
 
 #[cfg(not(feature = "reqwest"))]
-fn default_sleep() -> Result<Arc<dyn Sleep>, Error> {
+pub(crate) fn default_sleep() -> Result<Arc<dyn Sleep>, Error> {
     Err(Error::MissingPort("sleep"))
 }

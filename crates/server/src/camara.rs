@@ -62,7 +62,7 @@ impl ApiError {
         self
     }
 
-    fn invalid_argument(message: &str) -> Self {
+    pub(crate) fn invalid_argument(message: &str) -> Self {
         Self::new(400, ErrorCode::InvalidArgument, message)
     }
 
@@ -200,7 +200,7 @@ fn respond(
 /// CAMARA answers every authentication failure with the same 401 body; RFC 6750 §3 adds the
 /// challenge: a bare `Bearer realm` when the request carries no bearer token (§3.1: no error
 /// code then), `error="invalid_token"` when the token is unknown or expired.
-fn bearer(shared: &Shared, headers: &HeaderMap, now: SystemTime) -> Result<Grant, ApiError> {
+pub(crate) fn bearer(shared: &Shared, headers: &HeaderMap, now: SystemTime) -> Result<Grant, ApiError> {
     let absent = || ApiError::unauthenticated().with_bearer_challenge("");
     let invalid = || ApiError::unauthenticated().with_bearer_challenge(", error=\"invalid_token\"");
     let value = headers
@@ -224,7 +224,7 @@ fn bearer(shared: &Shared, headers: &HeaderMap, now: SystemTime) -> Result<Grant
 
 /// 403 `PERMISSION_DENIED` unless the grant holds one of `scopes`, with RFC 6750 §3.1's
 /// `error="insufficient_scope"` challenge naming the scope that would do.
-fn require_scope(grant: &Grant, scopes: &[&str]) -> Result<(), ApiError> {
+pub(crate) fn require_scope(grant: &Grant, scopes: &[&str]) -> Result<(), ApiError> {
     if scopes.iter().any(|s| grant.scope.contains(s)) {
         Ok(())
     } else {
@@ -320,7 +320,7 @@ fn subject<'a>(
 /// when the declared media type is not the spec's `application/json`). Every POST operation of
 /// every served version declares `requestBody.required: true`, so an absent (zero-length) body is a
 /// 400 too, never read as `{}`.
-fn object(headers: &HeaderMap, body: &[u8]) -> Result<Map<String, Value>, ApiError> {
+pub(crate) fn object(headers: &HeaderMap, body: &[u8]) -> Result<Map<String, Value>, ApiError> {
     if body.is_empty() {
         return Err(ApiError::invalid_argument("a request body is required"));
     }

@@ -12,6 +12,7 @@ use netid_core::ports::{Clock, OsRandom, SecureRandom, SystemClock};
 
 use crate::registration::{ClientRegistration, SamlServiceProvider};
 use crate::subscribers::SubscriberStore;
+use crate::telco_finder::TelcoRoute;
 
 /// The `client_id` of the demo client registered at start (see [`crate::DemoClient`]).
 pub const DEMO_CLIENT_ID: &str = "netid-demo-client";
@@ -129,6 +130,8 @@ pub struct ServerConfig {
     pub(crate) network_subscriber: Option<PhoneNumber>,
     pub(crate) faults: BTreeMap<String, Fault>,
     pub(crate) saml_service_providers: Vec<SamlServiceProvider>,
+    /// The Telco Finder's routes; `None` routes the subscribers' country codes to this server.
+    pub(crate) telco_routes: Option<Vec<TelcoRoute>>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) rng: Arc<dyn SecureRandom>,
 }
@@ -150,6 +153,7 @@ impl fmt::Debug for ServerConfig {
             .field("network_subscriber", &self.network_subscriber)
             .field("faults", &self.faults)
             .field("saml_service_providers", &self.saml_service_providers)
+            .field("telco_routes", &self.telco_routes)
             .field("clock", &self.clock)
             .field("rng", &self.rng)
             .finish()
@@ -186,6 +190,7 @@ impl ServerConfig {
                 SamlServiceProvider::new(DEMO_SAML_SP_ENTITY_ID, DEMO_SAML_ACS_URLS[0])
                     .with_acs_url(DEMO_SAML_ACS_URLS[1]),
             ],
+            telco_routes: None,
             clock: Arc::new(SystemClock),
             rng: Arc::new(OsRandom),
         }
@@ -286,6 +291,14 @@ impl ServerConfig {
     /// is registered by default).
     pub fn with_saml_service_provider(mut self, sp: SamlServiceProvider) -> Self {
         self.saml_service_providers.push(sp);
+        self
+    }
+
+    /// Adds a route to the Telco Finder (`/telco-finder/v1/search`, `/telco-routing/v1/routing`).
+    /// Without any, the finder routes the country codes of the subscribers to this server
+    /// (operator id [`SANDBOX_OPERATOR_ID`](crate::SANDBOX_OPERATOR_ID)).
+    pub fn with_telco_route(mut self, route: TelcoRoute) -> Self {
+        self.telco_routes.get_or_insert_with(Vec::new).push(route);
         self
     }
 

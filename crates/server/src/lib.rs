@@ -107,6 +107,7 @@ pub mod sandbox_config;
 mod server;
 mod state;
 pub mod subscribers;
+mod telco_finder;
 
 pub use config::{
     AccessTokenFormat, DEMO_CLIENT_ID, DEMO_REDIRECT_URIS, DEMO_SAML_ACS_URLS, DEMO_SAML_SP_ENTITY_ID, Fault,
@@ -122,3 +123,4 @@ pub use registration::{
 pub use sandbox_config::{SandboxConfig, SandboxConfigError};
 pub use server::{Server, ServerHandle};
 pub use subscribers::{CibaBehaviour, Subscriber, SubscriberFileError, SubscriberStore};
+pub use telco_finder::{SANDBOX_OPERATOR_ID, TELCO_FINDER_SCOPE, TelcoRoute, TelcoRouteError};

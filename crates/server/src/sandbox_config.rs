@@ -52,8 +52,10 @@ use serde::Deserialize;
 
 use crate::config::{AccessTokenFormat, ServerConfig};
 use crate::subscribers::{SubscriberFileError, SubscriberStore};
+pub use telco_finder::{RouteSettings, TelcoFinderSettings};
 
 mod entries;
+mod telco_finder;
 #[cfg(test)]
 mod tests;
 
@@ -140,6 +142,8 @@ pub struct SandboxConfig {
     /// Faults, per exact request path.
     #[serde(default)]
     pub faults: BTreeMap<String, FaultSettings>,
+    /// The Telco Finder's routes.
+    pub telco_finder: Option<TelcoFinderSettings>,
 }
 
 /// `[ciba]`: the timings of CIBA requests.
@@ -397,6 +401,9 @@ impl SandboxConfig {
         }
         for (path, fault) in &self.faults {
             config = config.with_fault(path.clone(), fault.to_fault(path)?);
+        }
+        if let Some(finder) = &self.telco_finder {
+            config = finder.apply(config)?;
         }
         Ok(config)
     }

@@ -23,6 +23,7 @@ use crate::oauth;
 use crate::request_log;
 use crate::saml;
 use crate::state::{Shared, lock};
+use crate::telco_finder;
 
 /// The reference operator. See the crate docs.
 #[derive(Debug)]
@@ -94,6 +95,8 @@ fn router(shared: &Arc<Shared>) -> Router {
         .route("/authorize", get(oauth::authorize))
         .route("/saml/sso", get(saml::sso))
         .route("/saml/metadata", get(saml::metadata))
+        .route("/telco-finder/v1/search", post(telco_finder::search))
+        .route("/telco-routing/v1/routing", get(telco_finder::routing))
         .with_state(shared.clone());
     // Every API at every base path of the mount table. Two versions sharing a base path (Number
     // Verification 2.0.0 and 2.1.0) share its handlers, so a path is routed once, with the rules of

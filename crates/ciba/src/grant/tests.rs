@@ -116,3 +116,36 @@ fn discovered_client_auth_algorithms_are_enforced() {
         );
     }
 }
+
+#[test]
+fn client_credentials_with_a_private_key_jwt() {
+    let scope: Scope = "telcofinder".parse().unwrap();
+    let mut session =
+        TokenRequestSession::client_credentials(testkit::client(), Arc::new(testkit::provider()), scope);
+    assert!(format!("{session:?}").contains("client_credentials"));
+    let request = session.poll_request(t0(), entropy(8)).unwrap().unwrap();
+    let body = String::from_utf8(request.body().to_vec()).unwrap();
+    assert!(
+        body.starts_with("grant_type=client_credentials&scope=telcofinder&"),
+        "{body}"
+    );
+    assert!(
+        body.contains(
+            "client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"
+        ),
+        "{body}"
+    );
+    assert!(body.contains("client_assertion="), "{body}");
+    session
+        .handle_response(
+            t0(),
+            answer(
+                200,
+                r#"{"access_token":"tf","token_type":"Bearer","expires_in":300}"#,
+            ),
+        )
+        .unwrap();
+    let tokens = session.poll_outcome().unwrap().unwrap();
+    assert_eq!(tokens.access_token.expose_secret(), "tf");
+    assert!(tokens.id_token.is_none());
+}

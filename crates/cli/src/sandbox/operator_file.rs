@@ -50,5 +50,11 @@ pub fn operator_file_text(server: &ServerHandle, key: &str) -> Option<String> {
             );
         }
     }
+    // The sandbox's Telco Finder, asked with a client-credentials token from the same issuer.
+    let _ = write!(
+        text,
+        "\n# Which operator serves a number: `netid route --phone-number N`.\n[telco-finder]\nurl = {}\n",
+        quote(&format!("{issuer}/telco-finder/v1"))
+    );
     Some(text)
 }

@@ -39,6 +39,9 @@ const TOP_LEVEL_KEYS: [&str; 19] = [
     "scope",
 ];
 
+/// The table of the Telco Finder.
+const TELCO_FINDER: &str = "telco-finder";
+
 /// Every API that has a profile, once.
 fn apis() -> Vec<Api> {
     let mut apis: Vec<Api> = profile::all().map(|profile| profile.api()).collect();
@@ -50,6 +53,7 @@ fn apis() -> Vec<Api> {
 static KEYS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
     let mut keys = TOP_LEVEL_KEYS.to_vec();
     keys.extend(apis().into_iter().map(Api::as_str));
+    keys.push(TELCO_FINDER);
     keys
 });
 
@@ -125,6 +129,7 @@ impl<'de> Visitor<'de> for DescriptionVisitor {
                 "requested-expiry" => d.request.requested_expiry = Some(map.next_value()?),
                 "login-hint" => d.token.login_hint = Some(map.next_value()?),
                 "scope" => d.token.scope = Some(map.next_value()?),
+                TELCO_FINDER => d.telco_finder = Some(map.next_value()?),
                 other => match apis.iter().find(|api| api.as_str() == other) {
                     Some(api) => {
                         let section: ApiSection = map.next_value()?;

@@ -1,0 +1,164 @@
+//! GSMA Telco Finder end to end: resolve a number with a client-credentials token against the
+//! sandbox's finder, then call SIM Swap on the operator it named, through the facade; and
+//! `netid route` as a library call.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use netid::description::KeyText;
+use netid::{OperatorDescription, TelcoFinder};
+use netid_cli::route::{self, RouteArgs};
+use netid_core::phone::PhoneNumber;
+use netid_server::{ClientRegistration, SANDBOX_OPERATOR_ID, Server, ServerConfig, ServerHandle, TelcoRoute};
+
+/// The finder's operator file: its issuer, the demo client of `keys`, and a SIM Swap table whose
+/// base URL the resolution decides.
+fn description(finder: &ServerHandle) -> OperatorDescription {
+    OperatorDescription::from_toml_str(&format!(
+        r#"
+        issuer = "{issuer}"
+        purpose = "dpv:FraudPreventionAndDetection"
+
+        [sim-swap]
+        profile = "camara-2.1.0"
+
+        [telco-finder]
+        url = "{issuer}/telco-finder/v1"
+        "#,
+        issuer = finder.issuer(),
+    ))
+    .expect("description")
+}
+
+fn finder_of(finder: &ServerHandle, keys: &ServerHandle) -> TelcoFinder {
+    let demo = keys.demo_client().expect("demo client");
+    TelcoFinder::builder(description(finder))
+        .client_id(demo.client_id())
+        .key(KeyText::new("sandbox", demo.expose_private_key_pem()))
+        .build()
+        .expect("finder")
+}
+
+fn number(text: &str) -> PhoneNumber {
+    PhoneNumber::parse_strict(text).expect("number")
+}
+
+#[tokio::test]
+async fn the_sandbox_routes_its_subscribers_to_itself() {
+    let sandbox = Server::start(ServerConfig::demo()).await.expect("sandbox");
+    let finder = finder_of(&sandbox, &sandbox);
+    let resolved = finder.resolve(&number("+34654654654")).await.expect("resolved");
+    assert_eq!(resolved.operator_id.as_str(), SANDBOX_OPERATOR_ID);
+    assert_eq!(resolved.api_root, sandbox.issuer());
+    assert_eq!(
+        resolved.discovery_url,
+        format!("{}/.well-known/openid-configuration", sandbox.issuer())
+    );
+    assert!(!resolved.from_cache);
+    let again = finder.resolve(&number("+34654654654")).await.expect("cached");
+    assert!(again.from_cache, "reused within the finder's max-age");
+    let outside = finder
+        .resolve(&number("+447709558432"))
+        .await
+        .expect_err("no route");
+    assert!(matches!(outside, netid::Error::NotSupported), "{outside:?}");
+    assert_eq!(outside.kind(), "not_supported");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn resolve_then_call_sim_swap_on_the_resolved_operator() {
+    // The operator: a sandbox of its own, with its own issuer, keys and API root.
+    let operator = Server::start(ServerConfig::demo()).await.expect("operator");
+    let demo = operator.demo_client().expect("demo client");
+    // The finder: another sandbox routing Spanish numbers to the operator, knowing the same client.
+    let registration = ClientRegistration::from_jwks_json(demo.client_id(), &demo.public_jwks().to_string())
+        .expect("registration");
+    let route = TelcoRoute::new("operator-b", ["+34"])
+        .expect("route")
+        .with_api_root(operator.issuer())
+        .with_issuer(operator.issuer());
+    let finder_server = Server::start(
+        ServerConfig::demo()
+            .with_demo_client(false)
+            .with_client(registration)
+            .with_telco_route(route),
+    )
+    .await
+    .expect("finder");
+    let finder = finder_of(&finder_server, &operator);
+
+    let subscriber = number("+34654654654");
+    let resolved = finder.resolve(&subscriber).await.expect("resolved");
+    assert_eq!(resolved.operator_id.as_str(), "operator-b");
+    assert_eq!(resolved.api_root, operator.issuer());
+    let description = finder.operator_description(&resolved).expect("description");
+    assert_eq!(description.provider.issuer.as_deref(), Some(operator.issuer()));
+    let resolved_operator = finder.operator(&resolved).expect("operator");
+    let reply = resolved_operator
+        .sim_swap(subscriber)
+        .check(Duration::from_secs(240 * 3600))
+        .await
+        .expect("sim swap on the resolved operator");
+    assert!(reply.value.swapped, "the sandbox swapped this SIM hours ago");
+
+    let outside = finder
+        .resolve(&number("+33699901040"))
+        .await
+        .expect_err("only +34 is routed");
+    assert!(matches!(outside, netid::Error::NotSupported), "{outside:?}");
+    finder_server.shutdown().await;
+    operator.shutdown().await;
+}
+
+/// A directory with the operator file of `sandbox` (its finder included); removed on drop.
+struct RouteDir(PathBuf);
+
+impl Drop for RouteDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[tokio::test]
+async fn netid_route_prints_the_envelope() {
+    let sandbox = Server::start(ServerConfig::demo()).await.expect("sandbox");
+    let demo = sandbox.demo_client().expect("demo client");
+    let dir = RouteDir(std::env::temp_dir().join(format!("netid-e2e-route-{}", sandbox.local_addr().port())));
+    std::fs::create_dir_all(&dir.0).expect("dir");
+    std::fs::write(dir.0.join("client.pem"), demo.expose_private_key_pem()).expect("key");
+    let file = format!(
+        "issuer = \"{issuer}\"\nclient-id = \"{client}\"\nkey = \"client.pem\"\n\n[telco-finder]\nurl = \"{issuer}/telco-finder/v1\"\n",
+        issuer = sandbox.issuer(),
+        client = demo.client_id(),
+    );
+    std::fs::write(dir.0.join("netid.toml"), file).expect("file");
+    let args = |phone: &str| {
+        let mut args = RouteArgs::default();
+        args.config = Some(dir.0.join("netid.toml"));
+        phone.clone_into(&mut args.phone_number);
+        args.json = true;
+        args
+    };
+    let no_env = |_: &str| None;
+    let (finder, found) = route::plan(&args("+34 654 654 654"), &no_env).expect("plan");
+    let (report, status) = route::run(&finder, &found, false).await;
+    assert_eq!(status, 0, "{report}");
+    assert_eq!(report["outcome"], "succeeded");
+    assert_eq!(report["operator_id"], SANDBOX_OPERATOR_ID);
+    assert_eq!(report["api_root"], sandbox.issuer());
+    assert_eq!(report["phone_number"], "+34*******54", "masked");
+    assert!(route::human(&report).contains("operator netid-sandbox"));
+
+    let (_, outside) = route::plan(&args("+447709558432"), &no_env).expect("plan");
+    let (report, status) = route::run(&finder, &outside, false).await;
+    assert_eq!(status, 1, "{report}");
+    assert_eq!(report["outcome"], "failed");
+    assert_eq!(report["error"]["kind"], "not_supported");
+
+    let mut missing = args("+34654654654");
+    missing.config = Some(dir.0.join("absent.toml"));
+    let error = route::plan(&missing, &no_env).expect_err("no file");
+    assert!(error.contains("cannot read --config"), "{error}");
+    sandbox.shutdown().await;
+}
