@@ -278,37 +278,37 @@ pub fn fuzz_camara_body(data: &[u8]) {
                 body,
             )),
         },
-        0 => run(camara::sim_swap_check(
+        0 => run(camara::sim_swap::check(
             State((shared, Served::camara(SpecVersion::SimSwap1_0_0))),
             headers,
             body,
         )),
-        1 => run(camara::sim_swap_check(
+        1 => run(camara::sim_swap::check(
             State((shared, Served::camara(SpecVersion::SimSwap2_1_0))),
             headers,
             body,
         )),
-        2 => run(camara::sim_swap_retrieve_date(
+        2 => run(camara::sim_swap::retrieve_date(
             State((shared, Served::camara(SpecVersion::SimSwap1_0_0))),
             headers,
             body,
         )),
-        3 => run(camara::sim_swap_retrieve_date(
+        3 => run(camara::sim_swap::retrieve_date(
             State((shared, Served::camara(SpecVersion::SimSwap2_1_0))),
             headers,
             body,
         )),
-        4 => run(camara::nv_verify(
+        4 => run(camara::number_verification::verify(
             State((shared, Served::camara(SpecVersion::NumberVerification2_1_0))),
             headers,
             body,
         )),
-        5 => run(camara::kyc_match(
+        5 => run(camara::kyc_match::match_claims(
             State((shared, Served::camara(SpecVersion::KycMatch0_2_1))),
             headers,
             body,
         )),
-        _ => run(camara::kyc_match(
+        _ => run(camara::kyc_match::match_claims(
             State((shared, Served::camara(SpecVersion::KycMatch0_4_0))),
             headers,
             body,
@@ -400,7 +400,7 @@ mod tests {
             header::AUTHORIZATION,
             HeaderValue::from_str(&format!("Bearer {NETWORK_TOKEN}")).unwrap(),
         );
-        let response = run(camara::sim_swap_check(
+        let response = run(camara::sim_swap::check(
             State((fixture.shared.clone(), Served::camara(SpecVersion::SimSwap2_1_0))),
             headers,
             Bytes::from_static(b"{\"maxAge\":240}"),

@@ -122,27 +122,30 @@ fn router(shared: &Arc<Shared>) -> Router {
         let prefix = &mount.base_path;
         let api: Router = match spec.api() {
             Api::KycMatch => Router::new()
-                .route(&format!("{prefix}/match"), post(camara::kyc_match))
+                .route(&format!("{prefix}/match"), post(camara::kyc_match::match_claims))
                 .with_state((shared.clone(), served)),
             Api::SimSwap => Router::new()
-                .route(&format!("{prefix}/check"), post(camara::sim_swap_check))
+                .route(&format!("{prefix}/check"), post(camara::sim_swap::check))
                 .route(
                     &format!("{prefix}/retrieve-date"),
-                    post(camara::sim_swap_retrieve_date),
+                    post(camara::sim_swap::retrieve_date),
                 )
                 .with_state((shared.clone(), served)),
             Api::NumberVerification => Router::new()
-                .route(&format!("{prefix}/verify"), post(camara::nv_verify))
+                .route(
+                    &format!("{prefix}/verify"),
+                    post(camara::number_verification::verify),
+                )
                 .route(
                     &format!("{prefix}/device-phone-number"),
-                    get(camara::nv_device_phone_number),
+                    get(camara::number_verification::device_phone_number),
                 )
                 .with_state((shared.clone(), served)),
             Api::DeviceSwap => Router::new()
-                .route(&format!("{prefix}/check"), post(camara::device_swap_check))
+                .route(&format!("{prefix}/check"), post(camara::device_swap::check))
                 .route(
                     &format!("{prefix}/retrieve-date"),
-                    post(camara::device_swap_retrieve_date),
+                    post(camara::device_swap::retrieve_date),
                 )
                 .with_state((shared.clone(), served)),
             Api::NumberRecycling => Router::new()

@@ -2,7 +2,7 @@
 //! (`[subscribers.line] device_changes`), with the identifier rules of Commonalities 0.6.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -12,15 +12,14 @@ use netid_core::error_info::ErrorCode;
 use netid_core::spec::Api;
 use serde_json::{Map, Value, json};
 
-use super::{
-    ApiError, IdentifierRules, Served, answer_as, bearer, object, phone_number, require_scope, rfc3339,
-    subject,
-};
+use super::identifier::{IdentifierRules, SIM_SWAP_V2, subject};
+use super::monitored_period::{changed_within, check_max_age, withheld};
+use super::{ApiError, Served, answer_as, bearer, object, phone_number, require_scope, rfc3339};
 use crate::state::Shared;
 use crate::subscribers::Subscriber;
 
 /// Device Swap 1.0.0 words its identifier errors as SIM Swap 2.1.0 does (both Commonalities 0.6).
-const DEVICE_SWAP: &IdentifierRules = &super::SIM_SWAP_V2;
+const DEVICE_SWAP: &IdentifierRules = &SIM_SWAP_V2;
 
 fn not_applicable() -> ApiError {
     ApiError::new(
@@ -67,24 +66,8 @@ pub(crate) async fn check(
         let now = shared.now();
         let (subscriber, max_age) =
             device_subscriber(&shared, &headers, &body, (now, "device-swap:check"), max_age)?;
-        if let Some(period) = subscriber.monitored_period()
-            && Duration::from_secs(max_age * 3600) > period
-        {
-            return Err(ApiError::new(
-                400,
-                ErrorCode::OutOfRange,
-                &format!(
-                    "Check monitor period could not exceed local regulations ({} days)",
-                    period.as_secs() / 86_400
-                ),
-            ));
-        }
-        let since = now.checked_sub(Duration::from_secs(max_age * 3600));
-        let swapped = match (subscriber.line().latest_device_change(now), since) {
-            (Some(change), Some(since)) => change >= since,
-            (Some(_), None) => true,
-            (None, _) => false,
-        };
+        check_max_age(max_age, subscriber.monitored_period())?;
+        let swapped = changed_within(subscriber.line().latest_device_change(now), now, max_age);
         Ok(json!({ "swapped": swapped }))
     })
 }
@@ -126,14 +109,11 @@ pub(crate) async fn retrieve_date(
             .latest_device_change(now)
             .or(subscriber.activation_date());
         // Beyond the operator's privacy window the date is not disclosed, the window is.
-        if let Some(period) = subscriber.monitored_period() {
-            let window_start = now.checked_sub(period).unwrap_or(SystemTime::UNIX_EPOCH);
-            if latest.is_none_or(|t| t < window_start) {
-                return Ok(json!({
-                    "latestDeviceChange": null,
-                    "monitoredPeriod": period.as_secs() / 86_400,
-                }));
-            }
+        if let Some(days) = withheld(latest, now, subscriber.monitored_period()) {
+            return Ok(json!({
+                "latestDeviceChange": null,
+                "monitoredPeriod": days,
+            }));
         }
         Ok(json!({ "latestDeviceChange": latest.map_or(Value::Null, rfc3339) }))
     })
