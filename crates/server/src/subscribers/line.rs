@@ -19,7 +19,8 @@ use serde::Deserialize;
 use time::macros::format_description;
 use time::{Date, OffsetDateTime};
 
-use super::{RawSimChange, SimChange, SubscriberFileError};
+use super::document::RawSimChange;
+use super::{SimChange, SubscriberFileError};
 
 /// The contract types KYC Tenure 0.2.0 defines.
 const CONTRACT_TYPES: [&str; 3] = ["PAYG", "PAYM", "Business"];
