@@ -19,8 +19,25 @@
 //! | Call Forwarding Signal `call-forwardings` | [`CamaraClient::call_forwardings`] | [`CallForwardings`] |
 //! | Consent Info `retrieve` | [`CamaraClient::consent_info`] | [`ConsentStatus`] |
 //!
+//! [`CamaraClient::kyc_match`]: crate::CamaraClient::kyc_match
+//! [`CamaraClient::sim_swap_check`]: crate::CamaraClient::sim_swap_check
+//! [`CamaraClient::sim_swap_retrieve_date`]: crate::CamaraClient::sim_swap_retrieve_date
+//! [`CamaraClient::verify_number`]: crate::CamaraClient::verify_number
+//! [`CamaraClient::device_phone_number`]: crate::CamaraClient::device_phone_number
+//! [`CamaraClient::device_swap_check`]: crate::CamaraClient::device_swap_check
+//! [`CamaraClient::device_swap_retrieve_date`]: crate::CamaraClient::device_swap_retrieve_date
+//! [`CamaraClient::number_recycling_check`]: crate::CamaraClient::number_recycling_check
+//! [`CamaraClient::kyc_tenure_check`]: crate::CamaraClient::kyc_tenure_check
+//! [`CamaraClient::kyc_age_verification`]: crate::CamaraClient::kyc_age_verification
+//! [`CamaraClient::kyc_fill_in`]: crate::CamaraClient::kyc_fill_in
+//! [`CamaraClient::unconditional_call_forwarding`]: crate::CamaraClient::unconditional_call_forwarding
+//! [`CamaraClient::call_forwardings`]: crate::CamaraClient::call_forwardings
+//! [`CamaraClient::consent_info`]: crate::CamaraClient::consent_info
+//! [`KycMatchResult`]: netid_core::kyc::KycMatchResult
+//! [`KycClaims`]: netid_core::kyc::KycClaims
+//!
 //! The per-version request types (`sim_swap::v1::check::Request`, …) stay available for callers that
-//! want one version's exact body; [`Answer::spec`] says which version answered.
+//! want one version's exact body; [`Answer::spec`](crate::Answer::spec) says which version answered.
 //!
 //! # Identifier rules
 //!
@@ -33,25 +50,24 @@
 //! | SIM Swap 2.1.0 and every API added since (Device Swap 1.0.0, Number Recycling 0.2.0, KYC Tenure 0.2.0, KYC Age Verification 0.2.1, KYC Fill-in 0.4.1, Call Forwarding Signal 0.4.0, Consent Info 0.2.0) | the number is never sent (`422 UNNECESSARY_IDENTIFIER` otherwise) | the number is required |
 //! | Number Verification 2.0.0, 2.1.0 | no identifier: the token is the device's | refused: the API needs a mobile-network authentication |
 
-use netid_core::kyc::{KycClaims, KycMatchResult};
-use netid_core::phone::{HashedPhoneNumber, PhoneNumber};
+use netid_core::phone::PhoneNumber;
 use netid_core::token::AccessToken;
-use time::OffsetDateTime;
 
-use crate::client::{Answer, CallOptions, CamaraClient};
 use crate::error::{CamaraError, InvalidRequest};
-use crate::kyc_match::{v0_2, v0_4};
-use crate::number_verification::v2::{device_phone_number, verify};
 use crate::profile::{Api, SpecVersion};
-use crate::sim_swap::{self, MaxAge};
 
 mod device_swap;
+mod kyc_match;
 mod kyc_tenure;
 mod number_recycling;
+mod number_verification;
+mod sim_swap;
 
 pub use device_swap::{DeviceSwapCheck, DeviceSwapDate};
 pub use kyc_tenure::KycTenure;
 pub use number_recycling::NumberRecycling;
+pub use number_verification::{NumberToVerify, NumberVerification};
+pub use sim_swap::{SimSwapCheck, SimSwapDate};
 mod call_forwarding_signal;
 mod consent_info;
 
@@ -185,233 +201,6 @@ impl IdentifierRule {
             _ if spec == SpecVersion::SimSwap2_1_0 => Self::NeverWithSubscriberToken,
             _ => Self::OptionalWithSubscriberToken,
         }
-    }
-}
-
-/// The answer of a SIM Swap `check`, in every version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub struct SimSwapCheck {
-    /// Whether the SIM was swapped within the period asked.
-    pub swapped: bool,
-}
-
-/// The answer of a SIM Swap `retrieve-date`, in every version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub struct SimSwapDate {
-    /// The last SIM change, or `None` when the operator knows of none (within its monitored period).
-    pub latest_sim_change: Option<OffsetDateTime>,
-    /// Days the operator monitors SIM changes, when it says (SIM Swap 2.1.0; never in 1.0.0).
-    pub monitored_period: Option<u32>,
-}
-
-/// The answer of a Number Verification `verify`, in every version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub struct NumberVerification {
-    /// Whether the number is the one of the device that obtained the token.
-    pub verified: bool,
-}
-
-impl From<sim_swap::v1::check::Response> for SimSwapCheck {
-    fn from(response: sim_swap::v1::check::Response) -> Self {
-        Self {
-            swapped: response.swapped,
-        }
-    }
-}
-
-impl From<sim_swap::v2::check::Response> for SimSwapCheck {
-    fn from(response: sim_swap::v2::check::Response) -> Self {
-        Self {
-            swapped: response.swapped,
-        }
-    }
-}
-
-impl From<sim_swap::v1::retrieve_date::Response> for SimSwapDate {
-    /// 1.0.0 has no monitored period.
-    fn from(response: sim_swap::v1::retrieve_date::Response) -> Self {
-        Self {
-            latest_sim_change: response.latest_sim_change,
-            monitored_period: None,
-        }
-    }
-}
-
-impl From<sim_swap::v2::retrieve_date::Response> for SimSwapDate {
-    fn from(response: sim_swap::v2::retrieve_date::Response) -> Self {
-        Self {
-            latest_sim_change: response.latest_sim_change,
-            monitored_period: response.monitored_period,
-        }
-    }
-}
-
-/// The number a Number Verification `verify` checks: in clear or hashed (the operator then never
-/// receives it in clear).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum NumberToVerify {
-    /// Sent as `phoneNumber`.
-    Plain(PhoneNumber),
-    /// Sent as `hashedPhoneNumber` (SHA-256 of the E.164 form).
-    Hashed(HashedPhoneNumber),
-}
-
-impl From<PhoneNumber> for NumberToVerify {
-    fn from(number: PhoneNumber) -> Self {
-        Self::Plain(number)
-    }
-}
-
-impl From<HashedPhoneNumber> for NumberToVerify {
-    fn from(number: HashedPhoneNumber) -> Self {
-        Self::Hashed(number)
-    }
-}
-
-impl CamaraClient {
-    /// KYC Match `POST /match` in the profile's version: `claims` against the operator's records.
-    /// The phone number of the claims is replaced by the [`Bearer`]'s identifier under the
-    /// version's rules (kept with a three-legged token when the bearer names no number).
-    ///
-    /// # Errors
-    ///
-    /// A [`CamaraError`]; [`InvalidRequest::ProfileMismatch`] when the profile is not a KYC Match
-    /// one, [`InvalidRequest::FieldNotInVersion`] for a claim the version does not define.
-    pub async fn kyc_match(
-        &self,
-        bearer: Bearer<'_>,
-        mut claims: KycClaims,
-        options: CallOptions,
-    ) -> Result<Answer<KycMatchResult>, CamaraError> {
-        let spec = self.profile().spec();
-        if let Some(number) = bearer.identifier(spec)? {
-            claims.phone_number = Some(number);
-        }
-        let token = bearer.token();
-        match spec {
-            SpecVersion::KycMatch0_2_1 => Ok(self
-                .send(token, &v0_2::Request::new(claims), options)
-                .await?
-                .map(|response| response.result)),
-            SpecVersion::KycMatch0_4_0 => Ok(self
-                .send(token, &v0_4::Request::new(claims), options)
-                .await?
-                .map(|response| response.result)),
-            other => Err(mismatch("kyc-match match", other)),
-        }
-    }
-
-    /// SIM Swap `POST /check` in the profile's version: was the SIM swapped within `max_age`?
-    ///
-    /// # Errors
-    ///
-    /// A [`CamaraError`]; [`InvalidRequest::MissingIdentifier`] for a two-legged bearer without a
-    /// number.
-    pub async fn sim_swap_check(
-        &self,
-        bearer: Bearer<'_>,
-        max_age: MaxAge,
-        options: CallOptions,
-    ) -> Result<Answer<SimSwapCheck>, CamaraError> {
-        let spec = self.profile().spec();
-        let number = bearer.identifier(spec)?;
-        let token = bearer.token();
-        match spec {
-            SpecVersion::SimSwap1_0_0 => {
-                let mut request = sim_swap::v1::check::Request::new(max_age);
-                request.phone_number = number;
-                Ok(self.send(token, &request, options).await?.map(Into::into))
-            }
-            SpecVersion::SimSwap2_1_0 => {
-                let mut request = sim_swap::v2::check::Request::new(max_age);
-                request.phone_number = number;
-                Ok(self.send(token, &request, options).await?.map(Into::into))
-            }
-            other => Err(mismatch("sim-swap check", other)),
-        }
-    }
-
-    /// SIM Swap `POST /retrieve-date` in the profile's version: when did the SIM last change?
-    ///
-    /// # Errors
-    ///
-    /// As [`sim_swap_check`](Self::sim_swap_check).
-    pub async fn sim_swap_retrieve_date(
-        &self,
-        bearer: Bearer<'_>,
-        options: CallOptions,
-    ) -> Result<Answer<SimSwapDate>, CamaraError> {
-        let spec = self.profile().spec();
-        let number = bearer.identifier(spec)?;
-        let token = bearer.token();
-        match spec {
-            SpecVersion::SimSwap1_0_0 => {
-                let mut request = sim_swap::v1::retrieve_date::Request::new();
-                request.phone_number = number;
-                Ok(self.send(token, &request, options).await?.map(Into::into))
-            }
-            SpecVersion::SimSwap2_1_0 => {
-                let mut request = sim_swap::v2::retrieve_date::Request::new();
-                request.phone_number = number;
-                Ok(self.send(token, &request, options).await?.map(Into::into))
-            }
-            other => Err(mismatch("sim-swap retrieve-date", other)),
-        }
-    }
-
-    /// Number Verification `POST /verify`: is `number` the number of the device that obtained the
-    /// (three-legged) token?
-    ///
-    /// # Errors
-    ///
-    /// A [`CamaraError`]; [`InvalidRequest::ThreeLeggedTokenRequired`] for a two-legged bearer.
-    pub async fn verify_number(
-        &self,
-        bearer: Bearer<'_>,
-        number: NumberToVerify,
-        options: CallOptions,
-    ) -> Result<Answer<NumberVerification>, CamaraError> {
-        let spec = self.profile().spec();
-        bearer.identifier(spec)?;
-        if spec.api() != Api::NumberVerification {
-            return Err(mismatch("number-verification verify", spec));
-        }
-        let request = match number {
-            NumberToVerify::Plain(number) => verify::Request::plain(number),
-            NumberToVerify::Hashed(hash) => verify::Request::hashed(hash),
-        };
-        Ok(self
-            .send(bearer.token(), &request, options)
-            .await?
-            .map(|response| NumberVerification {
-                verified: response.device_phone_number_verified,
-            }))
-    }
-
-    /// Number Verification `GET /device-phone-number`: the number of the device that obtained the
-    /// (three-legged) token.
-    ///
-    /// # Errors
-    ///
-    /// As [`verify_number`](Self::verify_number).
-    pub async fn device_phone_number(
-        &self,
-        bearer: Bearer<'_>,
-        options: CallOptions,
-    ) -> Result<Answer<PhoneNumber>, CamaraError> {
-        let spec = self.profile().spec();
-        bearer.identifier(spec)?;
-        if spec.api() != Api::NumberVerification {
-            return Err(mismatch("number-verification device-phone-number", spec));
-        }
-        Ok(self
-            .send(bearer.token(), &device_phone_number::Request::new(), options)
-            .await?
-            .map(|response| response.device_phone_number))
     }
 }
 

@@ -4,9 +4,12 @@ use bytes::Bytes;
 use netid_core::kyc::{KycClaims, KycField, Match};
 use netid_core::test_util::{ManualClock, SeededRandom};
 use netid_transport::test_util::{InstantSleep, ReplayEvent, ReplayTransport};
+use time::OffsetDateTime;
 
 use super::*;
+use crate::client::{CallOptions, CamaraClient};
 use crate::profile::OperatorProfile;
+use crate::sim_swap::MaxAge;
 
 fn number() -> PhoneNumber {
     PhoneNumber::parse_strict("+34654654654").expect("valid number")
