@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use netid_camara::{Api, CamaraClient, RetryPolicy};
 use netid_ciba::client::ClientConfig;
-use netid_ciba::driver::Driver;
+use netid_ciba::driver::{Driver, Reuse, TokenStore};
 use netid_core::ports::{Clock, OsRandom, SecureRandom, SystemClock};
 use netid_core::scope::{Purpose, Scope};
 use netid_transport::{HttpTransport, Sleep};
@@ -103,6 +103,7 @@ impl Operator {
             client_id: None,
             key: None,
             retry: RetryPolicy::none(),
+            token_store: None,
         }
     }
 
@@ -159,6 +160,7 @@ pub struct OperatorBuilder {
     client_id: Option<String>,
     key: Option<KeyText>,
     retry: RetryPolicy,
+    token_store: Option<Arc<dyn TokenStore>>,
 }
 
 impl fmt::Debug for OperatorBuilder {
@@ -168,6 +170,7 @@ impl fmt::Debug for OperatorBuilder {
             .field("transport", &self.transport)
             .field("key", &self.key)
             .field("retry", &self.retry)
+            .field("token_store", &self.token_store)
             .finish_non_exhaustive()
     }
 }
@@ -230,8 +233,34 @@ impl OperatorBuilder {
 
     /// Retries of API calls on 429, 502, 503, 504 and connection failures (none by default). The
     /// wait uses the operator's sleep, so a policy always takes effect.
+    ///
+    /// Calls of an API whose tokens are single-use ([`Reuse::SingleUse`]: Number Verification) are
+    /// never retried: the first attempt may have reached the operator and spent the token.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
+        self
+    }
+
+    /// Shares reusable tokens through `store` (for example Redis, with `netid-redis`): a call
+    /// that finds no live token in this operator looks there before running a flow, and every
+    /// reusable token obtained here is left there, so several operators (in one process or in
+    /// several) built with stores over the same data run one flow per subject and scope. Single-use
+    /// tokens never reach the store. A store that fails is logged and otherwise ignored.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    ///
+    /// use netid::{Operator, OperatorDescription};
+    /// use netid::crates::ciba::driver::InMemoryTokenStore;
+    ///
+    /// let text = "issuer = \"https://op.example\"\n[sim-swap]\nprofile = \"camara-2.1.0\"\nbase-url = \"https://api.example/sim-swap/v2\"";
+    /// let store = Arc::new(InMemoryTokenStore::new());
+    /// let builder = Operator::builder(OperatorDescription::from_toml_str(text)?).token_store(store);
+    /// # drop(builder);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn token_store(mut self, store: Arc<dyn TokenStore>) -> Self {
+        self.token_store = Some(store);
         self
     }
 
@@ -259,7 +288,7 @@ impl OperatorBuilder {
             |source: ProviderSource| match providers.iter().position(|slot| *slot.source() == source) {
                 Some(index) => index,
                 None => {
-                    providers.push(ProviderSlot::new(source));
+                    providers.push(ProviderSlot::new(source, self.token_store.clone()));
                     providers.len() - 1
                 }
             };
@@ -279,7 +308,11 @@ impl OperatorBuilder {
                 random.clone(),
                 sleep.clone(),
             )
-            .with_retry(self.retry);
+            // A call sent with a single-use token may have spent it: sending it again is unsafe.
+            .with_retry(match resolved.profile().reuse() {
+                Reuse::SingleUse => RetryPolicy::none(),
+                _ => self.retry,
+            });
             apis.insert(
                 api,
                 ApiRuntime {

@@ -23,6 +23,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use netid_camara::{Api, OperatorProfile, SpecVersion};
+pub use netid_ciba::driver::Reuse;
 use netid_core::login_hint::LoginHint;
 use netid_core::phone::PhoneNumber;
 use netid_core::scope::{ApiScope, Purpose, Scope};
@@ -31,7 +32,7 @@ use crate::operation::Operation;
 
 mod registry;
 
-pub use registry::{all, find};
+pub use registry::{UnknownProfile, all, find};
 
 /// A form of CIBA `login_hint` ([`LoginHint`]'s variants, without their values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -220,17 +221,25 @@ pub struct ApiProfile {
     scope_style: ScopeStyle,
     scopes: BTreeMap<Operation, Vec<ApiScope>>,
     flow: TokenFlow,
+    reuse: Reuse,
     provider: Option<ProviderDefaults>,
 }
 
 impl ApiProfile {
     /// A profile named `name` for the operator's client profile `client`, with a documented base
-    /// URL, `tel:` hints, the spec's scopes, CIBA, and no documented provider.
+    /// URL, `tel:` hints, the spec's scopes, CIBA, the API's token reuse rule, and no documented
+    /// provider.
     #[must_use]
     pub fn new(name: &'static str, client: OperatorProfile) -> Self {
         let scopes = Operation::of(client.spec().api())
             .map(|operation| (operation, vec![operation.spec_scope()]))
             .collect();
+        // CAMARA Number Verification (following the identity profile): its tokens are single-use,
+        // never refreshed, and live at most 300 s. Every other API's tokens are reusable.
+        let reuse = match client.spec().api() {
+            Api::NumberVerification => Reuse::SingleUse,
+            _ => Reuse::Reusable,
+        };
         Self {
             name,
             client,
@@ -238,6 +247,7 @@ impl ApiProfile {
             scope_style: ScopeStyle::Separate,
             scopes,
             flow: TokenFlow::Ciba,
+            reuse,
             provider: None,
         }
     }
@@ -288,6 +298,13 @@ impl ApiProfile {
     #[must_use]
     pub fn with_flow(mut self, flow: TokenFlow) -> Self {
         self.flow = flow;
+        self
+    }
+
+    /// Sets whether the API's tokens may serve more than one call.
+    #[must_use]
+    pub fn with_reuse(mut self, reuse: Reuse) -> Self {
+        self.reuse = reuse;
         self
     }
 
@@ -366,23 +383,19 @@ impl ApiProfile {
         self.flow
     }
 
+    /// Whether a token may serve more than one call: a single-use token is never cached (in
+    /// process or in a shared store), a fresh one is obtained per call, and a call sent with one is
+    /// never retried.
+    #[must_use]
+    pub fn reuse(&self) -> Reuse {
+        self.reuse
+    }
+
     /// The documented provider, if any.
     #[must_use]
     pub fn provider(&self) -> Option<&ProviderDefaults> {
         self.provider.as_ref()
     }
-}
-
-/// A profile name that names no profile of the API.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown {api} profile {name:?}, expected one of {}", .known.join(", "))]
-pub struct UnknownProfile {
-    /// The API.
-    pub api: Api,
-    /// The name given.
-    pub name: String,
-    /// The names of the API's profiles.
-    pub known: Vec<&'static str>,
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use netid_ciba::client::ClientConfig;
-use netid_ciba::driver::{Driver, TokenCache};
+use netid_ciba::driver::{Driver, Reuse, TokenCache, TokenStore};
 use netid_ciba::provider::{CibaProvider, IdTokenPolicy, ProviderConfig};
 use tokio::sync::OnceCell;
 
@@ -134,24 +134,42 @@ fn origin(url: &str) -> Option<String> {
     Some(format!("{scheme}://{authority}"))
 }
 
-/// A provider set up on first use, with its token cache.
+/// A provider set up on first use, with its token caches.
 #[derive(Debug)]
 pub(crate) struct ProviderSlot {
     source: ProviderSource,
+    store: Option<Arc<dyn TokenStore>>,
     ready: OnceCell<Ready>,
 }
 
-/// A configured provider and the cache of tokens it issued.
+/// A configured provider and the caches of tokens it issued.
 #[derive(Debug)]
 pub(crate) struct Ready {
     pub(crate) provider: CibaProvider,
-    pub(crate) cache: TokenCache,
+    /// Reusable tokens, shared through the store when there is one.
+    reusable: TokenCache,
+    /// Single-use tokens: kept nowhere, but concurrent flows for one subject and scope still wait
+    /// for each other, so a user is not asked twice at once.
+    single_use: TokenCache,
+}
+
+impl Ready {
+    /// The cache of tokens whose reuse rule is `reuse`. One provider may serve APIs with both
+    /// rules (Number Verification and SIM Swap), hence one cache per rule.
+    pub(crate) fn cache(&self, reuse: Reuse) -> &TokenCache {
+        match reuse {
+            Reuse::SingleUse => &self.single_use,
+            _ => &self.reusable,
+        }
+    }
 }
 
 impl ProviderSlot {
-    pub(crate) fn new(source: ProviderSource) -> Self {
+    /// A slot for `source`, whose reusable tokens are shared through `store` when given.
+    pub(crate) fn new(source: ProviderSource, store: Option<Arc<dyn TokenStore>>) -> Self {
         Self {
             source,
+            store,
             ready: OnceCell::new(),
         }
     }
@@ -170,8 +188,18 @@ impl ProviderSlot {
                     .configure(driver)
                     .await
                     .map_err(|source| Error::Token { source, polls: None })?;
-                let cache = TokenCache::new(driver.clone(), client.clone(), provider.clone(), CACHE_MARGIN);
-                Ok(Ready { provider, cache })
+                let cache =
+                    || TokenCache::new(driver.clone(), client.clone(), provider.clone(), CACHE_MARGIN);
+                let reusable = match &self.store {
+                    Some(store) => cache().with_store(store.clone()),
+                    None => cache(),
+                };
+                let single_use = cache().reuse(Reuse::SingleUse);
+                Ok(Ready {
+                    provider,
+                    reusable,
+                    single_use,
+                })
             })
             .await
     }

@@ -135,7 +135,14 @@ impl<A> Call<'_, A> {
             _ => {
                 let request = inner.backchannel_request(scope.clone(), hint)?;
                 let progress = progress_or_continue(&mut self.progress);
-                let lookup = ready.cache.lookup_request(request, progress).await;
+                // A single-use token (Number Verification) goes through a cache that keeps
+                // nothing: every call runs its own flow.
+                let reuse = runtime.resolved.profile().reuse();
+                let lookup = ready.cache(reuse).lookup_request(request, progress).await;
+                if let Some(error) = &lookup.store_error {
+                    // The store is a cache, never an authority: the call goes on without it.
+                    tracing::warn!(%error, "the shared token store failed");
+                }
                 let source = match lookup.origin {
                     TokenOrigin::Cached | TokenOrigin::SharedFlow => TokenSource::Cached,
                     TokenOrigin::Refreshed => TokenSource::Refreshed,

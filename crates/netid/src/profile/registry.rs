@@ -4,7 +4,7 @@
 use netid_camara::{Api, OperatorProfile, SpecVersion};
 use netid_core::scope::ApiScope;
 
-use super::{ApiProfile, HintForm, HintPolicy, IdTokenRule, ProviderDefaults, UnknownProfile};
+use super::{ApiProfile, HintForm, HintPolicy, IdTokenRule, ProviderDefaults};
 use crate::operation::Operation;
 
 /// Orange France, KYC Match v0.2 (operator page 000): CIBA with a bare-MSISDN `login_hint`
@@ -101,4 +101,16 @@ pub fn find(api: Api, name: &str) -> Result<ApiProfile, UnknownProfile> {
         name: name.to_owned(),
         known,
     })
+}
+
+/// A profile name that names no profile of the API.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {api} profile {name:?}, expected one of {}", .known.join(", "))]
+pub struct UnknownProfile {
+    /// The API.
+    pub api: Api,
+    /// The name given.
+    pub name: String,
+    /// The names of the API's profiles.
+    pub known: Vec<&'static str>,
 }

@@ -121,3 +121,21 @@ fn hint_policies_put_the_preferred_form_first() {
     );
     assert_eq!(HintForm::IpPort.for_number(&number), None);
 }
+
+#[test]
+fn number_verification_tokens_are_single_use_and_the_others_reusable() {
+    for profile in all() {
+        let expected = match profile.api() {
+            Api::NumberVerification => Reuse::SingleUse,
+            _ => Reuse::Reusable,
+        };
+        assert_eq!(profile.reuse(), expected, "{} {}", profile.api(), profile.name());
+    }
+    let masstack = find(Api::NumberVerification, "masstack").expect("listed");
+    assert_eq!(masstack.reuse(), Reuse::SingleUse);
+    assert_eq!(
+        masstack.with_reuse(Reuse::Reusable).reuse(),
+        Reuse::Reusable,
+        "a profile may say otherwise"
+    );
+}

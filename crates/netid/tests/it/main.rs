@@ -11,4 +11,5 @@ mod line_apis;
 mod redaction;
 mod replies;
 mod support;
+mod token_rules;
 mod tokens;
