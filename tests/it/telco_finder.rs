@@ -1,12 +1,13 @@
 //! GSMA Telco Finder end to end: resolve a number with a client-credentials token against the
 //! sandbox's finder, then call SIM Swap on the operator it named, through the facade; and
-//! `netid route` as a library call.
+//! `netid route` and `netid sim-swap check --route` as library calls.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use netid::description::KeyText;
 use netid::{OperatorDescription, TelcoFinder};
+use netid_cli::api::{self, ApiPlan, SimSwapCheckArgs, SimSwapCommand};
 use netid_cli::route::{self, RouteArgs};
 use netid_core::phone::PhoneNumber;
 use netid_server::{ClientRegistration, SANDBOX_OPERATOR_ID, Server, ServerConfig, ServerHandle, TelcoRoute};
@@ -160,5 +161,67 @@ async fn netid_route_prints_the_envelope() {
     missing.config = Some(dir.0.join("absent.toml"));
     let error = route::plan(&missing, &no_env).expect_err("no file");
     assert!(error.contains("cannot read --config"), "{error}");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sim_swap_check_with_route_calls_the_resolved_operator() {
+    let sandbox = Server::start(ServerConfig::demo()).await.expect("sandbox");
+    let demo = sandbox.demo_client().expect("demo client");
+    let dir =
+        RouteDir(std::env::temp_dir().join(format!("netid-e2e-api-route-{}", sandbox.local_addr().port())));
+    std::fs::create_dir_all(&dir.0).expect("dir");
+    std::fs::write(dir.0.join("client.pem"), demo.expose_private_key_pem()).expect("key");
+    // No base URL: the resolution decides it.
+    let sim_swap = "[sim-swap]\nprofile = \"camara-2.1.0\"\n";
+    let head = format!(
+        "issuer = \"{issuer}\"\nclient-id = \"{client}\"\nkey = \"client.pem\"\n\
+         purpose = \"dpv:FraudPreventionAndDetection\"\n",
+        issuer = sandbox.issuer(),
+        client = demo.client_id(),
+    );
+    let finder = format!("[telco-finder]\nurl = \"{}/telco-finder/v1\"\n", sandbox.issuer());
+    std::fs::write(dir.0.join("netid.toml"), format!("{head}{sim_swap}{finder}")).expect("file");
+    std::fs::write(dir.0.join("no-finder.toml"), format!("{head}{sim_swap}")).expect("file");
+    let check = |file: &str, phone: &str| {
+        let mut check = SimSwapCheckArgs::default();
+        check.sim.call.config = Some(dir.0.join(file));
+        check.sim.call.deadline = 20;
+        check.sim.call.json = true;
+        check.sim.call.route = true;
+        check.sim.phone_number = Some(phone.to_owned());
+        check.max_age = 240;
+        SimSwapCommand::Check(check)
+    };
+    let no_env = |_: &str| None;
+
+    let plan = ApiPlan::sim_swap(&check("netid.toml", "+34654654654"), &no_env).expect("plan");
+    let report = api::run(plan, false).await;
+    assert_eq!(report.exit_status(), 0, "{report:?}");
+    let json = serde_json::to_value(&report).expect("report serialises");
+    assert_eq!(json["ok"], true, "{json}");
+    assert_eq!(json["route"]["operatorId"], SANDBOX_OPERATOR_ID, "{json}");
+    assert_eq!(json["route"]["apiRoot"], sandbox.issuer(), "{json}");
+    assert_eq!(json["version"], "2.1.0");
+    assert_eq!(
+        json["result"]["swapped"], true,
+        "the sandbox swapped this SIM hours ago"
+    );
+    assert!(api::human(&report).contains("routed to netid-sandbox"));
+
+    // A number the finder routes nowhere: a failed call (exit 1), not a usage error.
+    let plan = ApiPlan::sim_swap(&check("netid.toml", "+447709558432"), &no_env).expect("plan");
+    let report = api::run(plan, false).await;
+    assert_eq!(report.exit_status(), 1, "{report:?}");
+    let json = serde_json::to_value(&report).expect("report serialises");
+    assert_eq!(json["ok"], false);
+    assert_eq!(json["outcome"], "failed");
+    assert_eq!(json["error"]["kind"], "not_supported", "{json}");
+    assert!(json.get("route").is_none(), "nothing was resolved: {json}");
+
+    let error = ApiPlan::sim_swap(&check("no-finder.toml", "+34654654654"), &no_env)
+        .map(|_| ())
+        .expect_err("no [telco-finder] table");
+    assert!(error.contains("has no [telco-finder] table"), "{error}");
     sandbox.shutdown().await;
 }

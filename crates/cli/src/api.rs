@@ -21,7 +21,8 @@ use std::ops::ControlFlow;
 use std::time::SystemTime;
 
 use netid::description::process_env;
-use netid::{Reply, TokenInfo, TokenSource};
+use netid::{Operator, Reply, TelcoFinder, TokenInfo, TokenSource};
+use netid_core::phone::PhoneNumber;
 use serde_json::{Value, json};
 
 use crate::ciba_flow::{self, CibaOutcome};
@@ -42,8 +43,8 @@ pub use call_forwarding::{CallForwardingArgs, CallForwardingCommand};
 pub use consent_info::ConsentInfoArgs;
 pub use kyc_identity::{KycAgeVerificationArgs, KycFillInArgs};
 pub use plan::ApiPlan;
-use plan::Request;
-pub use report::{ApiReport, CallFailure, TokenUse, human};
+use plan::{Request, Target};
+pub use report::{ApiReport, CallFailure, Route, TokenUse, human};
 
 /// A successful call, reduced to what the report shows.
 struct Done {
@@ -77,7 +78,30 @@ pub async fn run(plan: ApiPlan, spinner: bool) -> ApiReport {
 /// the call are dropped, and the report's outcome is `cancelled`.
 pub async fn run_until<I: Future>(plan: ApiPlan, spinner: bool, interrupt: I) -> ApiReport {
     let operation = plan.request.operation();
-    let mut report = ApiReport::new(&plan.operator, operation, plan.token_given);
+    let mut interrupt = std::pin::pin!(interrupt);
+    let (operator, route) = match plan.target {
+        Target::Operator(operator) => (*operator, None),
+        Target::Route { finder, number } => {
+            let resolved = tokio::select! {
+                resolved = route(&finder, &number) => resolved,
+                _ = &mut interrupt => {
+                    let mut report = ApiReport::new(None, operation, plan.token_given);
+                    report.cancel();
+                    return report;
+                }
+            };
+            match resolved {
+                Ok(found) => found,
+                Err(error) => {
+                    let mut report = ApiReport::new(None, operation, plan.token_given);
+                    report.fail(&error);
+                    return report;
+                }
+            }
+        }
+    };
+    let mut report = ApiReport::new(Some(&operator), operation, plan.token_given);
+    report.route = route;
     let bar = ciba_flow::spinner(spinner && !plan.token_given, "ciba");
     let progress_bar = bar.clone();
     let reveal = plan.reveal;
@@ -93,7 +117,7 @@ pub async fn run_until<I: Future>(plan: ApiPlan, spinner: bool, interrupt: I) ->
             ControlFlow::Continue(())
         }
     };
-    let operator = &plan.operator;
+    let operator = &operator;
     let subject = plan.subject.clone();
     let call = async {
         match plan.request {
@@ -217,7 +241,7 @@ pub async fn run_until<I: Future>(plan: ApiPlan, spinner: bool, interrupt: I) ->
     };
     let outcome = tokio::select! {
         outcome = call => Some(outcome),
-        _ = interrupt => None,
+        _ = &mut interrupt => None,
     };
     bar.finish_and_clear();
     match outcome {
@@ -234,6 +258,20 @@ pub async fn run_until<I: Future>(plan: ApiPlan, spinner: bool, interrupt: I) ->
         Some(Err(error)) => report.fail(&error),
     }
     report
+}
+
+/// The operator the Telco Finder names for `number` (`--route`), and what the report shows of it.
+async fn route(
+    finder: &TelcoFinder,
+    number: &PhoneNumber,
+) -> Result<(Operator, Option<Route>), netid::Error> {
+    let resolved = finder.resolve(number).await?;
+    let operator = finder.operator(&resolved)?;
+    let route = Route {
+        operator_id: resolved.operator_id.as_str().to_owned(),
+        api_root: resolved.api_root,
+    };
+    Ok((operator, Some(route)))
 }
 
 impl TokenUse {

@@ -24,6 +24,10 @@ pub struct CallArgs {
     /// Show phone numbers unmasked.
     #[arg(long)]
     pub reveal: bool,
+    /// Ask the Telco Finder of the operator file's `[telco-finder]` table which operator serves
+    /// `--phone-number` first, and call that operator.
+    #[arg(long)]
+    pub route: bool,
 }
 
 /// `netid kyc-match` flags.

@@ -2,11 +2,13 @@
 //! call is about, and the request.
 
 use std::io::{self, Read};
+use std::path::Path;
 use std::time::Duration;
 
+use netid::OperatorDescription;
 use netid::crates::camara::kyc_age_verification::AgeQuery;
-use netid::description::EnvLookup;
-use netid::{Api, ConsentQuery, NumberToVerify, Operation, Operator, Subject};
+use netid::description::{DescriptionError, EnvLookup};
+use netid::{Api, ConsentQuery, NumberToVerify, Operation, Operator, Subject, TelcoFinder};
 use netid_core::kyc::KycClaims;
 use netid_core::login_hint::LoginHint;
 use netid_core::phone::PhoneNumber;
@@ -24,12 +26,24 @@ use crate::operator_file;
 /// One validated API command: the operator, the subject, the request and the call's settings.
 #[derive(Debug)]
 pub struct ApiPlan {
-    pub(super) operator: Operator,
+    pub(super) target: Target,
     pub(super) subject: Subject,
     pub(super) request: Request,
     pub(super) deadline: Duration,
     pub(super) reveal: bool,
     pub(super) token_given: bool,
+}
+
+/// Where the call goes.
+#[derive(Debug)]
+pub(super) enum Target {
+    /// The operator the operator file describes.
+    Operator(Box<Operator>),
+    /// The operator the Telco Finder names for `number` (`--route`), resolved when the plan runs.
+    Route {
+        finder: TelcoFinder,
+        number: PhoneNumber,
+    },
 }
 
 /// What the command asks.
@@ -68,6 +82,15 @@ impl Request {
             Self::CallForwardingUnconditional => Operation::CallForwardingUnconditional,
             Self::CallForwardings => Operation::CallForwardings,
             Self::ConsentInfo(_) => Operation::ConsentInfoRetrieve,
+        }
+    }
+
+    /// The number `--route` asks the Telco Finder about when the subject names none: the number
+    /// Number Verification checks is the device's own, so its operator is the one to call.
+    fn number_to_route(&self) -> Option<&PhoneNumber> {
+        match self {
+            Self::Verify(NumberToVerify::Plain(number)) => Some(number),
+            _ => None,
         }
     }
 }
@@ -109,7 +132,12 @@ impl ApiPlan {
     ) -> Result<Self, String> {
         let path = operator_file::path(call.config.as_deref(), env)?;
         let description = operator_file::read(&path)?;
-        description.api(api).map_err(|error| error.to_string())?;
+        if !call.route {
+            description.api(api).map_err(|error| error.to_string())?;
+        } else if !description.apis.contains_key(&api) {
+            // The table is still needed (profile, scope); its base URL is the resolution's.
+            return Err(DescriptionError::NoApi { api }.to_string());
+        }
         let token = match &call.access_token_env {
             Some(name) => Some(AccessToken::new(
                 env(name).ok_or_else(|| format!("--access-token-env: {name} is not set"))?,
@@ -126,6 +154,16 @@ impl ApiPlan {
                 "give --login-hint HINT (or --access-token-env NAME)",
             ));
         }
+        let route = if call.route {
+            let Some(route_number) = number.clone().or_else(|| request.number_to_route().cloned()) else {
+                return Err(String::from(
+                    "--route: give --phone-number NUMBER (unhashed: the Telco Finder is asked the number)",
+                ));
+            };
+            Some(route_number)
+        } else {
+            None
+        };
         let token_given = token.is_some();
         let names_number = number.is_some();
         let mut subject = Subject::default();
@@ -142,8 +180,15 @@ impl ApiPlan {
             Some(token) => subject.with_access_token(token),
             None => subject,
         };
+        let target = match route {
+            Some(number) => Target::Route {
+                finder: finder(description, &path, env)?,
+                number,
+            },
+            None => Target::Operator(Box::new(operator_file::operator(description, env)?)),
+        };
         Ok(Self {
-            operator: operator_file::operator(description, env)?,
+            target,
             subject,
             request,
             deadline: Duration::from_secs(call.deadline.max(1)),
@@ -301,6 +346,21 @@ impl ApiPlan {
             ),
         }
     }
+}
+
+/// The Telco Finder of the operator file's `[telco-finder]` table, for `--route`.
+fn finder(description: OperatorDescription, path: &Path, env: EnvLookup<'_>) -> Result<TelcoFinder, String> {
+    if description.telco_finder.is_none() {
+        return Err(format!(
+            "--route: the operator file {} has no [telco-finder] table",
+            path.display()
+        ));
+    }
+    TelcoFinder::builder(description)
+        .transport(operator_file::http_transport()?)
+        .secrets_from(env)
+        .and_then(netid::TelcoFinderBuilder::build)
+        .map_err(|error| format!("--config {}: {error}", path.display()))
 }
 
 /// The claims JSON: an unknown field is refused with the valid ones listed, and no error quotes a

@@ -35,6 +35,17 @@ pub struct TokenUse {
     pub message: Option<String>,
 }
 
+/// The operator `--route` resolved (`route` in the report).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Route {
+    /// The operator the Telco Finder named.
+    pub operator_id: String,
+    /// The root URL of its API gateway.
+    pub api_root: String,
+}
+
 /// What a failed call reports (never a body: it may carry personal data).
 pub type CallFailure = Failure;
 
@@ -50,6 +61,9 @@ pub struct ApiReport {
     pub operator: String,
     /// The spec version the profile follows.
     pub version: &'static str,
+    /// The operator the Telco Finder resolved (`--route`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub route: Option<Route>,
     /// Whether the call succeeded.
     pub ok: bool,
     /// `succeeded`, `denied` or `expired` (no token), `failed`, `cancelled`, `usage_error`.
@@ -78,9 +92,12 @@ pub struct ApiReport {
 
 impl ApiReport {
     /// The report of `operation` at `operator` before anything ran: not ok, the token by CIBA
-    /// unless the command was given one.
-    pub(super) fn new(operator: &Operator, operation: Operation, token_given: bool) -> Self {
-        let profile = operator.api(operation.api()).ok().map(ResolvedApi::profile);
+    /// unless the command was given one. Without an operator (`--route` before it resolved) the
+    /// operator, version and scope are unknown.
+    pub(super) fn new(operator: Option<&Operator>, operation: Operation, token_given: bool) -> Self {
+        let profile = operator
+            .and_then(|operator| operator.api(operation.api()).ok())
+            .map(ResolvedApi::profile);
         Self {
             api: operation.api().as_str(),
             operation: operation.as_str(),
@@ -88,17 +105,17 @@ impl ApiReport {
                 .map(|profile| profile.client().name().to_owned())
                 .unwrap_or_default(),
             version: profile.map(|profile| profile.spec().as_str()).unwrap_or_default(),
+            route: None,
             ok: false,
             outcome: "failed",
             token: TokenUse {
                 source: if token_given { "environment" } else { "ciba" },
                 outcome: None,
                 polls: None,
-                scope: if token_given {
-                    None
-                } else {
-                    operator.scope(operation).ok().map(|scope| scope.to_string())
-                },
+                scope: operator
+                    .filter(|_| !token_given)
+                    .and_then(|operator| operator.scope(operation).ok())
+                    .map(|scope| scope.to_string()),
                 error: None,
                 message: None,
             },
@@ -226,6 +243,12 @@ pub fn human(report: &ApiReport) -> String {
         "{} {} · {} {}",
         report.api, report.operation, report.operator, report.version
     );
+    if let Some(route) = &report.route {
+        text.push_str(&format!(
+            " · routed to {} ({})",
+            route.operator_id, route.api_root
+        ));
+    }
     if let (Some(outcome), Some(polls)) = (report.token.outcome, report.token.polls) {
         text.push_str(&format!(" · token by CIBA: {outcome} after {polls} poll(s)"));
     }
