@@ -283,6 +283,10 @@ async fn the_index_answers_json_and_html_without_personal_data() {
         html.starts_with("<!doctype html>") && html.contains("+33*******40"),
         "{html}"
     );
+    assert!(
+        html.contains("<h2>Telco Finder routes</h2>") && html.contains("<td>netid-sandbox</td>"),
+        "the finder's routes are listed: {html}"
+    );
     for text in [json.body().as_ref(), page.body().as_ref()] {
         let text = String::from_utf8_lossy(text);
         for leak in [

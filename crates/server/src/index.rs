@@ -1,5 +1,6 @@
-//! `GET /`: the index of the sandbox — endpoints, the APIs per client profile, the registered
-//! parties and the subscribers — as JSON (default) or as a small HTML page for a browser.
+//! `GET /`: the index of the sandbox — endpoints, the APIs per client profile, the Telco Finder's
+//! routes, the registered parties and the subscribers — as JSON (default) or as a small HTML page
+//! for a browser.
 //!
 //! Subscribers appear with masked numbers and without their operator token or KYC record; clients
 //! with their id and redirect URIs, never a key.
@@ -17,6 +18,7 @@ use crate::mounts;
 use crate::registration::{SamlAttributeNameFormat, SamlDataEncryption, SamlKeyTransport, SamlSigning};
 use crate::state::Shared;
 use crate::subscribers::{CibaBehaviour, Subscriber};
+use crate::telco_finder;
 
 /// The handler.
 pub(crate) async fn index(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
@@ -113,8 +115,11 @@ pub(crate) fn document(shared: &Shared) -> Value {
             "authorization": shared.endpoint("/authorize"),
             "saml_sso": shared.endpoint("/saml/sso"),
             "saml_metadata": shared.endpoint("/saml/metadata"),
+            "telco_finder_search": shared.endpoint("/telco-finder/v1/search"),
+            "telco_routing": shared.endpoint("/telco-routing/v1/routing"),
         },
         "apis": apis,
+        "telco_finder": telco_finder::index(shared),
         "ciba": {
             "interval_secs": config.ciba_interval.as_secs(),
             "expires_in_secs": config.ciba_expires_in.as_secs(),
@@ -195,6 +200,32 @@ fn html(document: &Value) -> String {
             text(&api["profile"]),
             text(&api["version"]),
             text(&api["base_url"])
+        );
+    }
+    let _ = writeln!(
+        page,
+        "</table>\n<h2>Telco Finder routes</h2>\n<p>Scope <code>{}</code></p>\n<table>\n\
+         <tr><th>operator</th><th>prefixes</th><th>API root</th><th>discovery</th></tr>",
+        text(&document["telco_finder"]["scope"])
+    );
+    for route in document["telco_finder"]["routes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let prefixes: Vec<&str> = route["msisdn_prefixes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let _ = writeln!(
+            page,
+            "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td><code>{}</code></td></tr>",
+            text(&route["operator_id"]),
+            escape(&prefixes.join(" ")),
+            text(&route["api_root"]),
+            text(&route["discovery_url"])
         );
     }
     page.push_str("</table>\n<h2>Clients</h2>\n<ul>\n");

@@ -156,6 +156,23 @@ fn routes(shared: &Shared) -> Vec<TelcoRoute> {
     }
 }
 
+/// What the sandbox's `GET /` index shows of the finder: its scope and routes (prefixes name
+/// blocks of numbers, not subscribers).
+pub(crate) fn index(shared: &Shared) -> Value {
+    let routes: Vec<Value> = routes(shared)
+        .iter()
+        .map(|route| {
+            json!({
+                "operator_id": route.operator_id,
+                "msisdn_prefixes": route.msisdn_prefixes,
+                "api_root": route.api_root(shared),
+                "discovery_url": route.discovery_url(shared),
+            })
+        })
+        .collect();
+    json!({ "scope": TELCO_FINDER_SCOPE, "routes": routes })
+}
+
 /// The route whose prefix matching `number` is the longest; the first on a tie.
 fn route_for<'r>(routes: &'r [TelcoRoute], number: &PhoneNumber) -> Option<&'r TelcoRoute> {
     let mut best: Option<(usize, &TelcoRoute)> = None;
