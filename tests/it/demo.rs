@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use netid_cli::demo::{self, DemoOptions};
 
-const STEPS: [&str; 20] = [
+const STEPS: [&str; 21] = [
     "server",
     "discovery",
     "ciba",
@@ -26,6 +26,7 @@ const STEPS: [&str; 20] = [
     "ciba-denied",
     "ciba-expired",
     "saml-sign-in",
+    "route",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -62,6 +63,7 @@ async fn every_demo_step_is_ok() {
         serde_json::json!(["unconditional", "conditional_busy"])
     );
     assert_eq!(json["steps"][12]["details"]["capture_url"], true);
+    assert_eq!(json["steps"][20]["details"]["operator_id"], "netid-sandbox");
 
     let text = json.to_string();
     for leak in ["+33699901040", "33699901040", "Lefebvre", "eyJ", "PRIVATE KEY"] {

@@ -20,6 +20,8 @@
 //! 8. `ciba-denied` and `ciba-expired`: a subscriber who refuses and one who never answers;
 //! 9. `saml-sign-in`: an `AuthnRequest` by HTTP-Redirect to the sandbox IdP, its auto-POST form, and
 //!    the `Response` verified by `netid-saml`'s `ResponseVerifier` (`netid::crates::saml`).
+//! 10. `route`: the sandbox's Telco Finder names the operator of the subscriber's number
+//!     ([`netid::TelcoFinder`], a client-credentials token), and that operator is built.
 //!
 //! Each step checks what the sandbox's reference data says it must answer; the run is `ok` when
 //! every step is. [`run`] returns a [`DemoReport`] (serialisable: `netid demo --json` prints it)
@@ -49,6 +51,7 @@ mod ciba;
 mod data;
 mod kyc_identity;
 mod record;
+mod route;
 mod saml;
 mod setup;
 mod subscriber_line;
@@ -232,6 +235,10 @@ async fn run_steps(recorder: &mut Recorder, sandbox: &Sandbox) {
     let t = Instant::now();
     let result = saml::sign_in(sandbox.transport.as_ref(), &sandbox.server).await;
     recorder.record("saml-sign-in", t, result);
+
+    let t = Instant::now();
+    let result = route::route(sandbox, data::PETER.trim_start_matches("tel:")).await;
+    recorder.record("route", t, result);
 }
 
 /// The scope of one token for several operations: the operator's purpose and `apis`.

@@ -60,7 +60,7 @@ pub(super) async fn start(ciba_expires_in: Duration) -> Result<(Sandbox, Done), 
 /// The operator file of the sandbox: discovery from its issuer, the demo client's key id and
 /// algorithm, the binding message, and the APIs at the base paths the sandbox serves, in the plain
 /// CAMARA versions it implements.
-fn description(issuer: &str, key_id: &str) -> String {
+pub(super) fn description(issuer: &str, key_id: &str) -> String {
     // A JSON string (quoted; `\"`, `\\`, `\n` and `\uXXXX` escapes) is also a TOML basic string.
     let quote = |text: &str| serde_json::Value::from(text).to_string();
     let api = |name: &str, profile: &str, path: &str| {
