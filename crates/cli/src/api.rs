@@ -21,8 +21,7 @@ use std::ops::ControlFlow;
 use std::time::SystemTime;
 
 use netid::description::process_env;
-use netid::{Operator, Reply, TelcoFinder, TokenInfo, TokenSource};
-use netid_core::phone::PhoneNumber;
+use netid::{Reply, TokenInfo, TokenSource};
 use serde_json::{Value, json};
 
 use crate::ciba_flow::{self, CibaOutcome};
@@ -43,7 +42,7 @@ pub use call_forwarding::{CallForwardingArgs, CallForwardingCommand};
 pub use consent_info::ConsentInfoArgs;
 pub use kyc_identity::{KycAgeVerificationArgs, KycFillInArgs};
 pub use plan::ApiPlan;
-use plan::{Request, Target};
+use plan::{Request, Target, route};
 pub use report::{ApiReport, CallFailure, Route, TokenUse, human};
 
 /// A successful call, reduced to what the report shows.
@@ -258,20 +257,6 @@ pub async fn run_until<I: Future>(plan: ApiPlan, spinner: bool, interrupt: I) ->
         Some(Err(error)) => report.fail(&error),
     }
     report
-}
-
-/// The operator the Telco Finder names for `number` (`--route`), and what the report shows of it.
-async fn route(
-    finder: &TelcoFinder,
-    number: &PhoneNumber,
-) -> Result<(Operator, Option<Route>), netid::Error> {
-    let resolved = finder.resolve(number).await?;
-    let operator = finder.operator(&resolved)?;
-    let route = Route {
-        operator_id: resolved.operator_id.as_str().to_owned(),
-        api_root: resolved.api_root,
-    };
-    Ok((operator, Some(route)))
 }
 
 impl TokenUse {

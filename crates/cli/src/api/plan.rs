@@ -21,6 +21,7 @@ use super::args::{
     CallArgs, DeviceSwapCommand, KycMatchArgs, KycTenureArgs, NumberRecyclingCommand,
     NumberVerificationCommand, SimSwapArgs, SimSwapCommand,
 };
+use super::report::Route;
 use crate::operator_file;
 
 /// One validated API command: the operator, the subject, the request and the call's settings.
@@ -361,6 +362,20 @@ fn finder(description: OperatorDescription, path: &Path, env: EnvLookup<'_>) -> 
         .secrets_from(env)
         .and_then(netid::TelcoFinderBuilder::build)
         .map_err(|error| format!("--config {}: {error}", path.display()))
+}
+
+/// The operator the Telco Finder names for `number` (`--route`), and what the report shows of it.
+pub(super) async fn route(
+    finder: &TelcoFinder,
+    number: &PhoneNumber,
+) -> Result<(Operator, Option<Route>), netid::Error> {
+    let resolved = finder.resolve(number).await?;
+    let operator = finder.operator(&resolved)?;
+    let route = Route {
+        operator_id: resolved.operator_id.as_str().to_owned(),
+        api_root: resolved.api_root,
+    };
+    Ok((operator, Some(route)))
 }
 
 /// The claims JSON: an unknown field is refused with the valid ones listed, and no error quotes a
