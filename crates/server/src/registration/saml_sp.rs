@@ -120,7 +120,10 @@ impl SamlServiceProvider {
     }
 
     /// Records the service provider's signing certificate (PEM `CERTIFICATE`), as its metadata
-    /// would publish it. The sandbox lists it in its index; it does not require signed requests.
+    /// would publish it. From then on the IdP requires this SP's `AuthnRequest`s to carry an
+    /// HTTP-Redirect query signature (`SigAlg` and `Signature`, SAML Bindings §3.4.4.1) that
+    /// verifies with the certificate's key; only `xmldsig-more#rsa-sha256` (RSA PKCS#1 v1.5) and
+    /// `xmldsig-more#ecdsa-sha256` (P-256, `r || s`) are accepted, SHA-1 is refused.
     ///
     /// # Errors
     ///

@@ -1,0 +1,181 @@
+//! The HTTP-Redirect binding's query signature on an `AuthnRequest` (SAML Bindings §3.4.4.1):
+//! `Signature` is over the exact octets `SAMLRequest=…[&RelayState=…]&SigAlg=…` as they appear in
+//! the received query, so the values are kept raw (never decoded then re-encoded) until checked.
+//!
+//! Only two algorithms are accepted: `xmldsig-more#rsa-sha256` (RSA PKCS#1 v1.5) and
+//! `xmldsig-more#ecdsa-sha256` (P-256, the XML-DSig `r || s` signature value). SHA-1 and every
+//! other `SigAlg` are refused.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+
+/// `SigAlg` of RSA PKCS#1 v1.5 with SHA-256.
+const RSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
+/// `SigAlg` of ECDSA P-256 with SHA-256.
+const ECDSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256";
+/// `SigAlg` of RSA with SHA-1, named only to give a precise refusal.
+const RSA_SHA1: &str = "http://www.w3.org/2000/09/xmldsig#rsa-sha1";
+/// Largest Base64 `Signature` read (an RSA-8192 signature is 1368 characters).
+const MAX_SIGNATURE: usize = 2048;
+
+/// The parameters of an SSO query, as received (still percent-encoded).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(super) struct RawQuery<'q> {
+    pub(super) saml_request: Option<&'q str>,
+    pub(super) relay_state: Option<&'q str>,
+    sig_alg: Option<&'q str>,
+    signature: Option<&'q str>,
+}
+
+/// Splits the query without decoding; a repeated parameter is refused, since the signed octets
+/// and the value acted on could otherwise differ.
+pub(super) fn split(query: &str) -> Result<RawQuery<'_>, &'static str> {
+    let mut raw = RawQuery::default();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let slot = match key {
+            "SAMLRequest" => &mut raw.saml_request,
+            "RelayState" => &mut raw.relay_state,
+            "SigAlg" => &mut raw.sig_alg,
+            "Signature" => &mut raw.signature,
+            // Not covered by the signature, never read.
+            _ => continue,
+        };
+        if slot.replace(value).is_some() {
+            return Err("a query parameter is repeated");
+        }
+    }
+    Ok(raw)
+}
+
+/// A percent-encoded query value, decoded (`+` as space, as forms encode it).
+pub(super) fn decode(value: &str) -> String {
+    url::form_urlencoded::parse(format!("v={value}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+/// Checks the query signature with the key of the SP's certificate (DER).
+pub(super) fn verify(raw: &RawQuery<'_>, certificate_der: &[u8]) -> Result<(), &'static str> {
+    let (Some(saml_request), Some(sig_alg), Some(signature)) = (raw.saml_request, raw.sig_alg, raw.signature)
+    else {
+        return Err("the service provider signs its requests: SigAlg and Signature are required");
+    };
+    let algorithm = decode(sig_alg);
+    if algorithm != RSA_SHA256 && algorithm != ECDSA_SHA256 {
+        return Err(if algorithm == RSA_SHA1 {
+            "SigAlg rsa-sha1 is refused (SHA-1 is broken)"
+        } else {
+            "SigAlg is not rsa-sha256 or ecdsa-sha256"
+        });
+    }
+    let signature = decode(signature);
+    if signature.len() > MAX_SIGNATURE {
+        return Err("Signature is too long");
+    }
+    let compact: String = signature.chars().filter(|c| !c.is_whitespace()).collect();
+    let signature = STANDARD.decode(compact).map_err(|_| "Signature is not Base64")?;
+    let mut signed = format!("SAMLRequest={saml_request}");
+    if let Some(relay_state) = raw.relay_state {
+        signed.push_str("&RelayState=");
+        signed.push_str(relay_state);
+    }
+    signed.push_str("&SigAlg=");
+    signed.push_str(sig_alg);
+    let spki = bergshamra::keys::loader::load_x509_cert_der(certificate_der)
+        .ok()
+        .and_then(|key| key.to_spki_der())
+        .ok_or("the service provider's certificate does not parse")?;
+    let verified = if algorithm == RSA_SHA256 {
+        verify_rsa_sha256(&spki, signed.as_bytes(), &signature)
+    } else {
+        verify_ecdsa_p256(&spki, signed.as_bytes(), &signature)
+    };
+    if verified {
+        Ok(())
+    } else {
+        Err("the request signature does not verify with the service provider's certificate")
+    }
+}
+
+/// RSA PKCS#1 v1.5 over SHA-256; `false` for a key that is not RSA.
+fn verify_rsa_sha256(spki: &[u8], data: &[u8], signature: &[u8]) -> bool {
+    use rsa_next::pkcs8::DecodePublicKey as _;
+    use sha2_next::Digest as _;
+    let Ok(key) = rsa_next::RsaPublicKey::from_public_key_der(spki) else {
+        return false;
+    };
+    let digest = sha2_next::Sha256::digest(data);
+    key.verify(
+        rsa_next::Pkcs1v15Sign::new::<sha2_next::Sha256>(),
+        &digest,
+        signature,
+    )
+    .is_ok()
+}
+
+/// ECDSA P-256 over SHA-256 with the XML-DSig `r || s` value; `false` for a key that is not P-256.
+fn verify_ecdsa_p256(spki: &[u8], data: &[u8], signature: &[u8]) -> bool {
+    use p256::ecdsa::signature::Verifier as _;
+    use p256::pkcs8::DecodePublicKey as _;
+    let Ok(key) = p256::ecdsa::VerifyingKey::from_public_key_der(spki) else {
+        return false;
+    };
+    let Ok(signature) = p256::ecdsa::Signature::from_slice(signature) else {
+        return false;
+    };
+    key.verify(data, &signature).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_keeps_raw_values_and_refuses_repeats() {
+        let raw = split("SAMLRequest=a%2Bb&RelayState=x+y&SigAlg=s&Signature=t&other=1").unwrap();
+        assert_eq!(raw.saml_request, Some("a%2Bb"));
+        assert_eq!(raw.relay_state, Some("x+y"));
+        assert_eq!(raw.sig_alg, Some("s"));
+        assert_eq!(raw.signature, Some("t"));
+        assert_eq!(
+            split("SAMLRequest=a&SAMLRequest=b"),
+            Err("a query parameter is repeated")
+        );
+        assert_eq!(decode("x+y%2B"), "x y+");
+    }
+
+    #[test]
+    fn refuses_unsigned_and_unknown_algorithms() {
+        let cases = [
+            (
+                "SAMLRequest=a",
+                "the service provider signs its requests: SigAlg and Signature are required",
+            ),
+            (
+                "SAMLRequest=a&SigAlg=http%3A%2F%2Fwww.w3.org%2F2000%2F09%2Fxmldsig%23rsa-sha1&Signature=AA%3D%3D",
+                "SigAlg rsa-sha1 is refused (SHA-1 is broken)",
+            ),
+            (
+                "SAMLRequest=a&SigAlg=http%3A%2F%2Fwww.w3.org%2F2001%2F04%2Fxmldsig-more%23rsa-sha512&Signature=AA%3D%3D",
+                "SigAlg is not rsa-sha256 or ecdsa-sha256",
+            ),
+            (
+                "SAMLRequest=a&SigAlg=http%3A%2F%2Fwww.w3.org%2F2001%2F04%2Fxmldsig-more%23rsa-sha256&Signature=%%%",
+                "Signature is not Base64",
+            ),
+            (
+                "SAMLRequest=a&SigAlg=http%3A%2F%2Fwww.w3.org%2F2001%2F04%2Fxmldsig-more%23rsa-sha256&Signature=AA%3D%3D",
+                "the service provider's certificate does not parse",
+            ),
+        ];
+        for (query, expected) in cases {
+            assert_eq!(
+                verify(&split(query).unwrap(), b"not a certificate"),
+                Err(expected),
+                "{query}"
+            );
+        }
+    }
+}
