@@ -6,9 +6,9 @@ use std::time::{Duration, SystemTime};
 
 use clap::{Args, Subcommand, ValueEnum};
 use netid::crates::saml::{
-    AuthnRequestBuilder, DecryptionKey, IdentityProvider, IdpCertificate, InMemoryReplayCache,
+    AuthnRequestBuilder, DecryptionKey, Error as SamlError, IdentityProvider, IdpCertificate,
     InMemoryRequestStore, NameIdFormat, NameIdPolicy, RequestStore as _, ResponseVerifier, ServiceProvider,
-    SignatureAlgorithm, SoftwareSigner, VerifiedAssertion,
+    SignatureAlgorithm, SoftwareSigner, UnconsumedAssertion, VerifiedAssertion,
 };
 use netid_core::ports::{Clock as _, OsRandom, SystemClock};
 use serde_json::{Value, json};
@@ -16,6 +16,10 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use netid_cli::exit::{FAILED as EXIT_REJECTED, OK as EXIT_OK, USAGE as EXIT_USAGE};
+
+mod stores;
+
+use stores::{OpenError, RedisUrl, parse_redis_url};
 
 /// How long a `--request-id` given on the command line stays outstanding.
 const REQUEST_LIFETIME: Duration = Duration::from_secs(24 * 3600);
@@ -57,8 +61,18 @@ pub(crate) struct VerifyArgs {
     #[arg(long)]
     acs_url: String,
     /// An outstanding AuthnRequest ID; repeat for several. Each answers one response.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "request_store")]
     request_id: Vec<String>,
+    /// Record consumed assertion IDs in this Redis (`redis://…` or `rediss://…`), shared with
+    /// every other verifier using it, so a Response is accepted once across processes. Redis
+    /// unreachable: every Response is refused (check `store`).
+    #[arg(long, value_name = "URL", value_parser = parse_redis_url)]
+    replay_store: Option<RedisUrl>,
+    /// Take outstanding AuthnRequest IDs from this Redis, where `netid saml login-url
+    /// --request-store` recorded them (instead of `--request-id`). Redis unreachable: every
+    /// Response is refused (check `store`).
+    #[arg(long, value_name = "URL", value_parser = parse_redis_url)]
+    request_store: Option<RedisUrl>,
     /// Accept IdP-initiated responses without InResponseTo (insecure: nothing ties such a
     /// response to a sign-in this SP started).
     #[arg(long)]
@@ -122,6 +136,11 @@ pub(crate) struct LoginUrlArgs {
     /// Use this instant (RFC 3339) as IssueInstant instead of the system clock.
     #[arg(long, value_parser = parse_rfc3339)]
     now: Option<SystemTime>,
+    /// Record the request as outstanding (for 24 hours) in this Redis (`redis://…` or
+    /// `rediss://…`), where `netid saml verify --request-store` takes it. Redis unreachable: no
+    /// URL is printed and the exit status is 1.
+    #[arg(long, value_name = "URL", value_parser = parse_redis_url)]
+    request_store: Option<RedisUrl>,
 }
 
 /// NameID formats selectable on the command line.
@@ -196,55 +215,96 @@ fn verify(args: &VerifyArgs) -> Result<u8, String> {
             return Err("too many --request-id values".to_owned());
         }
     }
-    let replay = InMemoryReplayCache::new();
-
-    let mut verdicts = Vec::with_capacity(inputs.len());
-    let mut first_rejection = None;
-    for (path, bytes) in inputs {
-        let body = bytes.trim_ascii();
-        let result = match args.binding {
-            BindingArg::Post if body.starts_with(b"<") => verifier.verify_xml(body, now, &requests, &replay),
-            BindingArg::Post => verifier.verify_post(body, now, &requests, &replay),
-            BindingArg::Redirect => match std::str::from_utf8(body) {
-                Ok(query) => verifier.verify_redirect(query, now, &requests, &replay),
-                Err(_) => Err(netid::crates::saml::Error::Config {
-                    reason: "the query string is not UTF-8".to_owned(),
-                }),
-            },
-        };
-        let line = match result {
-            Ok(assertion) => accepted(path, &assertion, args.reveal),
-            Err(e) => {
-                if first_rejection.is_none() {
-                    let check = e.check().map_or("input", |c| c.as_str());
-                    first_rejection = Some((check.to_owned(), format!("{}: {e}", path.display())));
+    Ok(netid_cli::exit::block_on("saml verify", async {
+        let stores =
+            match stores::open(args.replay_store.as_ref(), args.request_store.as_ref(), requests).await {
+                Ok(stores) => Ok(stores),
+                Err(OpenError::Usage(message)) => {
+                    return netid_cli::exit::usage("saml verify", &message, args.json);
                 }
-                json!({
-                    "file": path.display().to_string(),
-                    "verdict": "reject",
-                    "error": {
-                        "check": e.check().map_or("input", |c| c.as_str()),
-                        "message": e.to_string(),
-                    },
-                })
-            }
+                Err(OpenError::Unavailable(error)) => Err(error),
+            };
+        let mut verdicts = Vec::with_capacity(inputs.len());
+        let mut first_rejection = None;
+        for (path, bytes) in inputs {
+            let result = match (check(&verifier, args.binding, &bytes, now), &stores) {
+                (Ok(unconsumed), Ok(stores)) => unconsumed.consume(&*stores.replay, &*stores.requests).await,
+                // Fail closed: without its stores no Response is accepted.
+                (Ok(_), Err(error)) => Err(SamlError::Store(error.clone())),
+                (Err(e), _) => Err(e),
+            };
+            let line = match result {
+                Ok(assertion) => accepted(path, &assertion, args.reveal),
+                Err(e) => {
+                    let check = check_name(&e);
+                    let message = message(&e);
+                    if first_rejection.is_none() {
+                        first_rejection = Some((check.to_owned(), format!("{}: {message}", path.display())));
+                    }
+                    json!({
+                        "file": path.display().to_string(),
+                        "verdict": "reject",
+                        "error": { "check": check, "message": message },
+                    })
+                }
+            };
+            verdicts.push(line);
+        }
+        let status = if first_rejection.is_some() {
+            EXIT_REJECTED
+        } else {
+            EXIT_OK
         };
-        verdicts.push(line);
+        if args.json {
+            netid_cli::envelope::print(&report(verdicts, first_rejection));
+            return status;
+        }
+        let mut out = std::io::stdout().lock();
+        for line in verdicts {
+            if let Err(e) = writeln!(out, "{line}") {
+                return netid_cli::exit::usage("saml verify", &format!("cannot write to stdout: {e}"), false);
+            }
+        }
+        status
+    }))
+}
+
+/// Every check of one received file that needs no state.
+fn check(
+    verifier: &ResponseVerifier,
+    binding: BindingArg,
+    bytes: &[u8],
+    now: SystemTime,
+) -> Result<UnconsumedAssertion, SamlError> {
+    let body = bytes.trim_ascii();
+    match binding {
+        BindingArg::Post if body.starts_with(b"<") => verifier.check_xml(body, now),
+        BindingArg::Post => verifier.check_post(body, now),
+        BindingArg::Redirect => match std::str::from_utf8(body) {
+            Ok(query) => verifier.check_redirect(query, now),
+            Err(_) => Err(SamlError::Config {
+                reason: "the query string is not UTF-8".to_owned(),
+            }),
+        },
     }
-    let status = if first_rejection.is_some() {
-        EXIT_REJECTED
-    } else {
-        EXIT_OK
-    };
-    if args.json {
-        netid_cli::envelope::print(&report(verdicts, first_rejection));
-        return Ok(status);
+}
+
+/// The `error.check` of a rejection: the failed check, `store` when a shared store could not be
+/// consulted, `input` for anything else.
+fn check_name(e: &SamlError) -> &'static str {
+    match (e.check(), e) {
+        (Some(check), _) => check.as_str(),
+        (None, SamlError::Store(_)) => "store",
+        (None, _) => "input",
     }
-    let mut out = std::io::stdout().lock();
-    for line in verdicts {
-        writeln!(out, "{line}").map_err(|e| format!("cannot write to stdout: {e}"))?;
+}
+
+/// The error's message; a store failure also names its cause (unreachable, timed out).
+fn message(e: &SamlError) -> String {
+    match e {
+        SamlError::Store(cause) => format!("{e}: {cause}"),
+        _ => e.to_string(),
     }
-    Ok(status)
 }
 
 /// The one `--json` object of `netid saml verify`: `succeeded` when every file was accepted,
@@ -316,7 +376,40 @@ fn login_url(args: &LoginUrlArgs) -> Result<u8, String> {
         None => request.redirect_url(relay),
     }
     .map_err(|e| e.to_string())?;
+    if let Some(url) = &args.request_store {
+        // The URL is printed only once the request is recorded: a sign-in whose Response no
+        // verifier could match must not start.
+        let recorded = netid_cli::exit::block_on("saml login-url", async {
+            let stores = match stores::connect(url).await {
+                Ok(stores) => stores,
+                Err(OpenError::Usage(message)) => {
+                    return netid_cli::exit::usage("saml login-url", &message, false);
+                }
+                Err(OpenError::Unavailable(error)) => return store_failed(&SamlError::Store(error)),
+            };
+            match request
+                .record_async(&stores.request_store(), REQUEST_LIFETIME)
+                .await
+            {
+                Ok(()) => EXIT_OK,
+                Err(error) => store_failed(&error),
+            }
+        });
+        if recorded != EXIT_OK {
+            return Ok(recorded);
+        }
+    }
     let line = json!({ "id": request.id(), "url": url });
     writeln!(std::io::stdout().lock(), "{line}").map_err(|e| format!("cannot write to stdout: {e}"))?;
     Ok(EXIT_OK)
+}
+
+/// Says on stderr that the request could not be recorded; [`EXIT_REJECTED`].
+fn store_failed(error: &SamlError) -> u8 {
+    let _ = writeln!(
+        std::io::stderr(),
+        "netid saml login-url: cannot record the request: {}",
+        message(error)
+    );
+    EXIT_REJECTED
 }

@@ -2,3 +2,4 @@
 
 mod contract;
 mod saml;
+mod saml_redis;

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-fn fixture(path: &str) -> String {
+pub(crate) fn fixture(path: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../saml/tests/fixtures")
         .join(path)
@@ -12,7 +12,7 @@ fn fixture(path: &str) -> String {
         .into_owned()
 }
 
-fn netid(args: &[&str]) -> Output {
+pub(crate) fn netid(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_netid"))
         .args(args)
         .output()
@@ -161,7 +161,7 @@ fn verify_policy_flags() {
     assert_eq!(lines(&out)[0]["error"]["check"], "subject_confirmation");
 }
 
-const RSA_SHA256: (&str, &str) = (
+pub(crate) const RSA_SHA256: (&str, &str) = (
     "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
     "http://www.w3.org/2001/04/xmlenc#sha256",
 );
@@ -173,7 +173,7 @@ const RSA_SHA1: (&str, &str) = (
 /// An Assertion-signed Response made at test time: the committed `unsigned.xml` (valid at
 /// 00:05:00Z, answering `_req1`) rewritten by `edits`, then signed by Debian's `xmlsec1` with the
 /// test IdP key and `(signature, digest)` algorithms. Returns the path of the signed file.
-fn signed_at_test_time(edits: &[(&str, &str)], (sig_alg, digest): (&str, &str)) -> String {
+pub(crate) fn signed_at_test_time(edits: &[(&str, &str)], (sig_alg, digest): (&str, &str)) -> String {
     static N: AtomicUsize = AtomicUsize::new(0);
     let mut xml = std::fs::read_to_string(fixture("responses/unsigned.xml")).expect("unsigned fixture");
     for (from, to) in edits {
