@@ -8,18 +8,20 @@ use clap::{Args, Subcommand, ValueEnum};
 use netid::crates::saml::{
     AuthnRequestBuilder, DecryptionKey, Error as SamlError, IdentityProvider, IdpCertificate,
     InMemoryRequestStore, NameIdFormat, NameIdPolicy, RequestStore as _, ResponseVerifier, ServiceProvider,
-    SignatureAlgorithm, SoftwareSigner, UnconsumedAssertion, VerifiedAssertion,
+    SignatureAlgorithm, SoftwareSigner, UnconsumedAssertion,
 };
 use netid_core::ports::{Clock as _, OsRandom, SystemClock};
-use serde_json::{Value, json};
+use serde_json::json;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use netid_cli::exit::{FAILED as EXIT_REJECTED, OK as EXIT_OK, USAGE as EXIT_USAGE};
 
 mod stores;
+mod verdict;
 
 use stores::{OpenError, RedisUrl, parse_redis_url};
+use verdict::{accepted, check_name, message, report};
 
 /// How long a `--request-id` given on the command line stays outstanding.
 const REQUEST_LIFETIME: Duration = Duration::from_secs(24 * 3600);
@@ -287,69 +289,6 @@ fn check(
             }),
         },
     }
-}
-
-/// The `error.check` of a rejection: the failed check, `store` when a shared store could not be
-/// consulted, `input` for anything else.
-fn check_name(e: &SamlError) -> &'static str {
-    match (e.check(), e) {
-        (Some(check), _) => check.as_str(),
-        (None, SamlError::Store(_)) => "store",
-        (None, _) => "input",
-    }
-}
-
-/// The error's message; a store failure also names its cause (unreachable, timed out).
-fn message(e: &SamlError) -> String {
-    match e {
-        SamlError::Store(cause) => format!("{e}: {cause}"),
-        _ => e.to_string(),
-    }
-}
-
-/// The one `--json` object of `netid saml verify`: `succeeded` when every file was accepted,
-/// `failed` with the first rejection's check as `error.code` otherwise; the per-file verdicts
-/// (already masked unless `--reveal`) under `files`.
-fn report(verdicts: Vec<Value>, first_rejection: Option<(String, String)>) -> Value {
-    let total = verdicts.len();
-    let rejected = verdicts.iter().filter(|v| v["verdict"] == "reject").count();
-    match first_rejection {
-        None => json!({ "ok": true, "outcome": "succeeded", "files": verdicts }),
-        Some((check, first)) => {
-            let mut error = netid_cli::envelope::Failure::new(
-                "saml",
-                format!("{rejected} of {total} responses rejected, first {first}"),
-            );
-            error.code = Some(check);
-            json!({ "ok": false, "outcome": "failed", "error": error, "files": verdicts })
-        }
-    }
-}
-
-/// An accepted assertion's line: its NameID and attributes, masked unless `reveal` (they are
-/// personal data, and the `OrangeAPIToken` attribute a credential).
-fn accepted(path: &std::path::Path, a: &VerifiedAssertion, reveal: bool) -> Value {
-    let show = |value: &str| {
-        if reveal {
-            value.to_owned()
-        } else {
-            netid_cli::mask(value)
-        }
-    };
-    let attributes: serde_json::Map<String, Value> = a
-        .attributes
-        .iter()
-        .map(|(name, values)| {
-            let values = values.iter().map(|v| Value::from(show(v.expose_pii()))).collect();
-            (name.clone(), Value::Array(values))
-        })
-        .collect();
-    json!({
-        "file": path.display().to_string(),
-        "verdict": "accept",
-        "name_id": show(a.name_id.value.expose_pii()),
-        "attributes": attributes,
-    })
 }
 
 fn login_url(args: &LoginUrlArgs) -> Result<u8, String> {
