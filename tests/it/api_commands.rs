@@ -57,7 +57,7 @@ impl Drop for OperatorDir {
     }
 }
 
-const TABLES: &str = r#"
+pub(crate) const TABLES: &str = r#"
 [kyc-match]
 profile = "orange-france"
 base-url = "{base}/camara/ofr/kyc-match/v0.2"
@@ -109,7 +109,7 @@ pub(crate) async fn run_report(plan: Result<ApiPlan, String>) -> Value {
     json
 }
 
-fn kyc_args(dir: &OperatorDir, phone: &str) -> KycMatchArgs {
+pub(crate) fn kyc_args(dir: &OperatorDir, phone: &str) -> KycMatchArgs {
     let mut args = KycMatchArgs::default();
     args.call = call(&dir.config());
     args.phone_number = Some(phone.to_owned());

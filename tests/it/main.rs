@@ -16,4 +16,5 @@ mod sandbox;
 mod support;
 mod telco_finder;
 mod token;
+mod token_cache;
 mod transport;

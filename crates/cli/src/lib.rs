@@ -26,6 +26,7 @@ pub mod demo;
 pub mod envelope;
 pub mod exit;
 pub mod operator_file;
+pub mod redis;
 pub mod route;
 pub mod sandbox;
 pub mod token;

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use netid::crates::ciba::driver::TokenStore;
 use netid::description::{DescriptionError, EnvLookup};
 use netid::{Operator, OperatorDescription};
 use netid_reqwest::ReqwestTransport;
@@ -42,14 +43,23 @@ pub fn read(path: &Path) -> Result<OperatorDescription, String> {
     })
 }
 
-/// The operator `description` describes, over [`http_transport`], with secrets from `env`.
+/// The operator `description` describes, over [`http_transport`], with secrets from `env`, its
+/// reusable tokens shared through `token_store` when given (`--token-cache`).
 ///
 /// # Errors
 ///
 /// A usage message: a description that does not resolve, unusable credentials.
-pub fn operator(description: OperatorDescription, env: EnvLookup<'_>) -> Result<Operator, String> {
-    Operator::builder(description)
-        .transport(http_transport()?)
+pub fn operator(
+    description: OperatorDescription,
+    env: EnvLookup<'_>,
+    token_store: Option<Arc<dyn TokenStore>>,
+) -> Result<Operator, String> {
+    let builder = Operator::builder(description).transport(http_transport()?);
+    let builder = match token_store {
+        Some(store) => builder.token_store(store),
+        None => builder,
+    };
+    builder
         .secrets_from(env)
         .and_then(netid::OperatorBuilder::build)
         .map_err(|error| error.to_string())

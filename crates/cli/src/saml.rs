@@ -20,7 +20,8 @@ use netid_cli::exit::{FAILED as EXIT_REJECTED, OK as EXIT_OK, USAGE as EXIT_USAG
 mod stores;
 mod verdict;
 
-use stores::{OpenError, RedisUrl, parse_redis_url};
+use netid_cli::redis::{RedisUrl, parse_url as parse_redis_url};
+use stores::OpenError;
 use verdict::{accepted, check_name, message, report};
 
 /// How long a `--request-id` given on the command line stays outstanding.

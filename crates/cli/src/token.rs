@@ -82,7 +82,7 @@ impl TokenPlan {
             .map_err(|error| format!("--scope: {error}"))?;
         let request = CibaRequest::new(hint, scope).map_err(|error| format!("--scope: {error}"))?;
         Ok(Self {
-            operator: operator_file::operator(description, env)?,
+            operator: operator_file::operator(description, env, None)?,
             request,
             show_token: args.show_token,
         })

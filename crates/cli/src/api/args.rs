@@ -28,6 +28,11 @@ pub struct CallArgs {
     /// `--phone-number` first, and call that operator.
     #[arg(long)]
     pub route: bool,
+    /// Keep the CIBA tokens in this Redis (`redis://…` or `rediss://…`), encrypted with the 32-byte
+    /// key in `$NETID_TOKEN_CACHE_KEY` (hex or Base64), so later calls reuse them instead of asking
+    /// the user again. Not with `--route`.
+    #[arg(long, value_name = "URL", value_parser = crate::redis::parse_url, conflicts_with = "route")]
+    pub token_cache: Option<crate::redis::RedisUrl>,
 }
 
 /// `netid kyc-match` flags.

@@ -186,7 +186,13 @@ impl ApiPlan {
                 finder: finder(description, &path, env)?,
                 number,
             },
-            None => Target::Operator(Box::new(operator_file::operator(description, env)?)),
+            None => {
+                let store = match &call.token_cache {
+                    Some(url) => Some(crate::redis::token_store(url, env)?),
+                    None => None,
+                };
+                Target::Operator(Box::new(operator_file::operator(description, env, store)?))
+            }
         };
         Ok(Self {
             target,
