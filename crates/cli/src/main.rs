@@ -12,9 +12,10 @@ use clap::{Parser, Subcommand};
 
 mod saml;
 
-/// Check identity data, SIM swaps and device numbers with mobile operators (CAMARA KYC Match, SIM
-/// Swap, Number Verification), obtain the tokens that guard them (OpenID Connect CIBA), sign users
-/// in over SAML, and run a local operator (the sandbox) to try it all.
+/// Check identity data, SIM and device swaps, device numbers and fraud signals with mobile operators
+/// (the CAMARA identity and fraud APIs), find which operator serves a number (Telco Finder), obtain
+/// the tokens that guard them (OpenID Connect CIBA), sign users in over SAML, and run a local
+/// operator (the sandbox) to try it all.
 #[derive(Debug, Parser)]
 #[command(
     name = "netid",
@@ -35,8 +36,8 @@ enum Command {
     /// Verify SAML Responses received at your service provider, or build a sign-in URL.
     #[command(subcommand)]
     Saml(saml::SamlCommand),
-    /// Run every flow against the embedded sandbox operator (CIBA, KYC Match, SIM Swap, Number
-    /// Verification, SAML) and report each step.
+    /// Run every flow against the embedded sandbox operator (CIBA, every CAMARA API, Telco Finder,
+    /// SAML) and report each step.
     #[command(
         after_help = "Example: netid demo --json > report.json\n\nExit status: 0 every step ok · 1 a step failed."
     )]
