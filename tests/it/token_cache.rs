@@ -3,57 +3,12 @@
 //! `NETID_REDIS_URL` (what `cargo xtask ci` starts) or one this test starts; under `CI=true` a
 //! missing `NETID_REDIS_URL` fails the test, loudly.
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
 use netid_cli::api::ApiPlan;
 use netid_cli::redis::{TOKEN_CACHE_KEY_ENV, parse_url};
+use netid_redis::test_util::redis;
 
 use crate::api_commands::{OperatorDir, TABLES, kyc_args, run_report};
 use crate::support::Sandbox;
-
-/// A `redis-server` this test started, killed (by its own handle) when dropped.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn redis() -> (String, Option<Server>) {
-    match std::env::var("NETID_REDIS_URL") {
-        Ok(url) if !url.is_empty() => (url, None),
-        _ => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "CI=true but NETID_REDIS_URL is not set: `cargo xtask ci` starts redis-server and exports it"
-            );
-            let port = TcpListener::bind("127.0.0.1:0")
-                .and_then(|l| l.local_addr())
-                .expect("a free loopback port")
-                .port();
-            let child = Command::new("redis-server")
-                .args(["--bind", "127.0.0.1", "--port", &port.to_string(), "--save", ""])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("start redis-server (apt-get install redis-server)");
-            let server = Server(child);
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-                assert!(
-                    Instant::now() < deadline,
-                    "redis-server did not listen within 10 s"
-                );
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            (format!("redis://127.0.0.1:{port}/"), Some(server))
-        }
-    }
-}
 
 fn key_env(name: &str) -> Option<String> {
     (name == TOKEN_CACHE_KEY_ENV)

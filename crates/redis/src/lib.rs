@@ -61,6 +61,10 @@ mod error;
 mod saml;
 mod tokens;
 
+/// A Redis server for tests (the shared `NETID_REDIS_URL` one or a test's own).
+#[cfg(feature = "test-util")]
+pub mod test_util;
+
 pub use config::{DEFAULT_TIMEOUT, DEFAULT_TOKEN_TTL_MARGIN, RedisConfig, RedisStores};
 pub use error::Error;
 pub use saml::{RedisReplayCache, RedisRequestStore};
