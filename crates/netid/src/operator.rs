@@ -271,16 +271,12 @@ impl OperatorBuilder {
     /// An [`Error`]: a description that does not resolve (an unknown profile, a missing base URL, a
     /// provider half given), unusable credentials, or a missing port without the `reqwest` feature.
     pub fn build(self) -> Result<Operator, Error> {
-        let transport = match self.transport {
-            Some(transport) => transport,
-            None => default_transport()?,
-        };
-        let sleep = match self.sleep {
-            Some(sleep) => sleep,
-            None => default_sleep()?,
-        };
-        let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
-        let random = self.random.unwrap_or_else(|| Arc::new(OsRandom));
+        let Ports {
+            transport,
+            sleep,
+            clock,
+            random,
+        } = Ports::resolve(self.transport, self.sleep, self.clock, self.random)?;
         let description = self.description;
         let client = client_config(&description.client, self.client_id, self.key, &process_env)?;
         let mut providers: Vec<ProviderSlot> = Vec::new();
@@ -339,25 +335,58 @@ impl OperatorBuilder {
     }
 }
 
+/// The ports an operator (or a Telco Finder) runs on: the caller's, or the defaults.
+#[derive(Clone)]
+pub(crate) struct Ports {
+    pub(crate) transport: Arc<dyn HttpTransport>,
+    pub(crate) sleep: Arc<dyn Sleep>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) random: Arc<dyn SecureRandom>,
+}
+
+impl Ports {
+    /// The given ports, each missing one replaced by its default: reqwest and tokio (with the
+    /// `reqwest` feature), the system clock and the OS random source.
+    pub(crate) fn resolve(
+        transport: Option<Arc<dyn HttpTransport>>,
+        sleep: Option<Arc<dyn Sleep>>,
+        clock: Option<Arc<dyn Clock>>,
+        random: Option<Arc<dyn SecureRandom>>,
+    ) -> Result<Self, Error> {
+        Ok(Self {
+            transport: match transport {
+                Some(transport) => transport,
+                None => default_transport()?,
+            },
+            sleep: match sleep {
+                Some(sleep) => sleep,
+                None => default_sleep()?,
+            },
+            clock: clock.unwrap_or_else(|| Arc::new(SystemClock)),
+            random: random.unwrap_or_else(|| Arc::new(OsRandom)),
+        })
+    }
+}
+
 #[cfg(feature = "reqwest")]
-pub(crate) fn default_transport() -> Result<Arc<dyn HttpTransport>, Error> {
+fn default_transport() -> Result<Arc<dyn HttpTransport>, Error> {
     netid_reqwest::ReqwestTransport::new()
         .map(|transport| Arc::new(transport) as Arc<dyn HttpTransport>)
         .map_err(|error| Error::Incomplete(format!("cannot build the HTTP client: {error}")))
 }
 
 #[cfg(not(feature = "reqwest"))]
-pub(crate) fn default_transport() -> Result<Arc<dyn HttpTransport>, Error> {
+fn default_transport() -> Result<Arc<dyn HttpTransport>, Error> {
     Err(Error::MissingPort("transport"))
 }
 
 #[cfg(feature = "reqwest")]
 #[allow(clippy::unnecessary_wraps)]
-pub(crate) fn default_sleep() -> Result<Arc<dyn Sleep>, Error> {
+fn default_sleep() -> Result<Arc<dyn Sleep>, Error> {
     Ok(Arc::new(netid_reqwest::TokioSleep))
 }
 
 #[cfg(not(feature = "reqwest"))]
-pub(crate) fn default_sleep() -> Result<Arc<dyn Sleep>, Error> {
+fn default_sleep() -> Result<Arc<dyn Sleep>, Error> {
     Err(Error::MissingPort("sleep"))
 }

@@ -14,7 +14,7 @@ use netid_ciba::driver::Driver;
 use netid_ciba::grant::TokenRequestSession;
 use netid_ciba::provider::ProviderConfig;
 use netid_core::phone::PhoneNumber;
-use netid_core::ports::{Clock, OsRandom, SecureRandom, SystemClock};
+use netid_core::ports::{Clock, SecureRandom};
 use netid_core::scope::Scope;
 use netid_core::token::AccessToken;
 use netid_transport::{HttpTransport, Sleep};
@@ -25,7 +25,7 @@ pub use netid_camara::telco_finder::OperatorId;
 use crate::credentials::client_config;
 use crate::description::{EnvLookup, KeyText, OperatorDescription, SearchMode, process_env};
 use crate::error::Error;
-use crate::operator::{default_sleep, default_transport};
+use crate::operator::Ports;
 
 mod operator;
 
@@ -74,15 +74,6 @@ struct Inner {
     ports: Ports,
     client_id: Option<String>,
     key: Option<KeyText>,
-}
-
-/// The ports every operator built from a resolution shares with the finder.
-#[derive(Clone)]
-struct Ports {
-    transport: Arc<dyn HttpTransport>,
-    sleep: Arc<dyn Sleep>,
-    clock: Arc<dyn Clock>,
-    random: Arc<dyn SecureRandom>,
 }
 
 impl fmt::Debug for TelcoFinder {
@@ -305,18 +296,8 @@ impl TelcoFinderBuilder {
             self.description.telco_finder.clone().ok_or_else(|| {
                 Error::Incomplete("the operator file has no [telco-finder] table".to_owned())
             })?;
-        let ports = Ports {
-            transport: match self.transport {
-                Some(transport) => transport,
-                None => default_transport()?,
-            },
-            sleep: match self.sleep {
-                Some(sleep) => sleep,
-                None => default_sleep()?,
-            },
-            clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
-            random: self.random.unwrap_or_else(|| Arc::new(OsRandom)),
-        };
+        // The ports every operator built from a resolution shares with the finder.
+        let ports = Ports::resolve(self.transport, self.sleep, self.clock, self.random)?;
         let client_id = match self.client_id {
             Some(id) => Some(id),
             None => self.description.client.resolve_client_id(&process_env)?,
