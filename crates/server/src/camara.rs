@@ -151,7 +151,7 @@ pub(crate) fn correlator(headers: &HeaderMap) -> Result<Option<XCorrelator>, Api
 
 /// Reads `x-correlator` as `spec`'s file declares it ([`SpecVersion::x_correlator_rule`]), as the
 /// header value to echo; 400 `INVALID_ARGUMENT` when the value breaks the version's pattern.
-fn correlator_of(spec: SpecVersion, headers: &HeaderMap) -> Result<Option<HeaderValue>, ApiError> {
+pub(crate) fn correlator_of(spec: SpecVersion, headers: &HeaderMap) -> Result<Option<HeaderValue>, ApiError> {
     let Some(value) = headers.get(&X_CORRELATOR) else {
         return Ok(None);
     };

@@ -98,27 +98,12 @@ fn router(shared: &Arc<Shared>) -> Router {
         .route("/telco-finder/v1/search", post(telco_finder::search))
         .route("/telco-routing/v1/routing", get(telco_finder::routing))
         .with_state(shared.clone());
-    // Every API at every base path of the mount table. Two versions sharing a base path (Number
-    // Verification 2.0.0 and 2.1.0) share its handlers, so a path is routed once, with the rules of
-    // the newest version at it: the request does not say which version its client speaks.
-    let mut by_path = std::collections::BTreeMap::new();
-    for mount in mounts::api_mounts() {
-        let Some(spec) = mounts::spec_of(&mount) else {
-            continue;
-        };
+    // Every API at every base path of the mount table, each path once (`mounts::routed`).
+    for (mount, spec) in mounts::routed().into_values() {
         let served = Served {
             spec,
             lenient_phone: mount.lenient_phone_number,
         };
-        let newest = by_path
-            .get(&mount.base_path)
-            .is_none_or(|(_, known): &(ApiMount, Served)| known.spec < spec);
-        if newest {
-            by_path.insert(mount.base_path.clone(), (mount, served));
-        }
-    }
-    for (mount, served) in by_path.into_values() {
-        let spec = served.spec;
         let prefix = &mount.base_path;
         let api: Router = match spec.api() {
             Api::KycMatch => Router::new()
