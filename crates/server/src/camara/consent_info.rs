@@ -65,8 +65,10 @@ impl Query {
         };
         let callback_url = match body.remove("callbackUrl") {
             None => None,
-            Some(Value::String(url)) => Some(url),
-            Some(_) => return Err(invalid("callbackUrl must be a string")),
+            // `format: uri`: a string that is no absolute URI breaks the schema (400); a URI the
+            // callback rules refuse is the spec's 403 `CONSENT_INFO.INVALID_CALLBACK_URL`.
+            Some(Value::String(url)) if url::Url::parse(&url).is_ok() => Some(url),
+            Some(_) => return Err(invalid("callbackUrl must be an absolute URI")),
         };
         Ok(Self {
             scopes,

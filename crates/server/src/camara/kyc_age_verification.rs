@@ -64,6 +64,11 @@ pub(crate) async fn verify(
         let include_parental_control = flag(&mut body, "includeParentalControl")?;
         // The request schema does not close the object: properties it does not define are ignored.
         body.retain(|key, _| IDENTITY_KEYS.contains(&key.as_str()));
+        // Every identity property of `VerifyRequestBody` is `type: string`; core's claims decoder
+        // also takes numbers for a few of them (operators' quirk), which the API schema refuses.
+        if let Some((name, _)) = body.iter().find(|(_, value)| !value.is_string()) {
+            return Err(ApiError::invalid_argument(&format!("{name} must be a string")));
+        }
         let identity: KycClaims = serde_json::from_value(Value::Object(body)).map_err(|_| {
             ApiError::invalid_argument("Client specified an invalid argument, request body or query param.")
         })?;
