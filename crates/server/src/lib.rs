@@ -28,7 +28,7 @@
 //!   with a persistent (pairwise) or transient `NameID`, the `OrangeAPIToken` attribute and the
 //!   profile attributes; `/saml/metadata` publishes the IdP metadata;
 //! - **fault injection** per path: latency, forced statuses, 429 with `Retry-After`, malformed
-//!   bodies ([`Fault`]);
+//!   bodies ([`Fault`]), echoing the `x-correlator` as the handler of the path would;
 //! - an **index** at `GET /`: endpoints, every API base URL per client profile ([`api_mounts`]),
 //!   registered parties and subscribers (numbers masked), as JSON or, for a browser, HTML.
 //!
