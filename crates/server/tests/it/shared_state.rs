@@ -198,6 +198,35 @@ async fn a_ciba_request_started_on_one_process_is_answered_by_the_other() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_approval_polled_on_both_processes_at_once_is_handed_out_once() {
+    let (url, _redis) = netid_redis::test_util::redis();
+    let pair = start_pair("race", &url).await;
+    for _ in 0..5 {
+        let assertion = pair.assertion();
+        let login_hint = format!("tel:{PETER}");
+        let started = pair
+            .form(
+                &pair.a,
+                "/bc-authorize",
+                &[
+                    ("login_hint", login_hint.as_str()),
+                    ("scope", FRAUD),
+                    ("client_assertion_type", JWT_BEARER),
+                    ("client_assertion", &assertion),
+                ],
+            )
+            .await;
+        let id = started.body["auth_req_id"].as_str().unwrap().to_owned();
+        pair.clock.advance(Duration::from_secs(2));
+        let poll = [("grant_type", CIBA), ("auth_req_id", id.as_str())];
+        let (first, second) = tokio::join!(pair.token(&pair.a, &poll), pair.token(&pair.b, &poll));
+        let mut statuses = [first.status.as_u16(), second.status.as_u16()];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [200, 400], "{} {}", first.body, second.body);
+    }
+}
+
 #[tokio::test]
 async fn a_code_issued_by_one_process_is_exchanged_once_on_the_other() {
     let (url, _redis) = netid_redis::test_util::redis();
