@@ -90,7 +90,7 @@ pub struct ServeArgs {
     #[arg(long, value_name = "FILE")]
     pub signing_key: Option<PathBuf>,
     /// The issuer to announce (the URL clients reach the sandbox at, such as a port-forward)
-    /// instead of http://127.0.0.1:<port>. Overrides the configuration's `issuer`.
+    /// instead of http://127.0.0.1:PORT. Overrides the configuration's `issuer`.
     #[arg(long, value_name = "URL")]
     pub issuer: Option<String>,
 }
