@@ -13,6 +13,7 @@ mod operator_pages;
 mod saml;
 mod saml_signed;
 mod sandbox;
+mod sandbox_shared;
 mod support;
 mod telco_finder;
 mod token;

@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::state::{Grant, Shared, lock};
+use crate::state::{Grant, Shared};
 
 mod identifier;
 mod monitored_period;
@@ -168,29 +168,29 @@ pub(crate) fn correlator_of(spec: SpecVersion, headers: &HeaderMap) -> Result<Op
 
 /// Runs `handler` with the correlator read (with the newest CAMARA pattern) and echoed on every
 /// answer.
-fn answer(headers: &HeaderMap, handler: impl FnOnce() -> Result<Value, ApiError>) -> Response {
+async fn answer(headers: &HeaderMap, handler: impl AsyncFnOnce() -> Result<Value, ApiError>) -> Response {
     let correlator = correlator(headers).map(|c| c.and_then(|c| HeaderValue::from_str(c.as_str()).ok()));
-    respond(correlator, handler)
+    respond(correlator, handler).await
 }
 
 /// [`answer`] for a handler of `spec`, whose file may leave `x-correlator` unconstrained.
-fn answer_as(
+async fn answer_as(
     spec: SpecVersion,
     headers: &HeaderMap,
-    handler: impl FnOnce() -> Result<Value, ApiError>,
+    handler: impl AsyncFnOnce() -> Result<Value, ApiError>,
 ) -> Response {
-    respond(correlator_of(spec, headers), handler)
+    respond(correlator_of(spec, headers), handler).await
 }
 
-fn respond(
+async fn respond(
     correlator: Result<Option<HeaderValue>, ApiError>,
-    handler: impl FnOnce() -> Result<Value, ApiError>,
+    handler: impl AsyncFnOnce() -> Result<Value, ApiError>,
 ) -> Response {
     let correlator = match correlator {
         Ok(c) => c,
         Err(err) => return err.into_response_with(None),
     };
-    let mut response = match handler() {
+    let mut response = match handler().await {
         Ok(value) => Json(value).into_response(),
         Err(err) => err.into_response_with(None),
     };
@@ -205,7 +205,10 @@ fn respond(
 /// CAMARA answers every authentication failure with the same 401 body; RFC 6750 §3 adds the
 /// challenge: a bare `Bearer realm` when the request carries no bearer token (§3.1: no error
 /// code then), `error="invalid_token"` when the token is unknown or expired.
-pub(crate) fn bearer(shared: &Shared, headers: &HeaderMap, now: SystemTime) -> Result<Grant, ApiError> {
+///
+/// A state store that does not answer gives 503 `UNAVAILABLE`: the token is neither valid nor
+/// invalid then.
+pub(crate) async fn bearer(shared: &Shared, headers: &HeaderMap, now: SystemTime) -> Result<Grant, ApiError> {
     let absent = || ApiError::unauthenticated().with_bearer_challenge("");
     let invalid = || ApiError::unauthenticated().with_bearer_challenge(", error=\"invalid_token\"");
     let value = headers
@@ -216,9 +219,14 @@ pub(crate) fn bearer(shared: &Shared, headers: &HeaderMap, now: SystemTime) -> R
     if !scheme.eq_ignore_ascii_case("bearer") {
         return Err(absent());
     }
-    let grant = lock(&shared.state)
+    let grant = shared
+        .store
         .grant(token.trim())
-        .cloned()
+        .await
+        .map_err(|error| {
+            tracing::warn!(%error, "the sandbox state store failed");
+            ApiError::new(503, ErrorCode::Unavailable, "Service unavailable.")
+        })?
         .ok_or_else(invalid)?;
     if grant.expires <= now {
         return Err(invalid());
@@ -318,22 +326,24 @@ fn rfc3339(t: SystemTime) -> Value {
 
 /// Unknown paths: `404 NOT_FOUND` with a CAMARA body.
 pub(crate) async fn not_found(headers: HeaderMap) -> Response {
-    answer(&headers, || {
+    answer(&headers, async || {
         Err(ApiError::new(
             404,
             ErrorCode::NotFound,
             "The specified resource is not found.",
         ))
     })
+    .await
 }
 
 /// Known paths with another method: `405 METHOD_NOT_ALLOWED`.
 pub(crate) async fn method_not_allowed(headers: HeaderMap) -> Response {
-    answer(&headers, || {
+    answer(&headers, async || {
         Err(ApiError::new(
             405,
             ErrorCode::MethodNotAllowed,
             "The requested method is not allowed/supported on the target resource.",
         ))
     })
+    .await
 }

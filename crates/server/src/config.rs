@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use netid_core::phone::PhoneNumber;
 use netid_core::ports::{Clock, OsRandom, SecureRandom, SystemClock};
+use netid_core::secret::Secret;
 
 use crate::registration::{ClientRegistration, SamlServiceProvider};
 use crate::subscribers::SubscriberStore;
@@ -134,6 +135,12 @@ pub struct ServerConfig {
     pub(crate) telco_routes: Option<Vec<TelcoRoute>>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) rng: Arc<dyn SecureRandom>,
+    /// The announced issuer; `None` derives it from the bound address.
+    pub(crate) issuer: Option<String>,
+    /// The ES256 signing key (PEM); `None` generates one at start.
+    pub(crate) signing_key_pem: Option<Secret<String>>,
+    /// The Redis URL of the shared state (it may carry a password); `None` keeps it in memory.
+    pub(crate) redis_state: Option<Secret<String>>,
 }
 
 impl fmt::Debug for ServerConfig {
@@ -156,6 +163,19 @@ impl fmt::Debug for ServerConfig {
             .field("telco_routes", &self.telco_routes)
             .field("clock", &self.clock)
             .field("rng", &self.rng)
+            .field("issuer", &self.issuer)
+            .field(
+                "signing_key",
+                &self.signing_key_pem.as_ref().map(|_| "[redacted]"),
+            )
+            .field(
+                "state",
+                &if self.redis_state.is_some() {
+                    "redis"
+                } else {
+                    "memory"
+                },
+            )
             .finish()
     }
 }
@@ -193,6 +213,9 @@ impl ServerConfig {
             telco_routes: None,
             clock: Arc::new(SystemClock),
             rng: Arc::new(OsRandom),
+            issuer: None,
+            signing_key_pem: None,
+            redis_state: None,
         }
     }
 
@@ -311,6 +334,36 @@ impl ServerConfig {
     /// The random source for keys, ids and tokens (default the OS).
     pub fn with_random(mut self, rng: Arc<dyn SecureRandom>) -> Self {
         self.rng = rng;
+        self
+    }
+
+    /// The issuer the server announces (and its base URL), instead of `http://<bound address>`:
+    /// the address clients reach it at behind a port-forward or proxy, the same for every process
+    /// of one operator. An `http(s)` URL with no query or fragment; a trailing `/` is dropped.
+    pub fn with_issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.issuer = Some(issuer.into());
+        self
+    }
+
+    /// The key that signs ID tokens and JWT access tokens: an ES256 (P-256) private key, PEM
+    /// (PKCS#8 `PRIVATE KEY` or SEC1 `EC PRIVATE KEY`), checked at start. Processes given the same
+    /// key also share the pairwise-subject salt and the demo client's key (derived from it), so
+    /// tokens, `sub`s and client assertions are valid whichever process answers. Default: a key
+    /// generated at start.
+    pub fn with_signing_key_pem(mut self, pem: impl Into<String>) -> Self {
+        self.signing_key_pem = Some(Secret::new(pem.into()));
+        self
+    }
+
+    /// Keeps the operator's state (pending CIBA requests, authorization codes, access tokens,
+    /// used assertion `jti`s) in the Redis at `url` (`redis://[:password@]host:port/db`) instead
+    /// of memory, under a key prefix derived from the issuer: processes with the same issuer and
+    /// signing key ([`ServerConfig::with_issuer`], [`ServerConfig::with_signing_key_pem`]) then
+    /// act as one operator. Tokens, codes and ids are stored under their SHA-256 only. A Redis
+    /// that does not answer makes the server refuse to start, and later requests answer 503.
+    #[cfg(feature = "redis")]
+    pub fn with_redis_state(mut self, url: impl Into<String>) -> Self {
+        self.redis_state = Some(Secret::new(url.into()));
         self
     }
 }

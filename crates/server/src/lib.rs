@@ -44,7 +44,10 @@
 //! It **never** binds a non-loopback address unless [`ServerConfig::insecure_allow_non_loopback`]
 //! is set, never reads files or the environment (the CLI passes documents as text), never speaks
 //! TLS, and does not depend on netid's client crates: it implements the wire formats of the specs,
-//! so the clients can be tested against it. State is in memory and lost at shutdown. There is no
+//! so the clients can be tested against it. State is in memory and lost at shutdown, unless the
+//! `redis` feature's `ServerConfig::with_redis_state` keeps it in Redis, where several processes
+//! with the same issuer and signing key ([`ServerConfig::with_issuer`],
+//! [`ServerConfig::with_signing_key_pem`]) share it and act as one operator. There is no
 //! login page: the subscriber of `prompt=none` and of SAML single sign-on is whoever the simulated
 //! mobile network sees ([`ServerConfig::with_network_subscriber`]).
 //!
@@ -69,10 +72,12 @@
 //! # Design
 //!
 //! Handlers are thin: the operator's state (pending CIBA requests keyed by `auth_req_id`, codes,
-//! tokens, used `jti`s) lives behind one mutex and every operation takes `now` from the configured
+//! tokens, used `jti`s) lives behind an async store (memory, or Redis with the `redis` feature;
+//! a store failure answers 503, never a success) and every operation takes `now` from the configured
 //! [`Clock`](netid_core::ports::Clock), so tests drive time with `ManualClock`; ids, tokens and keys
 //! come from the configured [`SecureRandom`](netid_core::ports::SecureRandom). Keys (the server's
-//! ES256 signing key and the demo client's key) are generated at start. The one committed key is
+//! ES256 signing key and the demo client's key) are generated at start, or read from and derived
+//! from a configured signing key. The one committed key is
 //! the SAML IdP's RSA test key (`data/saml/idp-test.key`, public by design): an X.509 certificate is
 //! what SAML service providers trust, and generating one at start would need a certificate crate
 //! and a second crypto backend. JWT signing and verification use `jsonwebtoken` (backend

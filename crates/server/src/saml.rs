@@ -36,7 +36,7 @@ use quick_xml::escape::escape;
 
 use self::document::{ResponseParts, certificate_base64, error_response, profile, success_response};
 use self::request::{decode_redirect, parse_authn_request};
-use crate::state::{AuthMethod, Grant, Shared, lock};
+use crate::state::{AuthMethod, Grant, Shared};
 
 mod document;
 mod encrypt;
@@ -183,7 +183,16 @@ pub(crate) async fn sso(State(shared): State<Arc<Shared>>, RawQuery(query): RawQ
         method: AuthMethod::SamlSso,
         expires: now + shared.config.access_token_lifetime,
     };
-    lock(&shared.state).insert_token(api_token.clone(), grant, now);
+    // The SP calls the APIs with this token: a Response carrying one the store does not hold
+    // would be a sign-in that fails later, so the IdP answers 503 instead.
+    if let Err(error) = shared.store.insert_token(&api_token, grant, now).await {
+        tracing::warn!(%error, "the sandbox state store failed");
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the operator's state is unavailable",
+        )
+            .into_response();
+    }
     let parts = ResponseParts {
         request: &request,
         acs_url: &acs_url,

@@ -6,6 +6,8 @@
 //! port = 8080                                   # on 127.0.0.1; absent or 0 picks a free port
 //! demo-client = true                            # register netid-demo-client (default true)
 //! network-subscriber = "+33699901040"           # who the simulated mobile network sees
+//! issuer = "http://127.0.0.1:8080"              # announced issuer (default http://<bound address>)
+//! signing-key-file = "keys/op.pem"              # ES256 key of ID tokens (default: generated)
 //! subscribers-file = "subscribers.toml"         # or inline [[subscribers]] tables
 //!
 //! [ciba]
@@ -33,6 +35,11 @@
 //! sign = "assertion"                            # or response, both
 //! attribute-name-format = "basic"               # or uri
 //!
+//! [state]                                       # several processes as one operator (feature redis):
+//! redis = "redis://127.0.0.1:6379/"             # keep CIBA requests, codes, tokens, jtis in Redis;
+//!                                               # give each process the same issuer and
+//!                                               # signing-key-file (top-level keys)
+//!
 //! [faults."/sim-swap/v2/check"]
 //! latency-ms = 200
 //! status = 503                                  # or retry-after-secs = 30 (a 429), malformed-body = true
@@ -52,9 +59,11 @@ use serde::Deserialize;
 
 use crate::config::{AccessTokenFormat, ServerConfig};
 use crate::subscribers::{SubscriberFileError, SubscriberStore};
+pub use shared_state::StateSettings;
 pub use telco_finder::{RouteSettings, TelcoFinderSettings};
 
 mod entries;
+mod shared_state;
 mod telco_finder;
 #[cfg(test)]
 mod tests;
@@ -144,6 +153,12 @@ pub struct SandboxConfig {
     pub faults: BTreeMap<String, FaultSettings>,
     /// The Telco Finder's routes.
     pub telco_finder: Option<TelcoFinderSettings>,
+    /// The issuer to announce instead of `http://<bound address>` ([`ServerConfig::with_issuer`]).
+    pub issuer: Option<String>,
+    /// A file holding the ES256 signing key, PEM ([`ServerConfig::with_signing_key_pem`]).
+    pub signing_key_file: Option<String>,
+    /// Where the operator's state lives (default memory).
+    pub state: Option<StateSettings>,
 }
 
 /// `[ciba]`: the timings of CIBA requests.
@@ -317,6 +332,7 @@ impl SandboxConfig {
     /// Every file path the document names, in document order, for the caller to read.
     pub fn files(&self) -> Vec<&str> {
         let mut files: Vec<&str> = self.subscribers_file.iter().map(String::as_str).collect();
+        files.extend(self.signing_key_file.as_deref());
         for client in &self.clients {
             files.extend(client.public_key_file.as_deref());
             files.extend(client.jwks_file.as_deref());
@@ -405,6 +421,7 @@ impl SandboxConfig {
         if let Some(finder) = &self.telco_finder {
             config = finder.apply(config)?;
         }
+        config = shared_state::apply(self, config, &mut read_file)?;
         Ok(config)
     }
 }

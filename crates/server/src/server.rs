@@ -37,8 +37,11 @@ impl Server {
     ///
     /// [`ServerError::NonLoopbackBind`] for a non-loopback address without the opt-in,
     /// [`ServerError::Bind`] when the socket cannot be opened, [`ServerError::Random`] or
-    /// [`ServerError::Key`] when keys cannot be generated, [`ServerError::Jwks`] when a client's
-    /// JWKS URL does not answer a JWK Set.
+    /// [`ServerError::Key`] when keys cannot be generated or the configured signing key is not
+    /// one, [`ServerError::Jwks`] when a client's JWKS URL does not answer a JWK Set,
+    /// [`ServerError::Issuer`] for a configured issuer that is not an `http(s)` URL,
+    /// [`ServerError::StateUrl`] or [`ServerError::State`] when the shared state store is
+    /// misconfigured or does not answer.
     pub async fn start(config: ServerConfig) -> Result<ServerHandle, ServerError> {
         if !config.bind.ip().is_loopback() && !config.insecure_allow_non_loopback {
             return Err(ServerError::NonLoopbackBind(config.bind));
@@ -58,9 +61,14 @@ impl Server {
             addr: config.bind,
             source,
         })?;
-        let issuer = format!("http://{local_addr}");
-        let base_url = Url::parse(&issuer).map_err(|e| ServerError::Key(e.to_string()))?;
+        let issuer = match &config.issuer {
+            Some(issuer) => checked_issuer(issuer)?,
+            None => format!("http://{local_addr}"),
+        };
+        let base_url = Url::parse(&format!("{issuer}/")).map_err(|_| ServerError::Issuer(issuer.clone()))?;
         let (shared, demo_client) = Shared::build(config, issuer)?;
+        // A shared store that does not answer now would fail every request: refuse to start.
+        shared.store.ping().await.map_err(ServerError::State)?;
         let shared = Arc::new(shared);
         let router = router(&shared);
         let (stop, stopped) = oneshot::channel::<()>();
@@ -82,6 +90,23 @@ impl Server {
             stop: Some(stop),
             task: Some(task),
         })
+    }
+}
+
+/// The configured issuer without its trailing `/`, if it is an `http(s)` URL with a host and no
+/// query or fragment (the endpoints are the issuer followed by their paths).
+fn checked_issuer(issuer: &str) -> Result<String, ServerError> {
+    let trimmed = issuer.trim_end_matches('/');
+    match Url::parse(trimmed) {
+        Ok(url)
+            if matches!(url.scheme(), "http" | "https")
+                && url.has_host()
+                && url.query().is_none()
+                && url.fragment().is_none() =>
+        {
+            Ok(trimmed.to_owned())
+        }
+        _ => Err(ServerError::Issuer(issuer.to_owned())),
     }
 }
 
@@ -197,12 +222,14 @@ impl std::fmt::Debug for ServerHandle {
 }
 
 impl ServerHandle {
-    /// The base URL, `http://127.0.0.1:<port>/`.
+    /// The base URL: `http://127.0.0.1:<port>/`, or the configured issuer followed by `/`
+    /// ([`ServerConfig::with_issuer`]).
     pub fn base_url(&self) -> &Url {
         &self.base_url
     }
 
-    /// The issuer identifier: the base URL without trailing slash (`http://127.0.0.1:<port>`).
+    /// The issuer identifier: the base URL without trailing slash (`http://127.0.0.1:<port>`
+    /// unless configured).
     pub fn issuer(&self) -> &str {
         &self.shared.issuer
     }

@@ -201,12 +201,12 @@ fn not_supported() -> ApiError {
 }
 
 /// Answers `handler`'s JSON with the correlator echoed and the cache lifetime, or its error.
-fn respond(headers: &HeaderMap, handler: impl FnOnce() -> Result<Value, ApiError>) -> Response {
+async fn respond(headers: &HeaderMap, handler: impl AsyncFnOnce() -> Result<Value, ApiError>) -> Response {
     let correlator = match correlator(headers) {
         Ok(correlator) => correlator,
         Err(error) => return error.into_response_with(None),
     };
-    match handler() {
+    match handler().await {
         Ok(value) => {
             let mut response = Json(value).into_response();
             let max_age = format!("max-age={}", DEFAULT_MAX_AGE.as_secs());
@@ -222,8 +222,8 @@ fn respond(headers: &HeaderMap, handler: impl FnOnce() -> Result<Value, ApiError
 
 /// `POST /telco-finder/v1/search`.
 pub(crate) async fn search(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
-    respond(&headers, || {
-        let grant = bearer(&shared, &headers, shared.now())?;
+    respond(&headers, async || {
+        let grant = bearer(&shared, &headers, shared.now()).await?;
         require_scope(&grant, &[TELCO_FINDER_SCOPE])?;
         let body = object(&headers, &body)?;
         let flag = |name: &str| match body.get(name) {
@@ -274,12 +274,13 @@ pub(crate) async fn search(State(shared): State<Arc<Shared>>, headers: HeaderMap
         }
         Ok(answer)
     })
+    .await
 }
 
 /// `GET /telco-routing/v1/routing`: every route as a static routing rule.
 pub(crate) async fn routing(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
-    respond(&headers, || {
-        let grant = bearer(&shared, &headers, shared.now())?;
+    respond(&headers, async || {
+        let grant = bearer(&shared, &headers, shared.now()).await?;
         require_scope(&grant, &[TELCO_FINDER_SCOPE])?;
         let rules: Vec<Value> = routes(&shared)
             .iter()
@@ -296,6 +297,7 @@ pub(crate) async fn routing(State(shared): State<Arc<Shared>>, headers: HeaderMa
             .collect();
         Ok(Value::Array(rules))
     })
+    .await
 }
 
 #[cfg(test)]

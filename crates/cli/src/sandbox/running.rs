@@ -30,7 +30,17 @@ pub enum SandboxError {
         #[source]
         source: SandboxConfigError,
     },
-    /// The server did not start (port taken, a client's JWKS URL not answering, ...).
+    /// The `--signing-key` file could not be read.
+    #[error("cannot read the signing key {}: {source}", path.display())]
+    ReadKey {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: io::Error,
+    },
+    /// The server did not start (port taken, a client's JWKS URL not answering, Redis not
+    /// answering, an invalid signing key or issuer, ...).
     #[error("cannot start the sandbox: {0}")]
     Start(#[source] ServerError),
     /// A file could not be written.
@@ -54,7 +64,7 @@ impl SandboxError {
     pub fn is_usage(&self) -> bool {
         matches!(
             self,
-            Self::ReadConfig { .. } | Self::Config { .. } | Self::NoDemoClient
+            Self::ReadConfig { .. } | Self::ReadKey { .. } | Self::Config { .. } | Self::NoDemoClient
         )
     }
 }

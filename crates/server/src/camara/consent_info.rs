@@ -146,9 +146,9 @@ pub(crate) async fn retrieve(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    answer_as(served.spec, &headers, || {
+    answer_as(served.spec, &headers, async || {
         let now: SystemTime = shared.now();
-        let grant = bearer(&shared, &headers, now)?;
+        let grant = bearer(&shared, &headers, now).await?;
         require_scope(&grant, &["consent-info:retrieve"])?;
         let mut body = object(&headers, &body)?;
         let number = phone_number(&mut body, false)?;
@@ -213,6 +213,7 @@ pub(crate) async fn retrieve(
         }
         Ok(answer)
     })
+    .await
 }
 
 #[cfg(test)]

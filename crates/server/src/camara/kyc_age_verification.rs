@@ -53,9 +53,9 @@ pub(crate) async fn verify(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    answer_as(served.spec, &headers, || {
+    answer_as(served.spec, &headers, async || {
         let now = shared.now();
-        let grant = bearer(&shared, &headers, now)?;
+        let grant = bearer(&shared, &headers, now).await?;
         require_scope(&grant, &["kyc-age-verification:verify"])?;
         let mut body = object(&headers, &body)?;
         let number = phone_number(&mut body, false)?;
@@ -103,6 +103,7 @@ pub(crate) async fn verify(
         }
         Ok(Value::Object(out))
     })
+    .await
 }
 
 /// `ageThreshold`: required, an integer; outside 0 to 120 is `400 OUT_OF_RANGE`.

@@ -24,6 +24,8 @@ mod ciba_core;
 mod oidc_discovery;
 mod rfc6749;
 mod rfc6750;
+#[cfg(feature = "redis")]
+mod shared_state;
 mod spec_exact;
 
 const PETER: &str = "+33699901040";
