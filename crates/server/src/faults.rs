@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
+use axum::extract::{OriginalUri, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -71,7 +71,12 @@ fn code_for(status: u16) -> (ErrorCode, &'static str) {
 
 /// The middleware: applies the fault of the request path, or passes the request on.
 pub(crate) async fn inject(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
-    let Some(fault) = take(&shared, request.uri().path()) else {
+    // The full path, also for a hosted operator's route, whose router sees the path below its prefix.
+    let path = request
+        .extensions()
+        .get::<OriginalUri>()
+        .map_or_else(|| request.uri().path().to_owned(), |uri| uri.path().to_owned());
+    let Some(fault) = take(&shared, &path) else {
         return next.run(request).await;
     };
     if let Some(latency) = fault.latency {

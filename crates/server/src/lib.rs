@@ -95,6 +95,7 @@ mod error;
 mod faults;
 #[doc(hidden)]
 pub mod fuzzing;
+mod hosted;
 mod index;
 mod jwks_fetch;
 mod keys;
@@ -114,6 +115,7 @@ pub use config::{
     FaultKind, ServerConfig,
 };
 pub use error::ServerError;
+pub use hosted::{HostedOperator, HostedOperatorError, HostedOperatorInfo};
 pub use keys::DemoClient;
 pub use mounts::{ApiMount, api_mounts};
 pub use registration::{
