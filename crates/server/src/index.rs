@@ -344,6 +344,27 @@ mod tests {
     }
 
     #[test]
+    fn html_lists_hosted_operators_only_when_there_are_some() {
+        let operator = json!({
+            "operator_id": "operator-es",
+            "msisdn_prefixes": ["+34", "+3491"],
+            "issuer": "http://127.0.0.1:1/operators/operator-es",
+            "subscribers": [{ "phone_number": "+34*******54" }],
+        });
+        let page = html(&json!({ "operators": [operator] }));
+        assert!(
+            page.contains("<h2>Hosted operators</h2>")
+                && page.contains(
+                    "<tr><td>operator-es</td><td>+34 +3491</td>\
+                     <td><code>http://127.0.0.1:1/operators/operator-es</code></td><td>+34*******54</td></tr>"
+                ),
+            "{page}"
+        );
+        let page = html(&json!({ "operators": [] }));
+        assert!(!page.contains("Hosted operators"), "{page}");
+    }
+
+    #[test]
     fn html_escapes_every_value() {
         let page = html(&json!({ "issuer": "<script>", "clients": [{ "client_id": "a&b" }] }));
         assert!(

@@ -37,6 +37,13 @@
 //! latency-ms = 200
 //! status = 503                                  # or retry-after-secs = 30 (a 429), malformed-body = true
 //! times = 2                                     # the first two requests only
+//!
+//! [[operators]]                                 # hosted under /operators/operator-es, its own issuer
+//! id = "operator-es"
+//! msisdn-prefixes = ["+34"]                     # the Telco Finder routes these numbers to it
+//! subscribers-file = "es.toml"                  # or inline [[operators.subscribers]]; absent: the
+//!                                               # subscribers above within its prefixes
+//! # [[operators.clients]] tables replace the clients above (by default it knows the same ones)
 //! ```
 //!
 //! Unknown keys are refused, naming the valid ones. File paths are read by the caller (the server
