@@ -6,6 +6,7 @@ mod call_forwarding_consent;
 mod contract;
 mod demo;
 mod flows;
+mod hosted_operators;
 mod kyc_identity;
 mod line_apis;
 mod line_commands;

@@ -56,7 +56,8 @@ pub enum LogFormat {
 #[non_exhaustive]
 pub struct ServeArgs {
     /// The sandbox configuration (TOML): subscribers, clients, SAML service providers, faults, CIBA
-    /// timings, token lifetimes. Relative paths in it are read from its directory.
+    /// timings, token lifetimes, operators hosted beside the root one. Relative paths in it are
+    /// read from its directory.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Port on 127.0.0.1 (0 picks a free one); overrides the configuration's `port`.

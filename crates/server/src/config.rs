@@ -11,6 +11,7 @@ use netid_core::phone::PhoneNumber;
 use netid_core::ports::{Clock, OsRandom, SecureRandom, SystemClock};
 use netid_core::secret::Secret;
 
+use crate::hosted::HostedOperator;
 use crate::registration::{ClientRegistration, SamlServiceProvider};
 use crate::subscribers::SubscriberStore;
 use crate::telco_finder::TelcoRoute;
@@ -133,6 +134,8 @@ pub struct ServerConfig {
     pub(crate) saml_service_providers: Vec<SamlServiceProvider>,
     /// The Telco Finder's routes; `None` routes the subscribers' country codes to this server.
     pub(crate) telco_routes: Option<Vec<TelcoRoute>>,
+    /// Operators served under `/operators/{id}` beside this one.
+    pub(crate) operators: Vec<HostedOperator>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) rng: Arc<dyn SecureRandom>,
     /// The announced issuer; `None` derives it from the bound address.
@@ -161,6 +164,7 @@ impl fmt::Debug for ServerConfig {
             .field("faults", &self.faults)
             .field("saml_service_providers", &self.saml_service_providers)
             .field("telco_routes", &self.telco_routes)
+            .field("operators", &self.operators)
             .field("clock", &self.clock)
             .field("rng", &self.rng)
             .field("issuer", &self.issuer)
@@ -211,6 +215,7 @@ impl ServerConfig {
                     .with_acs_url(DEMO_SAML_ACS_URLS[1]),
             ],
             telco_routes: None,
+            operators: Vec::new(),
             clock: Arc::new(SystemClock),
             rng: Arc::new(OsRandom),
             issuer: None,
@@ -322,6 +327,21 @@ impl ServerConfig {
     /// (operator id [`SANDBOX_OPERATOR_ID`](crate::SANDBOX_OPERATOR_ID)).
     pub fn with_telco_route(mut self, route: TelcoRoute) -> Self {
         self.telco_routes.get_or_insert_with(Vec::new).push(route);
+        self
+    }
+
+    /// Hosts another operator on this server, under `/operators/{operator_id}`: its own issuer
+    /// (`{base}/operators/{operator_id}`, discovery below it), signing key, subscribers, tokens and
+    /// CAMARA API roots (the same mount table as the root operator, below its issuer). The Telco
+    /// Finder answers its prefixes with it, before the configured routes when a prefix of the
+    /// same length is in both. Unless [`HostedOperator::with_client`] says otherwise it knows the
+    /// root's clients, the demo client included, so one application key works with every hosted
+    /// operator. Its other settings are this configuration's; faults are injected by full
+    /// request path (`/operators/{operator_id}/sim-swap/v2/check`). Two hosted operators with
+    /// the same id (or the root's, [`SANDBOX_OPERATOR_ID`](crate::SANDBOX_OPERATOR_ID)) are
+    /// refused at start.
+    pub fn with_operator(mut self, operator: HostedOperator) -> Self {
+        self.operators.push(operator);
         self
     }
 

@@ -42,6 +42,9 @@ pub enum ServerError {
         /// What went wrong.
         reason: String,
     },
+    /// Two hosted operators share an id, or one has the root operator's.
+    #[error("hosted operator id {0:?} is used twice")]
+    DuplicateOperator(String),
     /// A sandbox configuration document was refused.
     #[error(transparent)]
     Config(#[from] crate::sandbox_config::SandboxConfigError),

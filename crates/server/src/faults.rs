@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
+use axum::extract::{OriginalUri, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -84,6 +84,15 @@ fn echoed(path: &str, headers: &HeaderMap) -> Result<Option<HeaderValue>, ApiErr
     }
 }
 
+/// The operation path of `path` as its operator's router sees it: a hosted operator's API lives at
+/// `/operators/{operator_id}` followed by the same paths as the root's.
+fn below_hosted_prefix(path: &str) -> &str {
+    path.strip_prefix(crate::hosted::OPERATORS_PATH)
+        .and_then(|rest| rest.strip_prefix('/'))
+        .and_then(|rest| rest.find('/').map(|slash| &rest[slash..]))
+        .unwrap_or(path)
+}
+
 fn with_correlator(mut response: Response, correlator: Option<HeaderValue>) -> Response {
     if let Some(value) = correlator {
         response.headers_mut().insert(X_CORRELATOR.clone(), value);
@@ -97,11 +106,15 @@ fn with_correlator(mut response: Response, correlator: Option<HeaderValue>) -> R
 /// never reaches a backend: it goes to the handler, which answers the version's 400
 /// `INVALID_ARGUMENT`, and the fault stays (untaken, no latency) for the next request.
 pub(crate) async fn inject(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
-    let path = request.uri().path().to_owned();
+    // The full path, also for a hosted operator's route, whose router sees the path below its prefix.
+    let path = request
+        .extensions()
+        .get::<OriginalUri>()
+        .map_or_else(|| request.uri().path().to_owned(), |uri| uri.path().to_owned());
     if !lock(&shared.faults).contains_key(&path) {
         return next.run(request).await;
     }
-    let Ok(correlator) = echoed(&path, request.headers()) else {
+    let Ok(correlator) = echoed(below_hosted_prefix(&path), request.headers()) else {
         return next.run(request).await;
     };
     let Some(fault) = take(&shared, &path) else {

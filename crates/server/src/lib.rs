@@ -30,11 +30,18 @@
 //! - **fault injection** per path: latency, forced statuses, 429 with `Retry-After`, malformed
 //!   bodies ([`Fault`]), echoing the `x-correlator` as the handler of the path would;
 //! - an **index** at `GET /`: endpoints, every API base URL per client profile ([`api_mounts`]),
-//!   registered parties and subscribers (numbers masked), as JSON or, for a browser, HTML.
+//!   registered parties and subscribers (numbers masked), as JSON or, for a browser, HTML;
+//! - the **Telco Finder** and routing table (`/telco-finder/v1/search`, `/telco-routing/v1/routing`,
+//!   [`TelcoRoute`]);
+//! - optionally **other operators** ([`HostedOperator`], [`ServerConfig::with_operator`]), each the
+//!   whole of the above under `/operators/{id}` with its own issuer, keys, subscribers and tokens,
+//!   which the Telco Finder routes numbers to, so "resolve, then call the right operator" runs on
+//!   one machine.
 //!
 //! The whole configuration can also come from one TOML document ([`SandboxConfig`],
 //! [`ServerConfig::from_toml_str`]): subscribers, clients (PEM public key, JWK Set, or a loopback
-//! JWKS URL fetched at start), SAML service providers, faults, CIBA timings, token lifetimes. Each
+//! JWKS URL fetched at start), SAML service providers, faults, CIBA timings, token lifetimes,
+//! Telco Finder routes and hosted operators. Each
 //! request is logged through `tracing` (method, route, status, latency, `x-correlator`).
 //!
 //! Subscribers come from a TOML or JSON document ([`SubscriberStore`]); the default set ships in
@@ -100,6 +107,7 @@ mod error;
 mod faults;
 #[doc(hidden)]
 pub mod fuzzing;
+mod hosted;
 mod index;
 mod jwks_fetch;
 mod keys;
@@ -119,6 +127,7 @@ pub use config::{
     FaultKind, ServerConfig,
 };
 pub use error::ServerError;
+pub use hosted::{HostedOperator, HostedOperatorError, HostedOperatorInfo};
 pub use keys::DemoClient;
 pub use mounts::{ApiMount, api_mounts};
 pub use registration::{

@@ -15,6 +15,7 @@ use crate::camara::{self, Served};
 use crate::config::{Fault, ServerConfig};
 use crate::error::ServerError;
 use crate::faults;
+use crate::hosted::{self, HostedOperatorInfo};
 use crate::index;
 use crate::jwks_fetch;
 use crate::keys::DemoClient;
@@ -47,8 +48,16 @@ impl Server {
             return Err(ServerError::NonLoopbackBind(config.bind));
         }
         let mut config = config;
+        hosted::check_ids(&config)?;
         // Keys published at a JWKS URL are fetched once, before the server answers anything.
         for client in &mut config.clients {
+            jwks_fetch::resolve(client).await?;
+        }
+        for client in config
+            .operators
+            .iter_mut()
+            .flat_map(|operator| operator.clients.iter_mut().flatten())
+        {
             jwks_fetch::resolve(client).await?;
         }
         let listener = TcpListener::bind(config.bind)
@@ -69,8 +78,10 @@ impl Server {
         let (shared, demo_client) = Shared::build(config, issuer)?;
         // A shared store that does not answer now would fail every request: refuse to start.
         shared.store.ping().await.map_err(ServerError::State)?;
+        let hosted = hosted::build(&shared)?;
+        let hosted_info = hosted::info(&shared);
         let shared = Arc::new(shared);
-        let router = router(&shared);
+        let router = router(&shared, &hosted);
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let serve = axum::serve(listener, router).with_graceful_shutdown(async {
@@ -87,6 +98,7 @@ impl Server {
             local_addr,
             shared,
             demo_client,
+            hosted: hosted_info,
             stop: Some(stop),
             task: Some(task),
         })
@@ -110,7 +122,26 @@ fn checked_issuer(issuer: &str) -> Result<String, ServerError> {
     }
 }
 
-fn router(shared: &Arc<Shared>) -> Router {
+/// The root operator's routes, each hosted operator's nested under its path, then the fault and
+/// logging layers, outermost, so they see every request with its full path.
+fn router(shared: &Arc<Shared>, hosted: &[(String, Arc<Shared>)]) -> Router {
+    let mut router = operator_routes(shared);
+    for (path, operator) in hosted {
+        router = router.nest(path, operator_routes(operator));
+    }
+    router
+        .fallback(camara::not_found)
+        .method_not_allowed_fallback(camara::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            faults::inject,
+        ))
+        // Outermost, so faults are logged with the status they forced.
+        .layer(axum::middleware::from_fn(request_log::log))
+}
+
+/// Every route of one operator, on its state.
+fn operator_routes(shared: &Arc<Shared>) -> Router {
     let mut router = Router::new()
         .route("/", get(index::index))
         .route("/.well-known/openid-configuration", get(oauth::discovery))
@@ -192,14 +223,6 @@ fn router(shared: &Arc<Shared>) -> Router {
         router = router.merge(api);
     }
     router
-        .fallback(camara::not_found)
-        .method_not_allowed_fallback(camara::method_not_allowed)
-        .layer(axum::middleware::from_fn_with_state(
-            shared.clone(),
-            faults::inject,
-        ))
-        // Outermost, so faults are logged with the status they forced.
-        .layer(axum::middleware::from_fn(request_log::log))
 }
 
 /// A running server. Stops when [`ServerHandle::shutdown`] is called or when it is dropped.
@@ -208,6 +231,7 @@ pub struct ServerHandle {
     local_addr: SocketAddr,
     shared: Arc<Shared>,
     demo_client: Option<DemoClient>,
+    hosted: Vec<HostedOperatorInfo>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -242,6 +266,12 @@ impl ServerHandle {
     /// The demo client registered at start, unless disabled in the configuration.
     pub fn demo_client(&self) -> Option<&DemoClient> {
         self.demo_client.as_ref()
+    }
+
+    /// The operators hosted beside the root one ([`ServerConfig::with_operator`]), in
+    /// configuration order.
+    pub fn hosted_operators(&self) -> &[HostedOperatorInfo] {
+        &self.hosted
     }
 
     /// The SAML IdP's entity id (`<issuer>/saml`), the `Issuer` of its Responses.

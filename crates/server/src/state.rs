@@ -30,6 +30,7 @@ use crate::error::ServerError;
 use crate::keys::{DemoClient, Es256KeyPair, b64url};
 use crate::registration::ClientRegistration;
 use crate::subscribers::CibaBehaviour;
+use crate::telco_finder::{self, TelcoRoute};
 
 /// How the subscriber was authenticated, which Number Verification cares about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -201,6 +202,8 @@ pub(crate) struct Shared {
     pub(crate) clients: BTreeMap<String, ClientRegistration>,
     pub(crate) store: Arc<dyn OpStore>,
     pub(crate) faults: Mutex<BTreeMap<String, Fault>>,
+    /// The Telco Finder's routes, URLs absolute; hosted operators get the root's.
+    pub(crate) telco_routes: Vec<TelcoRoute>,
 }
 
 /// Locks a mutex, recovering the data if a handler panicked while holding it: every critical
@@ -265,6 +268,7 @@ impl Shared {
         };
         let store = store_for(&config, &issuer)?;
         let faults = Mutex::new(config.faults.clone());
+        let telco_routes = telco_finder::table(&config, &issuer);
         let shared = Self {
             issuer,
             config,
@@ -273,6 +277,7 @@ impl Shared {
             clients,
             store,
             faults,
+            telco_routes,
         };
         Ok((shared, demo_client))
     }

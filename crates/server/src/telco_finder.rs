@@ -22,6 +22,7 @@ use netid_core::phone::PhoneNumber;
 use serde_json::{Value, json};
 
 use crate::camara::{ApiError, bearer, correlator, echo, object, require_scope};
+use crate::config::ServerConfig;
 use crate::state::Shared;
 use crate::subscribers::SubscriberStore;
 
@@ -148,12 +149,27 @@ impl TelcoRoute {
     }
 }
 
-/// The routes the server answers with: the configured ones, or the default route.
-fn routes(shared: &Shared) -> Vec<TelcoRoute> {
-    match &shared.config.telco_routes {
+/// The routes a server whose issuer is `issuer` answers with: its hosted operators first (so they
+/// win a tie on prefix length), then the configured routes, or the default route without any;
+/// every URL made absolute, so that the hosted operators, sharing this table, answer the same.
+pub(crate) fn table(config: &ServerConfig, issuer: &str) -> Vec<TelcoRoute> {
+    let hosted = config.operators.iter().map(|operator| operator.route(issuer));
+    let configured = match &config.telco_routes {
         Some(routes) => routes.clone(),
-        None => TelcoRoute::sandbox(&shared.config.subscribers),
-    }
+        None => TelcoRoute::sandbox(&config.subscribers),
+    };
+    hosted
+        .chain(configured.into_iter().map(|route| {
+            let api_root = route.api_root.clone().unwrap_or_else(|| issuer.to_owned());
+            let route_issuer = route.issuer.clone().unwrap_or_else(|| issuer.to_owned());
+            route.with_api_root(api_root).with_issuer(route_issuer)
+        }))
+        .collect()
+}
+
+/// The routes the server answers with.
+fn routes(shared: &Shared) -> &[TelcoRoute] {
+    &shared.telco_routes
 }
 
 /// What the sandbox's `GET /` index shows of the finder: its scope and routes (prefixes name
@@ -264,7 +280,7 @@ pub(crate) async fn search(State(shared): State<Arc<Shared>>, headers: HeaderMap
             }
         };
         let routes = routes(&shared);
-        let route = route_for(&routes, &number).ok_or_else(not_supported)?;
+        let route = route_for(routes, &number).ok_or_else(not_supported)?;
         let mut answer = json!({ "operatorId": route.operator_id });
         if include_root {
             answer["apiRoot"] = Value::from(route.api_root(&shared));

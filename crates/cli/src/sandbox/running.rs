@@ -119,7 +119,8 @@ impl Sandbox {
     }
 
     /// What `netid sandbox serve` prints at start: the issuer, the index, the OpenID and SAML
-    /// endpoints, every API base URL per profile, the demo client and the files written.
+    /// endpoints, every API base URL per profile, the hosted operators, the demo client and the
+    /// files written.
     pub fn banner(&self) -> Vec<String> {
         let server = &self.server;
         let issuer = server.issuer();
@@ -138,6 +139,16 @@ impl Sandbox {
             lines.push(format!(
                 "              {:<20} {:<14} {:<8} {issuer}{}",
                 mount.api, mount.profile, mount.version, mount.base_path
+            ));
+        }
+        // Hosted operators: the same API paths below each one's issuer, which is its API root.
+        for (index, hosted) in server.hosted_operators().iter().enumerate() {
+            let label = if index == 0 { "operators" } else { "" };
+            lines.push(format!(
+                "  {label:<11} {} for {}: issuer and API root {}",
+                hosted.operator_id,
+                hosted.msisdn_prefixes.join(" "),
+                hosted.issuer
             ));
         }
         if let Some(demo) = server.demo_client() {
