@@ -33,6 +33,9 @@
 //! sign = "assertion"                            # or response, both
 //! attribute-name-format = "basic"               # or uri
 //!
+//! [saml-idp]
+//! key-rollover = true                           # metadata lists two signing keys, the next one signs
+//!
 //! [faults."/sim-swap/v2/check"]
 //! latency-ms = 200
 //! status = 503                                  # or retry-after-secs = 30 (a 429), malformed-body = true
@@ -139,6 +142,8 @@ pub struct SandboxConfig {
     /// SAML service providers, besides the demo one.
     #[serde(default)]
     pub saml_service_providers: Vec<SamlSpSettings>,
+    /// The SAML IdP itself.
+    pub saml_idp: Option<SamlIdpSettings>,
     /// Faults, per exact request path.
     #[serde(default)]
     pub faults: BTreeMap<String, FaultSettings>,
@@ -203,6 +208,15 @@ pub struct ClientSettings {
     /// Redirect URIs of the authorization-code flow (exact match).
     #[serde(default)]
     pub redirect_uris: Vec<String>,
+}
+
+/// `[saml-idp]`: the SAML IdP.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[non_exhaustive]
+pub struct SamlIdpSettings {
+    /// A signing key rollover (default false): see [`ServerConfig::with_saml_key_rollover`].
+    pub key_rollover: Option<bool>,
 }
 
 /// `[[saml-service-providers]]`: one SAML service provider.
@@ -398,6 +412,9 @@ impl SandboxConfig {
         }
         for sp in &self.saml_service_providers {
             config = config.with_saml_service_provider(sp.to_provider(&mut read_file)?);
+        }
+        if let Some(rollover) = self.saml_idp.as_ref().and_then(|idp| idp.key_rollover) {
+            config = config.with_saml_key_rollover(rollover);
         }
         for (path, fault) in &self.faults {
             config = config.with_fault(path.clone(), fault.to_fault(path)?);
