@@ -34,7 +34,7 @@ pub(crate) enum SamlCommand {
     /// report (`ok`, `outcome`, `error`, `files`) for them all.
     ///
     /// Exit status: 0 when every file was accepted, 1 when any was rejected, 2 on usage errors.
-    Verify(VerifyArgs),
+    Verify(Box<VerifyArgs>),
     /// Build an AuthnRequest and print its HTTP-Redirect URL and ID as JSON.
     LoginUrl(LoginUrlArgs),
 }
