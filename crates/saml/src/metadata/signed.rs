@@ -154,8 +154,9 @@ impl VerifiedMetadata {
 /// [`Error::Rejected`] naming the failed check: [`Check::Size`], [`Check::Xml`] (not well formed,
 /// a DTD), [`Check::Schema`] (not IdP metadata, no such entity, a malformed `validUntil` or
 /// `cacheDuration`), [`Check::DuplicateId`], [`Check::SignatureProfile`], [`Check::Algorithm`],
-/// [`Check::Signature`] (unsigned, untrusted signer, tampered), [`Check::MetadataValidity`]
-/// (`validUntil` has passed).
+/// [`Check::Signature`] (unsigned, untrusted signer, tampered), [`Check::Issuer`] (another entity
+/// than [`MetadataTrust::entity_id`]), [`Check::MetadataValidity`] (`validUntil` has passed).
+/// [`Error::Config`] for an `EntitiesDescriptor` when no entity ID is configured.
 pub fn verify_idp_metadata(
     metadata: &str,
     trust: &MetadataTrust,
