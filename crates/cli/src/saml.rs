@@ -7,8 +7,8 @@ use std::time::{Duration, SystemTime};
 use clap::{Args, Subcommand, ValueEnum};
 use netid::crates::saml::{
     AuthnRequestBuilder, DecryptionKey, Error as SamlError, IdentityProvider, IdpCertificate,
-    InMemoryRequestStore, NameIdFormat, NameIdPolicy, RequestStore as _, ResponseVerifier, ServiceProvider,
-    SignatureAlgorithm, SoftwareSigner, UnconsumedAssertion,
+    InMemoryRequestStore, MetadataTrust, NameIdFormat, NameIdPolicy, RequestStore as _, ResponseVerifier,
+    ServiceProvider, SignatureAlgorithm, SoftwareSigner, UnconsumedAssertion, verify_idp_metadata,
 };
 use netid_core::ports::{Clock as _, OsRandom, SystemClock};
 use serde_json::json;
@@ -34,7 +34,7 @@ pub(crate) enum SamlCommand {
     /// report (`ok`, `outcome`, `error`, `files`) for them all.
     ///
     /// Exit status: 0 when every file was accepted, 1 when any was rejected, 2 on usage errors.
-    Verify(VerifyArgs),
+    Verify(Box<VerifyArgs>),
     /// Build an AuthnRequest and print its HTTP-Redirect URL and ID as JSON.
     LoginUrl(LoginUrlArgs),
 }
@@ -51,12 +51,25 @@ pub(crate) enum BindingArg {
 /// Arguments of `netid saml verify`.
 #[derive(Debug, Args)]
 pub(crate) struct VerifyArgs {
-    /// The IdP's entity ID (the only accepted Issuer).
-    #[arg(long)]
-    idp_entity_id: String,
+    /// The IdP's entity ID (the only accepted Issuer); with --idp-metadata, the entity to read
+    /// (required for an EntitiesDescriptor).
+    #[arg(long, required_unless_present = "idp_metadata")]
+    idp_entity_id: Option<String>,
     /// A trusted IdP signing certificate (PEM file); repeat for several.
-    #[arg(long, required = true)]
+    #[arg(
+        long,
+        required_unless_present = "idp_metadata",
+        conflicts_with = "idp_metadata"
+    )]
     idp_cert: Vec<PathBuf>,
+    /// Signed IdP metadata (XML file): the IdP's entity ID and signing certificates (every one
+    /// listed, as during a key rollover) are read from it once its signature verifies with a
+    /// --metadata-cert and its validUntil has not passed.
+    #[arg(long, requires = "metadata_cert")]
+    idp_metadata: Option<PathBuf>,
+    /// A certificate (PEM file) trusted to sign the --idp-metadata; repeat for several.
+    #[arg(long, requires = "idp_metadata")]
+    metadata_cert: Vec<PathBuf>,
     /// This SP's entity ID (the required audience).
     #[arg(long)]
     sp_entity_id: String,
@@ -181,6 +194,22 @@ fn read(path: &PathBuf) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
+/// The IdP of signed metadata at `path`, verified with the `--metadata-cert`s as of `now`.
+fn signed_idp(args: &VerifyArgs, path: &PathBuf, now: SystemTime) -> Result<IdentityProvider, String> {
+    let mut signers = Vec::new();
+    for cert in &args.metadata_cert {
+        signers.push(IdpCertificate::from_pem(&read(cert)?).map_err(|e| format!("{}: {e}", cert.display()))?);
+    }
+    let mut trust = MetadataTrust::new(signers);
+    if let Some(entity_id) = &args.idp_entity_id {
+        trust = trust.entity_id(entity_id);
+    }
+    let text = String::from_utf8(read(path)?)
+        .map_err(|_| format!("{}: the metadata is not UTF-8", path.display()))?;
+    let metadata = verify_idp_metadata(&text, &trust, now).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(metadata.into_identity_provider())
+}
+
 fn verify(args: &VerifyArgs) -> Result<u8, String> {
     let mut certificates = Vec::new();
     for path in &args.idp_cert {
@@ -200,15 +229,16 @@ fn verify(args: &VerifyArgs) -> Result<u8, String> {
         .collect::<Result<Vec<_>, _>>()?;
 
     let now = args.now.unwrap_or_else(|| SystemClock.now());
-    let verifier = ResponseVerifier::new(
-        IdentityProvider::new(&args.idp_entity_id, certificates),
-        ServiceProvider::new(&args.sp_entity_id, &args.acs_url),
-    )
-    .clock_skew(Duration::from_secs(args.clock_skew))
-    .insecure_allow_unsolicited(args.allow_unsolicited)
-    .want_assertions_signed(args.want_assertions_signed)
-    .insecure_allow_sha1(args.insecure_allow_sha1)
-    .insecure_allow_rsa_pkcs1v15(args.insecure_allow_rsa_pkcs1v15);
+    let idp = match &args.idp_metadata {
+        Some(path) => signed_idp(args, path, now)?,
+        None => IdentityProvider::new(args.idp_entity_id.clone().unwrap_or_default(), certificates),
+    };
+    let verifier = ResponseVerifier::new(idp, ServiceProvider::new(&args.sp_entity_id, &args.acs_url))
+        .clock_skew(Duration::from_secs(args.clock_skew))
+        .insecure_allow_unsolicited(args.allow_unsolicited)
+        .want_assertions_signed(args.want_assertions_signed)
+        .insecure_allow_sha1(args.insecure_allow_sha1)
+        .insecure_allow_rsa_pkcs1v15(args.insecure_allow_rsa_pkcs1v15);
     let verifier = decryption_keys
         .into_iter()
         .fold(verifier, ResponseVerifier::decryption_key);

@@ -53,11 +53,13 @@ pub enum Check {
     /// keys. Every cause (key, padding, plaintext) gives this one check and one reason, so the
     /// error is no decryption oracle.
     Decryption,
+    /// Signed IdP metadata is past its `validUntil`.
+    MetadataValidity,
 }
 
 impl Check {
     /// Every check, in declaration order.
-    pub const ALL: [Check; 19] = [
+    pub const ALL: [Check; 20] = [
         Check::Size,
         Check::Encoding,
         Check::Xml,
@@ -77,6 +79,7 @@ impl Check {
         Check::Replay,
         Check::QuerySignature,
         Check::Decryption,
+        Check::MetadataValidity,
     ];
 
     /// The stable snake_case name of the check.
@@ -101,6 +104,7 @@ impl Check {
             Check::Replay => "replay",
             Check::QuerySignature => "query_signature",
             Check::Decryption => "decryption",
+            Check::MetadataValidity => "metadata_validity",
         }
     }
 }

@@ -96,9 +96,11 @@
 //!
 //! SAML 2.0 Core (AuthnRequest, Response, Assertion), Bindings (HTTP-Redirect with DEFLATE and
 //! query-string signatures, HTTP-POST), Profiles (Web Browser SSO, bearer confirmation),
-//! Metadata (EntityDescriptor), XML Encryption 1.1 for `EncryptedAssertion`, `EncryptedID` and
+//! Metadata (EntityDescriptor, EntitiesDescriptor, signed metadata with `validUntil` and
+//! `cacheDuration`), XML Encryption 1.1 for `EncryptedAssertion`, `EncryptedID` and
 //! `EncryptedAttribute` (RSA-OAEP key transport, AES-GCM and AES-CBC data). Not supported:
-//! Artifact and SOAP bindings, Single Logout, metadata signature verification.
+//! Artifact and SOAP bindings, Single Logout, signatures on the entities inside a metadata
+//! aggregate (only the root's signature is accepted).
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -123,7 +125,10 @@ pub use authn_request::{
 pub use config::{IdentityProvider, IdpCertificate, ServiceProvider};
 pub use decrypt::DecryptionKey;
 pub use error::{Check, Error};
-pub use metadata::{SpMetadata, parse_idp_metadata};
+pub use metadata::{
+    DEFAULT_MAX_METADATA_BYTES, DEFAULT_MAX_METADATA_CACHE, MetadataTrust, SpMetadata, VerifiedMetadata,
+    parse_idp_metadata, verify_idp_metadata,
+};
 pub use orange::OrangeProfile;
 pub use response::{
     DEFAULT_CLOCK_SKEW, DEFAULT_MAX_MESSAGE_BYTES, MAX_ENCRYPTED_ATTRIBUTES, NameId, ResponseVerifier,

@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime};
 use bergshamra::KeysManager;
 
 pub use self::content::{NameId, VerifiedAssertion};
-pub(crate) use self::structure::decode_base64;
+pub(crate) use self::structure::{check_unique_ids, decode_base64};
 pub use self::unconsumed::UnconsumedAssertion;
 use crate::config::{IdentityProvider, ServiceProvider};
 use crate::decrypt::DecryptionKey;

@@ -132,6 +132,8 @@ pub struct ServerConfig {
     pub(crate) network_subscriber: Option<PhoneNumber>,
     pub(crate) faults: BTreeMap<String, Fault>,
     pub(crate) saml_service_providers: Vec<SamlServiceProvider>,
+    /// Whether the SAML IdP is in a key rollover (two signing certificates, the next key signs).
+    pub(crate) saml_key_rollover: bool,
     /// The Telco Finder's routes; `None` routes the subscribers' country codes to this server.
     pub(crate) telco_routes: Option<Vec<TelcoRoute>>,
     /// Operators served under `/operators/{id}` beside this one.
@@ -163,6 +165,7 @@ impl fmt::Debug for ServerConfig {
             .field("network_subscriber", &self.network_subscriber)
             .field("faults", &self.faults)
             .field("saml_service_providers", &self.saml_service_providers)
+            .field("saml_key_rollover", &self.saml_key_rollover)
             .field("telco_routes", &self.telco_routes)
             .field("operators", &self.operators)
             .field("clock", &self.clock)
@@ -214,6 +217,7 @@ impl ServerConfig {
                 SamlServiceProvider::new(DEMO_SAML_SP_ENTITY_ID, DEMO_SAML_ACS_URLS[0])
                     .with_acs_url(DEMO_SAML_ACS_URLS[1]),
             ],
+            saml_key_rollover: false,
             telco_routes: None,
             operators: Vec::new(),
             clock: Arc::new(SystemClock),
@@ -319,6 +323,14 @@ impl ServerConfig {
     /// is registered by default).
     pub fn with_saml_service_provider(mut self, sp: SamlServiceProvider) -> Self {
         self.saml_service_providers.push(sp);
+        self
+    }
+
+    /// Puts the SAML IdP in a signing key rollover (default off): its metadata lists the current
+    /// and the next signing certificate, and Responses are signed by the next key. An SP that
+    /// refreshed its metadata then accepts Responses signed by either, as during a real rollover.
+    pub fn with_saml_key_rollover(mut self, rollover: bool) -> Self {
+        self.saml_key_rollover = rollover;
         self
     }
 

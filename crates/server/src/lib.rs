@@ -26,7 +26,9 @@
 //!   `AuthnRequest` by HTTP-Redirect and answers with an auto-submitting POST form carrying a
 //!   `Response` whose `Assertion` is signed (enveloped XML-DSig, RSA-SHA256, made by `bergshamra`),
 //!   with a persistent (pairwise) or transient `NameID`, the `OrangeAPIToken` attribute and the
-//!   profile attributes; `/saml/metadata` publishes the IdP metadata;
+//!   profile attributes; `/saml/metadata` publishes the IdP metadata, signed, with `validUntil` and
+//!   `cacheDuration` (two signing certificates in key rollover mode,
+//!   [`ServerConfig::with_saml_key_rollover`]);
 //! - **fault injection** per path: latency, forced statuses, 429 with `Retry-After`, malformed
 //!   bodies ([`Fault`]), echoing the `x-correlator` as the handler of the path would;
 //! - an **index** at `GET /`: endpoints, every API base URL per client profile ([`api_mounts`]),
@@ -84,8 +86,9 @@
 //! [`Clock`](netid_core::ports::Clock), so tests drive time with `ManualClock`; ids, tokens and keys
 //! come from the configured [`SecureRandom`](netid_core::ports::SecureRandom). Keys (the server's
 //! ES256 signing key and the demo client's key) are generated at start, or read from and derived
-//! from a configured signing key. The one committed key is
-//! the SAML IdP's RSA test key (`data/saml/idp-test.key`, public by design): an X.509 certificate is
+//! from a configured signing key. The committed keys are
+//! the SAML IdP's RSA test keys (`data/saml/idp-test.key`, `idp-test-next.key` for the key
+//! rollover, `metadata-test.key` for the metadata; public by design): an X.509 certificate is
 //! what SAML service providers trust, and generating one at start would need a certificate crate
 //! and a second crypto backend. JWT signing and verification use `jsonwebtoken` (backend
 //! `rust_crypto`), keys `p256`; XML signing `bergshamra`; `AuthnRequest` parsing `quick-xml`. Form

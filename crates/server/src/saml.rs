@@ -12,7 +12,10 @@
 //!
 //! The signature is made by `bergshamra` (`bergshamra::sign` fills a template's empty
 //! `DigestValue` and `SignatureValue`). The signing key is the committed, public test key
-//! `data/saml/idp-test.key` with its self-signed certificate `data/saml/idp-test.crt`.
+//! `data/saml/idp-test.key` with its self-signed certificate `data/saml/idp-test.crt`; during a
+//! key rollover ([`crate::ServerConfig::with_saml_key_rollover`]) Responses are signed by
+//! `data/saml/idp-test-next.key` and the metadata lists both certificates. The metadata is signed
+//! by a key of its own, `data/saml/metadata-test.key` (see `metadata`).
 //!
 //! A service provider registered with a signing certificate
 //! ([`crate::SamlServiceProvider::with_certificate_pem`]) must sign its requests with the
@@ -34,21 +37,56 @@ use base64::engine::general_purpose::STANDARD;
 use netid_core::ports::random_id;
 use quick_xml::escape::escape;
 
-use self::document::{ResponseParts, certificate_base64, error_response, profile, success_response};
+use self::document::{ResponseParts, error_response, profile, success_response};
+pub(crate) use self::metadata::metadata;
 use self::request::{decode_redirect, parse_authn_request};
 use crate::state::{AuthMethod, Grant, Shared};
 
 mod document;
 mod encrypt;
+mod metadata;
 mod query_signature;
 mod request;
 
 pub(crate) use self::request::fuzz;
 
-/// The IdP's signing key: TEST ONLY, committed and public.
-const IDP_KEY_PEM: &str = include_str!("../data/saml/idp-test.key");
-/// The IdP's self-signed certificate matching [`IDP_KEY_PEM`].
-pub(crate) const IDP_CERT_PEM: &str = include_str!("../data/saml/idp-test.crt");
+/// An RSA private key and its self-signed certificate, PEM: TEST ONLY, committed and public.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SigningPair {
+    pub(crate) key_pem: &'static str,
+    pub(crate) cert_pem: &'static str,
+}
+
+/// The IdP's signing key.
+const IDP_KEY: SigningPair = SigningPair {
+    key_pem: include_str!("../data/saml/idp-test.key"),
+    cert_pem: include_str!("../data/saml/idp-test.crt"),
+};
+/// The IdP's next signing key, which signs Responses during a key rollover.
+const IDP_NEXT_KEY: SigningPair = SigningPair {
+    key_pem: include_str!("../data/saml/idp-test-next.key"),
+    cert_pem: include_str!("../data/saml/idp-test-next.crt"),
+};
+/// The key signing the IdP's metadata: the SP trusts its certificate out of band.
+const METADATA_KEY: SigningPair = SigningPair {
+    key_pem: include_str!("../data/saml/metadata-test.key"),
+    cert_pem: include_str!("../data/saml/metadata-test.crt"),
+};
+/// The IdP's self-signed certificate (outside a rollover, the one that signs Responses).
+pub(crate) const IDP_CERT_PEM: &str = IDP_KEY.cert_pem;
+/// The IdP's next certificate (signs Responses during a rollover).
+pub(crate) const IDP_NEXT_CERT_PEM: &str = IDP_NEXT_KEY.cert_pem;
+/// The metadata signer's certificate.
+pub(crate) const METADATA_CERT_PEM: &str = METADATA_KEY.cert_pem;
+
+/// The key Responses are signed with: the next one during a rollover.
+fn response_key(shared: &Shared) -> SigningPair {
+    if shared.config.saml_key_rollover {
+        IDP_NEXT_KEY
+    } else {
+        IDP_KEY
+    }
+}
 
 /// Largest inflated `AuthnRequest` accepted.
 const MAX_REQUEST: u64 = 64 * 1024;
@@ -204,6 +242,7 @@ pub(crate) async fn sso(State(shared): State<Arc<Shared>>, RawQuery(query): RawQ
         name_id_format: if persistent { PERSISTENT } else { TRANSIENT },
         api_token,
         attributes: profile(subscriber),
+        key: response_key(&shared),
     };
     match success_response(&parts, sp, rng) {
         Ok(signed) => post_form(&acs_url, &signed, relay_state.as_deref()),
@@ -212,32 +251,4 @@ pub(crate) async fn sso(State(shared): State<Arc<Shared>>, RawQuery(query): RawQ
             (StatusCode::INTERNAL_SERVER_ERROR, "signing failed").into_response()
         }
     }
-}
-
-/// `GET /saml/metadata`: the IdP's SAML metadata (entity id, signing certificate, SSO URL).
-pub(crate) async fn metadata(State(shared): State<Arc<Shared>>) -> Response {
-    let xml = format!(
-        concat!(
-            r#"<?xml version="1.0" encoding="UTF-8"?>"#,
-            "\n",
-            r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="{entity}">"#,
-            r#"<md:IDPSSODescriptor WantAuthnRequestsSigned="false" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">"#,
-            r#"<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"#,
-            r#"<md:NameIDFormat>{persistent}</md:NameIDFormat><md:NameIDFormat>{transient}</md:NameIDFormat>"#,
-            r#"<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{sso}"/>"#,
-            r#"</md:IDPSSODescriptor></md:EntityDescriptor>"#,
-            "\n"
-        ),
-        entity = escape(idp_entity_id(&shared)),
-        cert = certificate_base64(),
-        persistent = PERSISTENT,
-        transient = TRANSIENT,
-        sso = escape(shared.endpoint("/saml/sso")),
-    );
-    (
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, "application/samlmetadata+xml")],
-        xml,
-    )
-        .into_response()
 }

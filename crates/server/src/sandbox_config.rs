@@ -35,6 +35,9 @@
 //! sign = "assertion"                            # or response, both
 //! attribute-name-format = "basic"               # or uri
 //!
+//! [saml-idp]
+//! key-rollover = true                           # metadata lists two signing keys, the next one signs
+//!
 //! [state]                                       # several processes as one operator (feature redis):
 //! redis = "redis://127.0.0.1:6379/"             # keep CIBA requests, codes, tokens, jtis in Redis;
 //!                                               # give each process the same issuer and
@@ -66,20 +69,20 @@ use serde::Deserialize;
 
 use crate::config::{AccessTokenFormat, ServerConfig};
 use crate::subscribers::{SubscriberFileError, SubscriberStore};
-pub use shared_state::StateSettings;
 pub use operators::OperatorSettings;
 pub use settings::{
     ClientSettings, DataEncryptionSetting, FaultSettings, KeyTransportSetting, NameFormatSetting,
-    SamlSpSettings, SigningSetting,
+    SamlIdpSettings, SamlSpSettings, SigningSetting,
 };
+pub use shared_state::StateSettings;
 pub use telco_finder::{RouteSettings, TelcoFinderSettings};
 
 use entries::ReadFile;
 
 mod entries;
-mod shared_state;
 mod operators;
 mod settings;
+mod shared_state;
 mod telco_finder;
 #[cfg(test)]
 mod tests;
@@ -172,6 +175,8 @@ pub struct SandboxConfig {
     /// SAML service providers, besides the demo one.
     #[serde(default)]
     pub saml_service_providers: Vec<SamlSpSettings>,
+    /// The SAML IdP itself.
+    pub saml_idp: Option<SamlIdpSettings>,
     /// Faults, per exact request path.
     #[serde(default)]
     pub faults: BTreeMap<String, FaultSettings>,
@@ -320,6 +325,9 @@ impl SandboxConfig {
         }
         for sp in &self.saml_service_providers {
             config = config.with_saml_service_provider(sp.to_provider(&mut read_file)?);
+        }
+        if let Some(rollover) = self.saml_idp.as_ref().and_then(|idp| idp.key_rollover) {
+            config = config.with_saml_key_rollover(rollover);
         }
         for (path, fault) in &self.faults {
             config = config.with_fault(path.clone(), fault.to_fault(path)?);

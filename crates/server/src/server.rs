@@ -285,6 +285,18 @@ impl ServerHandle {
         saml::IDP_CERT_PEM
     }
 
+    /// The SAML IdP's next signing certificate, PEM (`data/saml/idp-test-next.crt`, test only): it
+    /// signs Responses during a key rollover ([`ServerConfig::with_saml_key_rollover`]).
+    pub fn saml_idp_next_certificate_pem(&self) -> &'static str {
+        saml::IDP_NEXT_CERT_PEM
+    }
+
+    /// The certificate that signs the SAML IdP's metadata (`GET /saml/metadata`), PEM
+    /// (`data/saml/metadata-test.crt`, test only): what an SP configures to verify the metadata.
+    pub fn saml_metadata_certificate_pem(&self) -> &'static str {
+        saml::METADATA_CERT_PEM
+    }
+
     /// Every base path the APIs are served at, per API and client profile.
     pub fn api_mounts(&self) -> Vec<ApiMount> {
         mounts::api_mounts()

@@ -2,4 +2,5 @@
 
 mod contract;
 mod saml;
+mod saml_metadata;
 mod saml_redis;

@@ -91,7 +91,7 @@ pub(super) fn check_status(doc: &Document<'_>, root: NodeId) -> Result<(), Error
 /// Every ID-like attribute value (`ID`, `Id`, `id`, `AssertionID`, in any namespace) is unique
 /// across `docs` (the Response and, when encrypted, the decrypted Assertion), so no reference can
 /// resolve to two candidates in any reader.
-pub(super) fn check_unique_ids(docs: &[&Document<'_>]) -> Result<(), Error> {
+pub(crate) fn check_unique_ids(docs: &[&Document<'_>]) -> Result<(), Error> {
     let mut seen = BTreeSet::new();
     for doc in docs {
         for node in doc.descendants(doc.root()) {

@@ -11,4 +11,5 @@ mod metadata;
 mod props;
 mod redirect;
 mod shared;
+mod signed_metadata;
 mod support;

@@ -26,6 +26,15 @@ pub struct ClientSettings {
     pub redirect_uris: Vec<String>,
 }
 
+/// `[saml-idp]`: the SAML IdP.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[non_exhaustive]
+pub struct SamlIdpSettings {
+    /// A signing key rollover (default false): see [`ServerConfig::with_saml_key_rollover`](crate::ServerConfig::with_saml_key_rollover).
+    pub key_rollover: Option<bool>,
+}
+
 /// `[[saml-service-providers]]`: one SAML service provider.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
