@@ -109,8 +109,10 @@ mod decrypt;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+mod logout;
 mod metadata;
 mod orange;
+mod outgoing;
 mod redirect;
 mod response;
 mod signature;
@@ -123,6 +125,11 @@ pub use authn_request::{
 pub use config::{IdentityProvider, IdpCertificate, ServiceProvider};
 pub use decrypt::DecryptionKey;
 pub use error::{Check, Error};
+pub use logout::{
+    DEFAULT_LOGOUT_LIFETIME, LogoutRequest, LogoutRequestBuilder, LogoutResponse, LogoutResponseBuilder,
+    LogoutSession, LogoutStatus, LogoutVerifier, Received, UnconsumedLogout, VerifiedLogout,
+    VerifiedLogoutRequest, VerifiedLogoutResponse,
+};
 pub use metadata::{SpMetadata, parse_idp_metadata};
 pub use orange::OrangeProfile;
 pub use response::{
@@ -151,5 +158,7 @@ mod tests {
         send_sync::<VerifiedAssertion>();
         send_sync::<DecryptionKey>();
         send_sync::<UnconsumedAssertion>();
+        send_sync::<LogoutVerifier>();
+        send_sync::<UnconsumedLogout>();
     }
 }

@@ -79,6 +79,16 @@ impl SpMetadata {
         for cert in &self.encryption_certificates {
             key_descriptor(&mut w, "encryption", cert, &methods).map_err(io)?;
         }
+        if let Some(slo) = &sp.slo_url {
+            // SSODescriptorType's order: after the KeyDescriptors, before NameIDFormat. Both
+            // bindings share one endpoint.
+            for binding in [Binding::HttpRedirect, Binding::HttpPost] {
+                let mut e = BytesStart::new("md:SingleLogoutService");
+                e.push_attribute(("Binding", binding.uri()));
+                e.push_attribute(("Location", slo.as_str()));
+                w.write_event(Event::Empty(e)).map_err(io)?;
+            }
+        }
         for f in &self.name_id_formats {
             w.write_event(Event::Start(BytesStart::new("md:NameIDFormat")))
                 .map_err(io)?;
@@ -175,8 +185,13 @@ pub fn parse_idp_metadata(metadata: &str) -> Result<IdentityProvider, Error> {
         .find(|s| xml::attr(&doc, *s, "Binding") == Some(Binding::HttpRedirect.uri()))
         .and_then(|s| xml::attr(&doc, s, "Location"))
         .map(str::to_owned);
+    let slo_url = xml::children_named(&doc, idp, NS_MD, "SingleLogoutService")
+        .find(|s| xml::attr(&doc, *s, "Binding") == Some(Binding::HttpRedirect.uri()))
+        .and_then(|s| xml::attr(&doc, s, "Location"))
+        .map(str::to_owned);
     let mut out = IdentityProvider::new(entity_id, certificates);
     out.sso_url = sso_url;
+    out.slo_url = slo_url;
     Ok(out)
 }
 
