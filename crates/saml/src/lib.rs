@@ -1,6 +1,8 @@
 //! SAML 2.0 Service Provider for the netid toolkit (the Orange Authentication API and any SAML
 //! 2.0 IdP): build `AuthnRequest`s for the HTTP-Redirect binding, verify `Response`s received
-//! over HTTP-POST or HTTP-Redirect, write SP metadata and read IdP metadata.
+//! over HTTP-POST or HTTP-Redirect, take part in Single Logout (build, sign and verify
+//! `LogoutRequest`s and `LogoutResponse`s, see [`LogoutVerifier`]), write SP metadata and read IdP
+//! metadata.
 //!
 //! What it never does: I/O, reading a clock, drawing randomness on its own, trusting a key sent
 //! inside a message (`KeyInfo`), accepting an unsigned message, accepting SHA-1 unless told with
@@ -94,11 +96,12 @@
 //!
 //! # Standards
 //!
-//! SAML 2.0 Core (AuthnRequest, Response, Assertion), Bindings (HTTP-Redirect with DEFLATE and
-//! query-string signatures, HTTP-POST), Profiles (Web Browser SSO, bearer confirmation),
+//! SAML 2.0 Core (AuthnRequest, Response, Assertion, LogoutRequest, LogoutResponse), Bindings (HTTP-Redirect with DEFLATE and
+//! query-string signatures, HTTP-POST), Profiles (Web Browser SSO, bearer confirmation, Single Logout),
 //! Metadata (EntityDescriptor), XML Encryption 1.1 for `EncryptedAssertion`, `EncryptedID` and
 //! `EncryptedAttribute` (RSA-OAEP key transport, AES-GCM and AES-CBC data). Not supported:
-//! Artifact and SOAP bindings, Single Logout, metadata signature verification.
+//! Artifact and SOAP bindings, metadata signature verification, an `EncryptedID` in the SP's own
+//! LogoutRequests (received ones are decrypted), `BaseID`.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
