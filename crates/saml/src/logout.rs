@@ -11,7 +11,7 @@ mod request;
 mod response;
 #[cfg(test)]
 mod tests;
-mod verify;
+pub(crate) mod verify;
 
 use std::time::SystemTime;
 
@@ -48,8 +48,9 @@ impl LogoutSession {
     }
 }
 
-/// A received logout message, as its binding delivered it.
-#[derive(Debug, Clone, Copy)]
+/// A received logout message, as its binding delivered it. `Debug` shows the binding and the
+/// length only: a LogoutRequest carries a NameID.
+#[derive(Clone, Copy)]
 #[non_exhaustive]
 pub enum Received<'a> {
     /// The raw HTTP-Redirect query string, exactly as received (with or without `?`): a
@@ -59,6 +60,20 @@ pub enum Received<'a> {
     Post(&'a [u8]),
     /// The message XML (already Base64-decoded), received over HTTP-POST.
     Xml(&'a [u8]),
+}
+
+impl std::fmt::Debug for Received<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (binding, len) = match self {
+            Self::Redirect(q) => ("Redirect", q.len()),
+            Self::Post(v) => ("Post", v.len()),
+            Self::Xml(x) => ("Xml", x.len()),
+        };
+        f.debug_struct("Received")
+            .field("binding", &binding)
+            .field("len", &len)
+            .finish()
+    }
 }
 
 /// A verified LogoutRequest from the IdP (IdP-initiated logout): end the session, then answer

@@ -26,7 +26,8 @@
 //!   `AuthnRequest` by HTTP-Redirect and answers with an auto-submitting POST form carrying a
 //!   `Response` whose `Assertion` is signed (enveloped XML-DSig, RSA-SHA256, made by `bergshamra`),
 //!   with a persistent (pairwise) or transient `NameID`, the `OrangeAPIToken` attribute and the
-//!   profile attributes; `/saml/metadata` publishes the IdP metadata;
+//!   profile attributes; `/saml/metadata` publishes the IdP metadata; `/saml/slo` and
+//!   `/saml/slo/initiate` do Single Logout both ways (HTTP-Redirect and HTTP-POST);
 //! - **fault injection** per path: latency, forced statuses, 429 with `Retry-After`, malformed
 //!   bodies ([`Fault`]);
 //! - an **index** at `GET /`: endpoints, every API base URL per client profile ([`api_mounts`]),

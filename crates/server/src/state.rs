@@ -87,6 +87,8 @@ pub(crate) struct OpState {
     codes: BTreeMap<String, IssuedCode>,
     tokens: BTreeMap<String, Grant>,
     used_jtis: BTreeMap<(String, String), SystemTime>,
+    /// IdP-initiated SAML LogoutRequests awaiting the SP's answer: ID → (SP entity id, expiry).
+    logout_requests: BTreeMap<String, (String, SystemTime)>,
 }
 
 impl OpState {
@@ -112,6 +114,26 @@ impl OpState {
 
     pub(crate) fn grant(&self, token: &str) -> Option<&Grant> {
         self.tokens.get(token)
+    }
+
+    /// Records an IdP-initiated LogoutRequest sent to the SP `entity_id`, outstanding until `until`.
+    pub(crate) fn insert_logout_request(
+        &mut self,
+        id: String,
+        entity_id: String,
+        until: SystemTime,
+        now: SystemTime,
+    ) {
+        self.logout_requests.retain(|_, (_, exp)| *exp > now);
+        self.logout_requests.insert(id, (entity_id, until));
+    }
+
+    /// Takes the outstanding LogoutRequest `id` if `entity_id` was sent it and it is unexpired.
+    pub(crate) fn take_logout_request(&mut self, id: &str, entity_id: &str, now: SystemTime) -> bool {
+        match self.logout_requests.get(id) {
+            Some((sp, exp)) if sp == entity_id && *exp > now => self.logout_requests.remove(id).is_some(),
+            _ => false,
+        }
     }
 
     /// Records a client assertion's `jti` until `exp`; `false` when it was already used.

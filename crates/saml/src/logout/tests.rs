@@ -342,7 +342,12 @@ fn a_verifier_needs_the_sp_slo_url() {
 fn debug_never_shows_the_name_id() {
     let request = Idp::default().request();
     assert!(request.xml().contains(NAME_ID));
-    let debug = format!("{request:?} {:?}", session(Some("_s1")));
+    let xml = request.xml().to_owned();
+    let debug = format!(
+        "{request:?} {:?} {:?}",
+        session(Some("_s1")),
+        Received::Xml(xml.as_bytes())
+    );
     assert!(!debug.contains(NAME_ID), "{debug}");
 }
 

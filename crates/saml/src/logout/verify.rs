@@ -48,7 +48,7 @@ struct Header {
 
 /// Which logout message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Kind {
+pub(crate) enum Kind {
     Request,
     Response,
 }
@@ -124,7 +124,7 @@ impl LogoutVerifier {
     /// Every pure check on the message text. `expected`: the kind the Redirect parameter names
     /// and the kind the caller wants, when known. `binding_signed`: the query signature of the
     /// HTTP-Redirect binding already authenticated the whole message.
-    pub(super) fn check_text(
+    pub(crate) fn check_text(
         &self,
         text: &str,
         expected: [Option<Kind>; 2],

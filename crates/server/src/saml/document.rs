@@ -41,6 +41,15 @@ pub(super) fn certificate_base64() -> String {
     IDP_CERT_PEM.lines().filter(|l| !l.starts_with("-----")).collect()
 }
 
+/// The certificate in DER (tests check the IdP's own signatures with it).
+#[cfg(test)]
+pub(super) fn certificate_der() -> Vec<u8> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD
+        .decode(certificate_base64())
+        .unwrap_or_default()
+}
+
 /// The profile attributes of the Orange Authentication page, from the KYC record.
 pub(super) fn profile(subscriber: &Subscriber) -> Vec<(&'static str, String)> {
     let kyc: &KycClaims = subscriber.kyc();
@@ -95,7 +104,7 @@ pub(super) struct ResponseParts<'a> {
 
 /// The signature template of the element with ID `id` (enveloped, exclusive C14N, RSA-SHA256,
 /// SHA-256).
-fn signature_template(id: &str) -> String {
+pub(super) fn signature_template(id: &str) -> String {
     format!(
         concat!(
             r#"<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo>"#,
@@ -246,7 +255,7 @@ pub(super) fn error_response(
 }
 
 /// Signs the first signature template of `template` with the IdP key through bergshamra.
-fn sign(template: &str) -> Result<String, String> {
+pub(super) fn sign(template: &str) -> Result<String, String> {
     let key =
         bergshamra::keys::loader::load_rsa_private_pem(IDP_KEY_PEM.as_bytes()).map_err(|e| e.to_string())?;
     let mut keys = bergshamra::KeysManager::new();
