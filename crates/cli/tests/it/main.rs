@@ -2,4 +2,5 @@
 
 mod contract;
 mod saml;
+mod saml_logout;
 mod saml_redis;
