@@ -42,14 +42,14 @@ pub(crate) enum SamlCommand {
     LoginUrl(LoginUrlArgs),
     /// Build a signed LogoutRequest for a session (SP-initiated Single Logout) and print its
     /// HTTP-Redirect URL and ID as JSON.
-    LogoutUrl(LogoutUrlArgs),
+    LogoutUrl(Box<LogoutUrlArgs>),
     /// Verify received LogoutRequests (IdP-initiated, checked against `--name-id` and
     /// `--session-index`) and LogoutResponses (answering an outstanding `--request-id`); prints
     /// one JSON object per file, or with `--json` one report for them all. The NameID is masked
     /// unless `--reveal`.
     ///
     /// Exit status: 0 when every message was accepted, 1 when any was rejected, 2 on usage errors.
-    VerifyLogout(VerifyLogoutArgs),
+    VerifyLogout(Box<VerifyLogoutArgs>),
 }
 
 /// The binding a file was received over.
