@@ -198,6 +198,11 @@ impl SamlServiceProvider {
         &self.acs_urls
     }
 
+    /// Its SingleLogoutService URL, when registered.
+    pub fn slo_url(&self) -> Option<&str> {
+        self.slo_url.as_deref()
+    }
+
     /// Whether a signing certificate is recorded.
     pub fn has_certificate(&self) -> bool {
         self.certificate_der.is_some()
