@@ -12,6 +12,7 @@ mod line_apis;
 mod line_commands;
 mod operator_pages;
 mod saml;
+mod saml_logout;
 mod saml_metadata;
 mod saml_signed;
 mod sandbox;

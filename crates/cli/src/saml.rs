@@ -17,8 +17,11 @@ use time::format_description::well_known::Rfc3339;
 
 use netid_cli::exit::{FAILED as EXIT_REJECTED, OK as EXIT_OK, USAGE as EXIT_USAGE};
 
+mod logout;
 mod stores;
 mod verdict;
+
+use logout::{LogoutUrlArgs, VerifyLogoutArgs};
 
 use netid_cli::redis::{RedisUrl, parse_url as parse_redis_url};
 use stores::OpenError;
@@ -37,6 +40,16 @@ pub(crate) enum SamlCommand {
     Verify(Box<VerifyArgs>),
     /// Build an AuthnRequest and print its HTTP-Redirect URL and ID as JSON.
     LoginUrl(LoginUrlArgs),
+    /// Build a signed LogoutRequest for a session (SP-initiated Single Logout) and print its
+    /// HTTP-Redirect URL and ID as JSON.
+    LogoutUrl(Box<LogoutUrlArgs>),
+    /// Verify received LogoutRequests (IdP-initiated, checked against `--name-id` and
+    /// `--session-index`) and LogoutResponses (answering an outstanding `--request-id`); prints
+    /// one JSON object per file, or with `--json` one report for them all. The NameID is masked
+    /// unless `--reveal`.
+    ///
+    /// Exit status: 0 when every message was accepted, 1 when any was rejected, 2 on usage errors.
+    VerifyLogout(Box<VerifyLogoutArgs>),
 }
 
 /// The binding a file was received over.
@@ -168,6 +181,14 @@ pub(crate) enum FormatArg {
     Transient,
 }
 
+/// The NameID format a command-line value names.
+fn name_id_format(format: FormatArg) -> NameIdFormat {
+    match format {
+        FormatArg::Persistent => NameIdFormat::Persistent,
+        FormatArg::Transient => NameIdFormat::Transient,
+    }
+}
+
 fn parse_rfc3339(s: &str) -> Result<SystemTime, String> {
     OffsetDateTime::parse(s, &Rfc3339)
         .map(SystemTime::from)
@@ -182,6 +203,11 @@ pub(crate) fn run(cmd: SamlCommand) -> u8 {
                 .unwrap_or_else(|message| netid_cli::exit::usage("saml verify", &message, args.json));
         }
         SamlCommand::LoginUrl(args) => login_url(&args),
+        SamlCommand::LogoutUrl(args) => logout::logout_url(&args),
+        SamlCommand::VerifyLogout(args) => {
+            return logout::verify_logout(&args)
+                .unwrap_or_else(|message| netid_cli::exit::usage("saml verify-logout", &message, args.json));
+        }
     };
     result.unwrap_or_else(|message| {
         // Usage errors go to stderr; stdout carries only results.
@@ -289,7 +315,7 @@ fn verify(args: &VerifyArgs) -> Result<u8, String> {
             EXIT_OK
         };
         if args.json {
-            netid_cli::envelope::print(&report(verdicts, first_rejection));
+            netid_cli::envelope::print(&report(verdicts, first_rejection, "responses"));
             return status;
         }
         let mut out = std::io::stdout().lock();
@@ -325,13 +351,9 @@ fn check(
 fn login_url(args: &LoginUrlArgs) -> Result<u8, String> {
     let now = args.now.unwrap_or_else(|| SystemClock.now());
     let sp = ServiceProvider::new(&args.sp_entity_id, &args.acs_url);
-    let policy = args.name_id_format.map(|f| {
-        let format = match f {
-            FormatArg::Persistent => NameIdFormat::Persistent,
-            FormatArg::Transient => NameIdFormat::Transient,
-        };
-        NameIdPolicy::new(format, true)
-    });
+    let policy = args
+        .name_id_format
+        .map(|f| NameIdPolicy::new(name_id_format(f), true));
     let request = AuthnRequestBuilder::new(&sp, &args.sso_url)
         .name_id_policy(policy)
         .build(now, &OsRandom)
@@ -355,14 +377,16 @@ fn login_url(args: &LoginUrlArgs) -> Result<u8, String> {
                 Err(OpenError::Usage(message)) => {
                     return netid_cli::exit::usage("saml login-url", &message, false);
                 }
-                Err(OpenError::Unavailable(error)) => return store_failed(&SamlError::Store(error)),
+                Err(OpenError::Unavailable(error)) => {
+                    return store_failed("saml login-url", &SamlError::Store(error));
+                }
             };
             match request
                 .record_async(&stores.request_store(), REQUEST_LIFETIME)
                 .await
             {
                 Ok(()) => EXIT_OK,
-                Err(error) => store_failed(&error),
+                Err(error) => store_failed("saml login-url", &error),
             }
         });
         if recorded != EXIT_OK {
@@ -374,11 +398,11 @@ fn login_url(args: &LoginUrlArgs) -> Result<u8, String> {
     Ok(EXIT_OK)
 }
 
-/// Says on stderr that the request could not be recorded; [`EXIT_REJECTED`].
-fn store_failed(error: &SamlError) -> u8 {
+/// Says on stderr that `command` could not record its request; [`EXIT_REJECTED`].
+fn store_failed(command: &str, error: &SamlError) -> u8 {
     let _ = writeln!(
         std::io::stderr(),
-        "netid saml login-url: cannot record the request: {}",
+        "netid {command}: cannot record the request: {}",
         message(error)
     );
     EXIT_REJECTED

@@ -5,6 +5,10 @@
 use std::sync::OnceLock;
 use std::time::{Duration, SystemTime};
 
+mod logout;
+
+pub use logout::fuzz_logout;
+
 use crate::{
     IdentityProvider, IdpCertificate, InMemoryReplayCache, InMemoryRequestStore, MetadataTrust,
     ResponseVerifier, ServiceProvider, SpMetadata, parse_idp_metadata, verify_idp_metadata, xml,

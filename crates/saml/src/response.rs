@@ -5,7 +5,7 @@
 mod assertion;
 mod content;
 mod envelope;
-mod structure;
+pub(crate) mod structure;
 mod unconsumed;
 
 use std::fmt;
@@ -203,6 +203,10 @@ impl ResponseVerifier {
 
     pub(crate) fn max_bytes(&self) -> usize {
         self.max_message_bytes
+    }
+
+    pub(crate) fn skew(&self) -> Duration {
+        self.clock_skew
     }
 
     /// Verifies the value of an HTTP-POST `SAMLResponse` form field (Base64, already

@@ -117,9 +117,11 @@ fn client_assertion(demo: &DemoClient, path: &str, now: SystemTime) -> Option<St
     jsonwebtoken::encode(&header, &claims, key).ok()
 }
 
-/// The `AuthnRequest` the IdP parses, directly and through the HTTP-Redirect binding.
+/// The `AuthnRequest` the IdP parses, directly and through the HTTP-Redirect binding; and the
+/// logout messages of its SLO endpoint.
 pub fn fuzz_authn_request(data: &[u8]) {
     saml::fuzz(data);
+    saml::fuzz_logout(data);
 }
 
 /// The subscriber documents (TOML and JSON) and the sandbox configuration document. Property:

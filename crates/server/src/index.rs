@@ -115,6 +115,7 @@ pub(crate) fn document(shared: &Shared) -> Value {
             "authorization": shared.endpoint("/authorize"),
             "saml_sso": shared.endpoint("/saml/sso"),
             "saml_metadata": shared.endpoint("/saml/metadata"),
+            "saml_slo": shared.endpoint("/saml/slo"),
             "telco_finder_search": shared.endpoint("/telco-finder/v1/search"),
             "telco_routing": shared.endpoint("/telco-routing/v1/routing"),
         },

@@ -28,7 +28,8 @@
 //!   with a persistent (pairwise) or transient `NameID`, the `OrangeAPIToken` attribute and the
 //!   profile attributes; `/saml/metadata` publishes the IdP metadata, signed, with `validUntil` and
 //!   `cacheDuration` (two signing certificates in key rollover mode,
-//!   [`ServerConfig::with_saml_key_rollover`]);
+//!   [`ServerConfig::with_saml_key_rollover`]); `/saml/slo` and `/saml/slo/initiate` do Single
+//!   Logout both ways (HTTP-Redirect and HTTP-POST);
 //! - **fault injection** per path: latency, forced statuses, 429 with `Retry-After`, malformed
 //!   bodies ([`Fault`]), echoing the `x-correlator` as the handler of the path would;
 //! - an **index** at `GET /`: endpoints, every API base URL per client profile ([`api_mounts`]),

@@ -23,7 +23,10 @@
 //! unsigned, SHA-1 or badly signed request is refused with the 400 page before any sign-in. Requests
 //! of a service provider without a certificate are not checked.
 //!
-//! Not implemented: the HTTP-POST request binding, single logout. The user is whoever the simulated mobile network
+//! Single Logout (`/saml/slo`, `/saml/slo/initiate`), in both directions and both bindings, is in
+//! `logout`.
+//!
+//! Not implemented: the HTTP-POST binding for `AuthnRequest`s. The user is whoever the simulated mobile network
 //! sees ([`crate::ServerConfig::with_network_subscriber`]); there is no login page.
 
 use std::sync::Arc;
@@ -44,10 +47,12 @@ use crate::state::{AuthMethod, Grant, Shared};
 
 mod document;
 mod encrypt;
+mod logout;
 mod metadata;
 mod query_signature;
 mod request;
 
+pub(crate) use self::logout::{fuzz as fuzz_logout, slo_initiate, slo_post, slo_redirect};
 pub(crate) use self::request::fuzz;
 
 /// An RSA private key and its self-signed certificate, PEM: TEST ONLY, committed and public.
@@ -106,8 +111,9 @@ fn bad_request(message: &str) -> Response {
         .into_response()
 }
 
-/// The auto-submitting form that POSTs the Response to the service provider.
-fn post_form(acs_url: &str, saml_response: &str, relay_state: Option<&str>) -> Response {
+/// The auto-submitting form that POSTs `xml` (Base64) as the form field `param` (`SAMLResponse`
+/// or `SAMLRequest`) to the service provider.
+fn post_form(acs_url: &str, param: &str, xml: &str, relay_state: Option<&str>) -> Response {
     let relay = relay_state
         .map(|r| {
             format!(
@@ -120,11 +126,12 @@ fn post_form(acs_url: &str, saml_response: &str, relay_state: Option<&str>) -> R
         concat!(
             "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>netid sandbox SAML IdP</title></head>",
             "<body onload=\"document.forms[0].submit()\"><form method=\"post\" action=\"{action}\">",
-            "<input type=\"hidden\" name=\"SAMLResponse\" value=\"{response}\"/>{relay}",
+            "<input type=\"hidden\" name=\"{param}\" value=\"{response}\"/>{relay}",
             "<noscript><input type=\"submit\" value=\"Continue\"/></noscript></form></body></html>\n"
         ),
         action = escape(acs_url),
-        response = STANDARD.encode(saml_response),
+        param = param,
+        response = STANDARD.encode(xml),
         relay = relay,
     );
     let mut response = (
@@ -200,7 +207,7 @@ pub(crate) async fn sso(State(shared): State<Arc<Shared>>, RawQuery(query): RawQ
         .and_then(|n| store.by_phone_number(n))
     else {
         let xml = error_response(&request, &acs_url, &idp, &response_id, now);
-        return post_form(&acs_url, &xml, relay_state.as_deref());
+        return post_form(&acs_url, "SAMLResponse", &xml, relay_state.as_deref());
     };
     let persistent = request.name_id_format.as_deref() == Some(PERSISTENT);
     let name_id = if persistent {
@@ -245,7 +252,7 @@ pub(crate) async fn sso(State(shared): State<Arc<Shared>>, RawQuery(query): RawQ
         key: response_key(&shared),
     };
     match success_response(&parts, sp, rng) {
-        Ok(signed) => post_form(&acs_url, &signed, relay_state.as_deref()),
+        Ok(signed) => post_form(&acs_url, "SAMLResponse", &signed, relay_state.as_deref()),
         Err(error) => {
             tracing::warn!(%error, "SAML response signing or encryption failed");
             (StatusCode::INTERNAL_SERVER_ERROR, "signing failed").into_response()

@@ -28,6 +28,7 @@
 //! [[saml-service-providers]]
 //! entity-id = "my-sp"
 //! acs-urls = ["http://127.0.0.1:3000/saml/acs"]
+//! slo-url = "http://127.0.0.1:3000/saml/slo"     # optional: Single Logout on /saml/slo
 //! certificate-file = "keys/sp.crt"              # or certificate = "…": requests must then be signed
 //! encryption-certificate-file = "keys/sp-enc.crt" # or encryption-certificate: assertions are encrypted
 //! encryption-algorithm = "aes128-gcm"           # or aes256-gcm, aes128-cbc, aes256-cbc

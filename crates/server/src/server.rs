@@ -151,6 +151,8 @@ fn operator_routes(shared: &Arc<Shared>) -> Router {
         .route("/authorize", get(oauth::authorize))
         .route("/saml/sso", get(saml::sso))
         .route("/saml/metadata", get(saml::metadata))
+        .route("/saml/slo", get(saml::slo_redirect).post(saml::slo_post))
+        .route("/saml/slo/initiate", get(saml::slo_initiate))
         .route("/telco-finder/v1/search", post(telco_finder::search))
         .route("/telco-routing/v1/routing", get(telco_finder::routing))
         .with_state(shared.clone());

@@ -202,8 +202,31 @@ pub(crate) struct Shared {
     pub(crate) clients: BTreeMap<String, ClientRegistration>,
     pub(crate) store: Arc<dyn OpStore>,
     pub(crate) faults: Mutex<BTreeMap<String, Fault>>,
+    /// IdP-initiated SAML LogoutRequests awaiting the SP's answer. Kept per process, like the
+    /// faults: an SP answers the process that sent it the request (see ARCHITECTURE.md).
+    pub(crate) logout_requests: Mutex<LogoutRequests>,
     /// The Telco Finder's routes, URLs absolute; hosted operators get the root's.
     pub(crate) telco_routes: Vec<TelcoRoute>,
+}
+
+/// IdP-initiated SAML LogoutRequests awaiting the SP's answer: ID → (SP entity id, expiry).
+#[derive(Debug, Default)]
+pub(crate) struct LogoutRequests(BTreeMap<String, (String, SystemTime)>);
+
+impl LogoutRequests {
+    /// Records an IdP-initiated LogoutRequest sent to the SP `entity_id`, outstanding until `until`.
+    pub(crate) fn insert(&mut self, id: String, entity_id: String, until: SystemTime, now: SystemTime) {
+        self.0.retain(|_, (_, exp)| *exp > now);
+        self.0.insert(id, (entity_id, until));
+    }
+
+    /// Takes the outstanding LogoutRequest `id` if `entity_id` was sent it and it is unexpired.
+    pub(crate) fn take(&mut self, id: &str, entity_id: &str, now: SystemTime) -> bool {
+        match self.0.get(id) {
+            Some((sp, exp)) if sp == entity_id && *exp > now => self.0.remove(id).is_some(),
+            _ => false,
+        }
+    }
 }
 
 /// Locks a mutex, recovering the data if a handler panicked while holding it: every critical
@@ -277,6 +300,7 @@ impl Shared {
             clients,
             store,
             faults,
+            logout_requests: Mutex::new(LogoutRequests::default()),
             telco_routes,
         };
         Ok((shared, demo_client))

@@ -67,7 +67,12 @@ pub(super) fn read_entity(
         .find(|s| xml::attr(doc, *s, "Binding") == Some(Binding::HttpRedirect.uri()))
         .and_then(|s| xml::attr(doc, s, "Location"))
         .map(str::to_owned);
+    let slo_url = xml::children_named(doc, idp, NS_MD, "SingleLogoutService")
+        .find(|s| xml::attr(doc, *s, "Binding") == Some(Binding::HttpRedirect.uri()))
+        .and_then(|s| xml::attr(doc, s, "Location"))
+        .map(str::to_owned);
     let mut out = IdentityProvider::new(entity_id, certificates);
     out.sso_url = sso_url;
+    out.slo_url = slo_url;
     Ok(out)
 }

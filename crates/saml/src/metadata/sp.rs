@@ -76,6 +76,16 @@ impl SpMetadata {
         for cert in &self.encryption_certificates {
             key_descriptor(&mut w, "encryption", cert, &methods).map_err(io)?;
         }
+        if let Some(slo) = &sp.slo_url {
+            // SSODescriptorType's order: after the KeyDescriptors, before NameIDFormat. Both
+            // bindings share one endpoint.
+            for binding in [Binding::HttpRedirect, Binding::HttpPost] {
+                let mut e = BytesStart::new("md:SingleLogoutService");
+                e.push_attribute(("Binding", binding.uri()));
+                e.push_attribute(("Location", slo.as_str()));
+                w.write_event(Event::Empty(e)).map_err(io)?;
+            }
+        }
         for f in &self.name_id_formats {
             w.write_event(Event::Start(BytesStart::new("md:NameIDFormat")))
                 .map_err(io)?;

@@ -39,7 +39,7 @@ pub(super) const ASSERTION_CHILDREN: &[(&str, &str)] = &[
 /// Refuses unknown children: an element the schema does not allow is either an attack (a
 /// signature moved into a foreign namespace, a smuggled payload) or a parser differential waiting
 /// to happen.
-pub(super) fn only_children(
+pub(crate) fn only_children(
     doc: &Document<'_>,
     id: NodeId,
     whose: &str,
@@ -56,7 +56,7 @@ pub(super) fn only_children(
     Ok(())
 }
 
-pub(super) fn required_attr<'d>(
+pub(crate) fn required_attr<'d>(
     doc: &'d Document<'_>,
     id: NodeId,
     name: &str,
@@ -68,7 +68,7 @@ pub(super) fn required_attr<'d>(
     }
 }
 
-pub(super) fn require_version(doc: &Document<'_>, id: NodeId, whose: &str) -> Result<(), Error> {
+pub(crate) fn require_version(doc: &Document<'_>, id: NodeId, whose: &str) -> Result<(), Error> {
     if xml::attr(doc, id, "Version") == Some("2.0") {
         Ok(())
     } else {

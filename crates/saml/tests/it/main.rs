@@ -7,6 +7,7 @@ mod encrypted;
 mod encrypted_parts;
 mod fixtures;
 mod honest;
+mod logout;
 mod metadata;
 mod props;
 mod redirect;

@@ -21,7 +21,7 @@ pub(crate) const METADATA_CACHE_DURATION: &str = "PT1H";
 /// The ID the metadata's signature references.
 const METADATA_ID: &str = "_netid-sandbox-idp-metadata";
 
-/// `GET /saml/metadata`: the IdP's signed SAML metadata (entity id, signing certificates, SSO URL).
+/// `GET /saml/metadata`: the IdP's signed SAML metadata (entity id, signing certificates, SSO and SLO URLs).
 pub(crate) async fn metadata(State(shared): State<Arc<Shared>>) -> Response {
     let signing: &[&str] = if shared.config.saml_key_rollover {
         &[IDP_CERT_PEM, IDP_NEXT_CERT_PEM]
@@ -31,6 +31,7 @@ pub(crate) async fn metadata(State(shared): State<Arc<Shared>>) -> Response {
     let template = metadata_template(
         &idp_entity_id(&shared),
         &shared.endpoint("/saml/sso"),
+        &shared.endpoint("/saml/slo"),
         shared.now(),
         signing,
     );
@@ -50,7 +51,13 @@ pub(crate) async fn metadata(State(shared): State<Arc<Shared>>) -> Response {
 
 /// The metadata with an empty signature template right after the root's start tag (the schema
 /// position of `ds:Signature`).
-fn metadata_template(entity_id: &str, sso_url: &str, now: SystemTime, signing: &[&str]) -> String {
+fn metadata_template(
+    entity_id: &str,
+    sso_url: &str,
+    slo_url: &str,
+    now: SystemTime,
+    signing: &[&str],
+) -> String {
     let keys: String = signing
         .iter()
         .map(|pem| {
@@ -68,6 +75,8 @@ fn metadata_template(entity_id: &str, sso_url: &str, now: SystemTime, signing: &
             "{signature}",
             r#"<md:IDPSSODescriptor WantAuthnRequestsSigned="false" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">"#,
             "{keys}",
+            r#"<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{slo}"/>"#,
+            r#"<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="{slo}"/>"#,
             r#"<md:NameIDFormat>{persistent}</md:NameIDFormat><md:NameIDFormat>{transient}</md:NameIDFormat>"#,
             r#"<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{sso}"/>"#,
             r#"</md:IDPSSODescriptor></md:EntityDescriptor>"#,
@@ -82,6 +91,7 @@ fn metadata_template(entity_id: &str, sso_url: &str, now: SystemTime, signing: &
         persistent = PERSISTENT,
         transient = TRANSIENT,
         sso = escape(sso_url),
+        slo = escape(slo_url),
     )
 }
 
@@ -96,6 +106,7 @@ mod tests {
             let template = metadata_template(
                 "https://idp.example/saml",
                 "https://idp.example/sso",
+                "https://idp.example/slo",
                 now,
                 signing,
             );

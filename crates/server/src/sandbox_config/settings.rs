@@ -44,6 +44,8 @@ pub struct SamlSpSettings {
     pub entity_id: String,
     /// Its assertion consumer service URLs, at least one.
     pub acs_urls: Vec<String>,
+    /// Its SingleLogoutService URL (Single Logout with the IdP's `/saml/slo`).
+    pub slo_url: Option<String>,
     /// Its signing certificate, PEM.
     pub certificate: Option<String>,
     /// A file holding its signing certificate, PEM.
