@@ -144,7 +144,9 @@ impl<A> Call<'_, A> {
                     tracing::warn!(%error, "the shared token store failed");
                 }
                 let source = match lookup.origin {
-                    TokenOrigin::Cached | TokenOrigin::SharedFlow => TokenSource::Cached,
+                    TokenOrigin::Cached | TokenOrigin::SharedFlow | TokenOrigin::OtherInstance => {
+                        TokenSource::Cached
+                    }
                     TokenOrigin::Refreshed => TokenSource::Refreshed,
                     TokenOrigin::Flow { polls } => TokenSource::Ciba { polls },
                     _ => TokenSource::Cached,
