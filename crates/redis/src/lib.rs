@@ -58,6 +58,7 @@
 
 mod config;
 mod error;
+mod flight;
 mod saml;
 mod tokens;
 
@@ -67,5 +68,6 @@ pub mod test_util;
 
 pub use config::{DEFAULT_TIMEOUT, DEFAULT_TOKEN_TTL_MARGIN, RedisConfig, RedisStores};
 pub use error::Error;
+pub use flight::{FLIGHT_OUTCOME_TTL, RedisSharedFlight};
 pub use saml::{RedisReplayCache, RedisRequestStore};
 pub use tokens::{RedisTokenStore, TokenEncryptionKey};
