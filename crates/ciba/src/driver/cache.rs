@@ -25,8 +25,6 @@ use crate::tokens::TokenSet;
 
 mod shared;
 
-use shared::Joined;
-
 /// Cache key: the login hint's wire form and the scope's tokens, sorted.
 type Key = (String, Vec<String>);
 
@@ -341,31 +339,16 @@ impl TokenCache {
             }
         }
         let flight = self.flight.as_ref().filter(|_| self.reuse == Reuse::Reusable);
-        let mut fence = None;
-        if let Some((flight, policy)) = flight {
-            match self.join_flight(flight.as_ref(), policy, &store_key).await {
-                Joined::Lead(held) => fence = Some(held),
-                Joined::Token(stored) => {
-                    let tokens = stored.into_token_set();
-                    let access_token = tokens.access_token.clone();
-                    entry.tokens = Some(tokens);
-                    entry.failure = None;
-                    return Lookup::new(Ok(access_token), TokenOrigin::OtherInstance)
-                        .with_store_error(store_error);
-                }
-                Joined::Failed(error) => {
-                    // Recorded like a failure of this instance's flow: the callers waiting here
-                    // get it too.
-                    let failure = slot.failures.fetch_add(1, Ordering::SeqCst).saturating_add(1);
-                    entry.failure = Some((failure, error.clone()));
-                    return Lookup::new(Err(error), TokenOrigin::SharedFlow).with_store_error(store_error);
-                }
-                Joined::Skip(error) => {
-                    tracing::warn!(%error, "the shared flight failed; running a flow of this instance");
-                    store_error = store_error.or(Some(error));
+        let fence = match flight {
+            Some((flight, policy)) => {
+                let joined = self.join_flight(flight.as_ref(), policy, &store_key).await;
+                match self.take(joined, &slot, &mut entry, &mut store_error) {
+                    Ok(fence) => fence,
+                    Err(lookup) => return lookup.with_store_error(store_error),
                 }
             }
-        }
+            None => None,
+        };
         let mut session = CibaSession::new(self.client.clone(), self.provider.clone(), request);
         let result = match (flight, &fence) {
             (Some((flight, policy)), Some(fence)) => {

@@ -3,11 +3,12 @@
 
 use std::future::{Future, poll_fn};
 use std::pin::pin;
+use std::sync::atomic::Ordering;
 use std::task::Poll;
 
 use netid_core::store::StoreError;
 
-use super::TokenCache;
+use super::{Entry, Lookup, SlotState, TokenCache, TokenOrigin};
 use crate::ciba::CibaSession;
 use crate::driver::MAX_ITERATIONS;
 use crate::driver::flight::{
@@ -73,6 +74,39 @@ impl TokenCache {
         Joined::Failed(
             UsageError::SessionState("the clock does not advance while waiting for a shared flow").into(),
         )
+    }
+
+    /// What `joined` means for this lookup: the fence to lead a flow under, no fence (a flow of
+    /// this instance, the flight having failed), or the lookup's answer.
+    pub(super) fn take(
+        &self,
+        joined: Joined,
+        slot: &SlotState,
+        entry: &mut Entry,
+        store_error: &mut Option<StoreError>,
+    ) -> Result<Option<Fence>, Lookup> {
+        match joined {
+            Joined::Lead(fence) => Ok(Some(fence)),
+            Joined::Token(stored) => {
+                let tokens = stored.into_token_set();
+                let access_token = tokens.access_token.clone();
+                entry.tokens = Some(tokens);
+                entry.failure = None;
+                Err(Lookup::new(Ok(access_token), TokenOrigin::OtherInstance))
+            }
+            Joined::Failed(error) => {
+                // Recorded like a failure of this instance's flow: the callers waiting here get
+                // it too.
+                let failure = slot.failures.fetch_add(1, Ordering::SeqCst).saturating_add(1);
+                entry.failure = Some((failure, error.clone()));
+                Err(Lookup::new(Err(error), TokenOrigin::SharedFlow))
+            }
+            Joined::Skip(error) => {
+                tracing::warn!(%error, "the shared flight failed; running a flow of this instance");
+                *store_error = store_error.take().or(Some(error));
+                Ok(None)
+            }
+        }
     }
 
     /// Runs `session` under the lock of `fence`, renewing its lease every third of it until the
