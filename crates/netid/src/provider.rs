@@ -134,6 +134,9 @@ fn origin(url: &str) -> Option<String> {
     Some(format!("{scheme}://{authority}"))
 }
 
+/// The token store and shared flight an operator's token caches use, when given.
+pub(crate) type TokenSharing = (Option<Arc<dyn TokenStore>>, Option<Arc<dyn SharedFlight>>);
+
 /// A provider set up on first use, with its token caches.
 #[derive(Debug)]
 pub(crate) struct ProviderSlot {
@@ -168,10 +171,7 @@ impl Ready {
 impl ProviderSlot {
     /// A slot for `source`, whose reusable tokens are shared through `store` and obtained through
     /// `flight` when given.
-    pub(crate) fn new(
-        source: ProviderSource,
-        (store, flight): (Option<Arc<dyn TokenStore>>, Option<Arc<dyn SharedFlight>>),
-    ) -> Self {
+    pub(crate) fn new(source: ProviderSource, (store, flight): TokenSharing) -> Self {
         Self {
             source,
             store,

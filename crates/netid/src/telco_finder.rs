@@ -26,6 +26,7 @@ use crate::credentials::client_config;
 use crate::description::{EnvLookup, KeyText, OperatorDescription, SearchMode, process_env};
 use crate::error::Error;
 use crate::operator::Ports;
+use crate::provider::TokenSharing;
 
 mod operator;
 
@@ -76,9 +77,6 @@ struct Inner {
     key: Option<KeyText>,
     sharing: TokenSharing,
 }
-
-/// The token store and shared flight the operators of a finder are built with.
-type TokenSharing = (Option<Arc<dyn TokenStore>>, Option<Arc<dyn SharedFlight>>);
 
 impl fmt::Debug for TelcoFinder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -343,8 +343,8 @@ impl TokenCache {
             Some((flight, policy)) => {
                 let joined = self.join_flight(flight.as_ref(), policy, &store_key).await;
                 match self.take(joined, &slot, &mut entry, &mut store_error) {
-                    Ok(fence) => fence,
-                    Err(lookup) => return lookup.with_store_error(store_error),
+                    ControlFlow::Continue(fence) => fence,
+                    ControlFlow::Break(lookup) => return lookup.with_store_error(store_error),
                 }
             }
             None => None,

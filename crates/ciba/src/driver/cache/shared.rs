@@ -2,6 +2,7 @@
 //! leading one while keeping its lease.
 
 use std::future::{Future, poll_fn};
+use std::ops::ControlFlow;
 use std::pin::pin;
 use std::sync::atomic::Ordering;
 use std::task::Poll;
@@ -84,27 +85,27 @@ impl TokenCache {
         slot: &SlotState,
         entry: &mut Entry,
         store_error: &mut Option<StoreError>,
-    ) -> Result<Option<Fence>, Lookup> {
+    ) -> ControlFlow<Lookup, Option<Fence>> {
         match joined {
-            Joined::Lead(fence) => Ok(Some(fence)),
+            Joined::Lead(fence) => ControlFlow::Continue(Some(fence)),
             Joined::Token(stored) => {
                 let tokens = stored.into_token_set();
                 let access_token = tokens.access_token.clone();
                 entry.tokens = Some(tokens);
                 entry.failure = None;
-                Err(Lookup::new(Ok(access_token), TokenOrigin::OtherInstance))
+                ControlFlow::Break(Lookup::new(Ok(access_token), TokenOrigin::OtherInstance))
             }
             Joined::Failed(error) => {
                 // Recorded like a failure of this instance's flow: the callers waiting here get
                 // it too.
                 let failure = slot.failures.fetch_add(1, Ordering::SeqCst).saturating_add(1);
                 entry.failure = Some((failure, error.clone()));
-                Err(Lookup::new(Err(error), TokenOrigin::SharedFlow))
+                ControlFlow::Break(Lookup::new(Err(error), TokenOrigin::SharedFlow))
             }
             Joined::Skip(error) => {
                 tracing::warn!(%error, "the shared flight failed; running a flow of this instance");
                 *store_error = store_error.take().or(Some(error));
-                Ok(None)
+                ControlFlow::Continue(None)
             }
         }
     }
@@ -121,7 +122,7 @@ impl TokenCache {
         progress: F,
     ) -> Result<TokenSet, Error>
     where
-        F: FnMut(crate::ciba::Progress) -> std::ops::ControlFlow<()> + Send,
+        F: FnMut(crate::ciba::Progress) -> ControlFlow<()> + Send,
     {
         let mut flow = pin!(self.driver.run_ciba(session, progress));
         let mut renewal = pin!(self.keep_lease(flight, policy, key, fence));
