@@ -250,3 +250,57 @@ async fn an_unreachable_redis_gives_a_direct_flow_and_no_hang() {
         started.elapsed()
     );
 }
+
+/// Runs the `flight_instance` example (built by `cargo test` beside this binary) as a second
+/// process with `callers` lookups; it prints its backchannel requests and granted lookups.
+fn other_process(url: &str, prefix: &str, callers: usize) -> std::process::Child {
+    let exe = std::env::current_exe().expect("test binary path");
+    let example = exe
+        .parent()
+        .and_then(std::path::Path::parent)
+        .expect("target/<profile>/deps")
+        .join("examples/flight_instance");
+    std::process::Command::new(&example)
+        .args([url, prefix, &callers.to_string()])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", example.display()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_callers_in_two_processes_share_one_flow() {
+    let (url, _server) = support::redis();
+    let prefix = support::prefix();
+    let child = other_process(&url, &prefix, 25);
+    let operator = Operator::granting();
+    let stores = support::connect(&url, &prefix, Duration::from_secs(2)).await;
+    let here = instance(operator.clone(), &stores, policy());
+    let tasks: Vec<_> = (0..25)
+        .map(|_| {
+            let here = here.clone();
+            tokio::spawn(async move { here.access_token(&hint(), &scope()).await })
+        })
+        .collect();
+    for task in tasks {
+        let token = task.await.expect("no panic").expect("a token");
+        assert_eq!(token.expose_secret(), "at-1");
+    }
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .expect("joined")
+        .expect("the other process ran");
+    assert!(out.status.success(), "{out:?}");
+    let printed = String::from_utf8_lossy(&out.stdout);
+    let flows_there: usize = printed
+        .trim()
+        .strip_prefix("flows=")
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("unexpected output: {printed}"));
+    assert!(printed.trim().ends_with("tokens=25"), "{printed}");
+    assert_eq!(
+        operator.flows() + flows_there,
+        1,
+        "one backchannel request in both processes: {printed}"
+    );
+}
