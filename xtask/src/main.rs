@@ -11,6 +11,9 @@
 //! - `bench`: the criterion benches.
 //! - `load [FLOWS] [CALLS] [CONCURRENCY]`: the bounded loopback load test of the reference operator
 //!   (release build; `ci` runs a small one in the debug build to keep the harness honest).
+//! - `load-replay [CHECKS] [CONCURRENCY]`: SAML replay checks per second and p99 through
+//!   `netid-redis` on loopback beside the in-memory cache (release build of the `replay_load`
+//!   example; starts its own `redis-server` unless `NETID_REDIS_URL` is set).
 //! - `test`: the test command README.md gives.
 #![forbid(unsafe_code)]
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -58,9 +61,24 @@ fn main() -> ExitCode {
         Some("demo") => demo(),
         Some("examples") => examples(),
         Some("load") => load(true, &args[1..]),
+        Some("load-replay") => {
+            let mut cargo = vec![
+                "run",
+                "--release",
+                "-p",
+                "netid-redis",
+                "--features",
+                "test-util",
+                "--example",
+                "replay_load",
+                "--",
+            ];
+            cargo.extend(args[1..].iter().map(String::as_str));
+            run("cargo", &cargo)
+        }
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci|test|demo|examples|tidy|fuzz [--smoke|TARGET] [--time N] [--minimize]|bench|load [FLOWS] [CALLS] [CONCURRENCY]>"
+                "usage: cargo xtask <ci|test|demo|examples|tidy|fuzz [--smoke|TARGET] [--time N] [--minimize]|bench|load [FLOWS] [CALLS] [CONCURRENCY]|load-replay [CHECKS] [CONCURRENCY]>"
             );
             return ExitCode::from(2);
         }

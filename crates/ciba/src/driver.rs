@@ -20,9 +20,13 @@ use crate::provider::{CibaProvider, Jwks, ProviderConfig};
 use crate::tokens::TokenSet;
 
 mod cache;
+mod flight;
 mod store;
 
 pub use cache::{Lookup, TokenCache, TokenOrigin};
+pub use flight::{
+    Claim, Fence, FlightFailure, FlightOutcome, FlightPolicy, FlightState, InMemorySharedFlight, SharedFlight,
+};
 pub use store::{InMemoryTokenStore, Reuse, StoredToken, TokenKey, TokenStore};
 
 /// Upper bound of driver-loop iterations: far above any real flow (a 10-minute `expires_in` at the

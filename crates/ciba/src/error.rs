@@ -447,6 +447,13 @@ pub enum FlowError {
         /// Which endpoint answered (`token`, `backchannel authentication`, …).
         endpoint: &'static str,
     },
+    /// The flow another instance ran for the same subject and scopes (a shared flight) failed
+    /// with an error that is not an OAuth error or a deadline; its description is all it shared.
+    #[error("the flow of another caller failed: {reason}")]
+    SharedFlowFailed {
+        /// That error's description.
+        reason: String,
+    },
 }
 
 /// The caller misconfigured or misused the API.

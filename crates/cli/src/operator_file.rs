@@ -9,10 +9,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use netid::crates::ciba::driver::TokenStore;
 use netid::description::{DescriptionError, EnvLookup};
 use netid::{Operator, OperatorDescription};
 use netid_reqwest::ReqwestTransport;
+
+use crate::redis::SharedTokens;
 
 /// The path `--config` gives, or `$NETID_CONFIG`.
 ///
@@ -44,7 +45,8 @@ pub fn read(path: &Path) -> Result<OperatorDescription, String> {
 }
 
 /// The operator `description` describes, over [`http_transport`], with secrets from `env`, its
-/// reusable tokens shared through `token_store` when given (`--token-cache`).
+/// reusable tokens shared (and obtained by one flow at a time) through `shared` when given
+/// (`--token-cache`).
 ///
 /// # Errors
 ///
@@ -52,11 +54,11 @@ pub fn read(path: &Path) -> Result<OperatorDescription, String> {
 pub fn operator(
     description: OperatorDescription,
     env: EnvLookup<'_>,
-    token_store: Option<Arc<dyn TokenStore>>,
+    shared: Option<SharedTokens>,
 ) -> Result<Operator, String> {
     let builder = Operator::builder(description).transport(http_transport()?);
-    let builder = match token_store {
-        Some(store) => builder.token_store(store),
+    let builder = match shared {
+        Some(shared) => builder.token_store(shared.store).shared_flight(shared.flight),
         None => builder,
     };
     builder

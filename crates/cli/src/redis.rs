@@ -1,15 +1,18 @@
 //! State on Redis from the command line: the `redis://…` URLs of `--replay-store`,
-//! `--request-store` and `--token-cache`, and the encrypted token cache of the API commands.
+//! `--request-store` and `--token-cache`, and the encrypted token cache (with its single flight) of
+//! `netid token` and the API commands.
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
-use netid::crates::ciba::driver::{StoredToken, TokenKey, TokenStore};
+use netid::crates::ciba::driver::{
+    Claim, Fence, FlightOutcome, FlightState, SharedFlight, StoredToken, TokenKey, TokenStore,
+};
 use netid::description::EnvLookup;
 use netid_core::store::StoreError;
-use netid_redis::{RedisConfig, RedisStores, RedisTokenStore, TokenEncryptionKey};
+use netid_redis::{RedisConfig, RedisSharedFlight, RedisStores, RedisTokenStore, TokenEncryptionKey};
 use tokio::sync::OnceCell;
 
 /// The environment variable holding the `--token-cache` encryption key: 32 bytes, as 64 hex
@@ -47,21 +50,35 @@ pub fn parse_url(s: &str) -> Result<RedisUrl, String> {
     }
 }
 
-/// The token store of `--token-cache url`, keyed by [`TOKEN_CACHE_KEY_ENV`] from `env`. It
-/// connects on first use, inside the command's runtime: an unreachable Redis then fails that use
-/// with a [`StoreError`].
+/// What `--token-cache url` shares between runs and instances: the encrypted token store and the
+/// single flight that keeps concurrent commands to one CIBA flow per subject and scope.
+#[derive(Debug, Clone)]
+pub struct SharedTokens {
+    /// Tokens, reused until they expire.
+    pub store: Arc<dyn TokenStore>,
+    /// One flow at a time per subject and scope set.
+    pub flight: Arc<dyn SharedFlight>,
+}
+
+/// The token store and flight of `--token-cache url`, keyed by [`TOKEN_CACHE_KEY_ENV`] from `env`.
+/// They connect on first use, inside the command's runtime: an unreachable Redis then fails that
+/// use with a [`StoreError`] (the command goes on without it, with a warning).
 ///
 /// # Errors
 ///
 /// A usage message when the key variable is missing or not 32 bytes of hex or Base64.
-pub fn token_store(url: &RedisUrl, env: EnvLookup<'_>) -> Result<Arc<dyn TokenStore>, String> {
+pub fn token_cache(url: &RedisUrl, env: EnvLookup<'_>) -> Result<SharedTokens, String> {
     let text = env(TOKEN_CACHE_KEY_ENV)
         .ok_or_else(|| format!("--token-cache needs the encryption key in ${TOKEN_CACHE_KEY_ENV}"))?;
-    Ok(Arc::new(LazyTokenStore {
+    let lazy = Arc::new(LazyTokenStore {
         config: url.config(),
         key: encryption_key(&text)?,
         store: OnceCell::new(),
-    }))
+    });
+    Ok(SharedTokens {
+        store: lazy.clone(),
+        flight: lazy,
+    })
 }
 
 /// 32 bytes from 64 hex digits or standard Base64; the message never quotes the value.
@@ -78,12 +95,12 @@ fn encryption_key(text: &str) -> Result<TokenEncryptionKey, String> {
     TokenEncryptionKey::from_bytes(&bytes).map_err(|error| format!("${TOKEN_CACHE_KEY_ENV}: {error}"))
 }
 
-/// A [`RedisTokenStore`] connected on first use: the operator is built before the runtime starts,
+/// A [`RedisTokenStore`] and its [`RedisSharedFlight`], connected on first use: the operator is built before the runtime starts,
 /// and the connection must live on that runtime. A failed connection is tried again next time.
 struct LazyTokenStore {
     config: RedisConfig,
     key: TokenEncryptionKey,
-    store: OnceCell<RedisTokenStore>,
+    store: OnceCell<(RedisTokenStore, RedisSharedFlight)>,
 }
 
 impl fmt::Debug for LazyTokenStore {
@@ -95,7 +112,7 @@ impl fmt::Debug for LazyTokenStore {
 }
 
 impl LazyTokenStore {
-    async fn connected(&self) -> Result<&RedisTokenStore, StoreError> {
+    async fn connected(&self) -> Result<&(RedisTokenStore, RedisSharedFlight), StoreError> {
         self.store
             .get_or_try_init(|| async {
                 let stores =
@@ -107,7 +124,9 @@ impl LazyTokenStore {
                                 reason: other.to_string(),
                             },
                         })?;
-                Ok(stores.token_store(self.key.clone()))
+                let store = stores.token_store(self.key.clone());
+                let flight = store.shared_flight();
+                Ok((store, flight))
             })
             .await
     }
@@ -116,15 +135,46 @@ impl LazyTokenStore {
 #[async_trait]
 impl TokenStore for LazyTokenStore {
     async fn get(&self, key: &TokenKey, now: SystemTime) -> Result<Option<StoredToken>, StoreError> {
-        self.connected().await?.get(key, now).await
+        self.connected().await?.0.get(key, now).await
     }
 
     async fn put(&self, key: &TokenKey, token: &StoredToken, now: SystemTime) -> Result<(), StoreError> {
-        self.connected().await?.put(key, token, now).await
+        self.connected().await?.0.put(key, token, now).await
     }
 
     async fn remove(&self, key: &TokenKey) -> Result<(), StoreError> {
-        self.connected().await?.remove(key).await
+        self.connected().await?.0.remove(key).await
+    }
+}
+
+#[async_trait]
+impl SharedFlight for LazyTokenStore {
+    async fn claim(&self, key: &TokenKey, lease: Duration, now: SystemTime) -> Result<Claim, StoreError> {
+        self.connected().await?.1.claim(key, lease, now).await
+    }
+
+    async fn renew(
+        &self,
+        key: &TokenKey,
+        fence: &Fence,
+        lease: Duration,
+        now: SystemTime,
+    ) -> Result<bool, StoreError> {
+        self.connected().await?.1.renew(key, fence, lease, now).await
+    }
+
+    async fn publish(
+        &self,
+        key: &TokenKey,
+        fence: &Fence,
+        outcome: &FlightOutcome,
+        now: SystemTime,
+    ) -> Result<bool, StoreError> {
+        self.connected().await?.1.publish(key, fence, outcome, now).await
+    }
+
+    async fn watch(&self, key: &TokenKey, fence: &Fence, now: SystemTime) -> Result<FlightState, StoreError> {
+        self.connected().await?.1.watch(key, fence, now).await
     }
 }
 
@@ -178,22 +228,26 @@ mod tests {
     #[test]
     fn a_missing_key_is_a_usage_error() {
         let url = parse_url("redis://127.0.0.1:1/").unwrap();
-        let error = token_store(&url, &|_| None).unwrap_err();
+        let error = token_cache(&url, &|_| None).unwrap_err();
         assert!(error.contains(TOKEN_CACHE_KEY_ENV), "{error}");
         let key = |_: &str| Some("ABEiM0RVZneImaq7zN3u/wARIjNEVWZ3iJmqu8zd7v8=".to_owned());
-        assert!(token_store(&url, &key).is_ok());
+        assert!(token_cache(&url, &key).is_ok());
     }
 
     #[tokio::test]
     async fn an_unreachable_redis_fails_each_use() {
         let url = parse_url("redis://127.0.0.1:1/").unwrap();
         let key = |_: &str| Some("ABEiM0RVZneImaq7zN3u/wARIjNEVWZ3iJmqu8zd7v8=".to_owned());
-        let store = token_store(&url, &key).unwrap();
+        let shared = token_cache(&url, &key).unwrap();
         let hint: netid_core::login_hint::LoginHint = "tel:+33600000000".parse().unwrap();
         let scope: netid_core::scope::Scope = "openid".parse().unwrap();
         let token_key = TokenKey::new("https://op.example", "client", &hint, &scope);
         for _ in 0..2 {
-            assert!(store.get(&token_key, SystemTime::now()).await.is_err());
+            assert!(shared.store.get(&token_key, SystemTime::now()).await.is_err());
+            let claim = shared
+                .flight
+                .claim(&token_key, Duration::from_secs(1), SystemTime::now());
+            assert!(claim.await.is_err());
         }
     }
 }

@@ -11,7 +11,7 @@ use std::io::{self, IsTerminal, Write};
 use std::time::{Instant, SystemTime};
 
 use netid::description::{EnvLookup, process_env};
-use netid::{CibaRequest, Operator, OperatorDescription};
+use netid::{CibaRequest, Operator, OperatorDescription, TokenSource};
 use netid_core::login_hint::LoginHint;
 use netid_core::scope::Scope;
 use netid_core::token::AccessToken;
@@ -31,6 +31,8 @@ pub struct TokenPlan {
     operator: Operator,
     request: CibaRequest,
     show_token: bool,
+    /// Through the operator's token cache (`--token-cache`), rather than a bare flow.
+    cached: bool,
 }
 
 impl TokenPlan {
@@ -81,8 +83,13 @@ impl TokenPlan {
             .parse()
             .map_err(|error| format!("--scope: {error}"))?;
         let request = CibaRequest::new(hint, scope).map_err(|error| format!("--scope: {error}"))?;
+        let shared = match &args.token_cache {
+            Some(url) => Some(crate::redis::token_cache(url, env)?),
+            None => None,
+        };
         Ok(Self {
-            operator: operator_file::operator(description, env, None)?,
+            cached: shared.is_some(),
+            operator: operator_file::operator(description, env, shared)?,
             request,
             show_token: args.show_token,
         })
@@ -122,6 +129,9 @@ pub struct TokenReport {
     /// Whether an ID token came back and was validated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id_token_verified: Option<bool>,
+    /// Where the token came from with `--token-cache`: `cached`, `refreshed` or `ciba`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<&'static str>,
     /// The access token, only with `--show-token`.
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "expose_token")]
     pub access_token: Option<AccessToken>,
@@ -147,6 +157,7 @@ impl TokenReport {
             scope: None,
             expires_in: None,
             id_token_verified: None,
+            source: None,
             access_token: None,
         }
     }
@@ -166,6 +177,9 @@ impl TokenReport {
 pub async fn run(plan: TokenPlan, spinner: bool) -> TokenReport {
     let bar = ciba_flow::spinner(spinner, "ciba");
     let started = Instant::now();
+    if plan.cached {
+        return run_cached(plan, &bar, started).await;
+    }
     let run = match ciba_flow::run(&plan.operator, plan.request, &bar).await {
         Ok(run) => run,
         Err(error) => {
@@ -193,10 +207,61 @@ pub async fn run(plan: TokenPlan, spinner: bool) -> TokenReport {
             .and_then(|at| at.duration_since(SystemTime::now()).ok())
             .map(|left| left.as_secs() + 1),
         id_token_verified: tokens.map(|tokens| tokens.id_token.is_some()),
+        source: None,
         access_token: tokens
             .filter(|_| plan.show_token)
             .map(|tokens| tokens.access_token.clone()),
     }
+}
+
+/// `--token-cache`: the access token through the operator's cache (store and shared flight).
+async fn run_cached(plan: TokenPlan, bar: &indicatif::ProgressBar, started: Instant) -> TokenReport {
+    let progress_bar = bar.clone();
+    let grant = plan
+        .operator
+        .cached_token(plan.request, move |progress: netid::Progress| {
+            progress_bar.set_message(ciba_flow::progress_message(
+                progress.polls,
+                progress.deadline,
+                SystemTime::now(),
+            ));
+            std::ops::ControlFlow::Continue(())
+        })
+        .await;
+    bar.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    let grant = match grant {
+        Ok(grant) => grant,
+        Err(error) => {
+            let mut report = TokenReport::failed(CibaOutcome::Error, seconds);
+            report.error = Some(Failure::new(error.kind(), error.to_string()));
+            return report;
+        }
+    };
+    let (polls, source) = match grant.source {
+        TokenSource::Ciba { polls } => (polls, "ciba"),
+        TokenSource::Refreshed => (0, "refreshed"),
+        _ => (0, "cached"),
+    };
+    let mut report = match grant.result {
+        Ok(token) => {
+            let mut report = TokenReport::failed(CibaOutcome::Granted, seconds);
+            report.ok = true;
+            report.token_type = Some("Bearer");
+            report.access_token = plan.show_token.then_some(token);
+            report
+        }
+        Err(error) => {
+            let mut report = TokenReport::failed(ciba_flow::classify_error(&error), seconds);
+            let mut failure = Failure::new("token", error.to_string());
+            failure.code = ciba_flow::oauth_code(&error);
+            report.error = Some(failure);
+            report
+        }
+    };
+    report.polls = polls;
+    report.source = Some(source);
+    report
 }
 
 /// `netid token`: validates the flags, runs the flow, prints the outcome. Returns the exit status;

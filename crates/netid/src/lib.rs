@@ -114,7 +114,7 @@ pub use netid_camara::{Api, RetryPolicy, SpecVersion};
 pub use operation::Operation;
 pub use operator::{Operator, OperatorBuilder};
 pub use telco_finder::{OperatorId, Resolved, TelcoFinder, TelcoFinderBuilder};
-pub use tokens::{CibaGrant, CibaRequest};
+pub use tokens::{CachedGrant, CibaGrant, CibaRequest};
 
 /// The protocol crates the facade drives, for what it does not wrap: SAML sign-in, the sans-I/O
 /// token sessions, per-version CAMARA requests, the domain types, and the transport port (to send

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use netid_camara::{Api, CamaraClient, RetryPolicy};
 use netid_ciba::client::ClientConfig;
-use netid_ciba::driver::{Driver, Reuse, TokenStore};
+use netid_ciba::driver::{Driver, Reuse, SharedFlight, TokenStore};
 use netid_core::ports::{Clock, OsRandom, SecureRandom, SystemClock};
 use netid_core::scope::{Purpose, Scope};
 use netid_transport::{HttpTransport, Sleep};
@@ -104,6 +104,7 @@ impl Operator {
             key: None,
             retry: RetryPolicy::none(),
             token_store: None,
+            flight: None,
         }
     }
 
@@ -161,6 +162,7 @@ pub struct OperatorBuilder {
     key: Option<KeyText>,
     retry: RetryPolicy,
     token_store: Option<Arc<dyn TokenStore>>,
+    flight: Option<Arc<dyn SharedFlight>>,
 }
 
 impl fmt::Debug for OperatorBuilder {
@@ -171,6 +173,7 @@ impl fmt::Debug for OperatorBuilder {
             .field("key", &self.key)
             .field("retry", &self.retry)
             .field("token_store", &self.token_store)
+            .field("flight", &self.flight)
             .finish_non_exhaustive()
     }
 }
@@ -264,6 +267,16 @@ impl OperatorBuilder {
         self
     }
 
+    /// Runs one CIBA flow per subject and scope across every operator (in this process or others)
+    /// sharing `flight` (for example `netid-redis`'s `RedisSharedFlight`, usually beside its token
+    /// store): the others wait for that flow's token or error instead of asking the user again.
+    /// Default [`FlightPolicy`](netid_ciba::driver::FlightPolicy); single-use tokens never use it; a flight that fails is logged and
+    /// the call runs its own flow.
+    pub fn shared_flight(mut self, flight: Arc<dyn SharedFlight>) -> Self {
+        self.flight = Some(flight);
+        self
+    }
+
     /// The operator.
     ///
     /// # Errors
@@ -284,7 +297,8 @@ impl OperatorBuilder {
             |source: ProviderSource| match providers.iter().position(|slot| *slot.source() == source) {
                 Some(index) => index,
                 None => {
-                    providers.push(ProviderSlot::new(source, self.token_store.clone()));
+                    let shared = (self.token_store.clone(), self.flight.clone());
+                    providers.push(ProviderSlot::new(source, shared));
                     providers.len() - 1
                 }
             };

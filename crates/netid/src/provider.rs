@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use netid_ciba::client::ClientConfig;
-use netid_ciba::driver::{Driver, Reuse, TokenCache, TokenStore};
+use netid_ciba::driver::{Driver, FlightPolicy, Reuse, SharedFlight, TokenCache, TokenStore};
 use netid_ciba::provider::{CibaProvider, IdTokenPolicy, ProviderConfig};
 use tokio::sync::OnceCell;
 
@@ -134,11 +134,15 @@ fn origin(url: &str) -> Option<String> {
     Some(format!("{scheme}://{authority}"))
 }
 
+/// The token store and shared flight an operator's token caches use, when given.
+pub(crate) type TokenSharing = (Option<Arc<dyn TokenStore>>, Option<Arc<dyn SharedFlight>>);
+
 /// A provider set up on first use, with its token caches.
 #[derive(Debug)]
 pub(crate) struct ProviderSlot {
     source: ProviderSource,
     store: Option<Arc<dyn TokenStore>>,
+    flight: Option<Arc<dyn SharedFlight>>,
     ready: OnceCell<Ready>,
 }
 
@@ -165,11 +169,13 @@ impl Ready {
 }
 
 impl ProviderSlot {
-    /// A slot for `source`, whose reusable tokens are shared through `store` when given.
-    pub(crate) fn new(source: ProviderSource, store: Option<Arc<dyn TokenStore>>) -> Self {
+    /// A slot for `source`, whose reusable tokens are shared through `store` and obtained through
+    /// `flight` when given.
+    pub(crate) fn new(source: ProviderSource, (store, flight): TokenSharing) -> Self {
         Self {
             source,
             store,
+            flight,
             ready: OnceCell::new(),
         }
     }
@@ -190,10 +196,13 @@ impl ProviderSlot {
                     .map_err(|source| Error::Token { source, polls: None })?;
                 let cache =
                     || TokenCache::new(driver.clone(), client.clone(), provider.clone(), CACHE_MARGIN);
-                let reusable = match &self.store {
-                    Some(store) => cache().with_store(store.clone()),
-                    None => cache(),
-                };
+                let mut reusable = cache();
+                if let Some(store) = &self.store {
+                    reusable = reusable.with_store(store.clone());
+                }
+                if let Some(flight) = &self.flight {
+                    reusable = reusable.with_flight(flight.clone(), FlightPolicy::default());
+                }
                 let single_use = cache().reuse(Reuse::SingleUse);
                 Ok(Ready {
                     provider,

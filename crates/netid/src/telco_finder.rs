@@ -10,7 +10,7 @@ use netid_camara::telco_finder::{
     CachePolicy, PortabilitySearchMode, SearchOutcome, SearchRequest, SearchTarget, TelcoFinderClient,
 };
 use netid_ciba::client::ClientConfig;
-use netid_ciba::driver::Driver;
+use netid_ciba::driver::{Driver, SharedFlight, TokenStore};
 use netid_ciba::grant::TokenRequestSession;
 use netid_ciba::provider::ProviderConfig;
 use netid_core::phone::PhoneNumber;
@@ -26,6 +26,7 @@ use crate::credentials::client_config;
 use crate::description::{EnvLookup, KeyText, OperatorDescription, SearchMode, process_env};
 use crate::error::Error;
 use crate::operator::Ports;
+use crate::provider::TokenSharing;
 
 mod operator;
 
@@ -74,6 +75,7 @@ struct Inner {
     ports: Ports,
     client_id: Option<String>,
     key: Option<KeyText>,
+    sharing: TokenSharing,
 }
 
 impl fmt::Debug for TelcoFinder {
@@ -111,6 +113,7 @@ impl TelcoFinder {
             client_id: None,
             key: None,
             cache: None,
+            sharing: (None, None),
         }
     }
 
@@ -213,6 +216,7 @@ pub struct TelcoFinderBuilder {
     client_id: Option<String>,
     key: Option<KeyText>,
     cache: Option<CachePolicy>,
+    sharing: TokenSharing,
 }
 
 impl fmt::Debug for TelcoFinderBuilder {
@@ -226,6 +230,20 @@ impl fmt::Debug for TelcoFinderBuilder {
 }
 
 impl TelcoFinderBuilder {
+    /// The token store of the operators built from resolutions
+    /// (see [`OperatorBuilder::token_store`](crate::OperatorBuilder::token_store)).
+    pub fn token_store(mut self, store: Arc<dyn TokenStore>) -> Self {
+        self.sharing.0 = Some(store);
+        self
+    }
+
+    /// The shared CIBA flight of the operators built from resolutions
+    /// (see [`OperatorBuilder::shared_flight`](crate::OperatorBuilder::shared_flight)).
+    pub fn shared_flight(mut self, flight: Arc<dyn SharedFlight>) -> Self {
+        self.sharing.1 = Some(flight);
+        self
+    }
+
     /// The HTTP transport of every request (finder, tokens, and the operators built later).
     pub fn transport(mut self, transport: Arc<dyn HttpTransport>) -> Self {
         self.transport = Some(transport);
@@ -364,6 +382,7 @@ impl TelcoFinderBuilder {
                 ports,
                 client_id,
                 key,
+                sharing: self.sharing,
             }),
         })
     }

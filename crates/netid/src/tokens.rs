@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use netid_ciba::ciba::{BackchannelRequest, CibaSession};
 use netid_ciba::client::ClientConfig;
-use netid_ciba::driver::TokenOrigin;
+use netid_ciba::driver::{Reuse, TokenOrigin};
 use netid_ciba::grant::TokenRequestSession;
 use netid_ciba::provider::ProviderConfig;
 use netid_ciba::tokens::TokenSet;
@@ -143,13 +143,7 @@ impl<A> Call<'_, A> {
                     // The store is a cache, never an authority: the call goes on without it.
                     tracing::warn!(%error, "the shared token store failed");
                 }
-                let source = match lookup.origin {
-                    TokenOrigin::Cached | TokenOrigin::SharedFlow => TokenSource::Cached,
-                    TokenOrigin::Refreshed => TokenSource::Refreshed,
-                    TokenOrigin::Flow { polls } => TokenSource::Ciba { polls },
-                    _ => TokenSource::Cached,
-                };
-                (lookup.result, source)
+                (lookup.result, source_of(lookup.origin))
             }
         };
         let polls = match source {
@@ -164,6 +158,16 @@ impl<A> Call<'_, A> {
                 scope: Some(scope),
             },
         ))
+    }
+}
+
+/// What the caller is told of where a cache's token came from.
+fn source_of(origin: TokenOrigin) -> TokenSource {
+    match origin {
+        TokenOrigin::Refreshed => TokenSource::Refreshed,
+        TokenOrigin::Flow { polls } => TokenSource::Ciba { polls },
+        // Another caller's flow, here or on another instance, or an earlier one.
+        _ => TokenSource::Cached,
     }
 }
 
@@ -214,6 +218,17 @@ pub struct CibaGrant {
     pub result: Result<TokenSet, netid_ciba::Error>,
     /// Token requests sent.
     pub polls: u32,
+}
+
+/// An access token through the operator's token cache ([`Operator::cached_token`]).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct CachedGrant {
+    /// The access token, or the error of the flow that should have given it.
+    pub result: Result<AccessToken, netid_ciba::Error>,
+    /// Where it came from: the cache (this process's, the shared store, or another instance's
+    /// flow), a refresh, or a CIBA flow this call ran.
+    pub source: TokenSource,
 }
 
 impl Inner {
@@ -287,6 +302,39 @@ impl Operator {
         Ok(CibaGrant {
             result,
             polls: session.progress().polls,
+        })
+    }
+
+    /// An access token for `request`'s subject and scope, reusable, through the operator's token
+    /// cache: a live token (here, or in the shared [token store](crate::OperatorBuilder::token_store)),
+    /// a refresh, or a CIBA flow (one per subject and scope across the
+    /// [shared flight](crate::OperatorBuilder::shared_flight)) whose token is kept. Only the access
+    /// token comes back; [`ciba`](Self::ciba) runs a bare flow for every token.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when no flow can start (see [`ciba`](Self::ciba)); the token's own failure is in
+    /// [`CachedGrant::result`].
+    pub async fn cached_token(
+        &self,
+        request: CibaRequest,
+        progress: impl FnMut(Progress) -> ControlFlow<()> + Send,
+    ) -> Result<CachedGrant, Error> {
+        let CibaRequest { hint, scope } = request;
+        let inner = &self.inner;
+        let client = inner.client_config()?;
+        let ready = inner.default_slot()?.get(&inner.driver, client).await?;
+        let request = inner.backchannel_request(scope, hint)?;
+        let lookup = ready
+            .cache(Reuse::Reusable)
+            .lookup_request(request, progress)
+            .await;
+        if let Some(error) = &lookup.store_error {
+            tracing::warn!(%error, "the shared token store failed");
+        }
+        Ok(CachedGrant {
+            result: lookup.result,
+            source: source_of(lookup.origin),
         })
     }
 }

@@ -8,6 +8,7 @@ use netid_core::store::StoreError;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 use crate::error::{Error, store_error};
+use crate::flight::RedisSharedFlight;
 use crate::saml::{RedisReplayCache, RedisRequestStore};
 use crate::tokens::{RedisTokenStore, TokenEncryptionKey};
 
@@ -137,6 +138,21 @@ impl RedisStores {
     /// The shared CIBA token store, encrypting under `key`.
     pub fn token_store(&self, key: TokenEncryptionKey) -> RedisTokenStore {
         RedisTokenStore::new(self.clone(), key)
+    }
+
+    /// The CIBA single flight shared by every instance, sealing outcomes under `key` (the token
+    /// store's secret: both name a key's entries with the same HMAC).
+    pub fn shared_flight(&self, key: TokenEncryptionKey) -> RedisSharedFlight {
+        RedisSharedFlight::new(self.clone(), key)
+    }
+
+    /// Runs one Lua script (cached by its SHA-1 on the server) with the configured bound.
+    pub(crate) async fn run_script<T: redis::FromRedisValue>(
+        &self,
+        invocation: &redis::ScriptInvocation<'_>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.conn.clone();
+        bounded(self.timeout, invocation.invoke_async::<T>(&mut conn)).await
     }
 
     /// Runs one command with the configured bound.

@@ -1,7 +1,8 @@
 //! Redis adapters for the netid state ports, for services that run on several instances behind a
 //! load balancer: a SAML replay cache and outstanding-request store shared by every SP instance
 //! ([`netid_saml::AsyncReplayCache`], [`netid_saml::AsyncRequestStore`]), and a CIBA token store
-//! ([`netid_ciba::driver::TokenStore`]) whose entries are encrypted.
+//! ([`netid_ciba::driver::TokenStore`]) whose entries are encrypted, with a single flight that keeps
+//! the instances to one CIBA flow per subject and scope.
 //!
 //! Built on the `redis` crate's async [`ConnectionManager`](redis::aio::ConnectionManager) (tokio),
 //! which reconnects by itself after Redis restarts.
@@ -17,6 +18,12 @@
 //!   number appears in Redis keys or values in clear; each entry expires with its access token,
 //!   less a configurable margin. Single-use tokens never reach the store (the port cannot carry
 //!   them: see [`netid_ciba::driver::Reuse`]).
+//! * CIBA single flight ([`RedisSharedFlight`], the [`netid_ciba::driver::SharedFlight`] port): a
+//!   lock per token key holding a random fence, with a lease its holder renews; the flow's outcome
+//!   (the token, or what the failure was) is sealed like the token entries and published by a Lua
+//!   script only while the fence still holds the lock, so of 50 callers on several instances one
+//!   runs the flow and the others get its token or its error. A crashed holder blocks others one
+//!   lease at most.
 //! * Every command is bounded by [`RedisConfig::timeout`]. An unreachable or slow Redis gives a
 //!   [`StoreError`](netid_core::store::StoreError): the SAML SP then refuses the Response
 //!   ([`netid_saml::Error::Store`]), and the token cache runs its own flow and reports the failure
@@ -58,6 +65,7 @@
 
 mod config;
 mod error;
+mod flight;
 mod saml;
 mod tokens;
 
@@ -67,5 +75,6 @@ pub mod test_util;
 
 pub use config::{DEFAULT_TIMEOUT, DEFAULT_TOKEN_TTL_MARGIN, RedisConfig, RedisStores};
 pub use error::Error;
+pub use flight::{FLIGHT_OUTCOME_TTL, RedisSharedFlight};
 pub use saml::{RedisReplayCache, RedisRequestStore};
 pub use tokens::{RedisTokenStore, TokenEncryptionKey};

@@ -36,7 +36,7 @@ impl fmt::Debug for TokenEncryptionKey {
     }
 }
 
-fn hmac(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
+pub(crate) fn hmac(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
     // HMAC takes keys of any length; this cannot fail.
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!());
     for part in parts {
@@ -66,10 +66,91 @@ impl TokenEncryptionKey {
 
 /// What is encrypted: the token and its expiry.
 #[derive(Serialize, Deserialize)]
-struct Record {
+pub(crate) struct Record {
     access: String,
     refresh: Option<String>,
     expires_unix_ms: u64,
+}
+
+impl Record {
+    pub(crate) fn of(token: &StoredToken) -> Self {
+        Self {
+            access: token.access_token().expose_secret().to_owned(),
+            refresh: token.refresh_token().map(|r| r.expose_secret().to_owned()),
+            expires_unix_ms: unix_ms(token.expires_at()),
+        }
+    }
+
+    pub(crate) fn to_token(&self) -> StoredToken {
+        StoredToken::new(
+            AccessToken::new(self.access.clone()),
+            self.refresh.clone().map(RefreshToken::new),
+            UNIX_EPOCH + Duration::from_millis(self.expires_unix_ms),
+        )
+    }
+}
+
+impl TokenEncryptionKey {
+    /// The hex HMAC naming `key` (issuer, client, subject, scopes) under this secret: nothing of
+    /// the subject is readable from it.
+    pub(crate) fn name(&self, key: &TokenKey) -> String {
+        let scopes = key.scopes().join(" ");
+        hex::encode(hmac(
+            self.naming_key.as_slice(),
+            &[
+                key.issuer().as_bytes(),
+                key.client_id().as_bytes(),
+                key.expose_subject().as_bytes(),
+                scopes.as_bytes(),
+            ],
+        ))
+    }
+
+    fn cipher(&self) -> Aes256Gcm {
+        // A 32-byte slice is the one length AES-256 accepts.
+        Aes256Gcm::new_from_slice(self.cipher_key.as_slice()).unwrap_or_else(|_| unreachable!())
+    }
+
+    /// nonce ‖ AES-256-GCM(`plain`) with `aad` (the Redis key) as associated data.
+    pub(crate) fn seal(&self, aad: &str, plain: &[u8]) -> Result<Vec<u8>, StoreError> {
+        let mut nonce = [0_u8; NONCE_LEN];
+        getrandom::fill(&mut nonce).map_err(|e| StoreError::Unavailable {
+            reason: format!("no randomness for a nonce: {e}"),
+        })?;
+        let sealed = self
+            .cipher()
+            .encrypt(
+                &Nonce::from(nonce),
+                Payload {
+                    msg: plain,
+                    aad: aad.as_bytes(),
+                },
+            )
+            .map_err(|_| StoreError::Corrupt {
+                reason: "cannot encrypt a token record".to_owned(),
+            })?;
+        Ok([nonce.as_slice(), &sealed].concat())
+    }
+
+    /// The plaintext of a [`seal`](Self::seal)ed value.
+    pub(crate) fn open(&self, aad: &str, value: &[u8]) -> Result<Zeroizing<Vec<u8>>, StoreError> {
+        let corrupt = || StoreError::Corrupt {
+            reason: "a token entry does not decrypt under the configured key".to_owned(),
+        };
+        let (nonce, sealed) = value.split_at_checked(NONCE_LEN).ok_or_else(corrupt)?;
+        let nonce: [u8; NONCE_LEN] = nonce.try_into().map_err(|_| corrupt())?;
+        let plain = self
+            .cipher()
+            .decrypt(
+                &Nonce::from(nonce),
+                Payload {
+                    msg: sealed,
+                    aad: aad.as_bytes(),
+                },
+            )
+            .map_err(|_| corrupt())?;
+        Ok(Zeroizing::new(plain))
+    }
 }
 
 impl Drop for Record {
@@ -103,79 +184,34 @@ impl RedisTokenStore {
 
     /// The Redis key of `key`: nothing of the subject is readable from it.
     fn redis_key(&self, key: &TokenKey) -> String {
-        let scopes = key.scopes().join(" ");
-        let name = hmac(
-            self.key.naming_key.as_slice(),
-            &[
-                key.issuer().as_bytes(),
-                key.client_id().as_bytes(),
-                key.expose_subject().as_bytes(),
-                scopes.as_bytes(),
-            ],
-        );
-        format!("{}token:{}", self.stores.prefix, hex::encode(name))
-    }
-
-    fn cipher(&self) -> Aes256Gcm {
-        // A 32-byte slice is the one length AES-256 accepts.
-        Aes256Gcm::new_from_slice(self.key.cipher_key.as_slice()).unwrap_or_else(|_| unreachable!())
+        format!("{}token:{}", self.stores.prefix, self.key.name(key))
     }
 
     fn seal(&self, redis_key: &str, token: &StoredToken) -> Result<Vec<u8>, StoreError> {
-        let record = Record {
-            access: token.access_token().expose_secret().to_owned(),
-            refresh: token.refresh_token().map(|r| r.expose_secret().to_owned()),
-            expires_unix_ms: unix_ms(token.expires_at()),
-        };
-        let plain = Zeroizing::new(serde_json::to_vec(&record).map_err(|e| StoreError::Corrupt {
-            reason: format!("cannot encode a token record: {e}"),
-        })?);
-        let mut nonce = [0_u8; NONCE_LEN];
-        getrandom::fill(&mut nonce).map_err(|e| StoreError::Unavailable {
-            reason: format!("no randomness for a nonce: {e}"),
-        })?;
-        let sealed = self
-            .cipher()
-            .encrypt(
-                &Nonce::from(nonce),
-                Payload {
-                    msg: plain.as_slice(),
-                    aad: redis_key.as_bytes(),
-                },
-            )
-            .map_err(|_| StoreError::Corrupt {
-                reason: "cannot encrypt a token record".to_owned(),
-            })?;
-        Ok([nonce.as_slice(), &sealed].concat())
+        let plain =
+            Zeroizing::new(
+                serde_json::to_vec(&Record::of(token)).map_err(|e| StoreError::Corrupt {
+                    reason: format!("cannot encode a token record: {e}"),
+                })?,
+            );
+        self.key.seal(redis_key, &plain)
     }
 
     fn open(&self, redis_key: &str, value: &[u8]) -> Result<StoredToken, StoreError> {
-        let corrupt = || StoreError::Corrupt {
+        let plain = self.key.open(redis_key, value)?;
+        let record: Record = serde_json::from_slice(&plain).map_err(|_| StoreError::Corrupt {
             reason: "a token entry does not decrypt under the configured key".to_owned(),
-        };
-        let (nonce, sealed) = value.split_at_checked(NONCE_LEN).ok_or_else(corrupt)?;
-        let nonce: [u8; NONCE_LEN] = nonce.try_into().map_err(|_| corrupt())?;
-        let plain = Zeroizing::new(
-            self.cipher()
-                .decrypt(
-                    &Nonce::from(nonce),
-                    Payload {
-                        msg: sealed,
-                        aad: redis_key.as_bytes(),
-                    },
-                )
-                .map_err(|_| corrupt())?,
-        );
-        let record: Record = serde_json::from_slice(&plain).map_err(|_| corrupt())?;
-        Ok(StoredToken::new(
-            AccessToken::new(record.access.clone()),
-            record.refresh.clone().map(RefreshToken::new),
-            UNIX_EPOCH + Duration::from_millis(record.expires_unix_ms),
-        ))
+        })?;
+        Ok(record.to_token())
+    }
+
+    /// The [`RedisSharedFlight`](crate::RedisSharedFlight) on the same connection and secret.
+    pub fn shared_flight(&self) -> crate::RedisSharedFlight {
+        self.stores.shared_flight(self.key.clone())
     }
 }
 
-fn unix_ms(t: SystemTime) -> u64 {
+pub(crate) fn unix_ms(t: SystemTime) -> u64 {
     let since = t.duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO);
     u64::try_from(since.as_millis()).unwrap_or(u64::MAX)
 }

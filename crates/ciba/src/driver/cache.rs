@@ -14,6 +14,7 @@ use netid_core::token::AccessToken;
 use tokio::sync::Mutex;
 
 use super::Driver;
+use super::flight::{FlightPolicy, SharedFlight};
 use super::store::{Reuse, StoredToken, TokenKey, TokenStore};
 use crate::ciba::{BackchannelRequest, CibaSession, Progress};
 use crate::client::ClientConfig;
@@ -21,6 +22,8 @@ use crate::error::Error;
 use crate::grant::TokenRequestSession;
 use crate::provider::CibaProvider;
 use crate::tokens::TokenSet;
+
+mod shared;
 
 /// Cache key: the login hint's wire form and the scope's tokens, sorted.
 type Key = (String, Vec<String>);
@@ -53,9 +56,12 @@ pub enum TokenOrigin {
         /// Token requests sent.
         polls: u32,
     },
-    /// Another caller's flow for the same subject and scopes, which this call waited on and which
-    /// failed.
+    /// Another caller's flow for the same subject and scopes (here, or on another instance
+    /// through the shared flight), which this call waited on and which failed.
     SharedFlow,
+    /// The flow another instance ran for the same subject and scopes, through the shared flight
+    /// ([`TokenCache::with_flight`]), which this call waited on.
+    OtherInstance,
 }
 
 /// What [`TokenCache::lookup`] found: the token or the error, and where it came from.
@@ -66,8 +72,9 @@ pub struct Lookup {
     pub result: Result<AccessToken, Error>,
     /// Where it came from.
     pub origin: TokenOrigin,
-    /// The failure of the shared [`TokenStore`], when it could not be consulted or written: the
-    /// lookup went on without it (a warning for the caller to log, not an error).
+    /// The failure of the shared [`TokenStore`] or [`SharedFlight`], when it could not be
+    /// consulted or written: the lookup went on without it (a warning for the caller to log, not
+    /// an error).
     pub store_error: Option<StoreError>,
 }
 
@@ -130,6 +137,7 @@ pub struct TokenCache {
     margin: Duration,
     slots: std::sync::Mutex<BTreeMap<Key, Slot>>,
     store: Option<Arc<dyn TokenStore>>,
+    flight: Option<(Arc<dyn SharedFlight>, FlightPolicy)>,
     reuse: Reuse,
 }
 
@@ -142,6 +150,7 @@ impl fmt::Debug for TokenCache {
             .field("margin", &self.margin)
             .field("entries", &entries)
             .field("store", &self.store)
+            .field("flight", &self.flight)
             .field("reuse", &self.reuse)
             .finish_non_exhaustive()
     }
@@ -158,6 +167,7 @@ impl TokenCache {
             margin,
             slots: std::sync::Mutex::new(BTreeMap::new()),
             store: None,
+            flight: None,
             reuse: Reuse::Reusable,
         }
     }
@@ -168,6 +178,17 @@ impl TokenCache {
     #[must_use]
     pub fn with_store(mut self, store: Arc<dyn TokenStore>) -> Self {
         self.store = Some(store);
+        self
+    }
+
+    /// Runs at most one CIBA flow per subject and scope set across every instance sharing
+    /// `flight` (see [`SharedFlight`]): a caller that finds another instance's flow running waits
+    /// for its token or its error instead of notifying the user again. A flight that fails is
+    /// logged (`tracing::warn!`), reported in [`Lookup::store_error`], and the lookup runs a flow
+    /// of this instance. Single-use tokens never go through it.
+    #[must_use]
+    pub fn with_flight(mut self, flight: Arc<dyn SharedFlight>, policy: FlightPolicy) -> Self {
+        self.flight = Some((flight, policy));
         self
     }
 
@@ -317,8 +338,29 @@ impl TokenCache {
                 return Lookup::new(Ok(access_token), TokenOrigin::Refreshed).with_store_error(store_error);
             }
         }
+        let flight = self.flight.as_ref().filter(|_| self.reuse == Reuse::Reusable);
+        let fence = match flight {
+            Some((flight, policy)) => {
+                let joined = self.join_flight(flight.as_ref(), policy, &store_key).await;
+                match self.take(joined, &slot, &mut entry, &mut store_error) {
+                    ControlFlow::Continue(fence) => fence,
+                    ControlFlow::Break(lookup) => return lookup.with_store_error(store_error),
+                }
+            }
+            None => None,
+        };
         let mut session = CibaSession::new(self.client.clone(), self.provider.clone(), request);
-        let result = self.driver.run_ciba(&mut session, progress).await;
+        let result = match (flight, &fence) {
+            (Some((flight, policy)), Some(fence)) => {
+                let result = self
+                    .lead(flight.as_ref(), policy, &store_key, fence, &mut session, progress)
+                    .await;
+                let settled = self.settle(flight.as_ref(), &store_key, fence, &result).await;
+                store_error = store_error.or(settled);
+                result
+            }
+            _ => self.driver.run_ciba(&mut session, progress).await,
+        };
         let origin = TokenOrigin::Flow {
             polls: session.progress().polls,
         };

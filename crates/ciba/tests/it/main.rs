@@ -5,5 +5,6 @@ mod cache;
 mod discovery;
 mod driver;
 mod polling_properties;
+mod shared_flight;
 mod shared_store;
 mod support;

@@ -30,8 +30,9 @@ pub struct CallArgs {
     pub route: bool,
     /// Keep the CIBA tokens in this Redis (`redis://…` or `rediss://…`), encrypted with the 32-byte
     /// key in `$NETID_TOKEN_CACHE_KEY` (hex or Base64), so later calls reuse them instead of asking
-    /// the user again. Not with `--route`.
-    #[arg(long, value_name = "URL", value_parser = crate::redis::parse_url, conflicts_with = "route")]
+    /// the user again; concurrent invocations run one CIBA flow between them. With `--route`, for
+    /// the operator the Telco Finder names.
+    #[arg(long, value_name = "URL", value_parser = crate::redis::parse_url)]
     pub token_cache: Option<crate::redis::RedisUrl>,
 }
 

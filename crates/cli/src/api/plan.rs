@@ -181,18 +181,16 @@ impl ApiPlan {
             Some(token) => subject.with_access_token(token),
             None => subject,
         };
+        let shared = match &call.token_cache {
+            Some(url) => Some(crate::redis::token_cache(url, env)?),
+            None => None,
+        };
         let target = match route {
             Some(number) => Target::Route {
-                finder: finder(description, &path, env)?,
+                finder: finder(description, &path, env, shared)?,
                 number,
             },
-            None => {
-                let store = match &call.token_cache {
-                    Some(url) => Some(crate::redis::token_store(url, env)?),
-                    None => None,
-                };
-                Target::Operator(Box::new(operator_file::operator(description, env, store)?))
-            }
+            None => Target::Operator(Box::new(operator_file::operator(description, env, shared)?)),
         };
         Ok(Self {
             target,
@@ -355,16 +353,25 @@ impl ApiPlan {
     }
 }
 
-/// The Telco Finder of the operator file's `[telco-finder]` table, for `--route`.
-fn finder(description: OperatorDescription, path: &Path, env: EnvLookup<'_>) -> Result<TelcoFinder, String> {
+/// The Telco Finder of the operator file's `[telco-finder]` table, for `--route`; the operators it
+/// names share tokens through `shared` when given (`--token-cache`).
+fn finder(
+    description: OperatorDescription,
+    path: &Path,
+    env: EnvLookup<'_>,
+    shared: Option<crate::redis::SharedTokens>,
+) -> Result<TelcoFinder, String> {
     if description.telco_finder.is_none() {
         return Err(format!(
             "--route: the operator file {} has no [telco-finder] table",
             path.display()
         ));
     }
-    TelcoFinder::builder(description)
-        .transport(operator_file::http_transport()?)
+    let mut builder = TelcoFinder::builder(description).transport(operator_file::http_transport()?);
+    if let Some(shared) = shared {
+        builder = builder.token_store(shared.store).shared_flight(shared.flight);
+    }
+    builder
         .secrets_from(env)
         .and_then(netid::TelcoFinderBuilder::build)
         .map_err(|error| format!("--config {}: {error}", path.display()))

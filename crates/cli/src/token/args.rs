@@ -103,6 +103,12 @@ pub struct TokenArgs {
     /// Include the access token in the output.
     #[arg(long)]
     pub show_token: bool,
+    /// Reuse access tokens kept in this Redis (`redis://…` or `rediss://…`), encrypted with the
+    /// 32-byte key in `$NETID_TOKEN_CACHE_KEY` (hex or Base64), and keep the one obtained here;
+    /// concurrent invocations run one CIBA flow between them. Prints the access token only (no ID
+    /// token, scope or expiry).
+    #[arg(long, value_name = "URL", value_parser = crate::redis::parse_url)]
+    pub token_cache: Option<crate::redis::RedisUrl>,
 }
 
 impl TokenArgs {

@@ -66,6 +66,7 @@ fn the_token_prints_only_when_asked() {
         scope: Some(String::from("openid sim-swap:check")),
         expires_in: Some(3600),
         id_token_verified: Some(true),
+        source: None,
         access_token: None,
     };
     let json = serde_json::to_value(&report).unwrap();

@@ -78,6 +78,12 @@ impl TelcoFinder {
         if let Some(key) = &inner.key {
             builder = builder.key(key.clone());
         }
+        if let Some(store) = &inner.sharing.0 {
+            builder = builder.token_store(store.clone());
+        }
+        if let Some(flight) = &inner.sharing.1 {
+            builder = builder.shared_flight(flight.clone());
+        }
         builder.build()
     }
 }

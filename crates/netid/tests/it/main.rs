@@ -10,6 +10,7 @@ mod jwt_bearer;
 mod line_apis;
 mod redaction;
 mod replies;
+mod shared_flight;
 mod support;
 mod token_rules;
 mod tokens;
