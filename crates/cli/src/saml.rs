@@ -4,31 +4,27 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::Subcommand;
 use netid::crates::saml::{
     AuthnRequestBuilder, DecryptionKey, Error as SamlError, IdentityProvider, IdpCertificate,
-    InMemoryRequestStore, MetadataTrust, NameIdFormat, NameIdPolicy, RequestStore as _, ResponseVerifier,
-    ServiceProvider, SignatureAlgorithm, SoftwareSigner, UnconsumedAssertion, verify_idp_metadata,
+    InMemoryRequestStore, MetadataTrust, NameIdPolicy, RequestStore as _, ResponseVerifier, ServiceProvider,
+    SignatureAlgorithm, SoftwareSigner, UnconsumedAssertion, verify_idp_metadata,
 };
 use netid_core::ports::{Clock as _, OsRandom, SystemClock};
 use serde_json::json;
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use netid_cli::exit::{FAILED as EXIT_REJECTED, OK as EXIT_OK, USAGE as EXIT_USAGE};
 
+mod args;
 mod logout;
 mod stores;
 mod verdict;
 
+use args::{BindingArg, LoginUrlArgs, REQUEST_LIFETIME, VerifyArgs, name_id_format, read};
 use logout::{LogoutUrlArgs, VerifyLogoutArgs};
 
-use netid_cli::redis::{RedisUrl, parse_url as parse_redis_url};
 use stores::OpenError;
-use verdict::{accepted, check_name, message, report};
-
-/// How long a `--request-id` given on the command line stays outstanding.
-const REQUEST_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+use verdict::{accepted, check_name, message, report, store_failed};
 
 /// SAML subcommands.
 #[derive(Debug, Subcommand)]
@@ -37,11 +33,26 @@ pub(crate) enum SamlCommand {
     /// report (`ok`, `outcome`, `error`, `files`) for them all.
     ///
     /// Exit status: 0 when every file was accepted, 1 when any was rejected, 2 on usage errors.
+    #[command(after_help = concat!(
+        "Example: netid saml verify --idp-entity-id https://idp.example --idp-cert idp.crt ",
+        "--sp-entity-id https://sp.example --acs-url https://sp.example/acs response.b64 --json\n\n",
+        "Exit status: 0 every file accepted · 1 a file rejected · 2 usage error."
+    ))]
     Verify(Box<VerifyArgs>),
     /// Build an AuthnRequest and print its HTTP-Redirect URL and ID as JSON.
+    #[command(after_help = concat!(
+        "Example: netid saml login-url --sp-entity-id https://sp.example --acs-url https://sp.example/acs ",
+        "--sso-url https://idp.example/sso\n\n",
+        "Exit status: 0 printed · 1 the request store failed · 2 usage error."
+    ))]
     LoginUrl(LoginUrlArgs),
     /// Build a signed LogoutRequest for a session (SP-initiated Single Logout) and print its
     /// HTTP-Redirect URL and ID as JSON.
+    #[command(after_help = concat!(
+        "Example: netid saml logout-url --sp-entity-id https://sp.example --idp-slo-url https://idp.example/slo ",
+        "--name-id alice --session-index _s1 --sign-key sp.key\n\n",
+        "Exit status: 0 printed · 1 the request store failed · 2 usage error."
+    ))]
     LogoutUrl(Box<LogoutUrlArgs>),
     /// Verify received LogoutRequests (IdP-initiated, checked against `--name-id` and
     /// `--session-index`) and LogoutResponses (answering an outstanding `--request-id`); prints
@@ -49,150 +60,12 @@ pub(crate) enum SamlCommand {
     /// unless `--reveal`.
     ///
     /// Exit status: 0 when every message was accepted, 1 when any was rejected, 2 on usage errors.
+    #[command(after_help = concat!(
+        "Example: netid saml verify-logout --idp-entity-id https://idp.example --idp-cert idp.crt ",
+        "--sp-entity-id https://sp.example --slo-url https://sp.example/slo --name-id alice logout-request.xml --json\n\n",
+        "Exit status: 0 every message accepted · 1 a message rejected · 2 usage error."
+    ))]
     VerifyLogout(Box<VerifyLogoutArgs>),
-}
-
-/// The binding a file was received over.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub(crate) enum BindingArg {
-    /// The file holds the `SAMLResponse` POST value (Base64) or the raw Response XML.
-    Post,
-    /// The file holds the received query string (`SAMLResponse=…&SigAlg=…&Signature=…`).
-    Redirect,
-}
-
-/// Arguments of `netid saml verify`.
-#[derive(Debug, Args)]
-pub(crate) struct VerifyArgs {
-    /// The IdP's entity ID (the only accepted Issuer); with --idp-metadata, the entity to read
-    /// (required for an EntitiesDescriptor).
-    #[arg(long, required_unless_present = "idp_metadata")]
-    idp_entity_id: Option<String>,
-    /// A trusted IdP signing certificate (PEM file); repeat for several.
-    #[arg(
-        long,
-        required_unless_present = "idp_metadata",
-        conflicts_with = "idp_metadata"
-    )]
-    idp_cert: Vec<PathBuf>,
-    /// Signed IdP metadata (XML file): the IdP's entity ID and signing certificates (every one
-    /// listed, as during a key rollover) are read from it once its signature verifies with a
-    /// --metadata-cert and its validUntil has not passed.
-    #[arg(long, requires = "metadata_cert")]
-    idp_metadata: Option<PathBuf>,
-    /// A certificate (PEM file) trusted to sign the --idp-metadata; repeat for several.
-    #[arg(long, requires = "idp_metadata")]
-    metadata_cert: Vec<PathBuf>,
-    /// This SP's entity ID (the required audience).
-    #[arg(long)]
-    sp_entity_id: String,
-    /// This SP's AssertionConsumerService URL (the required Destination and Recipient).
-    #[arg(long)]
-    acs_url: String,
-    /// An outstanding AuthnRequest ID; repeat for several. Each answers one response.
-    #[arg(long, conflicts_with = "request_store")]
-    request_id: Vec<String>,
-    /// Record consumed assertion IDs in this Redis (`redis://…` or `rediss://…`), shared with
-    /// every other verifier using it, so a Response is accepted once across processes. Redis
-    /// unreachable: every Response is refused (check `store`).
-    #[arg(long, value_name = "URL", value_parser = parse_redis_url)]
-    replay_store: Option<RedisUrl>,
-    /// Take outstanding AuthnRequest IDs from this Redis, where `netid saml login-url
-    /// --request-store` recorded them (instead of `--request-id`). Redis unreachable: every
-    /// Response is refused (check `store`).
-    #[arg(long, value_name = "URL", value_parser = parse_redis_url)]
-    request_store: Option<RedisUrl>,
-    /// Accept IdP-initiated responses without InResponseTo (insecure: nothing ties such a
-    /// response to a sign-in this SP started).
-    #[arg(long)]
-    allow_unsolicited: bool,
-    /// Verify as of this instant (RFC 3339) instead of the system clock.
-    #[arg(long, value_parser = parse_rfc3339)]
-    now: Option<SystemTime>,
-    /// Tolerated clock skew in seconds.
-    #[arg(long, default_value_t = 60)]
-    clock_skew: u64,
-    /// Accept RSA-SHA1 signatures and SHA-1 digests (insecure).
-    #[arg(long)]
-    insecure_allow_sha1: bool,
-    /// Require the Assertion itself to be signed.
-    #[arg(long)]
-    want_assertions_signed: bool,
-    /// An SP private key (PEM, RSA) that decrypts EncryptedAssertions; repeat for several (a key
-    /// rollover: each is tried).
-    #[arg(long)]
-    decryption_key: Vec<PathBuf>,
-    /// Accept RSA PKCS#1 v1.5 key transport on encrypted assertions (insecure: Bleichenbacher).
-    #[arg(long)]
-    insecure_allow_rsa_pkcs1v15: bool,
-    /// The binding the files were received over.
-    #[arg(long, value_enum, default_value = "post")]
-    binding: BindingArg,
-    /// Print the NameID and attribute values (personal data, the `OrangeAPIToken`) in clear; masked
-    /// otherwise.
-    #[arg(long)]
-    reveal: bool,
-    /// Print exactly one JSON object in every outcome (the `--json` report of every command:
-    /// `ok`, `outcome`, `error { kind, code, message }`), the per-file verdicts under `files`.
-    #[arg(long)]
-    json: bool,
-    /// Files to verify, in order, sharing one replay cache.
-    #[arg(required = true)]
-    files: Vec<PathBuf>,
-}
-
-/// Arguments of `netid saml login-url`.
-#[derive(Debug, Args)]
-pub(crate) struct LoginUrlArgs {
-    /// This SP's entity ID (the Issuer).
-    #[arg(long)]
-    sp_entity_id: String,
-    /// This SP's AssertionConsumerService URL.
-    #[arg(long)]
-    acs_url: String,
-    /// The IdP's SingleSignOnService URL (HTTP-Redirect).
-    #[arg(long)]
-    sso_url: String,
-    /// RelayState to send along.
-    #[arg(long)]
-    relay_state: Option<String>,
-    /// Ask for a NameID format (with AllowCreate).
-    #[arg(long, value_enum)]
-    name_id_format: Option<FormatArg>,
-    /// Sign the query string with this private key (PEM, RSA), as rsa-sha256.
-    #[arg(long)]
-    sign_key: Option<PathBuf>,
-    /// Use this instant (RFC 3339) as IssueInstant instead of the system clock.
-    #[arg(long, value_parser = parse_rfc3339)]
-    now: Option<SystemTime>,
-    /// Record the request as outstanding (for 24 hours) in this Redis (`redis://…` or
-    /// `rediss://…`), where `netid saml verify --request-store` takes it. Redis unreachable: no
-    /// URL is printed and the exit status is 1.
-    #[arg(long, value_name = "URL", value_parser = parse_redis_url)]
-    request_store: Option<RedisUrl>,
-}
-
-/// NameID formats selectable on the command line.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub(crate) enum FormatArg {
-    /// `…:nameid-format:persistent`.
-    Persistent,
-    /// `…:nameid-format:transient`.
-    Transient,
-}
-
-/// The NameID format a command-line value names.
-fn name_id_format(format: FormatArg) -> NameIdFormat {
-    match format {
-        FormatArg::Persistent => NameIdFormat::Persistent,
-        FormatArg::Transient => NameIdFormat::Transient,
-    }
-}
-
-fn parse_rfc3339(s: &str) -> Result<SystemTime, String> {
-    OffsetDateTime::parse(s, &Rfc3339)
-        .map(SystemTime::from)
-        .map_err(|e| format!("not an RFC 3339 instant: {e}"))
 }
 
 /// Runs a SAML subcommand and returns the process exit status.
@@ -214,10 +87,6 @@ pub(crate) fn run(cmd: SamlCommand) -> u8 {
         let _ = writeln!(std::io::stderr(), "netid: {message}");
         EXIT_USAGE
     })
-}
-
-fn read(path: &PathBuf) -> Result<Vec<u8>, String> {
-    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
 /// The IdP of signed metadata at `path`, verified with the `--metadata-cert`s as of `now`.
@@ -396,14 +265,4 @@ fn login_url(args: &LoginUrlArgs) -> Result<u8, String> {
     let line = json!({ "id": request.id(), "url": url });
     writeln!(std::io::stdout().lock(), "{line}").map_err(|e| format!("cannot write to stdout: {e}"))?;
     Ok(EXIT_OK)
-}
-
-/// Says on stderr that `command` could not record its request; [`EXIT_REJECTED`].
-fn store_failed(command: &str, error: &SamlError) -> u8 {
-    let _ = writeln!(
-        std::io::stderr(),
-        "netid {command}: cannot record the request: {}",
-        message(error)
-    );
-    EXIT_REJECTED
 }

@@ -14,9 +14,9 @@ use netid_cli::exit::{FAILED as EXIT_REJECTED, OK as EXIT_OK};
 use netid_core::ports::{Clock as _, OsRandom, SystemClock};
 use serde_json::{Value, json};
 
+use super::args::{BindingArg, FormatArg, REQUEST_LIFETIME, parse_rfc3339, read};
 use super::stores::{self, OpenError};
-use super::verdict::{check_name, message, report};
-use super::{BindingArg, FormatArg, REQUEST_LIFETIME, parse_rfc3339, read, store_failed};
+use super::verdict::{check_name, message, report, store_failed};
 use netid_cli::redis::{RedisUrl, parse_url as parse_redis_url};
 
 /// Arguments of `netid saml logout-url`.

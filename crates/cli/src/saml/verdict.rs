@@ -1,6 +1,8 @@
 //! What `netid saml verify` prints of each verdict: the check names, the messages, the masked
 //! accepted assertions and the `--json` report.
 
+use std::io::Write as _;
+
 use netid::crates::saml::{Error as SamlError, VerifiedAssertion};
 use serde_json::{Value, json};
 
@@ -66,4 +68,14 @@ pub(super) fn accepted(path: &std::path::Path, a: &VerifiedAssertion, reveal: bo
         "name_id": show(a.name_id.value.expose_pii()),
         "attributes": attributes,
     })
+}
+
+/// Says on stderr that `command` could not record its request; exit status 1.
+pub(super) fn store_failed(command: &str, error: &SamlError) -> u8 {
+    let _ = writeln!(
+        std::io::stderr(),
+        "netid {command}: cannot record the request: {}",
+        message(error)
+    );
+    netid_cli::exit::FAILED
 }
