@@ -20,7 +20,7 @@ use std::collections::BTreeSet;
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
 
-use crate::sandbox::{Conformance, MAIN};
+use crate::sandbox::{Conformance, MAIN, NUMBER_VERIFICATION};
 
 /// Which of the conformance tokens an operation is called with.
 #[derive(Debug, Clone, Copy)]
@@ -332,10 +332,17 @@ async fn send(conformance: &Conformance, target: &Target, case: &Case) -> (u16, 
         Token::TwoLegged => &conformance.tokens.two_legged,
     };
     let correlator = case.correlator.unwrap_or("b4333c46-49c0-4f62-80d7-f0ef930f1c46");
+    // Number Verification spends its token with each answer: send an unspent copy.
+    let single_use = target.base.starts_with(NUMBER_VERIFICATION);
+    let authorization = if single_use {
+        conformance.unspent(token)
+    } else {
+        token.clone()
+    };
     let mut request = http::Request::builder()
         .method(target.method)
         .uri(conformance.url(&format!("{}{}", target.base, target.operation)))
-        .header("authorization", token.as_str())
+        .header("authorization", authorization)
         .header("x-correlator", correlator);
     let body = match &case.body {
         Some(body) => {
@@ -349,6 +356,9 @@ async fn send(conformance: &Conformance, target: &Target, case: &Case) -> (u16, 
         .send(request.body(body).expect("request"))
         .await
         .expect("the sandbox answers");
+    if single_use && response.status().is_success() {
+        conformance.spent(token).await;
+    }
     let echoed = response
         .headers()
         .get("x-correlator")

@@ -97,6 +97,10 @@ fn router(shared: &Arc<Shared>) -> Router {
         .route("/saml/metadata", get(saml::metadata))
         .route("/telco-finder/v1/search", post(telco_finder::search))
         .route("/telco-routing/v1/routing", get(telco_finder::routing))
+        .route(
+            "/consent-capture/{id}",
+            get(camara::consent_capture::show).post(camara::consent_capture::confirm),
+        )
         .with_state(shared.clone());
     // Every API at every base path of the mount table. Two versions sharing a base path (Number
     // Verification 2.0.0 and 2.1.0) share its handlers, so a path is routed once, with the rules of

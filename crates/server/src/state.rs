@@ -13,6 +13,7 @@ use netid_core::phone::PhoneNumber;
 use netid_core::scope::Scope;
 use sha2::{Digest, Sha256};
 
+use crate::camara::consent_capture::Captures;
 use crate::config::{DEMO_CLIENT_ID, DEMO_REDIRECT_URIS, Fault, ServerConfig};
 use crate::error::ServerError;
 use crate::keys::{DemoClient, Es256KeyPair, b64url};
@@ -59,6 +60,32 @@ pub(crate) struct IssuedCode {
     pub(crate) expires: SystemTime,
 }
 
+/// The longest life of a single-use token: Number Verification tokens live at most 300 s.
+pub(crate) const SINGLE_USE_MAX_LIFETIME: Duration = Duration::from_secs(300);
+
+/// The scopes whose tokens are single-use: Number Verification's. Such a token is never refreshed,
+/// lives at most [`SINGLE_USE_MAX_LIFETIME`], and is spent by its first answered Number
+/// Verification call.
+const SINGLE_USE_SCOPES: [&str; 2] = [
+    "number-verification:verify",
+    "number-verification:device-phone-number:read",
+];
+
+/// Whether a token of `scope` is single-use.
+pub(crate) fn is_single_use(scope: &Scope) -> bool {
+    SINGLE_USE_SCOPES.iter().any(|s| scope.contains(s))
+}
+
+/// The lifetime of a token of `scope`: `configured`, at most [`SINGLE_USE_MAX_LIFETIME`] for a
+/// single-use one.
+pub(crate) fn token_lifetime(scope: &Scope, configured: Duration) -> Duration {
+    if is_single_use(scope) {
+        configured.min(SINGLE_USE_MAX_LIFETIME)
+    } else {
+        configured
+    }
+}
+
 /// What an access token grants.
 #[derive(Debug, Clone)]
 pub(crate) struct Grant {
@@ -83,6 +110,8 @@ pub(crate) enum PollOutcome {
 /// The mutable part of the operator.
 #[derive(Debug, Default)]
 pub(crate) struct OpState {
+    /// Consent Info's capture URLs and the consents given through them.
+    pub(crate) captures: Captures,
     pending: BTreeMap<String, PendingAuth>,
     codes: BTreeMap<String, IssuedCode>,
     tokens: BTreeMap<String, Grant>,
@@ -112,6 +141,12 @@ impl OpState {
 
     pub(crate) fn grant(&self, token: &str) -> Option<&Grant> {
         self.tokens.get(token)
+    }
+
+    /// Spends a single-use token: removes it; `false` when it was already gone (spent by a
+    /// concurrent call, or never issued), so exactly one call succeeds with it.
+    pub(crate) fn spend(&mut self, token: &str) -> bool {
+        self.tokens.remove(token).is_some()
     }
 
     /// Records a client assertion's `jti` until `exp`; `false` when it was already used.

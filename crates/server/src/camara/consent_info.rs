@@ -13,11 +13,12 @@ use netid_core::ports::random_id;
 use netid_core::scope::{ApiScope, Purpose};
 use serde_json::{Map, Value, json};
 
+use super::consent_capture::{CAPTURE_LIFETIME, CAPTURE_PATH, PendingCapture};
 use super::{
     ApiError, IdentifierRules, Served, answer_as, bearer, object, phone_number, require_scope, rfc3339,
     subject,
 };
-use crate::state::Shared;
+use crate::state::{Shared, lock};
 use crate::subscribers::consent::ScopeStatus;
 
 /// Commonalities 0.6.1: a number beside a three-legged token is `UNNECESSARY_IDENTIFIER`.
@@ -188,26 +189,46 @@ pub(crate) async fn retrieve(
         // The opt-out list is the one the token endpoints refuse tokens for.
         let Ok(purpose) = query.purpose.parse::<Purpose>();
         let opted_out = subscriber.is_opted_out(&purpose);
-        let statuses = query
+        let mut state = lock(&shared.state);
+        let statuses: Vec<(String, ScopeStatus)> = query
             .scopes
             .iter()
             .map(|scope| {
-                let status = consents.status(opted_out, &query.purpose, scope, now);
+                let mut status = consents.status(opted_out, &query.purpose, scope, now);
+                // Consent given on the capture page answers what the file left capturable; an
+                // objection or a denial stays.
+                if status.reason.is_some_and(|reason| reason.is_capturable())
+                    && state.captures.is_given(subscriber.id(), &query.purpose, scope)
+                {
+                    status = ScopeStatus {
+                        reason: None,
+                        expires: None,
+                    };
+                }
                 (scope.clone(), status)
             })
             .collect();
-        let groups = group(statuses);
-        let capturable = groups
+        let capturable: Vec<String> = statuses
             .iter()
-            .any(|(status, _)| status.reason.is_some_and(|reason| reason.is_capturable()));
+            .filter(|(_, status)| status.reason.is_some_and(|reason| reason.is_capturable()))
+            .map(|(scope, _)| scope.clone())
+            .collect();
+        let groups = group(statuses);
         let items: Vec<Value> = groups
             .into_iter()
             .map(|(status, scopes)| status_info(&query.purpose, status, scopes))
             .collect();
         let mut answer = json!({ "statusInfo": items });
-        if query.request_capture_url && capturable {
+        if query.request_capture_url && !capturable.is_empty() {
             let id = random_id(shared.config.rng.as_ref(), 16).map_err(|_| ApiError::internal())?;
-            answer["captureUrl"] = json!(shared.endpoint(&format!("/consent-capture/{id}")));
+            answer["captureUrl"] = json!(shared.endpoint(&format!("{CAPTURE_PATH}/{id}")));
+            let capture = PendingCapture {
+                subscriber_id: subscriber.id().to_owned(),
+                purpose: query.purpose.clone(),
+                scopes: capturable,
+                expires: now + CAPTURE_LIFETIME,
+            };
+            state.captures.insert(id, capture, now);
         }
         Ok(answer)
     })
