@@ -15,6 +15,7 @@ mod saml_signed;
 mod sandbox;
 mod support;
 mod telco_finder;
+mod telco_finder_routes;
 mod token;
 mod token_cache;
 mod transport;
