@@ -332,13 +332,9 @@ async fn send(conformance: &Conformance, target: &Target, case: &Case) -> (u16, 
         Token::TwoLegged => &conformance.tokens.two_legged,
     };
     let correlator = case.correlator.unwrap_or("b4333c46-49c0-4f62-80d7-f0ef930f1c46");
-    // Number Verification spends its token with each answer: send an unspent copy.
+    // Number Verification spends its token with each answer: send the copy not spent yet.
     let single_use = target.base.starts_with(NUMBER_VERIFICATION);
-    let authorization = if single_use {
-        conformance.unspent(token)
-    } else {
-        token.clone()
-    };
+    let authorization = conformance.unspent(token);
     let mut request = http::Request::builder()
         .method(target.method)
         .uri(conformance.url(&format!("{}{}", target.base, target.operation)))

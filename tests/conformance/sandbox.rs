@@ -254,8 +254,8 @@ impl Conformance {
         }
     }
 
-    /// The `Authorization` value to send for `header` (one of [`Tokens`]) to Number Verification:
-    /// the copy of that token not spent yet. The sandbox spends a Number Verification token with
+    /// The `Authorization` value to send for `header` (one of [`Tokens`]): the copy of that token
+    /// not spent yet (a spent token is refused by every API, not only Number Verification). The sandbox spends a Number Verification token with
     /// its first answer, as the facade expects of every operator: the runner obtains a fresh token
     /// instead of the sandbox relaxing the rule.
     pub(crate) fn unspent(&self, header: &str) -> String {

@@ -211,12 +211,13 @@ impl World {
         let mut request = http::Request::builder()
             .method(method.as_str())
             .uri(self.conformance.url(self.operation.path));
-        // Number Verification spends its token with each answer: send an unspent copy.
+        // Number Verification spends its token with each answer (every API's scope included): every
+        // request sends the copy of the chosen token not spent yet.
         let single_use = self.operation.path.starts_with(NUMBER_VERIFICATION);
         let chosen = self.headers.get("authorization").cloned();
         for (name, value) in &self.headers {
             let value = match &chosen {
-                Some(chosen) if single_use && name == "authorization" => self.conformance.unspent(chosen),
+                Some(chosen) if name == "authorization" => self.conformance.unspent(chosen),
                 _ => value.clone(),
             };
             request = request.header(name, value);
