@@ -88,12 +88,11 @@ mod tests {
 
     #[test]
     fn route_targets_come_from_the_flags_in_order() {
-        let call = |ip: Option<&str>, number: Option<&str>| {
-            let mut call = CallArgs::default();
-            call.route = true;
-            call.route_ip = ip.map(str::to_owned);
-            call.route_phone_number = number.map(str::to_owned);
-            call
+        let call = |ip: Option<&str>, number: Option<&str>| CallArgs {
+            route: true,
+            route_ip: ip.map(str::to_owned),
+            route_phone_number: number.map(str::to_owned),
+            ..CallArgs::default()
         };
         let own = PhoneNumber::parse_strict("+34654654654").expect("number");
         let v4 = SearchTarget::from("198.51.100.7:40404".parse::<SocketAddr>().expect("v4"));

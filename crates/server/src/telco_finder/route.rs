@@ -200,10 +200,10 @@ fn parse_range(text: &str) -> Option<IpNet> {
 }
 
 /// The route with the greatest `specificity`; the first one on a tie.
-pub(crate) fn best<'r>(
-    routes: &'r [TelcoRoute],
+pub(crate) fn best(
+    routes: &[TelcoRoute],
     specificity: impl Fn(&TelcoRoute) -> Option<usize>,
-) -> Option<&'r TelcoRoute> {
+) -> Option<&TelcoRoute> {
     let mut best: Option<(usize, &TelcoRoute)> = None;
     for route in routes {
         if let Some(score) = specificity(route)
