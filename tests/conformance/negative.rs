@@ -1,330 +1,41 @@
 //! Negative requests generated from the vendored OpenAPI files (`tests/fixtures/camara-specs/`), per
 //! served version and operation, and the answer each file's error responses allow.
 //!
-//! For every operation of every version the sandbox serves, the file is walked, not a hand-kept list:
+//! For every operation of every version the sandbox serves, the file is walked, not a hand-kept list
+//! (`negative/generate.rs`), following `$ref`s and merging `allOf` parts at every level:
 //! - `requestBody.required`: the request without a body;
-//! - every property of the request body schema: a value of the wrong JSON type, an `enum` value
-//!   outside the enumeration, a string breaking its `pattern` or its `date`/`email` `format`, an
-//!   integer below `minimum` or above `maximum`;
-//! - every `required` property removed; `minProperties` (an empty object), `maxProperties` (every
-//!   property at once);
+//! - every property of the request body, and of every object or array nested in the accepted body:
+//!   a value of the wrong JSON type, an `enum` value outside the enumeration, a string breaking its
+//!   `pattern`, its `date`/`email`/`uri` `format`, its `minLength` or `maxLength`, an integer below
+//!   `minimum` or above `maximum`;
+//! - every `required` member removed, at every level; `minProperties` (an empty object),
+//!   `maxProperties` (every property at once);
+//! - arrays: fewer items than `minItems`, more than `maxItems`, and their first item broken as above;
 //! - the `x-correlator` parameter: a value breaking its `pattern` where the version declares one
 //!   (refused), accepted and echoed where it declares a plain string.
 //!
 //! A broken body must get status 400 and one of the codes the operation's `400` response lists for
 //! that version (its `code` enum or examples). Each request starts from a body the sandbox accepts
-//! (checked first, so a mutation that "fails" for another reason is caught).
+//! (checked first, so a mutation that "fails" for another reason is caught). How many requests each
+//! file yields is kept in the README (`UPDATE_CONFORMANCE=1` rewrites it), so a generator change that
+//! silently drops cases shows as a diff.
 
-use std::collections::BTreeSet;
+mod generate;
+mod targets;
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use bytes::Bytes;
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
-use crate::sandbox::{Conformance, MAIN, NUMBER_VERIFICATION};
+use crate::report;
+use crate::sandbox::{Conformance, NUMBER_VERIFICATION};
+use generate::{Case, Document};
+use targets::{TARGETS, Target, Token};
 
-/// Which of the conformance tokens an operation is called with.
-#[derive(Debug, Clone, Copy)]
-enum Token {
-    /// [`MAIN`]'s network-based token: the number in the body must be [`MAIN`].
-    Main,
-    /// Client credentials: the number comes in the body.
-    TwoLegged,
-}
-
-/// One served operation: the version's file, where the sandbox serves it, and a body it accepts.
-struct Target {
-    file: &'static str,
-    /// `paths` key in the file (`/check`).
-    operation: &'static str,
-    method: &'static str,
-    /// The sandbox's CAMARA base path of that version.
-    base: &'static str,
-    token: Token,
-    /// A body answered with 200, `None` for a `GET`.
-    valid: Option<fn() -> Value>,
-}
-
-fn kyc_body() -> Value {
-    json!({ "givenName": "Francisco" })
-}
-fn sim_swap_check_body() -> Value {
-    json!({ "phoneNumber": MAIN, "maxAge": 240 })
-}
-fn sim_swap_date_body() -> Value {
-    json!({ "phoneNumber": MAIN })
-}
-fn verify_body() -> Value {
-    json!({ "phoneNumber": MAIN })
-}
-
-const TARGETS: &[Target] = &[
-    target(
-        "kyc-match_v0.2.1.yaml",
-        "/match",
-        "POST",
-        "/kyc-match/v0.2",
-        Token::Main,
-        Some(kyc_body),
-    ),
-    target(
-        "kyc-match.yaml",
-        "/match",
-        "POST",
-        "/kyc-match/v0.4",
-        Token::Main,
-        Some(kyc_body),
-    ),
-    target(
-        "sim-swap_v1.0.0.yaml",
-        "/check",
-        "POST",
-        "/sim-swap/v1",
-        Token::TwoLegged,
-        Some(sim_swap_check_body),
-    ),
-    target(
-        "sim-swap_v1.0.0.yaml",
-        "/retrieve-date",
-        "POST",
-        "/sim-swap/v1",
-        Token::TwoLegged,
-        Some(sim_swap_date_body),
-    ),
-    target(
-        "sim-swap.yaml",
-        "/check",
-        "POST",
-        "/sim-swap/v2",
-        Token::TwoLegged,
-        Some(sim_swap_check_body),
-    ),
-    target(
-        "sim-swap.yaml",
-        "/retrieve-date",
-        "POST",
-        "/sim-swap/v2",
-        Token::TwoLegged,
-        Some(sim_swap_date_body),
-    ),
-    target(
-        "number-verification_v2.0.0.yaml",
-        "/verify",
-        "POST",
-        "/number-verification/v2",
-        Token::Main,
-        Some(verify_body),
-    ),
-    target(
-        "number-verification_v2.0.0.yaml",
-        "/device-phone-number",
-        "GET",
-        "/number-verification/v2",
-        Token::Main,
-        None,
-    ),
-    target(
-        "number-verification.yaml",
-        "/verify",
-        "POST",
-        "/number-verification/v2",
-        Token::Main,
-        Some(verify_body),
-    ),
-    target(
-        "number-verification.yaml",
-        "/device-phone-number",
-        "GET",
-        "/number-verification/v2",
-        Token::Main,
-        None,
-    ),
-];
-
-const fn target(
-    file: &'static str,
-    operation: &'static str,
-    method: &'static str,
-    base: &'static str,
-    token: Token,
-    valid: Option<fn() -> Value>,
-) -> Target {
-    Target {
-        file,
-        operation,
-        method,
-        base,
-        token,
-        valid,
-    }
-}
-
-/// A vendored OpenAPI file as JSON.
-struct Document(Value);
-
-impl Document {
-    fn load(file: &str) -> Self {
-        let path = format!("{}/fixtures/camara-specs/{file}", env!("CARGO_MANIFEST_DIR"));
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        Self(serde_norway::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}")))
-    }
-
-    /// `value`, or what its `$ref` points at (followed until a value has none).
-    fn resolve<'a>(&'a self, mut value: &'a Value) -> &'a Value {
-        while let Some(reference) = value.get("$ref").and_then(Value::as_str) {
-            let pointer = reference.trim_start_matches('#');
-            value = self
-                .0
-                .pointer(pointer)
-                .unwrap_or_else(|| panic!("dangling $ref {reference}"));
-        }
-        value
-    }
-
-    /// The codes the operation's `400` response allows: its schema's `code` enum, its examples.
-    fn codes_400(&self, operation: &Value) -> BTreeSet<String> {
-        let response = self.resolve(&operation["responses"]["400"]);
-        let content = &response["content"]["application/json"];
-        let mut codes = BTreeSet::new();
-        let schema = self.resolve(&content["schema"]);
-        for part in schema["allOf"].as_array().into_iter().flatten() {
-            let part = self.resolve(part);
-            for code in part["properties"]["code"]["enum"]
-                .as_array()
-                .into_iter()
-                .flatten()
-            {
-                codes.extend(code.as_str().map(str::to_owned));
-            }
-        }
-        for example in content["examples"]
-            .as_object()
-            .into_iter()
-            .flat_map(|m| m.values())
-        {
-            let example = self.resolve(example);
-            codes.extend(example["value"]["code"].as_str().map(str::to_owned));
-        }
-        codes.extend(content["example"]["code"].as_str().map(str::to_owned));
-        codes
-    }
-}
-
-/// One generated request and what it breaks.
-struct Case {
-    what: String,
-    body: Option<Value>,
-    correlator: Option<&'static str>,
-    /// 400 with one of the listed codes, or (`None`) accepted with the correlator echoed.
-    refused: bool,
-}
-
-/// A string `pattern` refuses: the first candidate it does not match.
-fn breaking(pattern: &str) -> Option<&'static str> {
-    // OpenAPI patterns are ECMA-262; `\/` is an escaped slash there.
-    let regex = regex::Regex::new(&pattern.replace("\\/", "/")).unwrap_or_else(|e| panic!("{pattern}: {e}"));
-    ["not a match!", "", "0"].into_iter().find(|c| !regex.is_match(c))
-}
-
-/// The broken values of one property schema, each with what it breaks.
-fn broken_values(schema: &Value) -> Vec<(String, Value)> {
-    let mut out = Vec::new();
-    match schema["type"].as_str() {
-        Some("string") => out.push(("type".to_owned(), json!(12345))),
-        Some("integer") => out.push(("type".to_owned(), json!("240"))),
-        _ => {}
-    }
-    if schema["enum"].is_array() {
-        out.push(("enum".to_owned(), json!("NOT_A_MEMBER")));
-    }
-    if let Some(bad) = schema["pattern"].as_str().and_then(breaking) {
-        out.push(("pattern".to_owned(), json!(bad)));
-    }
-    match schema["format"].as_str() {
-        Some("date") => out.push(("format date".to_owned(), json!("31/12/1990"))),
-        Some("email") => out.push(("format email".to_owned(), json!("no-at-sign"))),
-        _ => {}
-    }
-    if let Some(min) = schema["minimum"].as_i64() {
-        out.push(("minimum".to_owned(), json!(min - 1)));
-    }
-    if let Some(max) = schema["maximum"].as_i64() {
-        out.push(("maximum".to_owned(), json!(max + 1)));
-    }
-    out
-}
-
-/// Every generated request of `target` in `document`.
-fn cases(document: &Document, target: &Target, operation: &Value) -> Vec<Case> {
-    let mut cases = Vec::new();
-    let valid = target.valid.map(|f| f());
-    let refused = |what: String, body: Option<Value>| Case {
-        what,
-        body,
-        correlator: None,
-        refused: true,
-    };
-    // The x-correlator parameter, as this version declares it.
-    let parameter = operation["parameters"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|p| document.resolve(p))
-        .find(|p| p["name"] == "x-correlator")
-        .unwrap_or_else(|| panic!("{} {}: no x-correlator parameter", target.file, target.operation));
-    let correlator_schema = document.resolve(&parameter["schema"]);
-    let loose = "order 42";
-    let constrained = correlator_schema["pattern"].as_str().is_some_and(|p| {
-        breaking(p).is_some() && !regex::Regex::new(&p.replace("\\/", "/")).unwrap().is_match(loose)
-    });
-    cases.push(Case {
-        what: format!("x-correlator {loose:?} (pattern declared: {constrained})"),
-        body: valid.clone(),
-        correlator: Some(loose),
-        refused: constrained,
-    });
-    let Some(request_body) = operation.get("requestBody").map(|b| document.resolve(b)) else {
-        return cases;
-    };
-    if request_body["required"] == true {
-        cases.push(refused("requestBody.required: no body".to_owned(), None));
-    }
-    let schema = document.resolve(&request_body["content"]["application/json"]["schema"]);
-    let valid = valid.unwrap_or_else(|| json!({}));
-    let single = schema["maxProperties"] == 1;
-    for (name, property) in schema["properties"].as_object().into_iter().flatten() {
-        let property = document.resolve(property);
-        for (breaks, value) in broken_values(property) {
-            let mut body = if single {
-                Map::new()
-            } else {
-                valid.as_object().cloned().unwrap_or_default()
-            };
-            body.insert(name.clone(), value);
-            cases.push(refused(format!("{name}: {breaks}"), Some(Value::Object(body))));
-        }
-    }
-    for name in schema["required"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-    {
-        let mut body = valid.as_object().cloned().unwrap_or_default();
-        body.remove(name);
-        cases.push(refused(
-            format!("required {name} removed"),
-            Some(Value::Object(body)),
-        ));
-    }
-    if schema["minProperties"].as_u64().is_some_and(|n| n > 0) {
-        cases.push(refused("minProperties: {}".to_owned(), Some(json!({}))));
-    }
-    if single {
-        let both = json!({ "phoneNumber": MAIN, "hashedPhoneNumber": "a".repeat(64) });
-        cases.push(refused("maxProperties: two properties".to_owned(), Some(both)));
-    }
-    cases
-}
+const BEGIN: &str = "<!-- negative-counts:begin (generated: UPDATE_CONFORMANCE=1 cargo test -p netid-tests --test conformance) -->";
+const END: &str = "<!-- negative-counts:end -->";
 
 async fn send(conformance: &Conformance, target: &Target, case: &Case) -> (u16, Value, Option<String>) {
     let token = match target.token {
@@ -364,11 +75,22 @@ async fn send(conformance: &Conformance, target: &Target, case: &Case) -> (u16, 
     (response.status().as_u16(), body, echoed)
 }
 
+/// The README table: generated requests per vendored file (one API version) and operation.
+fn render(counts: &BTreeMap<(&str, String), usize>) -> String {
+    let mut out = String::from("| OpenAPI file | operation | generated requests |\n|---|---|---|\n");
+    for ((file, operation), count) in counts {
+        let _ = writeln!(out, "| {file} | {operation} | {count} |");
+    }
+    let total: usize = counts.values().sum();
+    let _ = writeln!(out, "| **total** | | {total} |");
+    out
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn openapi_negative_paths() {
     let conformance = Conformance::start().await;
     let mut mismatches = Vec::new();
-    let mut generated = 0;
+    let mut counts = BTreeMap::new();
     for target in TARGETS {
         let document = Document::load(target.file);
         let operation = &document.0["paths"][target.operation][target.method.to_lowercase()];
@@ -390,8 +112,12 @@ async fn openapi_negative_paths() {
         };
         let (status, body, _) = send(&conformance, target, &valid).await;
         assert_eq!(status, 200, "{label}: the valid request is refused: {body}");
-        for case in cases(&document, target, operation) {
-            generated += 1;
+        let cases = generate::cases(&document, target, operation);
+        counts.insert(
+            (target.file, format!("{} {}", target.method, target.operation)),
+            cases.len(),
+        );
+        for case in cases {
             let (status, body, echoed) = send(&conformance, target, &case).await;
             let code = body["code"].as_str().unwrap_or_default();
             let fine = if case.refused {
@@ -412,6 +138,12 @@ async fn openapi_negative_paths() {
             }
         }
     }
+    let generated: usize = counts.values().sum();
+    // The count per file, in the test output too (`--nocapture`), beside the README's copy.
+    #[allow(clippy::print_stdout, reason = "reports what was generated")]
+    {
+        println!("{}", render(&counts));
+    }
     assert!(generated > 60, "only {generated} requests generated");
     assert!(
         mismatches.is_empty(),
@@ -419,4 +151,5 @@ async fn openapi_negative_paths() {
         mismatches.len(),
         mismatches.join("\n")
     );
+    report::check_block(&crate::here().join("README.md"), BEGIN, END, &render(&counts));
 }

@@ -1,8 +1,10 @@
-//! The outcome table in `README.md`, checked against the run so it cannot drift.
+//! The outcome table in `README.md` (and the other generated blocks there), checked against the run
+//! so it cannot drift.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
+use std::sync::Mutex;
 
 /// What became of one scenario (one example row of an outline).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,13 +70,23 @@ pub(crate) fn render(rows: &[Row]) -> String {
 
 /// Compares the README's table with the run, or rewrites it when `UPDATE_CONFORMANCE` is set.
 pub(crate) fn check(readme: &Path, rows: &[Row]) {
+    check_block(readme, BEGIN, END, &render(rows));
+}
+
+/// Two tests of this binary keep a block of the same README; one rewrite at a time, so neither
+/// writes back a file read before the other's rewrite.
+static README: Mutex<()> = Mutex::new(());
+
+/// Compares the block between `begin` and `end` in `readme` with `block` (appended when the
+/// markers are missing), or rewrites it when `UPDATE_CONFORMANCE` is set.
+pub(crate) fn check_block(readme: &Path, begin: &str, end: &str, block: &str) {
+    let _guard = README.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let text = std::fs::read_to_string(readme).unwrap_or_default();
-    let table = render(rows);
-    let (before, after) = match (text.find(BEGIN), text.find(END)) {
-        (Some(b), Some(e)) if b < e => (text[..b].to_owned(), text[e + END.len()..].to_owned()),
+    let (before, after) = match (text.find(begin), text.find(end)) {
+        (Some(b), Some(e)) if b < e => (text[..b].to_owned(), text[e + end.len()..].to_owned()),
         _ => (format!("{}\n", text.trim_end()), "\n".to_owned()),
     };
-    let expected = format!("{before}{BEGIN}\n{table}{END}{after}");
+    let expected = format!("{before}{begin}\n{block}{end}{after}");
     if std::env::var_os("UPDATE_CONFORMANCE").is_some() {
         std::fs::write(readme, expected).expect("README.md written");
         return;
@@ -88,7 +100,7 @@ pub(crate) fn check(readme: &Path, rows: &[Row]) {
             .map(str::to_owned)
             .collect();
         panic!(
-            "the conformance table in {} differs from this run (rerun with UPDATE_CONFORMANCE=1 and review the diff); lines of this run not in the file:\n{}",
+            "the generated block {begin} in {} differs from this run (rerun with UPDATE_CONFORMANCE=1 and review the diff); lines of this run not in the file:\n{}",
             readme.display(),
             differing.join("\n")
         );

@@ -64,6 +64,10 @@ async fn every_demo_step_is_ok() {
     );
     assert_eq!(json["steps"][12]["details"]["capture_url"], true);
     assert_eq!(json["steps"][20]["details"]["operator_id"], "netid-sandbox");
+    assert_eq!(
+        json["steps"][20]["details"]["hosted_operator_id"], "sandbox-jp",
+        "a second operator, hosted by the same sandbox"
+    );
 
     let text = json.to_string();
     for leak in ["+33699901040", "33699901040", "Lefebvre", "eyJ", "PRIVATE KEY"] {

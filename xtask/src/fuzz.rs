@@ -30,6 +30,7 @@ const XML_TARGETS: &[&str] = &[
     "saml_response",
     "saml_decrypt",
     "saml_redirect",
+    "saml_logout",
     "saml_metadata",
     "server_authn_request",
 ];

@@ -21,8 +21,9 @@
 //! 8. `ciba-denied` and `ciba-expired`: a subscriber who refuses and one who never answers;
 //! 9. `saml-sign-in`: an `AuthnRequest` by HTTP-Redirect to the sandbox IdP, its auto-POST form, and
 //!    the `Response` verified by `netid-saml`'s `ResponseVerifier` (`netid::crates::saml`).
-//! 10. `route`: the sandbox's Telco Finder names the operator of the subscriber's number
-//!     ([`netid::TelcoFinder`], a client-credentials token), and that operator is built.
+//! 10. `route`: the sandbox's Telco Finder names the operator of the subscriber's number, and of a
+//!     number of the operator the sandbox hosts beside itself ([`netid::TelcoFinder`], a
+//!     client-credentials token), and each operator is built.
 //!
 //! Each step checks what the sandbox's reference data says it must answer; the run is `ok` when
 //! every step is. [`run`] returns a [`DemoReport`] (serialisable: `netid demo --json` prints it)

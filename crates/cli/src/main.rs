@@ -33,7 +33,8 @@ struct Cli {
 /// Top-level command groups.
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Verify SAML Responses received at your service provider, or build a sign-in URL.
+    /// Verify SAML Responses received at your service provider, or build a sign-in URL; Single
+    /// Logout: build a logout URL, verify logout messages.
     #[command(subcommand)]
     Saml(saml::SamlCommand),
     /// Run every flow against the embedded sandbox operator (CIBA, every CAMARA API, Telco Finder,

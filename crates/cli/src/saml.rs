@@ -7,8 +7,8 @@ use std::time::{Duration, SystemTime};
 use clap::{Args, Subcommand, ValueEnum};
 use netid::crates::saml::{
     AuthnRequestBuilder, DecryptionKey, Error as SamlError, IdentityProvider, IdpCertificate,
-    InMemoryRequestStore, NameIdFormat, NameIdPolicy, RequestStore as _, ResponseVerifier, ServiceProvider,
-    SignatureAlgorithm, SoftwareSigner, UnconsumedAssertion,
+    InMemoryRequestStore, MetadataTrust, NameIdFormat, NameIdPolicy, RequestStore as _, ResponseVerifier,
+    ServiceProvider, SignatureAlgorithm, SoftwareSigner, UnconsumedAssertion, verify_idp_metadata,
 };
 use netid_core::ports::{Clock as _, OsRandom, SystemClock};
 use serde_json::json;
@@ -17,8 +17,11 @@ use time::format_description::well_known::Rfc3339;
 
 use netid_cli::exit::{FAILED as EXIT_REJECTED, OK as EXIT_OK, USAGE as EXIT_USAGE};
 
+mod logout;
 mod stores;
 mod verdict;
+
+use logout::{LogoutUrlArgs, VerifyLogoutArgs};
 
 use netid_cli::redis::{RedisUrl, parse_url as parse_redis_url};
 use stores::OpenError;
@@ -34,9 +37,19 @@ pub(crate) enum SamlCommand {
     /// report (`ok`, `outcome`, `error`, `files`) for them all.
     ///
     /// Exit status: 0 when every file was accepted, 1 when any was rejected, 2 on usage errors.
-    Verify(VerifyArgs),
+    Verify(Box<VerifyArgs>),
     /// Build an AuthnRequest and print its HTTP-Redirect URL and ID as JSON.
     LoginUrl(LoginUrlArgs),
+    /// Build a signed LogoutRequest for a session (SP-initiated Single Logout) and print its
+    /// HTTP-Redirect URL and ID as JSON.
+    LogoutUrl(Box<LogoutUrlArgs>),
+    /// Verify received LogoutRequests (IdP-initiated, checked against `--name-id` and
+    /// `--session-index`) and LogoutResponses (answering an outstanding `--request-id`); prints
+    /// one JSON object per file, or with `--json` one report for them all. The NameID is masked
+    /// unless `--reveal`.
+    ///
+    /// Exit status: 0 when every message was accepted, 1 when any was rejected, 2 on usage errors.
+    VerifyLogout(Box<VerifyLogoutArgs>),
 }
 
 /// The binding a file was received over.
@@ -51,12 +64,25 @@ pub(crate) enum BindingArg {
 /// Arguments of `netid saml verify`.
 #[derive(Debug, Args)]
 pub(crate) struct VerifyArgs {
-    /// The IdP's entity ID (the only accepted Issuer).
-    #[arg(long)]
-    idp_entity_id: String,
+    /// The IdP's entity ID (the only accepted Issuer); with --idp-metadata, the entity to read
+    /// (required for an EntitiesDescriptor).
+    #[arg(long, required_unless_present = "idp_metadata")]
+    idp_entity_id: Option<String>,
     /// A trusted IdP signing certificate (PEM file); repeat for several.
-    #[arg(long, required = true)]
+    #[arg(
+        long,
+        required_unless_present = "idp_metadata",
+        conflicts_with = "idp_metadata"
+    )]
     idp_cert: Vec<PathBuf>,
+    /// Signed IdP metadata (XML file): the IdP's entity ID and signing certificates (every one
+    /// listed, as during a key rollover) are read from it once its signature verifies with a
+    /// --metadata-cert and its validUntil has not passed.
+    #[arg(long, requires = "metadata_cert")]
+    idp_metadata: Option<PathBuf>,
+    /// A certificate (PEM file) trusted to sign the --idp-metadata; repeat for several.
+    #[arg(long, requires = "idp_metadata")]
+    metadata_cert: Vec<PathBuf>,
     /// This SP's entity ID (the required audience).
     #[arg(long)]
     sp_entity_id: String,
@@ -155,6 +181,14 @@ pub(crate) enum FormatArg {
     Transient,
 }
 
+/// The NameID format a command-line value names.
+fn name_id_format(format: FormatArg) -> NameIdFormat {
+    match format {
+        FormatArg::Persistent => NameIdFormat::Persistent,
+        FormatArg::Transient => NameIdFormat::Transient,
+    }
+}
+
 fn parse_rfc3339(s: &str) -> Result<SystemTime, String> {
     OffsetDateTime::parse(s, &Rfc3339)
         .map(SystemTime::from)
@@ -169,6 +203,11 @@ pub(crate) fn run(cmd: SamlCommand) -> u8 {
                 .unwrap_or_else(|message| netid_cli::exit::usage("saml verify", &message, args.json));
         }
         SamlCommand::LoginUrl(args) => login_url(&args),
+        SamlCommand::LogoutUrl(args) => logout::logout_url(&args),
+        SamlCommand::VerifyLogout(args) => {
+            return logout::verify_logout(&args)
+                .unwrap_or_else(|message| netid_cli::exit::usage("saml verify-logout", &message, args.json));
+        }
     };
     result.unwrap_or_else(|message| {
         // Usage errors go to stderr; stdout carries only results.
@@ -179,6 +218,22 @@ pub(crate) fn run(cmd: SamlCommand) -> u8 {
 
 fn read(path: &PathBuf) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// The IdP of signed metadata at `path`, verified with the `--metadata-cert`s as of `now`.
+fn signed_idp(args: &VerifyArgs, path: &PathBuf, now: SystemTime) -> Result<IdentityProvider, String> {
+    let mut signers = Vec::new();
+    for cert in &args.metadata_cert {
+        signers.push(IdpCertificate::from_pem(&read(cert)?).map_err(|e| format!("{}: {e}", cert.display()))?);
+    }
+    let mut trust = MetadataTrust::new(signers);
+    if let Some(entity_id) = &args.idp_entity_id {
+        trust = trust.entity_id(entity_id);
+    }
+    let text = String::from_utf8(read(path)?)
+        .map_err(|_| format!("{}: the metadata is not UTF-8", path.display()))?;
+    let metadata = verify_idp_metadata(&text, &trust, now).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(metadata.into_identity_provider())
 }
 
 fn verify(args: &VerifyArgs) -> Result<u8, String> {
@@ -200,15 +255,16 @@ fn verify(args: &VerifyArgs) -> Result<u8, String> {
         .collect::<Result<Vec<_>, _>>()?;
 
     let now = args.now.unwrap_or_else(|| SystemClock.now());
-    let verifier = ResponseVerifier::new(
-        IdentityProvider::new(&args.idp_entity_id, certificates),
-        ServiceProvider::new(&args.sp_entity_id, &args.acs_url),
-    )
-    .clock_skew(Duration::from_secs(args.clock_skew))
-    .insecure_allow_unsolicited(args.allow_unsolicited)
-    .want_assertions_signed(args.want_assertions_signed)
-    .insecure_allow_sha1(args.insecure_allow_sha1)
-    .insecure_allow_rsa_pkcs1v15(args.insecure_allow_rsa_pkcs1v15);
+    let idp = match &args.idp_metadata {
+        Some(path) => signed_idp(args, path, now)?,
+        None => IdentityProvider::new(args.idp_entity_id.clone().unwrap_or_default(), certificates),
+    };
+    let verifier = ResponseVerifier::new(idp, ServiceProvider::new(&args.sp_entity_id, &args.acs_url))
+        .clock_skew(Duration::from_secs(args.clock_skew))
+        .insecure_allow_unsolicited(args.allow_unsolicited)
+        .want_assertions_signed(args.want_assertions_signed)
+        .insecure_allow_sha1(args.insecure_allow_sha1)
+        .insecure_allow_rsa_pkcs1v15(args.insecure_allow_rsa_pkcs1v15);
     let verifier = decryption_keys
         .into_iter()
         .fold(verifier, ResponseVerifier::decryption_key);
@@ -259,7 +315,7 @@ fn verify(args: &VerifyArgs) -> Result<u8, String> {
             EXIT_OK
         };
         if args.json {
-            netid_cli::envelope::print(&report(verdicts, first_rejection));
+            netid_cli::envelope::print(&report(verdicts, first_rejection, "responses"));
             return status;
         }
         let mut out = std::io::stdout().lock();
@@ -295,13 +351,9 @@ fn check(
 fn login_url(args: &LoginUrlArgs) -> Result<u8, String> {
     let now = args.now.unwrap_or_else(|| SystemClock.now());
     let sp = ServiceProvider::new(&args.sp_entity_id, &args.acs_url);
-    let policy = args.name_id_format.map(|f| {
-        let format = match f {
-            FormatArg::Persistent => NameIdFormat::Persistent,
-            FormatArg::Transient => NameIdFormat::Transient,
-        };
-        NameIdPolicy::new(format, true)
-    });
+    let policy = args
+        .name_id_format
+        .map(|f| NameIdPolicy::new(name_id_format(f), true));
     let request = AuthnRequestBuilder::new(&sp, &args.sso_url)
         .name_id_policy(policy)
         .build(now, &OsRandom)
@@ -325,14 +377,16 @@ fn login_url(args: &LoginUrlArgs) -> Result<u8, String> {
                 Err(OpenError::Usage(message)) => {
                     return netid_cli::exit::usage("saml login-url", &message, false);
                 }
-                Err(OpenError::Unavailable(error)) => return store_failed(&SamlError::Store(error)),
+                Err(OpenError::Unavailable(error)) => {
+                    return store_failed("saml login-url", &SamlError::Store(error));
+                }
             };
             match request
                 .record_async(&stores.request_store(), REQUEST_LIFETIME)
                 .await
             {
                 Ok(()) => EXIT_OK,
-                Err(error) => store_failed(&error),
+                Err(error) => store_failed("saml login-url", &error),
             }
         });
         if recorded != EXIT_OK {
@@ -344,11 +398,11 @@ fn login_url(args: &LoginUrlArgs) -> Result<u8, String> {
     Ok(EXIT_OK)
 }
 
-/// Says on stderr that the request could not be recorded; [`EXIT_REJECTED`].
-fn store_failed(error: &SamlError) -> u8 {
+/// Says on stderr that `command` could not record its request; [`EXIT_REJECTED`].
+fn store_failed(command: &str, error: &SamlError) -> u8 {
     let _ = writeln!(
         std::io::stderr(),
-        "netid saml login-url: cannot record the request: {}",
+        "netid {command}: cannot record the request: {}",
         message(error)
     );
     EXIT_REJECTED

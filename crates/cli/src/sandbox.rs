@@ -31,6 +31,9 @@ pub enum SandboxCommand {
     /// (JSON, or HTML in a browser). Requests are logged to stderr.
     ///
     /// Example: netid sandbox serve --config sandbox.toml --port 8080 --operator-file operator.toml
+    ///
+    /// Two processes as one operator: netid sandbox serve --port 8081 --state redis://127.0.0.1:6379/
+    /// --signing-key op.pem --issuer http://127.0.0.1:8080 (and the same with --port 8082)
     Serve(ServeArgs),
     /// Print the default subscriber document (TOML, or JSON with --json): numbers, operator tokens,
     /// KYC records and scripted CIBA behaviours, a starting point for a `subscribers-file`.
@@ -53,7 +56,8 @@ pub enum LogFormat {
 #[non_exhaustive]
 pub struct ServeArgs {
     /// The sandbox configuration (TOML): subscribers, clients, SAML service providers, faults, CIBA
-    /// timings, token lifetimes. Relative paths in it are read from its directory.
+    /// timings, token lifetimes, operators hosted beside the root one. Relative paths in it are
+    /// read from its directory.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Port on 127.0.0.1 (0 picks a free one); overrides the configuration's `port`.
@@ -77,6 +81,19 @@ pub struct ServeArgs {
     /// The request log's format on stderr.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+    /// Keep the operator's state (CIBA requests, codes, tokens, used jtis) in this Redis
+    /// (redis://…) instead of memory: every process given the same --issuer and --signing-key
+    /// then acts as the same operator. Overrides the configuration's `[state] redis`.
+    #[arg(long, value_name = "REDIS_URL")]
+    pub state: Option<String>,
+    /// The ES256 key (P-256 private key, PEM) that signs ID tokens; processes of one operator
+    /// share it (the demo client's key is derived from it). Default: generated at start.
+    #[arg(long, value_name = "FILE")]
+    pub signing_key: Option<PathBuf>,
+    /// The issuer to announce (the URL clients reach the sandbox at, such as a port-forward)
+    /// instead of http://127.0.0.1:PORT. Overrides the configuration's `issuer`.
+    #[arg(long, value_name = "URL")]
+    pub issuer: Option<String>,
 }
 
 impl ServeArgs {
@@ -110,6 +127,27 @@ impl ServeArgs {
     #[must_use]
     pub fn with_key_out(mut self, path: impl Into<PathBuf>) -> Self {
         self.key_out = Some(path.into());
+        self
+    }
+
+    /// `--state REDIS_URL`.
+    #[must_use]
+    pub fn with_state(mut self, redis_url: impl Into<String>) -> Self {
+        self.state = Some(redis_url.into());
+        self
+    }
+
+    /// `--signing-key FILE`.
+    #[must_use]
+    pub fn with_signing_key(mut self, path: impl Into<PathBuf>) -> Self {
+        self.signing_key = Some(path.into());
+        self
+    }
+
+    /// `--issuer URL`.
+    #[must_use]
+    pub fn with_issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.issuer = Some(issuer.into());
         self
     }
 

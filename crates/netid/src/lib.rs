@@ -68,7 +68,8 @@
 //!
 //! - `reqwest` (default): [`Operator::new`] with `netid-reqwest`'s transport and tokio's timer.
 //!   Without it, give both to [`Operator::builder`].
-//! - `saml` (default): `netid-saml`, the SAML 2.0 service provider, as [`crates::saml`].
+//! - `saml` (default): `netid-saml`, the SAML 2.0 service provider, as [`crates::saml`], and
+//!   [`saml_metadata::IdpMetadataSource`], signed IdP metadata kept fresh over the transport.
 //!
 //! # Security
 //!
@@ -91,6 +92,8 @@ mod operation;
 mod operator;
 pub mod profile;
 mod provider;
+#[cfg(feature = "saml")]
+pub mod saml_metadata;
 mod telco_finder;
 mod tokens;
 

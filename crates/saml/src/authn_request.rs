@@ -1,21 +1,16 @@
 //! Building an `AuthnRequest` and encoding it for the HTTP-Redirect binding.
 
 use std::fmt;
-use std::io::Write as _;
 use std::time::{Duration, SystemTime};
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use bergshamra::Key;
-use flate2::Compression;
-use flate2::write::DeflateEncoder;
 use netid_core::ports::SecureRandom;
 use quick_xml::Writer;
 use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event};
 
 use crate::config::ServiceProvider;
 use crate::error::Error;
-use crate::redirect::encode_component;
+use crate::outgoing;
 use crate::signature::SignatureAlgorithm;
 use crate::store::RequestStore;
 use crate::store::shared::AsyncRequestStore;
@@ -135,13 +130,7 @@ impl AuthnRequestBuilder {
     ///
     /// [`Error::Random`] when the RNG fails; [`Error::Config`] when `now` cannot be formatted.
     pub fn build(&self, now: SystemTime, rng: &dyn SecureRandom) -> Result<AuthnRequest, Error> {
-        let mut bytes = [0u8; 20];
-        rng.fill(&mut bytes).map_err(Error::Random)?;
-        let mut id = String::with_capacity(41);
-        id.push('_');
-        for b in bytes {
-            id.push_str(&format!("{b:02x}"));
-        }
+        let id = outgoing::new_id(rng)?;
         let instant = format_instant(now)?;
 
         let mut root = BytesStart::new("samlp:AuthnRequest");
@@ -256,11 +245,7 @@ impl AuthnRequest {
 
     /// The `SAMLRequest` value: DEFLATE (raw), Base64, percent-encoded.
     pub fn encoded(&self) -> Result<String, Error> {
-        let mut enc = DeflateEncoder::new(Vec::new(), Compression::default());
-        enc.write_all(self.xml.as_bytes())
-            .and_then(|()| enc.finish())
-            .map(|deflated| encode_component(&STANDARD.encode(deflated)))
-            .map_err(|e| Error::config(format!("cannot deflate: {e}")))
+        outgoing::deflate_encoded(&self.xml)
     }
 
     /// The HTTP-Redirect URL: `<destination>?SAMLRequest=…[&RelayState=…]`.
@@ -269,7 +254,7 @@ impl AuthnRequest {
     ///
     /// [`Error::Config`] if compression fails.
     pub fn redirect_url(&self, relay_state: Option<&str>) -> Result<String, Error> {
-        Ok(join(&self.destination, &self.query(relay_state)?))
+        outgoing::redirect_url(&self.destination, "SAMLRequest", &self.xml, relay_state, None)
     }
 
     /// The signed HTTP-Redirect URL: the query string
@@ -284,28 +269,14 @@ impl AuthnRequest {
         relay_state: Option<&str>,
         signer: &dyn RedirectSigner,
     ) -> Result<String, Error> {
-        let mut query = self.query(relay_state)?;
-        query.push_str("&SigAlg=");
-        query.push_str(&encode_component(signer.algorithm().uri()));
-        let signature = signer.sign(query.as_bytes())?;
-        query.push_str("&Signature=");
-        query.push_str(&encode_component(&STANDARD.encode(signature)));
-        Ok(join(&self.destination, &query))
+        outgoing::redirect_url(
+            &self.destination,
+            "SAMLRequest",
+            &self.xml,
+            relay_state,
+            Some(signer),
+        )
     }
-
-    fn query(&self, relay_state: Option<&str>) -> Result<String, Error> {
-        let mut query = format!("SAMLRequest={}", self.encoded()?);
-        if let Some(rs) = relay_state {
-            query.push_str("&RelayState=");
-            query.push_str(&encode_component(rs));
-        }
-        Ok(query)
-    }
-}
-
-fn join(base: &str, query: &str) -> String {
-    let sep = if base.contains('?') { '&' } else { '?' };
-    format!("{base}{sep}{query}")
 }
 
 /// Signs HTTP-Redirect query strings; a trait object so an HSM or KMS can plug in.
@@ -357,6 +328,11 @@ impl SoftwareSigner {
     /// [`Error::Config`] when the PEM holds no usable private key.
     pub fn insecure_rsa_sha1_from_pem(pem: &[u8]) -> Result<Self, Error> {
         Self::load(pem, SignatureAlgorithm::InsecureRsaSha1)
+    }
+
+    /// The private key, for the enveloped XML signatures of the HTTP-POST binding.
+    pub(crate) fn key(&self) -> &Key {
+        &self.key
     }
 
     fn load(pem: &[u8], algorithm: SignatureAlgorithm) -> Result<Self, Error> {

@@ -82,6 +82,9 @@ pub struct IdentityProvider {
     pub certificates: Vec<IdpCertificate>,
     /// The IdP's SingleSignOnService URL for HTTP-Redirect, when known (from metadata).
     pub sso_url: Option<String>,
+    /// The IdP's SingleLogoutService URL for HTTP-Redirect, when known (from metadata): where
+    /// the SP sends its LogoutRequests and LogoutResponses.
+    pub slo_url: Option<String>,
 }
 
 impl IdentityProvider {
@@ -91,6 +94,7 @@ impl IdentityProvider {
             entity_id: entity_id.into(),
             certificates,
             sso_url: None,
+            slo_url: None,
         }
     }
 
@@ -98,6 +102,13 @@ impl IdentityProvider {
     #[must_use]
     pub fn with_sso_url(mut self, url: impl Into<String>) -> Self {
         self.sso_url = Some(url.into());
+        self
+    }
+
+    /// Sets the SingleLogoutService URL.
+    #[must_use]
+    pub fn with_slo_url(mut self, url: impl Into<String>) -> Self {
+        self.slo_url = Some(url.into());
         self
     }
 }
@@ -111,6 +122,10 @@ pub struct ServiceProvider {
     /// The AssertionConsumerService URL (Orange's `[SERVICE_RETURN_URL]`): the required
     /// Destination and Recipient.
     pub acs_url: String,
+    /// The SP's SingleLogoutService URL, when it takes part in Single Logout: the required
+    /// Destination of every LogoutRequest and LogoutResponse it receives, published in its
+    /// metadata.
+    pub slo_url: Option<String>,
 }
 
 impl ServiceProvider {
@@ -119,6 +134,14 @@ impl ServiceProvider {
         Self {
             entity_id: entity_id.into(),
             acs_url: acs_url.into(),
+            slo_url: None,
         }
+    }
+
+    /// Sets the SingleLogoutService URL.
+    #[must_use]
+    pub fn with_slo_url(mut self, url: impl Into<String>) -> Self {
+        self.slo_url = Some(url.into());
+        self
     }
 }

@@ -41,7 +41,8 @@ pub enum Check {
     SubjectConfirmation,
     /// InResponseTo names no outstanding request, disagrees, or is missing for a solicited flow.
     InResponseTo,
-    /// The Conditions time window does not contain the current time.
+    /// The Conditions time window (or a LogoutRequest's validity) does not contain the current
+    /// time.
     Conditions,
     /// The SP is missing from an AudienceRestriction.
     Audience,
@@ -53,11 +54,15 @@ pub enum Check {
     /// keys. Every cause (key, padding, plaintext) gives this one check and one reason, so the
     /// error is no decryption oracle.
     Decryption,
+    /// Signed IdP metadata is past its `validUntil`.
+    MetadataValidity,
+    /// A LogoutRequest's NameID or SessionIndex is not the session's.
+    Session,
 }
 
 impl Check {
     /// Every check, in declaration order.
-    pub const ALL: [Check; 19] = [
+    pub const ALL: [Check; 21] = [
         Check::Size,
         Check::Encoding,
         Check::Xml,
@@ -77,6 +82,8 @@ impl Check {
         Check::Replay,
         Check::QuerySignature,
         Check::Decryption,
+        Check::MetadataValidity,
+        Check::Session,
     ];
 
     /// The stable snake_case name of the check.
@@ -101,6 +108,8 @@ impl Check {
             Check::Replay => "replay",
             Check::QuerySignature => "query_signature",
             Check::Decryption => "decryption",
+            Check::MetadataValidity => "metadata_validity",
+            Check::Session => "session",
         }
     }
 }

@@ -5,9 +5,13 @@
 use std::sync::OnceLock;
 use std::time::{Duration, SystemTime};
 
+mod logout;
+
+pub use logout::fuzz_logout;
+
 use crate::{
-    IdentityProvider, IdpCertificate, InMemoryReplayCache, InMemoryRequestStore, ResponseVerifier,
-    ServiceProvider, SpMetadata, parse_idp_metadata, xml,
+    IdentityProvider, IdpCertificate, InMemoryReplayCache, InMemoryRequestStore, MetadataTrust,
+    ResponseVerifier, ServiceProvider, SpMetadata, parse_idp_metadata, verify_idp_metadata, xml,
 };
 
 /// The test-only IdP certificate committed under `tests/fixtures/keys`.
@@ -93,11 +97,13 @@ pub fn fuzz_redirect(data: &[u8]) {
 
 /// IdP and SP metadata. Properties: an accepted IdP document names an entity and at least one
 /// signing certificate, and reads the same twice; SP metadata written for an entity ID and ACS URL
-/// taken from the input is well-formed XML that carries them unchanged, or is refused.
+/// taken from the input is well-formed XML that carries them unchanged, or is refused. Signed
+/// metadata (see [`fuzz_signed_metadata`]) goes through the verifier too.
 pub fn fuzz_metadata(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    fuzz_signed_metadata(text);
     if let Ok(idp) = parse_idp_metadata(text) {
         assert!(
             !idp.entity_id.is_empty(),
@@ -129,6 +135,40 @@ pub fn fuzz_metadata(data: &[u8]) {
     }
 }
 
+/// Signed IdP metadata verified against the test IdP certificate. Properties: verified metadata is
+/// valid now, has a signing certificate, is due for refresh no earlier than now and no later than
+/// the caller's bound, and, for an `EntityDescriptor`, reads as the unsigned reader reads it.
+pub fn fuzz_signed_metadata(text: &str) {
+    static TRUST: OnceLock<Option<MetadataTrust>> = OnceLock::new();
+    let Some(trust) = TRUST
+        .get_or_init(|| Some(MetadataTrust::new(vec![IdpCertificate::from_pem(IDP_CERT).ok()?])))
+        .as_ref()
+    else {
+        return;
+    };
+    let Ok(md) = verify_idp_metadata(text, trust, now()) else {
+        return;
+    };
+    assert!(md.is_valid_at(now()), "accepted expired metadata");
+    let idp = md.identity_provider();
+    assert!(
+        !idp.certificates.is_empty(),
+        "verified metadata without a signing certificate"
+    );
+    let refresh = md.refresh_at(now());
+    assert!(
+        refresh >= now() && refresh <= now() + trust.max_cache_duration,
+        "refresh time outside [now, now + bound]"
+    );
+    if let Ok(plain) = parse_idp_metadata(text) {
+        assert_eq!(
+            (&plain.entity_id, &plain.sso_url, plain.certificates.len()),
+            (&idp.entity_id, &idp.sso_url, idp.certificates.len()),
+            "verified and unsigned readings differ"
+        );
+    }
+}
+
 /// DEFLATE then Base64, as an IdP encodes an HTTP-Redirect message.
 fn deflate_base64(data: &[u8]) -> String {
     use base64::Engine as _;
@@ -143,6 +183,18 @@ fn deflate_base64(data: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn signed_metadata_seed_verifies() {
+        let seed = include_str!("../../../fuzz/seeds/saml_metadata/idp-metadata-signed.xml");
+        let trust = MetadataTrust::new(vec![IdpCertificate::from_pem(IDP_CERT).unwrap()]);
+        let md = verify_idp_metadata(seed, &trust, now()).unwrap();
+        assert_eq!(md.identity_provider().certificates.len(), 2);
+        fuzz_metadata(seed.as_bytes());
+        // One flipped byte in the signed content is refused, not accepted.
+        let tampered = seed.replacen("https://idp.example/sso", "https://idp.example/ssx", 1);
+        assert!(verify_idp_metadata(&tampered, &trust, now()).is_err());
+    }
 
     /// The metadata seeds and edge cases of attribute values run without a failed property.
     #[test]

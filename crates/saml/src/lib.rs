@@ -1,6 +1,8 @@
 //! SAML 2.0 Service Provider for the netid toolkit (the Orange Authentication API and any SAML
 //! 2.0 IdP): build `AuthnRequest`s for the HTTP-Redirect binding, verify `Response`s received
-//! over HTTP-POST or HTTP-Redirect, write SP metadata and read IdP metadata.
+//! over HTTP-POST or HTTP-Redirect, take part in Single Logout (build, sign and verify
+//! `LogoutRequest`s and `LogoutResponse`s, see [`LogoutVerifier`]), write SP metadata and read IdP
+//! metadata.
 //!
 //! What it never does: I/O, reading a clock, drawing randomness on its own, trusting a key sent
 //! inside a message (`KeyInfo`), accepting an unsigned message, accepting SHA-1 unless told with
@@ -94,11 +96,14 @@
 //!
 //! # Standards
 //!
-//! SAML 2.0 Core (AuthnRequest, Response, Assertion), Bindings (HTTP-Redirect with DEFLATE and
-//! query-string signatures, HTTP-POST), Profiles (Web Browser SSO, bearer confirmation),
-//! Metadata (EntityDescriptor), XML Encryption 1.1 for `EncryptedAssertion`, `EncryptedID` and
-//! `EncryptedAttribute` (RSA-OAEP key transport, AES-GCM and AES-CBC data). Not supported:
-//! Artifact and SOAP bindings, Single Logout, metadata signature verification.
+//! SAML 2.0 Core (AuthnRequest, Response, Assertion, LogoutRequest, LogoutResponse), Bindings
+//! (HTTP-Redirect with DEFLATE and query-string signatures, HTTP-POST), Profiles (Web Browser SSO,
+//! bearer confirmation, Single Logout), Metadata (EntityDescriptor, EntitiesDescriptor, signed
+//! metadata with `validUntil` and `cacheDuration`), XML Encryption 1.1 for `EncryptedAssertion`,
+//! `EncryptedID` and `EncryptedAttribute` (RSA-OAEP key transport, AES-GCM and AES-CBC data). Not
+//! supported: Artifact and SOAP bindings, signatures on the entities inside a metadata aggregate
+//! (only the root's signature is accepted), an `EncryptedID` in the SP's own LogoutRequests
+//! (received ones are decrypted), `BaseID`.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -109,8 +114,10 @@ mod decrypt;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+mod logout;
 mod metadata;
 mod orange;
+mod outgoing;
 mod redirect;
 mod response;
 mod signature;
@@ -123,7 +130,15 @@ pub use authn_request::{
 pub use config::{IdentityProvider, IdpCertificate, ServiceProvider};
 pub use decrypt::DecryptionKey;
 pub use error::{Check, Error};
-pub use metadata::{SpMetadata, parse_idp_metadata};
+pub use logout::{
+    DEFAULT_LOGOUT_LIFETIME, LogoutRequest, LogoutRequestBuilder, LogoutResponse, LogoutResponseBuilder,
+    LogoutSession, LogoutStatus, LogoutVerifier, Received, UnconsumedLogout, VerifiedLogout,
+    VerifiedLogoutRequest, VerifiedLogoutResponse,
+};
+pub use metadata::{
+    DEFAULT_MAX_METADATA_BYTES, DEFAULT_MAX_METADATA_CACHE, MetadataTrust, SpMetadata, VerifiedMetadata,
+    parse_idp_metadata, verify_idp_metadata,
+};
 pub use orange::OrangeProfile;
 pub use response::{
     DEFAULT_CLOCK_SKEW, DEFAULT_MAX_MESSAGE_BYTES, MAX_ENCRYPTED_ATTRIBUTES, NameId, ResponseVerifier,
@@ -151,5 +166,7 @@ mod tests {
         send_sync::<VerifiedAssertion>();
         send_sync::<DecryptionKey>();
         send_sync::<UnconsumedAssertion>();
+        send_sync::<LogoutVerifier>();
+        send_sync::<UnconsumedLogout>();
     }
 }

@@ -5,7 +5,7 @@
 mod assertion;
 mod content;
 mod envelope;
-mod structure;
+pub(crate) mod structure;
 mod unconsumed;
 
 use std::fmt;
@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime};
 use bergshamra::KeysManager;
 
 pub use self::content::{NameId, VerifiedAssertion};
-pub(crate) use self::structure::decode_base64;
+pub(crate) use self::structure::{check_unique_ids, decode_base64};
 pub use self::unconsumed::UnconsumedAssertion;
 use crate::config::{IdentityProvider, ServiceProvider};
 use crate::decrypt::DecryptionKey;
@@ -203,6 +203,10 @@ impl ResponseVerifier {
 
     pub(crate) fn max_bytes(&self) -> usize {
         self.max_message_bytes
+    }
+
+    pub(crate) fn skew(&self) -> Duration {
+        self.clock_skew
     }
 
     /// Verifies the value of an HTTP-POST `SAMLResponse` form field (Base64, already

@@ -12,11 +12,12 @@ use netid_core::correlator::XCorrelator;
 use netid_core::error_info::{ErrorCode, ErrorInfo};
 use netid_core::phone::PhoneNumber;
 use netid_core::spec::{CorrelatorRule, SpecVersion};
+use netid_core::store::StoreError;
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::state::{Grant, Shared, is_single_use, lock};
+use crate::state::{Grant, Shared, is_single_use};
 
 mod identifier;
 mod monitored_period;
@@ -152,7 +153,7 @@ pub(crate) fn correlator(headers: &HeaderMap) -> Result<Option<XCorrelator>, Api
 
 /// Reads `x-correlator` as `spec`'s file declares it ([`SpecVersion::x_correlator_rule`]), as the
 /// header value to echo; 400 `INVALID_ARGUMENT` when the value breaks the version's pattern.
-fn correlator_of(spec: SpecVersion, headers: &HeaderMap) -> Result<Option<HeaderValue>, ApiError> {
+pub(crate) fn correlator_of(spec: SpecVersion, headers: &HeaderMap) -> Result<Option<HeaderValue>, ApiError> {
     let Some(value) = headers.get(&X_CORRELATOR) else {
         return Ok(None);
     };
@@ -169,29 +170,29 @@ fn correlator_of(spec: SpecVersion, headers: &HeaderMap) -> Result<Option<Header
 
 /// Runs `handler` with the correlator read (with the newest CAMARA pattern) and echoed on every
 /// answer.
-fn answer(headers: &HeaderMap, handler: impl FnOnce() -> Result<Value, ApiError>) -> Response {
+async fn answer(headers: &HeaderMap, handler: impl AsyncFnOnce() -> Result<Value, ApiError>) -> Response {
     let correlator = correlator(headers).map(|c| c.and_then(|c| HeaderValue::from_str(c.as_str()).ok()));
-    respond(correlator, handler)
+    respond(correlator, handler).await
 }
 
 /// [`answer`] for a handler of `spec`, whose file may leave `x-correlator` unconstrained.
-fn answer_as(
+async fn answer_as(
     spec: SpecVersion,
     headers: &HeaderMap,
-    handler: impl FnOnce() -> Result<Value, ApiError>,
+    handler: impl AsyncFnOnce() -> Result<Value, ApiError>,
 ) -> Response {
-    respond(correlator_of(spec, headers), handler)
+    respond(correlator_of(spec, headers), handler).await
 }
 
-fn respond(
+async fn respond(
     correlator: Result<Option<HeaderValue>, ApiError>,
-    handler: impl FnOnce() -> Result<Value, ApiError>,
+    handler: impl AsyncFnOnce() -> Result<Value, ApiError>,
 ) -> Response {
     let correlator = match correlator {
         Ok(c) => c,
         Err(err) => return err.into_response_with(None),
     };
-    let mut response = match handler() {
+    let mut response = match handler().await {
         Ok(value) => Json(value).into_response(),
         Err(err) => err.into_response_with(None),
     };
@@ -204,6 +205,12 @@ fn respond(
 /// 401 with RFC 6750 §3.1's `invalid_token` challenge: an unknown, expired or spent token.
 fn invalid_token() -> ApiError {
     ApiError::unauthenticated().with_bearer_challenge(", error=\"invalid_token\"")
+}
+
+/// 503 `UNAVAILABLE`: the state store did not answer, so the token is neither valid nor invalid.
+fn store_unavailable(error: &StoreError) -> ApiError {
+    tracing::warn!(%error, "the sandbox state store failed");
+    ApiError::new(503, ErrorCode::Unavailable, "Service unavailable.")
 }
 
 /// The bearer token of `Authorization` (401 without a challenge error when absent).
@@ -221,18 +228,24 @@ fn bearer_token(headers: &HeaderMap) -> Result<&str, ApiError> {
 }
 
 /// Spends the request's token when `grant` is single-use (Number Verification), once its call
-/// has an answer: 401 `invalid_token` when a concurrent call spent it first, so one token yields
-/// one answer. Refused calls (400, 403) do not reach here and leave the token usable.
-pub(crate) fn spend_single_use(shared: &Shared, headers: &HeaderMap, grant: &Grant) -> Result<(), ApiError> {
+/// has an answer: 401 `invalid_token` when a concurrent call (on any process sharing the store)
+/// spent it first, so one token yields one answer; 503 when the store does not answer. Refused
+/// calls (400, 403) do not reach here and leave the token usable.
+pub(crate) async fn spend_single_use(
+    shared: &Shared,
+    headers: &HeaderMap,
+    grant: &Grant,
+) -> Result<(), ApiError> {
     if !is_single_use(&grant.scope) {
         return Ok(());
     }
     let token = bearer_token(headers)?;
-    if lock(&shared.state).spend(token) {
-        Ok(())
-    } else {
-        Err(invalid_token())
-    }
+    let spent = shared
+        .store
+        .spend_token(token)
+        .await
+        .map_err(|error| store_unavailable(&error))?;
+    if spent { Ok(()) } else { Err(invalid_token()) }
 }
 
 /// The grant of the request's bearer token (401 `UNAUTHENTICATED` otherwise).
@@ -240,11 +253,16 @@ pub(crate) fn spend_single_use(shared: &Shared, headers: &HeaderMap, grant: &Gra
 /// CAMARA answers every authentication failure with the same 401 body; RFC 6750 §3 adds the
 /// challenge: a bare `Bearer realm` when the request carries no bearer token (§3.1: no error
 /// code then), `error="invalid_token"` when the token is unknown, expired or spent.
-pub(crate) fn bearer(shared: &Shared, headers: &HeaderMap, now: SystemTime) -> Result<Grant, ApiError> {
+///
+/// A state store that does not answer gives 503 `UNAVAILABLE`: the token is neither valid nor
+/// invalid then.
+pub(crate) async fn bearer(shared: &Shared, headers: &HeaderMap, now: SystemTime) -> Result<Grant, ApiError> {
     let token = bearer_token(headers)?;
-    let grant = lock(&shared.state)
+    let grant = shared
+        .store
         .grant(token)
-        .cloned()
+        .await
+        .map_err(|error| store_unavailable(&error))?
         .ok_or_else(invalid_token)?;
     if grant.expires <= now {
         return Err(invalid_token());
@@ -344,22 +362,24 @@ fn rfc3339(t: SystemTime) -> Value {
 
 /// Unknown paths: `404 NOT_FOUND` with a CAMARA body.
 pub(crate) async fn not_found(headers: HeaderMap) -> Response {
-    answer(&headers, || {
+    answer(&headers, async || {
         Err(ApiError::new(
             404,
             ErrorCode::NotFound,
             "The specified resource is not found.",
         ))
     })
+    .await
 }
 
 /// Known paths with another method: `405 METHOD_NOT_ALLOWED`.
 pub(crate) async fn method_not_allowed(headers: HeaderMap) -> Response {
-    answer(&headers, || {
+    answer(&headers, async || {
         Err(ApiError::new(
             405,
             ErrorCode::MethodNotAllowed,
             "The requested method is not allowed/supported on the target resource.",
         ))
     })
+    .await
 }

@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use netid_core::phone::PhoneNumber;
 use netid_core::ports::{Clock, OsRandom, SecureRandom, SystemClock};
+use netid_core::secret::Secret;
 
+use crate::hosted::HostedOperator;
 use crate::registration::{ClientRegistration, SamlServiceProvider};
 use crate::subscribers::SubscriberStore;
 use crate::telco_finder::TelcoRoute;
@@ -130,10 +132,20 @@ pub struct ServerConfig {
     pub(crate) network_subscriber: Option<PhoneNumber>,
     pub(crate) faults: BTreeMap<String, Fault>,
     pub(crate) saml_service_providers: Vec<SamlServiceProvider>,
+    /// Whether the SAML IdP is in a key rollover (two signing certificates, the next key signs).
+    pub(crate) saml_key_rollover: bool,
     /// The Telco Finder's routes; `None` routes the subscribers' country codes to this server.
     pub(crate) telco_routes: Option<Vec<TelcoRoute>>,
+    /// Operators served under `/operators/{id}` beside this one.
+    pub(crate) operators: Vec<HostedOperator>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) rng: Arc<dyn SecureRandom>,
+    /// The announced issuer; `None` derives it from the bound address.
+    pub(crate) issuer: Option<String>,
+    /// The ES256 signing key (PEM); `None` generates one at start.
+    pub(crate) signing_key_pem: Option<Secret<String>>,
+    /// The Redis URL of the shared state (it may carry a password); `None` keeps it in memory.
+    pub(crate) redis_state: Option<Secret<String>>,
 }
 
 impl fmt::Debug for ServerConfig {
@@ -153,9 +165,24 @@ impl fmt::Debug for ServerConfig {
             .field("network_subscriber", &self.network_subscriber)
             .field("faults", &self.faults)
             .field("saml_service_providers", &self.saml_service_providers)
+            .field("saml_key_rollover", &self.saml_key_rollover)
             .field("telco_routes", &self.telco_routes)
+            .field("operators", &self.operators)
             .field("clock", &self.clock)
             .field("rng", &self.rng)
+            .field("issuer", &self.issuer)
+            .field(
+                "signing_key",
+                &self.signing_key_pem.as_ref().map(|_| "[redacted]"),
+            )
+            .field(
+                "state",
+                &if self.redis_state.is_some() {
+                    "redis"
+                } else {
+                    "memory"
+                },
+            )
             .finish()
     }
 }
@@ -190,9 +217,14 @@ impl ServerConfig {
                 SamlServiceProvider::new(DEMO_SAML_SP_ENTITY_ID, DEMO_SAML_ACS_URLS[0])
                     .with_acs_url(DEMO_SAML_ACS_URLS[1]),
             ],
+            saml_key_rollover: false,
             telco_routes: None,
+            operators: Vec::new(),
             clock: Arc::new(SystemClock),
             rng: Arc::new(OsRandom),
+            issuer: None,
+            signing_key_pem: None,
+            redis_state: None,
         }
     }
 
@@ -294,11 +326,34 @@ impl ServerConfig {
         self
     }
 
+    /// Puts the SAML IdP in a signing key rollover (default off): its metadata lists the current
+    /// and the next signing certificate, and Responses are signed by the next key. An SP that
+    /// refreshed its metadata then accepts Responses signed by either, as during a real rollover.
+    pub fn with_saml_key_rollover(mut self, rollover: bool) -> Self {
+        self.saml_key_rollover = rollover;
+        self
+    }
+
     /// Adds a route to the Telco Finder (`/telco-finder/v1/search`, `/telco-routing/v1/routing`).
     /// Without any, the finder routes the country codes of the subscribers to this server
     /// (operator id [`SANDBOX_OPERATOR_ID`](crate::SANDBOX_OPERATOR_ID)).
     pub fn with_telco_route(mut self, route: TelcoRoute) -> Self {
         self.telco_routes.get_or_insert_with(Vec::new).push(route);
+        self
+    }
+
+    /// Hosts another operator on this server, under `/operators/{operator_id}`: its own issuer
+    /// (`{base}/operators/{operator_id}`, discovery below it), signing key, subscribers, tokens and
+    /// CAMARA API roots (the same mount table as the root operator, below its issuer). The Telco
+    /// Finder answers its prefixes with it, before the configured routes when a prefix of the
+    /// same length is in both. Unless [`HostedOperator::with_client`] says otherwise it knows the
+    /// root's clients, the demo client included, so one application key works with every hosted
+    /// operator. Its other settings are this configuration's; faults are injected by full
+    /// request path (`/operators/{operator_id}/sim-swap/v2/check`). Two hosted operators with
+    /// the same id (or the root's, [`SANDBOX_OPERATOR_ID`](crate::SANDBOX_OPERATOR_ID)) are
+    /// refused at start.
+    pub fn with_operator(mut self, operator: HostedOperator) -> Self {
+        self.operators.push(operator);
         self
     }
 
@@ -311,6 +366,36 @@ impl ServerConfig {
     /// The random source for keys, ids and tokens (default the OS).
     pub fn with_random(mut self, rng: Arc<dyn SecureRandom>) -> Self {
         self.rng = rng;
+        self
+    }
+
+    /// The issuer the server announces (and its base URL), instead of `http://<bound address>`:
+    /// the address clients reach it at behind a port-forward or proxy, the same for every process
+    /// of one operator. An `http(s)` URL with no query or fragment; a trailing `/` is dropped.
+    pub fn with_issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.issuer = Some(issuer.into());
+        self
+    }
+
+    /// The key that signs ID tokens and JWT access tokens: an ES256 (P-256) private key, PEM
+    /// (PKCS#8 `PRIVATE KEY` or SEC1 `EC PRIVATE KEY`), checked at start. Processes given the same
+    /// key also share the pairwise-subject salt and the demo client's key (derived from it), so
+    /// tokens, `sub`s and client assertions are valid whichever process answers. Default: a key
+    /// generated at start.
+    pub fn with_signing_key_pem(mut self, pem: impl Into<String>) -> Self {
+        self.signing_key_pem = Some(Secret::new(pem.into()));
+        self
+    }
+
+    /// Keeps the operator's state (pending CIBA requests, authorization codes, access tokens,
+    /// used assertion `jti`s) in the Redis at `url` (`redis://[:password@]host:port/db`) instead
+    /// of memory, under a key prefix derived from the issuer: processes with the same issuer and
+    /// signing key ([`ServerConfig::with_issuer`], [`ServerConfig::with_signing_key_pem`]) then
+    /// act as one operator. Tokens, codes and ids are stored under their SHA-256 only. A Redis
+    /// that does not answer makes the server refuse to start, and later requests answer 503.
+    #[cfg(feature = "redis")]
+    pub fn with_redis_state(mut self, url: impl Into<String>) -> Self {
+        self.redis_state = Some(Secret::new(url.into()));
         self
     }
 }

@@ -42,7 +42,22 @@ pub enum ServerError {
         /// What went wrong.
         reason: String,
     },
+    /// Two hosted operators share an id, or one has the root operator's.
+    #[error("hosted operator id {0:?} is used twice")]
+    DuplicateOperator(String),
     /// A sandbox configuration document was refused.
     #[error(transparent)]
     Config(#[from] crate::sandbox_config::SandboxConfigError),
+    /// The Redis URL of the shared state is not one the client accepts.
+    #[error("invalid redis url for the sandbox state: {reason}")]
+    StateUrl {
+        /// What is wrong with it (the URL itself is not repeated: it may carry a password).
+        reason: String,
+    },
+    /// The shared state store did not answer at start.
+    #[error("the sandbox state store is unavailable")]
+    State(#[source] netid_core::store::StoreError),
+    /// The configured issuer is not an `http(s)` URL without query or fragment.
+    #[error("invalid issuer {0:?}: expected an http or https URL without query or fragment")]
+    Issuer(String),
 }

@@ -23,7 +23,7 @@ use serde_json::Value;
 use crate::camara::Served;
 use crate::config::{DEMO_CLIENT_ID, ServerConfig};
 use crate::keys::DemoClient;
-use crate::state::{AuthMethod, Grant, Shared, lock};
+use crate::state::{AuthMethod, Grant, Shared};
 use crate::subscribers::SubscriberStore;
 use crate::{camara, oauth, saml};
 
@@ -79,18 +79,14 @@ fn fixture() -> Option<&'static Fixture> {
                 method,
                 expires,
             };
-            let mut state = lock(&shared.state);
-            state.insert_token(
-                NETWORK_TOKEN.to_owned(),
+            let store = &shared.store;
+            run(store.insert_token(
+                NETWORK_TOKEN,
                 grant(Some(subscriber), AuthMethod::MobileNetwork),
                 now,
-            );
-            state.insert_token(
-                TWO_LEGGED_TOKEN.to_owned(),
-                grant(None, AuthMethod::TwoLegged),
-                now,
-            );
-            drop(state);
+            ))?
+            .ok()?;
+            run(store.insert_token(TWO_LEGGED_TOKEN, grant(None, AuthMethod::TwoLegged), now))?.ok()?;
             Some(Fixture {
                 shared: Arc::new(shared),
                 demo: demo?,
@@ -99,7 +95,8 @@ fn fixture() -> Option<&'static Fixture> {
         .as_ref()
 }
 
-/// Runs a handler future that never waits (the handlers hold no `.await` on I/O) to its end.
+/// Runs a handler future that never waits (the in-memory store answers at once, and the handlers
+/// hold no other `.await` on I/O) to its end.
 fn run<F: Future>(future: F) -> Option<F::Output> {
     let mut future = std::pin::pin!(future);
     match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
@@ -122,9 +119,11 @@ fn client_assertion(demo: &DemoClient, path: &str, now: SystemTime) -> Option<St
     jsonwebtoken::encode(&header, &claims, key).ok()
 }
 
-/// The `AuthnRequest` the IdP parses, directly and through the HTTP-Redirect binding.
+/// The `AuthnRequest` the IdP parses, directly and through the HTTP-Redirect binding; and the
+/// logout messages of its SLO endpoint.
 pub fn fuzz_authn_request(data: &[u8]) {
     saml::fuzz(data);
+    saml::fuzz_logout(data);
 }
 
 /// The subscriber documents (TOML and JSON) and the sandbox configuration document. Property:
@@ -178,9 +177,13 @@ pub fn fuzz_oauth_form(data: &[u8]) {
         body.extend_from_slice(assertion.as_bytes());
     }
     let result = if path == "/bc-authorize" {
-        oauth::bc_authorize_inner(shared, &body)
+        run(oauth::bc_authorize_inner(shared, &body))
     } else {
-        oauth::token_inner(shared, &body)
+        run(oauth::token_inner(shared, &body))
+    };
+    // The in-memory store never waits, so every handler future is ready at its first poll.
+    let Some(result) = result else {
+        panic!("an OAuth handler waited on the in-memory store");
     };
     let mut names: Vec<_> = url::form_urlencoded::parse(&body).map(|(key, _)| key).collect();
     let count = names.len();
@@ -251,11 +254,13 @@ pub fn fuzz_camara_body(data: &[u8]) {
         // Number Verification spends its token: each input gets a fresh copy of the network grant,
         // so the network token itself stays valid for the other operations.
         (true, true) => {
-            let mut state = lock(&fixture.shared.state);
-            let Some(grant) = state.grant(NETWORK_TOKEN).cloned() else {
+            let store = &fixture.shared.store;
+            let Some(Ok(Some(grant))) = run(store.grant(NETWORK_TOKEN)) else {
                 return;
             };
-            state.insert_token(NV_TOKEN.to_owned(), grant, fixture.shared.now());
+            let Some(Ok(())) = run(store.insert_token(NV_TOKEN, grant, fixture.shared.now())) else {
+                return;
+            };
             NV_TOKEN
         }
         (true, false) => NETWORK_TOKEN,
@@ -413,7 +418,9 @@ mod tests {
         let body = format!(
             "grant_type=client_credentials&scope=openid&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion={assertion}"
         );
-        let answer = oauth::token_inner(&fixture.shared, body.as_bytes()).unwrap();
+        let answer = run(oauth::token_inner(&fixture.shared, body.as_bytes()))
+            .unwrap()
+            .unwrap();
         assert!(answer["access_token"].is_string());
     }
 

@@ -115,11 +115,13 @@ pub(crate) fn document(shared: &Shared) -> Value {
             "authorization": shared.endpoint("/authorize"),
             "saml_sso": shared.endpoint("/saml/sso"),
             "saml_metadata": shared.endpoint("/saml/metadata"),
+            "saml_slo": shared.endpoint("/saml/slo"),
             "telco_finder_search": shared.endpoint("/telco-finder/v1/search"),
             "telco_routing": shared.endpoint("/telco-routing/v1/routing"),
         },
         "apis": apis,
         "telco_finder": telco_finder::index(shared),
+        "operators": operators(shared),
         "ciba": {
             "interval_secs": config.ciba_interval.as_secs(),
             "expires_in_secs": config.ciba_expires_in.as_secs(),
@@ -138,6 +140,30 @@ pub(crate) fn document(shared: &Shared) -> Value {
         "saml_service_providers": service_providers,
         "subscribers": config.subscribers.iter().map(subscriber).collect::<Vec<_>>(),
     })
+}
+
+/// The hosted operators: where each one is and who its subscribers are (numbers masked).
+fn operators(shared: &Shared) -> Vec<Value> {
+    let config = &shared.config;
+    config
+        .operators
+        .iter()
+        .map(|operator| {
+            let issuer = operator.issuer(&shared.issuer);
+            json!({
+                "operator_id": operator.operator_id(),
+                "msisdn_prefixes": operator.msisdn_prefixes(),
+                "issuer": issuer,
+                "discovery": format!("{issuer}/.well-known/openid-configuration"),
+                "api_root": issuer,
+                "subscribers": operator
+                    .subscribers_within(&config.subscribers)
+                    .iter()
+                    .map(subscriber)
+                    .collect::<Vec<_>>(),
+            })
+        })
+        .collect()
 }
 
 fn subscriber(subscriber: &Subscriber) -> Value {
@@ -228,7 +254,35 @@ fn html(document: &Value) -> String {
             text(&route["discovery_url"])
         );
     }
-    page.push_str("</table>\n<h2>Clients</h2>\n<ul>\n");
+    page.push_str("</table>\n");
+    let operators: Vec<&Value> = document["operators"].as_array().into_iter().flatten().collect();
+    if !operators.is_empty() {
+        page.push_str(
+            "<h2>Hosted operators</h2>\n<table>\n<tr><th>operator</th><th>prefixes</th>\
+             <th>issuer and API root</th><th>subscribers</th></tr>\n",
+        );
+        for operator in operators {
+            let list = |key: &str| -> Vec<String> {
+                operator[key].as_array().into_iter().flatten().map(text).collect()
+            };
+            let numbers: Vec<String> = operator["subscribers"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|subscriber| text(&subscriber["phone_number"]))
+                .collect();
+            let _ = writeln!(
+                page,
+                "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
+                text(&operator["operator_id"]),
+                list("msisdn_prefixes").join(" "),
+                text(&operator["issuer"]),
+                numbers.join(" ")
+            );
+        }
+        page.push_str("</table>\n");
+    }
+    page.push_str("<h2>Clients</h2>\n<ul>\n");
     for client in document["clients"].as_array().into_iter().flatten() {
         let _ = writeln!(page, "<li><code>{}</code></li>", text(&client["client_id"]));
     }
@@ -288,6 +342,27 @@ mod tests {
             }
             assert_eq!(wants_html(&headers), html, "{accept:?}");
         }
+    }
+
+    #[test]
+    fn html_lists_hosted_operators_only_when_there_are_some() {
+        let operator = json!({
+            "operator_id": "operator-es",
+            "msisdn_prefixes": ["+34", "+3491"],
+            "issuer": "http://127.0.0.1:1/operators/operator-es",
+            "subscribers": [{ "phone_number": "+34*******54" }],
+        });
+        let page = html(&json!({ "operators": [operator] }));
+        assert!(
+            page.contains("<h2>Hosted operators</h2>")
+                && page.contains(
+                    "<tr><td>operator-es</td><td>+34 +3491</td>\
+                     <td><code>http://127.0.0.1:1/operators/operator-es</code></td><td>+34*******54</td></tr>"
+                ),
+            "{page}"
+        );
+        let page = html(&json!({ "operators": [] }));
+        assert!(!page.contains("Hosted operators"), "{page}");
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! ES256 key pairs generated at start from the injected random source: the server's signing key
-//! and the demo client's key.
+//! ES256 key pairs: the server's signing key and the demo client's key, generated at start from
+//! the injected random source, or, when the configuration gives the signing key (several processes
+//! acting as one operator), read from it and derived from it.
 
 use std::fmt;
 
@@ -10,6 +11,7 @@ use jsonwebtoken::{Algorithm, EncodingKey};
 use netid_core::ports::SecureRandom;
 use netid_core::secret::Secret;
 use p256::pkcs8::{EncodePrivateKey, LineEnding};
+use sha2::{Digest, Sha256};
 
 use crate::error::ServerError;
 
@@ -45,6 +47,55 @@ impl Es256KeyPair {
         }
         let secret = secret
             .ok_or_else(|| ServerError::Key(String::from("random source gave no valid P-256 scalar")))?;
+        Self::from_secret(&secret)
+    }
+
+    /// A P-256 private key in PEM, PKCS#8 (`PRIVATE KEY`) or SEC1 (`EC PRIVATE KEY`), as
+    /// `openssl ecparam -name prime256v1 -genkey` writes it. The error names the form, never the key.
+    pub(crate) fn from_pem(pem: &str) -> Result<Self, ServerError> {
+        use p256::pkcs8::DecodePrivateKey as _;
+        let secret = if pem.contains("-----BEGIN EC PRIVATE KEY-----") {
+            p256::SecretKey::from_sec1_pem(pem).ok()
+        } else {
+            p256::SecretKey::from_pkcs8_pem(pem).ok()
+        };
+        let secret = secret.ok_or_else(|| {
+            ServerError::Key(String::from(
+                "the signing key is not a P-256 private key in PEM (PRIVATE KEY or EC PRIVATE KEY)",
+            ))
+        })?;
+        Self::from_secret(&secret)
+    }
+
+    /// A key derived from `seed` (SHA-256 with a counter until the scalar is in range), so every
+    /// process given the same seed holds the same key.
+    pub(crate) fn derive(seed: &[u8; 32]) -> Result<Self, ServerError> {
+        for counter in 0u8..8 {
+            let bytes = zeroize::Zeroizing::new(<[u8; 32]>::from(
+                Sha256::new()
+                    .chain_update(seed)
+                    .chain_update([counter])
+                    .finalize(),
+            ));
+            if let Ok(secret) = p256::SecretKey::from_slice(bytes.as_ref()) {
+                return Self::from_secret(&secret);
+            }
+        }
+        Err(ServerError::Key(String::from("no valid P-256 scalar derived")))
+    }
+
+    /// 32 bytes derived from the private key for `label`: secret (whoever does not hold the key
+    /// cannot compute them) and the same in every process holding the key.
+    pub(crate) fn derive_seed(&self, label: &[u8]) -> [u8; 32] {
+        Sha256::new()
+            .chain_update(label)
+            .chain_update([0])
+            .chain_update(self.pkcs8_pem.expose_secret().as_bytes())
+            .finalize()
+            .into()
+    }
+
+    fn from_secret(secret: &p256::SecretKey) -> Result<Self, ServerError> {
         let der = secret
             .to_pkcs8_der()
             .map_err(|e| ServerError::Key(e.to_string()))?;
@@ -188,5 +239,35 @@ mod tests {
         validation.validate_exp = false;
         jsonwebtoken::decode::<serde_json::Value>(&token, &key, &validation).unwrap();
         assert!(!format!("{a:?}").contains("PRIVATE"));
+    }
+
+    #[test]
+    fn a_given_key_is_read_back_and_derives_the_same_keys() {
+        let a = Es256KeyPair::generate(&SeededRandom::new(7)).unwrap();
+        let read = Es256KeyPair::from_pem(a.pkcs8_pem()).unwrap();
+        assert_eq!(read.kid, a.kid);
+        let seed = read.derive_seed(b"label");
+        assert_eq!(seed, a.derive_seed(b"label"));
+        assert_ne!(seed, a.derive_seed(b"other label"));
+        let (x, y) = (
+            Es256KeyPair::derive(&seed).unwrap(),
+            Es256KeyPair::derive(&seed).unwrap(),
+        );
+        assert_eq!(x.kid, y.kid);
+        assert_ne!(x.kid, a.kid);
+    }
+
+    #[test]
+    fn a_sec1_key_is_read_and_garbage_is_refused_without_echo() {
+        let secret = p256::SecretKey::from_slice(&[7u8; 32]).unwrap();
+        let sec1 = secret.to_sec1_pem(LineEnding::LF).unwrap();
+        let key = Es256KeyPair::from_pem(&sec1).unwrap();
+        assert_eq!(key.kid, Es256KeyPair::from_secret(&secret).unwrap().kid);
+        let error =
+            Es256KeyPair::from_pem("-----BEGIN PRIVATE KEY-----\nc2VjcmV0\n-----END PRIVATE KEY-----")
+                .err()
+                .unwrap()
+                .to_string();
+        assert!(!error.contains("c2VjcmV0"), "{error}");
     }
 }

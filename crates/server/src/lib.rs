@@ -26,15 +26,25 @@
 //!   `AuthnRequest` by HTTP-Redirect and answers with an auto-submitting POST form carrying a
 //!   `Response` whose `Assertion` is signed (enveloped XML-DSig, RSA-SHA256, made by `bergshamra`),
 //!   with a persistent (pairwise) or transient `NameID`, the `OrangeAPIToken` attribute and the
-//!   profile attributes; `/saml/metadata` publishes the IdP metadata;
+//!   profile attributes; `/saml/metadata` publishes the IdP metadata, signed, with `validUntil` and
+//!   `cacheDuration` (two signing certificates in key rollover mode,
+//!   [`ServerConfig::with_saml_key_rollover`]); `/saml/slo` and `/saml/slo/initiate` do Single
+//!   Logout both ways (HTTP-Redirect and HTTP-POST);
 //! - **fault injection** per path: latency, forced statuses, 429 with `Retry-After`, malformed
-//!   bodies ([`Fault`]);
+//!   bodies ([`Fault`]), echoing the `x-correlator` as the handler of the path would;
 //! - an **index** at `GET /`: endpoints, every API base URL per client profile ([`api_mounts`]),
-//!   registered parties and subscribers (numbers masked), as JSON or, for a browser, HTML.
+//!   registered parties and subscribers (numbers masked), as JSON or, for a browser, HTML;
+//! - the **Telco Finder** and routing table (`/telco-finder/v1/search`, `/telco-routing/v1/routing`,
+//!   [`TelcoRoute`]);
+//! - optionally **other operators** ([`HostedOperator`], [`ServerConfig::with_operator`]), each the
+//!   whole of the above under `/operators/{id}` with its own issuer, keys, subscribers and tokens,
+//!   which the Telco Finder routes numbers to, so "resolve, then call the right operator" runs on
+//!   one machine.
 //!
 //! The whole configuration can also come from one TOML document ([`SandboxConfig`],
 //! [`ServerConfig::from_toml_str`]): subscribers, clients (PEM public key, JWK Set, or a loopback
-//! JWKS URL fetched at start), SAML service providers, faults, CIBA timings, token lifetimes. Each
+//! JWKS URL fetched at start), SAML service providers, faults, CIBA timings, token lifetimes,
+//! Telco Finder routes and hosted operators. Each
 //! request is logged through `tracing` (method, route, status, latency, `x-correlator`).
 //!
 //! Subscribers come from a TOML or JSON document ([`SubscriberStore`]); the default set ships in
@@ -44,7 +54,10 @@
 //! It **never** binds a non-loopback address unless [`ServerConfig::insecure_allow_non_loopback`]
 //! is set, never reads files or the environment (the CLI passes documents as text), never speaks
 //! TLS, and does not depend on netid's client crates: it implements the wire formats of the specs,
-//! so the clients can be tested against it. State is in memory and lost at shutdown. There is no
+//! so the clients can be tested against it. State is in memory and lost at shutdown, unless the
+//! `redis` feature's `ServerConfig::with_redis_state` keeps it in Redis, where several processes
+//! with the same issuer and signing key ([`ServerConfig::with_issuer`],
+//! [`ServerConfig::with_signing_key_pem`]) share it and act as one operator. There is no
 //! login page: the subscriber of `prompt=none` and of SAML single sign-on is whoever the simulated
 //! mobile network sees ([`ServerConfig::with_network_subscriber`]).
 //!
@@ -69,11 +82,14 @@
 //! # Design
 //!
 //! Handlers are thin: the operator's state (pending CIBA requests keyed by `auth_req_id`, codes,
-//! tokens, used `jti`s) lives behind one mutex and every operation takes `now` from the configured
+//! tokens, used `jti`s) lives behind an async store (memory, or Redis with the `redis` feature;
+//! a store failure answers 503, never a success) and every operation takes `now` from the configured
 //! [`Clock`](netid_core::ports::Clock), so tests drive time with `ManualClock`; ids, tokens and keys
 //! come from the configured [`SecureRandom`](netid_core::ports::SecureRandom). Keys (the server's
-//! ES256 signing key and the demo client's key) are generated at start. The one committed key is
-//! the SAML IdP's RSA test key (`data/saml/idp-test.key`, public by design): an X.509 certificate is
+//! ES256 signing key and the demo client's key) are generated at start, or read from and derived
+//! from a configured signing key. The committed keys are
+//! the SAML IdP's RSA test keys (`data/saml/idp-test.key`, `idp-test-next.key` for the key
+//! rollover, `metadata-test.key` for the metadata; public by design): an X.509 certificate is
 //! what SAML service providers trust, and generating one at start would need a certificate crate
 //! and a second crypto backend. JWT signing and verification use `jsonwebtoken` (backend
 //! `rust_crypto`), keys `p256`; XML signing `bergshamra`; `AuthnRequest` parsing `quick-xml`. Form
@@ -95,6 +111,7 @@ mod error;
 mod faults;
 #[doc(hidden)]
 pub mod fuzzing;
+mod hosted;
 mod index;
 mod jwks_fetch;
 mod keys;
@@ -114,6 +131,7 @@ pub use config::{
     FaultKind, ServerConfig,
 };
 pub use error::ServerError;
+pub use hosted::{HostedOperator, HostedOperatorError, HostedOperatorInfo};
 pub use keys::DemoClient;
 pub use mounts::{ApiMount, api_mounts};
 pub use registration::{

@@ -2,6 +2,8 @@
 //! from this table, and the start banner, the index page and the operator file of `netid sandbox
 //! serve` print it, so what the sandbox says it serves is what it serves.
 
+use std::collections::BTreeMap;
+
 use netid_core::spec::{Api, SpecVersion};
 use serde::Serialize;
 
@@ -128,6 +130,35 @@ pub(crate) fn spec_of(mount: &ApiMount) -> Option<SpecVersion> {
         .find(|spec| spec.api().as_str() == mount.api && spec.as_str() == mount.version)
 }
 
+/// The mounts the router serves, by base path: where two versions share a base path (Number
+/// Verification 2.0.0 and 2.1.0), the newest one's, since the request does not say which version
+/// its client speaks.
+pub(crate) fn routed() -> BTreeMap<String, (ApiMount, SpecVersion)> {
+    let mut by_path: BTreeMap<String, (ApiMount, SpecVersion)> = BTreeMap::new();
+    for mount in api_mounts() {
+        let Some(spec) = spec_of(&mount) else {
+            continue;
+        };
+        let newest = by_path
+            .get(&mount.base_path)
+            .is_none_or(|(_, known)| *known < spec);
+        if newest {
+            by_path.insert(mount.base_path.clone(), (mount, spec));
+        }
+    }
+    by_path
+}
+
+/// The spec version whose rules the router applies at `path`, an operation's full path
+/// (`/sim-swap/v2/check`); `None` for every other path.
+pub(crate) fn spec_at(path: &str) -> Option<SpecVersion> {
+    routed().into_values().find_map(|(mount, spec)| {
+        path.strip_prefix(mount.base_path.as_str())
+            .is_some_and(|operation| mount.operations.contains(&operation))
+            .then_some(spec)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,6 +199,37 @@ mod tests {
         for api in Api::ALL.map(Api::as_str) {
             let preferred = mounts.iter().filter(|m| m.api == api && m.preferred).count();
             assert_eq!(preferred, 1, "{api}");
+        }
+    }
+
+    #[test]
+    fn spec_at_follows_the_routed_version_of_each_operation_path() {
+        let cases = [
+            ("/sim-swap/v1/check", Some(SpecVersion::SimSwap1_0_0)),
+            (
+                "/camara/oes/sim-swap/v1/retrieve-date",
+                Some(SpecVersion::SimSwap1_0_0),
+            ),
+            ("/sim-swap/v2/check", Some(SpecVersion::SimSwap2_1_0)),
+            (
+                "/camara/ofr/kyc-match/v0.2/match",
+                Some(SpecVersion::KycMatch0_2_1),
+            ),
+            // Shared base path: the newest version's rules.
+            (
+                "/number-verification/v2/verify",
+                Some(SpecVersion::NumberVerification2_1_0),
+            ),
+            (
+                "/device-swap/v1/retrieve-date",
+                Some(SpecVersion::DeviceSwap1_0_0),
+            ),
+            ("/sim-swap/v2", None),
+            ("/sim-swap/v2/match", None),
+            ("/token", None),
+        ];
+        for (path, expected) in cases {
+            assert_eq!(spec_at(path), expected, "{path}");
         }
     }
 }

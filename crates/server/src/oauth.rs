@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use netid_core::ports::random_id;
 use netid_core::scope::Scope;
+use netid_core::store::StoreError;
 use serde_json::json;
 
 use crate::state::Shared;
@@ -84,6 +85,17 @@ impl OAuthError {
 
     fn invalid_grant(description: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "invalid_grant", description)
+    }
+
+    /// 503 `temporarily_unavailable`: the state store did not answer, so nothing can be said
+    /// about the request (RFC 6749 §4.1.2.1 names the code; a token endpoint answers it too).
+    fn unavailable(error: &StoreError) -> Self {
+        tracing::warn!(%error, "the sandbox state store failed");
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "temporarily_unavailable",
+            "the operator's state is unavailable, retry later",
+        )
     }
 
     fn server_error(description: impl Into<String>) -> Self {

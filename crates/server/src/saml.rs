@@ -12,7 +12,10 @@
 //!
 //! The signature is made by `bergshamra` (`bergshamra::sign` fills a template's empty
 //! `DigestValue` and `SignatureValue`). The signing key is the committed, public test key
-//! `data/saml/idp-test.key` with its self-signed certificate `data/saml/idp-test.crt`.
+//! `data/saml/idp-test.key` with its self-signed certificate `data/saml/idp-test.crt`; during a
+//! key rollover ([`crate::ServerConfig::with_saml_key_rollover`]) Responses are signed by
+//! `data/saml/idp-test-next.key` and the metadata lists both certificates. The metadata is signed
+//! by a key of its own, `data/saml/metadata-test.key` (see `metadata`).
 //!
 //! A service provider registered with a signing certificate
 //! ([`crate::SamlServiceProvider::with_certificate_pem`]) must sign its requests with the
@@ -20,7 +23,10 @@
 //! unsigned, SHA-1 or badly signed request is refused with the 400 page before any sign-in. Requests
 //! of a service provider without a certificate are not checked.
 //!
-//! Not implemented: the HTTP-POST request binding, single logout. The user is whoever the simulated mobile network
+//! Single Logout (`/saml/slo`, `/saml/slo/initiate`), in both directions and both bindings, is in
+//! `logout`.
+//!
+//! Not implemented: the HTTP-POST binding for `AuthnRequest`s. The user is whoever the simulated mobile network
 //! sees ([`crate::ServerConfig::with_network_subscriber`]); there is no login page.
 
 use std::sync::Arc;
@@ -34,21 +40,58 @@ use base64::engine::general_purpose::STANDARD;
 use netid_core::ports::random_id;
 use quick_xml::escape::escape;
 
-use self::document::{ResponseParts, certificate_base64, error_response, profile, success_response};
+use self::document::{ResponseParts, error_response, profile, success_response};
+pub(crate) use self::metadata::metadata;
 use self::request::{decode_redirect, parse_authn_request};
-use crate::state::{AuthMethod, Grant, Shared, lock};
+use crate::state::{AuthMethod, Grant, Shared};
 
 mod document;
 mod encrypt;
+mod logout;
+mod metadata;
 mod query_signature;
 mod request;
 
+pub(crate) use self::logout::{fuzz as fuzz_logout, slo_initiate, slo_post, slo_redirect};
 pub(crate) use self::request::fuzz;
 
-/// The IdP's signing key: TEST ONLY, committed and public.
-const IDP_KEY_PEM: &str = include_str!("../data/saml/idp-test.key");
-/// The IdP's self-signed certificate matching [`IDP_KEY_PEM`].
-pub(crate) const IDP_CERT_PEM: &str = include_str!("../data/saml/idp-test.crt");
+/// An RSA private key and its self-signed certificate, PEM: TEST ONLY, committed and public.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SigningPair {
+    pub(crate) key_pem: &'static str,
+    pub(crate) cert_pem: &'static str,
+}
+
+/// The IdP's signing key.
+const IDP_KEY: SigningPair = SigningPair {
+    key_pem: include_str!("../data/saml/idp-test.key"),
+    cert_pem: include_str!("../data/saml/idp-test.crt"),
+};
+/// The IdP's next signing key, which signs Responses during a key rollover.
+const IDP_NEXT_KEY: SigningPair = SigningPair {
+    key_pem: include_str!("../data/saml/idp-test-next.key"),
+    cert_pem: include_str!("../data/saml/idp-test-next.crt"),
+};
+/// The key signing the IdP's metadata: the SP trusts its certificate out of band.
+const METADATA_KEY: SigningPair = SigningPair {
+    key_pem: include_str!("../data/saml/metadata-test.key"),
+    cert_pem: include_str!("../data/saml/metadata-test.crt"),
+};
+/// The IdP's self-signed certificate (outside a rollover, the one that signs Responses).
+pub(crate) const IDP_CERT_PEM: &str = IDP_KEY.cert_pem;
+/// The IdP's next certificate (signs Responses during a rollover).
+pub(crate) const IDP_NEXT_CERT_PEM: &str = IDP_NEXT_KEY.cert_pem;
+/// The metadata signer's certificate.
+pub(crate) const METADATA_CERT_PEM: &str = METADATA_KEY.cert_pem;
+
+/// The key Responses are signed with: the next one during a rollover.
+fn response_key(shared: &Shared) -> SigningPair {
+    if shared.config.saml_key_rollover {
+        IDP_NEXT_KEY
+    } else {
+        IDP_KEY
+    }
+}
 
 /// Largest inflated `AuthnRequest` accepted.
 const MAX_REQUEST: u64 = 64 * 1024;
@@ -68,8 +111,9 @@ fn bad_request(message: &str) -> Response {
         .into_response()
 }
 
-/// The auto-submitting form that POSTs the Response to the service provider.
-fn post_form(acs_url: &str, saml_response: &str, relay_state: Option<&str>) -> Response {
+/// The auto-submitting form that POSTs `xml` (Base64) as the form field `param` (`SAMLResponse`
+/// or `SAMLRequest`) to the service provider.
+fn post_form(acs_url: &str, param: &str, xml: &str, relay_state: Option<&str>) -> Response {
     let relay = relay_state
         .map(|r| {
             format!(
@@ -82,11 +126,12 @@ fn post_form(acs_url: &str, saml_response: &str, relay_state: Option<&str>) -> R
         concat!(
             "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>netid sandbox SAML IdP</title></head>",
             "<body onload=\"document.forms[0].submit()\"><form method=\"post\" action=\"{action}\">",
-            "<input type=\"hidden\" name=\"SAMLResponse\" value=\"{response}\"/>{relay}",
+            "<input type=\"hidden\" name=\"{param}\" value=\"{response}\"/>{relay}",
             "<noscript><input type=\"submit\" value=\"Continue\"/></noscript></form></body></html>\n"
         ),
         action = escape(acs_url),
-        response = STANDARD.encode(saml_response),
+        param = param,
+        response = STANDARD.encode(xml),
         relay = relay,
     );
     let mut response = (
@@ -162,7 +207,7 @@ pub(crate) async fn sso(State(shared): State<Arc<Shared>>, RawQuery(query): RawQ
         .and_then(|n| store.by_phone_number(n))
     else {
         let xml = error_response(&request, &acs_url, &idp, &response_id, now);
-        return post_form(&acs_url, &xml, relay_state.as_deref());
+        return post_form(&acs_url, "SAMLResponse", &xml, relay_state.as_deref());
     };
     let persistent = request.name_id_format.as_deref() == Some(PERSISTENT);
     let name_id = if persistent {
@@ -183,7 +228,16 @@ pub(crate) async fn sso(State(shared): State<Arc<Shared>>, RawQuery(query): RawQ
         method: AuthMethod::SamlSso,
         expires: now + shared.config.access_token_lifetime,
     };
-    lock(&shared.state).insert_token(api_token.clone(), grant, now);
+    // The SP calls the APIs with this token: a Response carrying one the store does not hold
+    // would be a sign-in that fails later, so the IdP answers 503 instead.
+    if let Err(error) = shared.store.insert_token(&api_token, grant, now).await {
+        tracing::warn!(%error, "the sandbox state store failed");
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the operator's state is unavailable",
+        )
+            .into_response();
+    }
     let parts = ResponseParts {
         request: &request,
         acs_url: &acs_url,
@@ -195,40 +249,13 @@ pub(crate) async fn sso(State(shared): State<Arc<Shared>>, RawQuery(query): RawQ
         name_id_format: if persistent { PERSISTENT } else { TRANSIENT },
         api_token,
         attributes: profile(subscriber),
+        key: response_key(&shared),
     };
     match success_response(&parts, sp, rng) {
-        Ok(signed) => post_form(&acs_url, &signed, relay_state.as_deref()),
+        Ok(signed) => post_form(&acs_url, "SAMLResponse", &signed, relay_state.as_deref()),
         Err(error) => {
             tracing::warn!(%error, "SAML response signing or encryption failed");
             (StatusCode::INTERNAL_SERVER_ERROR, "signing failed").into_response()
         }
     }
-}
-
-/// `GET /saml/metadata`: the IdP's SAML metadata (entity id, signing certificate, SSO URL).
-pub(crate) async fn metadata(State(shared): State<Arc<Shared>>) -> Response {
-    let xml = format!(
-        concat!(
-            r#"<?xml version="1.0" encoding="UTF-8"?>"#,
-            "\n",
-            r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="{entity}">"#,
-            r#"<md:IDPSSODescriptor WantAuthnRequestsSigned="false" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">"#,
-            r#"<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"#,
-            r#"<md:NameIDFormat>{persistent}</md:NameIDFormat><md:NameIDFormat>{transient}</md:NameIDFormat>"#,
-            r#"<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{sso}"/>"#,
-            r#"</md:IDPSSODescriptor></md:EntityDescriptor>"#,
-            "\n"
-        ),
-        entity = escape(idp_entity_id(&shared)),
-        cert = certificate_base64(),
-        persistent = PERSISTENT,
-        transient = TRANSIENT,
-        sso = escape(shared.endpoint("/saml/sso")),
-    );
-    (
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, "application/samlmetadata+xml")],
-        xml,
-    )
-        .into_response()
 }

@@ -6,6 +6,8 @@
 //! port = 8080                                   # on 127.0.0.1; absent or 0 picks a free port
 //! demo-client = true                            # register netid-demo-client (default true)
 //! network-subscriber = "+33699901040"           # who the simulated mobile network sees
+//! issuer = "http://127.0.0.1:8080"              # announced issuer (default http://<bound address>)
+//! signing-key-file = "keys/op.pem"              # ES256 key of ID tokens (default: generated)
 //! subscribers-file = "subscribers.toml"         # or inline [[subscribers]] tables
 //!
 //! [ciba]
@@ -26,6 +28,7 @@
 //! [[saml-service-providers]]
 //! entity-id = "my-sp"
 //! acs-urls = ["http://127.0.0.1:3000/saml/acs"]
+//! slo-url = "http://127.0.0.1:3000/saml/slo"     # optional: Single Logout on /saml/slo
 //! certificate-file = "keys/sp.crt"              # or certificate = "…": requests must then be signed
 //! encryption-certificate-file = "keys/sp-enc.crt" # or encryption-certificate: assertions are encrypted
 //! encryption-algorithm = "aes128-gcm"           # or aes256-gcm, aes128-cbc, aes256-cbc
@@ -33,10 +36,25 @@
 //! sign = "assertion"                            # or response, both
 //! attribute-name-format = "basic"               # or uri
 //!
+//! [saml-idp]
+//! key-rollover = true                           # metadata lists two signing keys, the next one signs
+//!
+//! [state]                                       # several processes as one operator (feature redis):
+//! redis = "redis://127.0.0.1:6379/"             # keep CIBA requests, codes, tokens, jtis in Redis;
+//!                                               # give each process the same issuer and
+//!                                               # signing-key-file (top-level keys)
+//!
 //! [faults."/sim-swap/v2/check"]
 //! latency-ms = 200
 //! status = 503                                  # or retry-after-secs = 30 (a 429), malformed-body = true
 //! times = 2                                     # the first two requests only
+//!
+//! [[operators]]                                 # hosted under /operators/operator-es, its own issuer
+//! id = "operator-es"
+//! msisdn-prefixes = ["+34"]                     # the Telco Finder routes these numbers to it
+//! subscribers-file = "es.toml"                  # or inline [[operators.subscribers]]; absent: the
+//!                                               # subscribers above within its prefixes
+//! # [[operators.clients]] tables replace the clients above (by default it knows the same ones)
 //! ```
 //!
 //! Unknown keys are refused, naming the valid ones. File paths are read by the caller (the server
@@ -52,9 +70,20 @@ use serde::Deserialize;
 
 use crate::config::{AccessTokenFormat, ServerConfig};
 use crate::subscribers::{SubscriberFileError, SubscriberStore};
+pub use operators::OperatorSettings;
+pub use settings::{
+    ClientSettings, DataEncryptionSetting, FaultSettings, KeyTransportSetting, NameFormatSetting,
+    SamlIdpSettings, SamlSpSettings, SigningSetting,
+};
+pub use shared_state::StateSettings;
 pub use telco_finder::{RouteSettings, TelcoFinderSettings};
 
+use entries::ReadFile;
+
 mod entries;
+mod operators;
+mod settings;
+mod shared_state;
 mod telco_finder;
 #[cfg(test)]
 mod tests;
@@ -102,6 +131,14 @@ pub enum SandboxConfigError {
         /// What was expected.
         reason: String,
     },
+    /// An `[[operators]]` entry is invalid.
+    #[error("sandbox configuration: operator {operator_id:?}: {reason}")]
+    Operator {
+        /// The operator id.
+        operator_id: String,
+        /// What was expected.
+        reason: String,
+    },
     /// A file the document names could not be read, or no reader was given.
     #[error("sandbox configuration: cannot read {path}: {reason}")]
     File {
@@ -139,11 +176,22 @@ pub struct SandboxConfig {
     /// SAML service providers, besides the demo one.
     #[serde(default)]
     pub saml_service_providers: Vec<SamlSpSettings>,
+    /// The SAML IdP itself.
+    pub saml_idp: Option<SamlIdpSettings>,
     /// Faults, per exact request path.
     #[serde(default)]
     pub faults: BTreeMap<String, FaultSettings>,
     /// The Telco Finder's routes.
     pub telco_finder: Option<TelcoFinderSettings>,
+    /// The issuer to announce instead of `http://<bound address>` ([`ServerConfig::with_issuer`]).
+    pub issuer: Option<String>,
+    /// A file holding the ES256 signing key, PEM ([`ServerConfig::with_signing_key_pem`]).
+    pub signing_key_file: Option<String>,
+    /// Where the operator's state lives (default memory).
+    pub state: Option<StateSettings>,
+    /// Operators hosted beside this one, each under `/operators/{id}`.
+    #[serde(default)]
+    pub operators: Vec<OperatorSettings>,
 }
 
 /// `[ciba]`: the timings of CIBA requests.
@@ -183,123 +231,6 @@ pub enum TokenFormatSetting {
     Jwt,
 }
 
-/// `[[clients]]`: one client authenticating with `private_key_jwt`, with exactly one key source.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-#[non_exhaustive]
-pub struct ClientSettings {
-    /// The client id.
-    pub client_id: String,
-    /// A PEM public key (`PUBLIC KEY`, EC P-256 or RSA; or `RSA PUBLIC KEY`).
-    pub public_key: Option<String>,
-    /// A file holding such a PEM public key.
-    pub public_key_file: Option<String>,
-    /// A JWK Set, inline (`jwks = { keys = [...] }`).
-    pub jwks: Option<serde_json::Value>,
-    /// A file holding a JWK Set.
-    pub jwks_file: Option<String>,
-    /// A loopback `http` URL publishing the JWK Set, fetched when the server starts.
-    pub jwks_url: Option<String>,
-    /// Redirect URIs of the authorization-code flow (exact match).
-    #[serde(default)]
-    pub redirect_uris: Vec<String>,
-}
-
-/// `[[saml-service-providers]]`: one SAML service provider.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-#[non_exhaustive]
-pub struct SamlSpSettings {
-    /// The entity id (the `Issuer` of its `AuthnRequest`s).
-    pub entity_id: String,
-    /// Its assertion consumer service URLs, at least one.
-    pub acs_urls: Vec<String>,
-    /// Its signing certificate, PEM.
-    pub certificate: Option<String>,
-    /// A file holding its signing certificate, PEM.
-    pub certificate_file: Option<String>,
-    /// Its encryption certificate, PEM (RSA, 2048 bits or more): assertions are then encrypted.
-    pub encryption_certificate: Option<String>,
-    /// A file holding its encryption certificate, PEM.
-    pub encryption_certificate_file: Option<String>,
-    /// The block cipher of encrypted assertions (default `aes128-gcm`).
-    pub encryption_algorithm: Option<DataEncryptionSetting>,
-    /// The key transport of encrypted assertions (default `rsa-oaep-mgf1p`).
-    pub key_transport: Option<KeyTransportSetting>,
-    /// What the IdP signs (default `assertion`).
-    pub sign: Option<SigningSetting>,
-    /// The attribute NameFormat (default `basic`).
-    pub attribute_name_format: Option<NameFormatSetting>,
-}
-
-/// The `encryption-algorithm` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-#[non_exhaustive]
-pub enum DataEncryptionSetting {
-    /// `xmlenc11#aes128-gcm`.
-    Aes128Gcm,
-    /// `xmlenc11#aes256-gcm`.
-    Aes256Gcm,
-    /// `xmlenc#aes128-cbc`.
-    Aes128Cbc,
-    /// `xmlenc#aes256-cbc`.
-    Aes256Cbc,
-}
-
-/// The `key-transport` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-#[non_exhaustive]
-pub enum KeyTransportSetting {
-    /// `xmlenc#rsa-oaep-mgf1p`.
-    RsaOaepMgf1p,
-    /// `xmlenc11#rsa-oaep` with SHA-256.
-    RsaOaep,
-}
-
-/// The `sign` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-#[non_exhaustive]
-pub enum SigningSetting {
-    /// The Assertion.
-    Assertion,
-    /// The Response.
-    Response,
-    /// Both.
-    Both,
-}
-
-/// The `attribute-name-format` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-#[non_exhaustive]
-pub enum NameFormatSetting {
-    /// `attrname-format:basic`.
-    Basic,
-    /// `attrname-format:uri`.
-    Uri,
-}
-
-/// `[faults."<path>"]`: what happens to requests on one exact path.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-#[non_exhaustive]
-pub struct FaultSettings {
-    /// Delay before the request is handled, milliseconds.
-    pub latency_ms: Option<u64>,
-    /// Answer this status with a CAMARA error body.
-    pub status: Option<u16>,
-    /// Answer `429` with this `Retry-After`, seconds.
-    pub retry_after_secs: Option<u64>,
-    /// Answer `200` with a truncated JSON body.
-    #[serde(default)]
-    pub malformed_body: bool,
-    /// Only the first `times` requests.
-    pub times: Option<u32>,
-}
-
 /// Reads a file the document names (the path as written); returns its text or why not.
 pub type FileReader<'a> = &'a mut dyn FnMut(&str) -> Result<String, String>;
 
@@ -317,6 +248,7 @@ impl SandboxConfig {
     /// Every file path the document names, in document order, for the caller to read.
     pub fn files(&self) -> Vec<&str> {
         let mut files: Vec<&str> = self.subscribers_file.iter().map(String::as_str).collect();
+        files.extend(self.signing_key_file.as_deref());
         for client in &self.clients {
             files.extend(client.public_key_file.as_deref());
             files.extend(client.jwks_file.as_deref());
@@ -324,6 +256,9 @@ impl SandboxConfig {
         for sp in &self.saml_service_providers {
             files.extend(sp.certificate_file.as_deref());
             files.extend(sp.encryption_certificate_file.as_deref());
+        }
+        for operator in &self.operators {
+            files.extend(operator.files());
         }
         files
     }
@@ -359,23 +294,16 @@ impl SandboxConfig {
             };
             config = config.with_network_subscriber(number);
         }
-        config = match (&self.subscribers_file, &self.subscribers) {
-            (Some(_), Some(_)) => return Err(exclusive("subscribers-file", "subscribers")),
-            (Some(path), None) => {
-                let text = read_file(path)?;
-                let store = if path.ends_with(".json") {
-                    SubscriberStore::from_json_str(&text)?
-                } else {
-                    SubscriberStore::from_toml_str(&text)?
-                };
-                config.with_subscribers(store)
-            }
-            (None, Some(inline)) => {
-                let document = serde_json::json!({ "subscribers": inline }).to_string();
-                config.with_subscribers(SubscriberStore::from_json_str(&document)?)
-            }
-            (None, None) => config,
-        };
+        if self.subscribers_file.is_some() && self.subscribers.is_some() {
+            return Err(exclusive("subscribers-file", "subscribers"));
+        }
+        if let Some(store) = subscribers(
+            self.subscribers_file.as_deref(),
+            self.subscribers.as_deref(),
+            &mut read_file,
+        )? {
+            config = config.with_subscribers(store);
+        }
         if let Some(ciba) = &self.ciba {
             config = apply_ciba(config, ciba)?;
         }
@@ -399,11 +327,18 @@ impl SandboxConfig {
         for sp in &self.saml_service_providers {
             config = config.with_saml_service_provider(sp.to_provider(&mut read_file)?);
         }
+        if let Some(rollover) = self.saml_idp.as_ref().and_then(|idp| idp.key_rollover) {
+            config = config.with_saml_key_rollover(rollover);
+        }
         for (path, fault) in &self.faults {
             config = config.with_fault(path.clone(), fault.to_fault(path)?);
         }
         if let Some(finder) = &self.telco_finder {
             config = finder.apply(config)?;
+        }
+        config = shared_state::apply(self, config, &mut read_file)?;
+        for operator in &self.operators {
+            config = config.with_operator(operator.to_operator(&mut read_file)?);
         }
         Ok(config)
     }
@@ -421,6 +356,31 @@ impl ServerConfig {
         SandboxConfig::from_toml_str(text)?
             .to_server_config(&mut |_| Err(String::from("this caller reads no file")))
     }
+}
+
+/// The subscriber document at `file` (TOML, or JSON by extension), else the `inline` tables;
+/// `None` without either (the caller refuses both).
+fn subscribers(
+    file: Option<&str>,
+    inline: Option<&[serde_json::Value]>,
+    read: &mut ReadFile<'_>,
+) -> Result<Option<SubscriberStore>, SandboxConfigError> {
+    let store = match (file, inline) {
+        (Some(path), _) => {
+            let text = read(path)?;
+            if path.ends_with(".json") {
+                SubscriberStore::from_json_str(&text)?
+            } else {
+                SubscriberStore::from_toml_str(&text)?
+            }
+        }
+        (None, Some(inline)) => {
+            let document = serde_json::json!({ "subscribers": inline }).to_string();
+            SubscriberStore::from_json_str(&document)?
+        }
+        (None, None) => return Ok(None),
+    };
+    Ok(Some(store))
 }
 
 fn apply_ciba(mut config: ServerConfig, ciba: &CibaSettings) -> Result<ServerConfig, SandboxConfigError> {

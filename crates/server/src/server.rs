@@ -15,6 +15,7 @@ use crate::camara::{self, Served};
 use crate::config::{Fault, ServerConfig};
 use crate::error::ServerError;
 use crate::faults;
+use crate::hosted::{self, HostedOperatorInfo};
 use crate::index;
 use crate::jwks_fetch;
 use crate::keys::DemoClient;
@@ -37,15 +38,26 @@ impl Server {
     ///
     /// [`ServerError::NonLoopbackBind`] for a non-loopback address without the opt-in,
     /// [`ServerError::Bind`] when the socket cannot be opened, [`ServerError::Random`] or
-    /// [`ServerError::Key`] when keys cannot be generated, [`ServerError::Jwks`] when a client's
-    /// JWKS URL does not answer a JWK Set.
+    /// [`ServerError::Key`] when keys cannot be generated or the configured signing key is not
+    /// one, [`ServerError::Jwks`] when a client's JWKS URL does not answer a JWK Set,
+    /// [`ServerError::Issuer`] for a configured issuer that is not an `http(s)` URL,
+    /// [`ServerError::StateUrl`] or [`ServerError::State`] when the shared state store is
+    /// misconfigured or does not answer.
     pub async fn start(config: ServerConfig) -> Result<ServerHandle, ServerError> {
         if !config.bind.ip().is_loopback() && !config.insecure_allow_non_loopback {
             return Err(ServerError::NonLoopbackBind(config.bind));
         }
         let mut config = config;
+        hosted::check_ids(&config)?;
         // Keys published at a JWKS URL are fetched once, before the server answers anything.
         for client in &mut config.clients {
+            jwks_fetch::resolve(client).await?;
+        }
+        for client in config
+            .operators
+            .iter_mut()
+            .flat_map(|operator| operator.clients.iter_mut().flatten())
+        {
             jwks_fetch::resolve(client).await?;
         }
         let listener = TcpListener::bind(config.bind)
@@ -58,11 +70,18 @@ impl Server {
             addr: config.bind,
             source,
         })?;
-        let issuer = format!("http://{local_addr}");
-        let base_url = Url::parse(&issuer).map_err(|e| ServerError::Key(e.to_string()))?;
+        let issuer = match &config.issuer {
+            Some(issuer) => checked_issuer(issuer)?,
+            None => format!("http://{local_addr}"),
+        };
+        let base_url = Url::parse(&format!("{issuer}/")).map_err(|_| ServerError::Issuer(issuer.clone()))?;
         let (shared, demo_client) = Shared::build(config, issuer)?;
+        // A shared store that does not answer now would fail every request: refuse to start.
+        shared.store.ping().await.map_err(ServerError::State)?;
+        let hosted = hosted::build(&shared)?;
+        let hosted_info = hosted::info(&shared);
         let shared = Arc::new(shared);
-        let router = router(&shared);
+        let router = router(&shared, &hosted);
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let serve = axum::serve(listener, router).with_graceful_shutdown(async {
@@ -79,13 +98,50 @@ impl Server {
             local_addr,
             shared,
             demo_client,
+            hosted: hosted_info,
             stop: Some(stop),
             task: Some(task),
         })
     }
 }
 
-fn router(shared: &Arc<Shared>) -> Router {
+/// The configured issuer without its trailing `/`, if it is an `http(s)` URL with a host and no
+/// query or fragment (the endpoints are the issuer followed by their paths).
+fn checked_issuer(issuer: &str) -> Result<String, ServerError> {
+    let trimmed = issuer.trim_end_matches('/');
+    match Url::parse(trimmed) {
+        Ok(url)
+            if matches!(url.scheme(), "http" | "https")
+                && url.has_host()
+                && url.query().is_none()
+                && url.fragment().is_none() =>
+        {
+            Ok(trimmed.to_owned())
+        }
+        _ => Err(ServerError::Issuer(issuer.to_owned())),
+    }
+}
+
+/// The root operator's routes, each hosted operator's nested under its path, then the fault and
+/// logging layers, outermost, so they see every request with its full path.
+fn router(shared: &Arc<Shared>, hosted: &[(String, Arc<Shared>)]) -> Router {
+    let mut router = operator_routes(shared);
+    for (path, operator) in hosted {
+        router = router.nest(path, operator_routes(operator));
+    }
+    router
+        .fallback(camara::not_found)
+        .method_not_allowed_fallback(camara::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            faults::inject,
+        ))
+        // Outermost, so faults are logged with the status they forced.
+        .layer(axum::middleware::from_fn(request_log::log))
+}
+
+/// Every route of one operator, on its state.
+fn operator_routes(shared: &Arc<Shared>) -> Router {
     let mut router = Router::new()
         .route("/", get(index::index))
         .route("/.well-known/openid-configuration", get(oauth::discovery))
@@ -95,6 +151,8 @@ fn router(shared: &Arc<Shared>) -> Router {
         .route("/authorize", get(oauth::authorize))
         .route("/saml/sso", get(saml::sso))
         .route("/saml/metadata", get(saml::metadata))
+        .route("/saml/slo", get(saml::slo_redirect).post(saml::slo_post))
+        .route("/saml/slo/initiate", get(saml::slo_initiate))
         .route("/telco-finder/v1/search", post(telco_finder::search))
         .route("/telco-routing/v1/routing", get(telco_finder::routing))
         .route(
@@ -102,27 +160,12 @@ fn router(shared: &Arc<Shared>) -> Router {
             get(camara::consent_capture::show).post(camara::consent_capture::confirm),
         )
         .with_state(shared.clone());
-    // Every API at every base path of the mount table. Two versions sharing a base path (Number
-    // Verification 2.0.0 and 2.1.0) share its handlers, so a path is routed once, with the rules of
-    // the newest version at it: the request does not say which version its client speaks.
-    let mut by_path = std::collections::BTreeMap::new();
-    for mount in mounts::api_mounts() {
-        let Some(spec) = mounts::spec_of(&mount) else {
-            continue;
-        };
+    // Every API at every base path of the mount table, each path once (`mounts::routed`).
+    for (mount, spec) in mounts::routed().into_values() {
         let served = Served {
             spec,
             lenient_phone: mount.lenient_phone_number,
         };
-        let newest = by_path
-            .get(&mount.base_path)
-            .is_none_or(|(_, known): &(ApiMount, Served)| known.spec < spec);
-        if newest {
-            by_path.insert(mount.base_path.clone(), (mount, served));
-        }
-    }
-    for (mount, served) in by_path.into_values() {
-        let spec = served.spec;
         let prefix = &mount.base_path;
         let api: Router = match spec.api() {
             Api::KycMatch => Router::new()
@@ -186,14 +229,6 @@ fn router(shared: &Arc<Shared>) -> Router {
         router = router.merge(api);
     }
     router
-        .fallback(camara::not_found)
-        .method_not_allowed_fallback(camara::method_not_allowed)
-        .layer(axum::middleware::from_fn_with_state(
-            shared.clone(),
-            faults::inject,
-        ))
-        // Outermost, so faults are logged with the status they forced.
-        .layer(axum::middleware::from_fn(request_log::log))
 }
 
 /// A running server. Stops when [`ServerHandle::shutdown`] is called or when it is dropped.
@@ -202,6 +237,7 @@ pub struct ServerHandle {
     local_addr: SocketAddr,
     shared: Arc<Shared>,
     demo_client: Option<DemoClient>,
+    hosted: Vec<HostedOperatorInfo>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -216,12 +252,14 @@ impl std::fmt::Debug for ServerHandle {
 }
 
 impl ServerHandle {
-    /// The base URL, `http://127.0.0.1:<port>/`.
+    /// The base URL: `http://127.0.0.1:<port>/`, or the configured issuer followed by `/`
+    /// ([`ServerConfig::with_issuer`]).
     pub fn base_url(&self) -> &Url {
         &self.base_url
     }
 
-    /// The issuer identifier: the base URL without trailing slash (`http://127.0.0.1:<port>`).
+    /// The issuer identifier: the base URL without trailing slash (`http://127.0.0.1:<port>`
+    /// unless configured).
     pub fn issuer(&self) -> &str {
         &self.shared.issuer
     }
@@ -236,6 +274,12 @@ impl ServerHandle {
         self.demo_client.as_ref()
     }
 
+    /// The operators hosted beside the root one ([`ServerConfig::with_operator`]), in
+    /// configuration order.
+    pub fn hosted_operators(&self) -> &[HostedOperatorInfo] {
+        &self.hosted
+    }
+
     /// The SAML IdP's entity id (`<issuer>/saml`), the `Issuer` of its Responses.
     pub fn saml_idp_entity_id(&self) -> String {
         saml::idp_entity_id(&self.shared)
@@ -245,6 +289,18 @@ impl ServerHandle {
     /// public (`data/saml/idp-test.key`), for sandbox use only.
     pub fn saml_idp_certificate_pem(&self) -> &'static str {
         saml::IDP_CERT_PEM
+    }
+
+    /// The SAML IdP's next signing certificate, PEM (`data/saml/idp-test-next.crt`, test only): it
+    /// signs Responses during a key rollover ([`ServerConfig::with_saml_key_rollover`]).
+    pub fn saml_idp_next_certificate_pem(&self) -> &'static str {
+        saml::IDP_NEXT_CERT_PEM
+    }
+
+    /// The certificate that signs the SAML IdP's metadata (`GET /saml/metadata`), PEM
+    /// (`data/saml/metadata-test.crt`, test only): what an SP configures to verify the metadata.
+    pub fn saml_metadata_certificate_pem(&self) -> &'static str {
+        saml::METADATA_CERT_PEM
     }
 
     /// Every base path the APIs are served at, per API and client profile.

@@ -1,17 +1,29 @@
-//! The operator's state behind the handlers: registered clients, pending CIBA requests keyed by
-//! `auth_req_id`, authorization codes, issued access tokens and used assertion `jti`s.
+//! The operator's state behind the handlers: registered clients, and, in an [`OpStore`], pending
+//! CIBA requests keyed by `auth_req_id`, authorization codes, issued access tokens and used
+//! assertion `jti`s.
 //!
-//! Every operation takes `now` as an argument; the handlers read it from the configured
-//! [`Clock`](netid_core::ports::Clock) once per request. Expired entries are purged on insertion, so
-//! memory stays bounded by the live requests and tokens.
+//! The store is in memory ([`memory`], the default) or, with the `redis` feature, in Redis
+//! (`redis`), so that several sandbox processes act as one operator. Every operation takes `now`
+//! as an argument; the handlers read it from the configured [`Clock`](netid_core::ports::Clock)
+//! once per request. The CIBA poll state machine is [`poll_step`], one pure function both stores
+//! run, so they cannot drift apart.
 
 use std::collections::BTreeMap;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
 
+use async_trait::async_trait;
 use netid_core::phone::PhoneNumber;
 use netid_core::scope::Scope;
+use netid_core::store::StoreError;
 use sha2::{Digest, Sha256};
+
+mod memory;
+#[cfg(feature = "redis")]
+mod redis;
+
+pub(crate) use memory::MemoryStore;
 
 use crate::camara::consent_capture::Captures;
 use crate::config::{DEMO_CLIENT_ID, DEMO_REDIRECT_URIS, Fault, ServerConfig};
@@ -19,9 +31,11 @@ use crate::error::ServerError;
 use crate::keys::{DemoClient, Es256KeyPair, b64url};
 use crate::registration::ClientRegistration;
 use crate::subscribers::CibaBehaviour;
+use crate::telco_finder::{self, TelcoRoute};
 
 /// How the subscriber was authenticated, which Number Verification cares about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "redis", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) enum AuthMethod {
     /// CIBA with a phone number hint: the subscriber approved on a device, not through the network.
     CibaPhoneNumber,
@@ -35,6 +49,7 @@ pub(crate) enum AuthMethod {
 
 /// A CIBA request waiting for the subscriber.
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "redis", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct PendingAuth {
     pub(crate) client_id: String,
     pub(crate) subscriber: PhoneNumber,
@@ -42,6 +57,7 @@ pub(crate) struct PendingAuth {
     pub(crate) method: AuthMethod,
     pub(crate) created: SystemTime,
     pub(crate) expires: SystemTime,
+    #[cfg_attr(feature = "redis", serde(with = "redis::CibaBehaviourDef"))]
     pub(crate) behaviour: CibaBehaviour,
     pub(crate) slow_downs_sent: u32,
     pub(crate) interval: Duration,
@@ -50,6 +66,7 @@ pub(crate) struct PendingAuth {
 
 /// An authorization code waiting for its exchange.
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "redis", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct IssuedCode {
     pub(crate) client_id: String,
     pub(crate) redirect_uri: String,
@@ -88,6 +105,7 @@ pub(crate) fn token_lifetime(scope: &Scope, configured: Duration) -> Duration {
 
 /// What an access token grants.
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "redis", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct Grant {
     pub(crate) client_id: String,
     pub(crate) subscriber: Option<PhoneNumber>,
@@ -107,107 +125,102 @@ pub(crate) enum PollOutcome {
     Approved(PendingAuth),
 }
 
-/// The mutable part of the operator.
-#[derive(Debug, Default)]
-pub(crate) struct OpState {
-    /// Consent Info's capture URLs and the consents given through them.
-    pub(crate) captures: Captures,
-    pending: BTreeMap<String, PendingAuth>,
-    codes: BTreeMap<String, IssuedCode>,
-    tokens: BTreeMap<String, Grant>,
-    used_jtis: BTreeMap<(String, String), SystemTime>,
+/// What a poll does to the stored request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PollWrite {
+    /// Nothing changed (a poll by another client).
+    Keep,
+    /// The request changed (`last_poll`, `interval`, `slow_downs_sent`): store it back.
+    Update,
+    /// A final answer was handed out: remove the request, so it is handed out once.
+    Remove,
 }
 
-impl OpState {
-    pub(crate) fn insert_pending(&mut self, id: String, auth: PendingAuth, now: SystemTime) {
-        self.pending.retain(|_, p| p.expires > now);
-        self.pending.insert(id, auth);
+/// One poll of the token endpoint for `auth` by `client_id` at `now`: the answer, and what
+/// becomes of the stored request.
+///
+/// A final answer (approval, denial, expiry) removes the request, so a later poll of the same id
+/// gets [`PollOutcome::Unknown`] (`invalid_grant`), as panva's oidc-provider does.
+pub(crate) fn poll_step(
+    auth: &mut PendingAuth,
+    client_id: &str,
+    now: SystemTime,
+    enforce_interval: bool,
+) -> (PollOutcome, PollWrite) {
+    if auth.client_id != client_id {
+        return (PollOutcome::Unknown, PollWrite::Keep);
     }
-
-    pub(crate) fn insert_code(&mut self, code: String, issued: IssuedCode, now: SystemTime) {
-        self.codes.retain(|_, c| c.expires > now);
-        self.codes.insert(code, issued);
+    if now >= auth.expires {
+        return (PollOutcome::Expired, PollWrite::Remove);
     }
-
-    /// Removes and returns the code: codes are single-use whatever the outcome of the exchange.
-    pub(crate) fn take_code(&mut self, code: &str) -> Option<IssuedCode> {
-        self.codes.remove(code)
+    let previous = auth.last_poll.replace(now);
+    if enforce_interval && previous.is_some_and(|p| now.duration_since(p).unwrap_or_default() < auth.interval)
+    {
+        // RFC 8628 §3.5: the client must add 5 s to its interval from now on.
+        auth.interval += Duration::from_secs(5);
+        return (PollOutcome::SlowDown, PollWrite::Update);
     }
-
-    pub(crate) fn insert_token(&mut self, token: String, grant: Grant, now: SystemTime) {
-        self.tokens.retain(|_, g| g.expires > now);
-        self.tokens.insert(token, grant);
-    }
-
-    pub(crate) fn grant(&self, token: &str) -> Option<&Grant> {
-        self.tokens.get(token)
-    }
-
-    /// Spends a single-use token: removes it; `false` when it was already gone (spent by a
-    /// concurrent call, or never issued), so exactly one call succeeds with it.
-    pub(crate) fn spend(&mut self, token: &str) -> bool {
-        self.tokens.remove(token).is_some()
-    }
-
-    /// Records a client assertion's `jti` until `exp`; `false` when it was already used.
-    pub(crate) fn use_jti(&mut self, client_id: &str, jti: &str, exp: SystemTime, now: SystemTime) -> bool {
-        self.used_jtis.retain(|_, until| *until > now);
-        let key = (client_id.to_owned(), jti.to_owned());
-        if self.used_jtis.contains_key(&key) {
-            return false;
+    let elapsed = now.duration_since(auth.created).unwrap_or_default();
+    match auth.behaviour {
+        CibaBehaviour::Never => (PollOutcome::Pending, PollWrite::Update),
+        CibaBehaviour::Deny { after } if elapsed >= after => (PollOutcome::Denied, PollWrite::Remove),
+        CibaBehaviour::SlowDown { times, .. } if auth.slow_downs_sent < times => {
+            auth.slow_downs_sent += 1;
+            (PollOutcome::SlowDown, PollWrite::Update)
         }
-        self.used_jtis.insert(key, exp);
-        true
+        CibaBehaviour::Approve { after } | CibaBehaviour::SlowDown { after, .. } if elapsed >= after => {
+            (PollOutcome::Approved(auth.clone()), PollWrite::Remove)
+        }
+        _ => (PollOutcome::Pending, PollWrite::Update),
     }
+}
 
-    /// One poll of the token endpoint for `auth_req_id` by `client_id` at `now`.
-    ///
-    /// A final answer (approval, denial, expiry) removes the request, so a later poll of the same id
-    /// gets [`PollOutcome::Unknown`] (`invalid_grant`), as panva's oidc-provider does.
-    pub(crate) fn poll(
-        &mut self,
+/// Where the operator keeps what its handlers create: every operation is atomic on its own
+/// (a code, a `jti` and a CIBA approval are handed out once even when several processes share
+/// the store), and an error means "unknown", never a wrong success: the handlers answer 503.
+#[async_trait]
+pub(crate) trait OpStore: Send + Sync + fmt::Debug {
+    /// Records a CIBA request until its expiry.
+    async fn insert_pending(&self, id: &str, auth: PendingAuth, now: SystemTime) -> Result<(), StoreError>;
+
+    /// One poll of `auth_req_id` by `client_id` ([`poll_step`], applied atomically).
+    async fn poll(
+        &self,
         auth_req_id: &str,
         client_id: &str,
         now: SystemTime,
         enforce_interval: bool,
-    ) -> PollOutcome {
-        let Some(auth) = self.pending.get_mut(auth_req_id) else {
-            return PollOutcome::Unknown;
-        };
-        if auth.client_id != client_id {
-            return PollOutcome::Unknown;
-        }
-        if now >= auth.expires {
-            self.pending.remove(auth_req_id);
-            return PollOutcome::Expired;
-        }
-        let previous = auth.last_poll.replace(now);
-        if enforce_interval
-            && previous.is_some_and(|p| now.duration_since(p).unwrap_or_default() < auth.interval)
-        {
-            // RFC 8628 §3.5: the client must add 5 s to its interval from now on.
-            auth.interval += Duration::from_secs(5);
-            return PollOutcome::SlowDown;
-        }
-        let elapsed = now.duration_since(auth.created).unwrap_or_default();
-        match auth.behaviour {
-            CibaBehaviour::Never => PollOutcome::Pending,
-            CibaBehaviour::Deny { after } if elapsed >= after => {
-                self.pending.remove(auth_req_id);
-                PollOutcome::Denied
-            }
-            CibaBehaviour::SlowDown { times, .. } if auth.slow_downs_sent < times => {
-                auth.slow_downs_sent += 1;
-                PollOutcome::SlowDown
-            }
-            CibaBehaviour::Approve { after } | CibaBehaviour::SlowDown { after, .. } if elapsed >= after => {
-                match self.pending.remove(auth_req_id) {
-                    Some(auth) => PollOutcome::Approved(auth),
-                    None => PollOutcome::Unknown,
-                }
-            }
-            _ => PollOutcome::Pending,
-        }
+    ) -> Result<PollOutcome, StoreError>;
+
+    /// Records an authorization code until its expiry.
+    async fn insert_code(&self, code: &str, issued: IssuedCode, now: SystemTime) -> Result<(), StoreError>;
+
+    /// Removes and returns the code: codes are single-use whatever the outcome of the exchange.
+    async fn take_code(&self, code: &str) -> Result<Option<IssuedCode>, StoreError>;
+
+    /// Records what an access token grants, until its expiry.
+    async fn insert_token(&self, token: &str, grant: Grant, now: SystemTime) -> Result<(), StoreError>;
+
+    /// What `token` grants, if it is known (the caller checks the expiry).
+    async fn grant(&self, token: &str) -> Result<Option<Grant>, StoreError>;
+
+    /// Spends a single-use token: removes it and tells whether it was there, in one atomic step,
+    /// so of concurrent calls with one token (on any process sharing the store) exactly one
+    /// gets `true`.
+    async fn spend_token(&self, token: &str) -> Result<bool, StoreError>;
+
+    /// Records a client assertion's `jti` until `exp`; `false` when it was already used.
+    async fn use_jti(
+        &self,
+        client_id: &str,
+        jti: &str,
+        exp: SystemTime,
+        now: SystemTime,
+    ) -> Result<bool, StoreError>;
+
+    /// Whether the store answers: checked at start, so a sandbox never serves without its state.
+    async fn ping(&self) -> Result<(), StoreError> {
+        Ok(())
     }
 }
 
@@ -219,8 +232,35 @@ pub(crate) struct Shared {
     pub(crate) signing_key: Es256KeyPair,
     pub(crate) pairwise_salt: [u8; 32],
     pub(crate) clients: BTreeMap<String, ClientRegistration>,
-    pub(crate) state: Mutex<OpState>,
+    pub(crate) store: Arc<dyn OpStore>,
     pub(crate) faults: Mutex<BTreeMap<String, Fault>>,
+    /// IdP-initiated SAML LogoutRequests awaiting the SP's answer. Kept per process, like the
+    /// faults: an SP answers the process that sent it the request (see ARCHITECTURE.md).
+    pub(crate) logout_requests: Mutex<LogoutRequests>,
+    /// The Telco Finder's routes, URLs absolute; hosted operators get the root's.
+    pub(crate) telco_routes: Vec<TelcoRoute>,
+    /// Consent Info's capture URLs and the consents given through them.
+    pub(crate) captures: Mutex<Captures>,
+}
+
+/// IdP-initiated SAML LogoutRequests awaiting the SP's answer: ID → (SP entity id, expiry).
+#[derive(Debug, Default)]
+pub(crate) struct LogoutRequests(BTreeMap<String, (String, SystemTime)>);
+
+impl LogoutRequests {
+    /// Records an IdP-initiated LogoutRequest sent to the SP `entity_id`, outstanding until `until`.
+    pub(crate) fn insert(&mut self, id: String, entity_id: String, until: SystemTime, now: SystemTime) {
+        self.0.retain(|_, (_, exp)| *exp > now);
+        self.0.insert(id, (entity_id, until));
+    }
+
+    /// Takes the outstanding LogoutRequest `id` if `entity_id` was sent it and it is unexpired.
+    pub(crate) fn take(&mut self, id: &str, entity_id: &str, now: SystemTime) -> bool {
+        match self.0.get(id) {
+            Some((sp, exp)) if sp == entity_id && *exp > now => self.0.remove(id).is_some(),
+            _ => false,
+        }
+    }
 }
 
 /// Locks a mutex, recovering the data if a handler panicked while holding it: every critical
@@ -238,16 +278,33 @@ impl Shared {
         issuer: String,
     ) -> Result<(Self, Option<DemoClient>), ServerError> {
         let rng = config.rng.clone();
-        let signing_key = Es256KeyPair::generate(rng.as_ref())?;
         let mut pairwise_salt = [0u8; 32];
-        rng.fill(&mut pairwise_salt)?;
+        // A configured signing key is what several processes acting as one operator share: the
+        // pairwise salt and the demo client's key derive from it, so `sub`s and client
+        // assertions are the same whichever process answers. Otherwise all is drawn at random.
+        let (signing_key, shared_seed) = match &config.signing_key_pem {
+            Some(pem) => {
+                let key = Es256KeyPair::from_pem(pem.expose_secret())?;
+                pairwise_salt = key.derive_seed(b"netid-sandbox pairwise salt");
+                let seed = key.derive_seed(b"netid-sandbox demo client");
+                (key, Some(seed))
+            }
+            None => {
+                let key = Es256KeyPair::generate(rng.as_ref())?;
+                rng.fill(&mut pairwise_salt)?;
+                (key, None)
+            }
+        };
         let mut clients: BTreeMap<String, ClientRegistration> = config
             .clients
             .iter()
             .map(|c| (c.client_id.clone(), c.clone()))
             .collect();
         let demo_client = if config.demo_client {
-            let key = Es256KeyPair::generate(rng.as_ref())?;
+            let key = match &shared_seed {
+                Some(seed) => Es256KeyPair::derive(seed)?,
+                None => Es256KeyPair::generate(rng.as_ref())?,
+            };
             let demo = DemoClient::new(
                 DEMO_CLIENT_ID.to_owned(),
                 key,
@@ -266,15 +323,20 @@ impl Shared {
         } else {
             None
         };
+        let store = store_for(&config, &issuer)?;
         let faults = Mutex::new(config.faults.clone());
+        let telco_routes = telco_finder::table(&config, &issuer);
         let shared = Self {
             issuer,
             config,
             signing_key,
             pairwise_salt,
             clients,
-            state: Mutex::new(OpState::default()),
+            store,
             faults,
+            logout_requests: Mutex::new(LogoutRequests::default()),
+            telco_routes,
+            captures: Mutex::new(Captures::default()),
         };
         Ok((shared, demo_client))
     }
@@ -299,100 +361,26 @@ impl Shared {
     }
 }
 
+/// The store the configuration asks for: Redis under a key prefix derived from the issuer (so the
+/// operators hosted on one server, and sandboxes that are different operators, never share keys),
+/// or memory.
+#[cfg(feature = "redis")]
+fn store_for(config: &ServerConfig, issuer: &str) -> Result<Arc<dyn OpStore>, ServerError> {
+    match &config.redis_state {
+        Some(url) => Ok(Arc::new(redis::RedisStore::new(url.expose_secret(), issuer)?)),
+        None => Ok(Arc::new(MemoryStore::default())),
+    }
+}
+
+/// Without the `redis` feature there is no other store (and no setter to ask for one).
+#[cfg(not(feature = "redis"))]
+fn store_for(_config: &ServerConfig, _issuer: &str) -> Result<Arc<dyn OpStore>, ServerError> {
+    Ok(Arc::new(MemoryStore::default()))
+}
+
 /// Seconds since the Unix epoch (0 before it).
 pub(crate) fn unix(t: SystemTime) -> u64 {
     t.duration_since(SystemTime::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn pending(behaviour: CibaBehaviour, at: SystemTime) -> PendingAuth {
-        PendingAuth {
-            client_id: String::from("c"),
-            subscriber: PhoneNumber::parse_strict("+33699901040").unwrap(),
-            scope: "openid".parse().unwrap(),
-            method: AuthMethod::CibaPhoneNumber,
-            created: at,
-            expires: at + Duration::from_secs(10),
-            behaviour,
-            slow_downs_sent: 0,
-            interval: Duration::from_secs(2),
-            last_poll: None,
-        }
-    }
-
-    /// Polls once per entry of `at` (seconds after creation) and compares the outcomes' names.
-    fn check(behaviour: CibaBehaviour, enforce: bool, at: &[u64], expected: &[&str]) {
-        let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000);
-        let mut state = OpState::default();
-        state.insert_pending(String::from("id"), pending(behaviour, t0), t0);
-        let got: Vec<String> = at
-            .iter()
-            .map(|s| {
-                let outcome = state.poll("id", "c", t0 + Duration::from_secs(*s), enforce);
-                let name = format!("{outcome:?}");
-                name.split('(').next().unwrap_or_default().to_owned()
-            })
-            .collect();
-        assert_eq!(got, expected, "{behaviour:?}");
-    }
-
-    #[test]
-    fn scripted_behaviours() {
-        let secs = Duration::from_secs;
-        check(
-            CibaBehaviour::Approve { after: secs(3) },
-            false,
-            &[1, 3, 4],
-            &["Pending", "Approved", "Unknown"],
-        );
-        check(
-            CibaBehaviour::Deny { after: secs(1) },
-            false,
-            &[0, 1, 2],
-            &["Pending", "Denied", "Unknown"],
-        );
-        check(
-            CibaBehaviour::Never,
-            false,
-            &[1, 9, 10, 11],
-            &["Pending", "Pending", "Expired", "Unknown"],
-        );
-        check(
-            CibaBehaviour::SlowDown {
-                times: 2,
-                after: secs(0),
-            },
-            false,
-            &[0, 1, 2],
-            &["SlowDown", "SlowDown", "Approved"],
-        );
-        check(
-            CibaBehaviour::Approve { after: secs(5) },
-            true,
-            &[0, 1, 8],
-            &["Pending", "SlowDown", "Approved"],
-        );
-    }
-
-    #[test]
-    fn wrong_client_and_jti_reuse() {
-        let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000);
-        let mut state = OpState::default();
-        state.insert_pending(String::from("id"), pending(CibaBehaviour::Never, t0), t0);
-        assert!(matches!(
-            state.poll("id", "other", t0, false),
-            PollOutcome::Unknown
-        ));
-        let exp = t0 + Duration::from_secs(60);
-        assert!(state.use_jti("c", "j", exp, t0));
-        assert!(!state.use_jti("c", "j", exp, t0));
-        assert!(state.use_jti("d", "j", exp, t0));
-        // After expiry the entry is purged (the assertion itself would be refused as expired).
-        assert!(state.use_jti("c", "j", exp, exp));
-    }
 }

@@ -335,6 +335,20 @@ impl SubscriberStore {
         self.subscribers.iter().find(|s| s.operator_token_matches(token))
     }
 
+    /// The subscribers whose number starts with one of `prefixes` (`+34`), in document order: the
+    /// default subscribers of a hosted operator.
+    pub(crate) fn within_prefixes(&self, prefixes: &[String]) -> Self {
+        let mut store = Self::default();
+        for subscriber in &self.subscribers {
+            let number = subscriber.phone_number.expose_e164();
+            if prefixes.iter().any(|prefix| number.starts_with(prefix.as_str())) {
+                store.by_number.insert(number.to_owned(), store.subscribers.len());
+                store.subscribers.push(subscriber.clone());
+            }
+        }
+        store
+    }
+
     fn from_model(file: FileModel) -> Result<Self, SubscriberFileError> {
         let mut store = Self::default();
         let mut ids = std::collections::BTreeSet::new();

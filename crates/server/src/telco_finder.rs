@@ -26,6 +26,7 @@ use netid_core::phone::PhoneNumber;
 use serde_json::{Map, Value, json};
 
 use crate::camara::{ApiError, bearer, correlator, echo, object, require_scope};
+use crate::config::ServerConfig;
 use crate::state::Shared;
 use crate::subscribers::SubscriberStore;
 
@@ -87,12 +88,27 @@ impl TelcoRoute {
     }
 }
 
-/// The routes the server answers with: the configured ones, or the default route.
-fn routes(shared: &Shared) -> Vec<TelcoRoute> {
-    match &shared.config.telco_routes {
+/// The routes a server whose issuer is `issuer` answers with: its hosted operators first (so they
+/// win a tie on prefix length), then the configured routes, or the default route without any;
+/// every URL made absolute, so that the hosted operators, sharing this table, answer the same.
+pub(crate) fn table(config: &ServerConfig, issuer: &str) -> Vec<TelcoRoute> {
+    let hosted = config.operators.iter().map(|operator| operator.route(issuer));
+    let configured = match &config.telco_routes {
         Some(routes) => routes.clone(),
-        None => TelcoRoute::sandbox(&shared.config.subscribers),
-    }
+        None => TelcoRoute::sandbox(&config.subscribers),
+    };
+    hosted
+        .chain(configured.into_iter().map(|route| {
+            let api_root = route.api_root.clone().unwrap_or_else(|| issuer.to_owned());
+            let route_issuer = route.issuer.clone().unwrap_or_else(|| issuer.to_owned());
+            route.with_api_root(api_root).with_issuer(route_issuer)
+        }))
+        .collect()
+}
+
+/// The routes the server answers with.
+fn routes(shared: &Shared) -> &[TelcoRoute] {
+    &shared.telco_routes
 }
 
 /// What the sandbox's `GET /` index shows of the finder: its scope and routes (prefixes name
@@ -138,12 +154,12 @@ fn not_supported() -> ApiError {
 }
 
 /// Answers `handler`'s JSON with the correlator echoed and the cache lifetime, or its error.
-fn respond(headers: &HeaderMap, handler: impl FnOnce() -> Result<Value, ApiError>) -> Response {
+async fn respond(headers: &HeaderMap, handler: impl AsyncFnOnce() -> Result<Value, ApiError>) -> Response {
     let correlator = match correlator(headers) {
         Ok(correlator) => correlator,
         Err(error) => return error.into_response_with(None),
     };
-    match handler() {
+    match handler().await {
         Ok(value) => {
             let mut response = Json(value).into_response();
             let max_age = format!("max-age={}", DEFAULT_MAX_AGE.as_secs());
@@ -187,8 +203,8 @@ fn device_address(
 
 /// `POST /telco-finder/v1/search`.
 pub(crate) async fn search(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
-    respond(&headers, || {
-        let grant = bearer(&shared, &headers, shared.now())?;
+    respond(&headers, async || {
+        let grant = bearer(&shared, &headers, shared.now()).await?;
         require_scope(&grant, &[TELCO_FINDER_SCOPE])?;
         let body = object(&headers, &body)?;
         let flag = |name: &str| match body.get(name) {
@@ -220,19 +236,19 @@ pub(crate) async fn search(State(shared): State<Arc<Shared>>, headers: HeaderMap
             (Some(Value::String(number)), None, None) => {
                 let number = PhoneNumber::parse_strict(number)
                     .map_err(|_| ApiError::invalid_argument("target.phoneNumber must be E.164 with +"))?;
-                route::best(&routes, |route| route.number_specificity(&number))
+                route::best(routes, |route| route.number_specificity(&number))
             }
             (None, Some(address), None) => {
                 let address = device_address(address, "ipv4Address", |text| {
                     text.parse::<Ipv4Addr>().ok().map(IpAddr::V4)
                 })?;
-                route::best(&routes, |route| route.address_specificity(address))
+                route::best(routes, |route| route.address_specificity(address))
             }
             (None, None, Some(address)) => {
                 let address = device_address(address, "ipv6Address", |text| {
                     text.parse::<Ipv6Addr>().ok().map(IpAddr::V6)
                 })?;
-                route::best(&routes, |route| route.address_specificity(address))
+                route::best(routes, |route| route.address_specificity(address))
             }
             _ => {
                 return Err(ApiError::invalid_argument(
@@ -257,12 +273,13 @@ pub(crate) async fn search(State(shared): State<Arc<Shared>>, headers: HeaderMap
         }
         Ok(answer)
     })
+    .await
 }
 
 /// `GET /telco-routing/v1/routing`: every route as a routing rule, `static` or `dynamic`.
 pub(crate) async fn routing(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
-    respond(&headers, || {
-        let grant = bearer(&shared, &headers, shared.now())?;
+    respond(&headers, async || {
+        let grant = bearer(&shared, &headers, shared.now()).await?;
         require_scope(&grant, &[TELCO_FINDER_SCOPE])?;
         let rules: Vec<Value> = routes(&shared)
             .iter()
@@ -297,6 +314,7 @@ pub(crate) async fn routing(State(shared): State<Arc<Shared>>, headers: HeaderMa
             .collect();
         Ok(Value::Array(rules))
     })
+    .await
 }
 
 #[cfg(test)]

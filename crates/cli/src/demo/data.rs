@@ -12,6 +12,13 @@ pub(super) const PETER: &str = "tel:+33699901040";
 pub(super) const CAMILLE: &str = "tel:+33612345678";
 /// `es-never`: never answers, so the request expires.
 pub(super) const NEVER: &str = "tel:+34600000002";
+/// The operator the sandbox hosts beside itself (under `/operators/sandbox-jp`) for the numbers
+/// of [`HOSTED_PREFIX`], with the sandbox's subscribers there.
+pub(super) const HOSTED_OPERATOR_ID: &str = "sandbox-jp";
+/// The prefix the Telco Finder routes to [`HOSTED_OPERATOR_ID`].
+pub(super) const HOSTED_PREFIX: &str = "+81";
+/// Taro, a subscriber of the hosted operator.
+pub(super) const TARO: &str = "+819012345678";
 /// A device on the sandbox's mobile network (an address from TEST-NET-2, RFC 5737); the network
 /// attributes it to `fr-peter`.
 pub(super) const DEVICE_IPPORT: &str = "ipport:198.51.100.7:40404";

@@ -9,8 +9,9 @@ use netid::crates::transport::HttpTransport;
 use netid::description::KeyText;
 use netid::{Operator, OperatorDescription};
 use netid_reqwest::ReqwestTransport;
-use netid_server::{Server, ServerConfig, ServerHandle};
+use netid_server::{HostedOperator, Server, ServerConfig, ServerHandle};
 
+use super::data;
 use super::record::{Done, Failed};
 
 /// The running sandbox and the operator that talks to it.
@@ -25,7 +26,12 @@ pub(super) struct Sandbox {
 /// Starts the sandbox (CIBA requests expiring after `ciba_expires_in`) and builds the operator with
 /// the sandbox's demo client: the `server` step.
 pub(super) async fn start(ciba_expires_in: Duration) -> Result<(Sandbox, Done), Failed> {
-    let config = ServerConfig::demo().with_ciba_expires_in(ciba_expires_in);
+    // One more operator on the same server, for the Japanese numbers, so that the `route` step
+    // resolves two numbers to two operators.
+    let hosted = HostedOperator::new(data::HOSTED_OPERATOR_ID, [data::HOSTED_PREFIX])?;
+    let config = ServerConfig::demo()
+        .with_ciba_expires_in(ciba_expires_in)
+        .with_operator(hosted);
     let server = Server::start(config).await?;
     let demo = server
         .demo_client()

@@ -24,8 +24,9 @@ pub(super) fn message(e: &SamlError) -> String {
 
 /// The one `--json` object of `netid saml verify`: `succeeded` when every file was accepted,
 /// `failed` with the first rejection's check as `error.code` otherwise; the per-file verdicts
-/// (already masked unless `--reveal`) under `files`.
-pub(super) fn report(verdicts: Vec<Value>, first_rejection: Option<(String, String)>) -> Value {
+/// (already masked unless `--reveal`) under `files`. `noun` names what was verified in the
+/// message (`responses`, `logout messages`).
+pub(super) fn report(verdicts: Vec<Value>, first_rejection: Option<(String, String)>, noun: &str) -> Value {
     let total = verdicts.len();
     let rejected = verdicts.iter().filter(|v| v["verdict"] == "reject").count();
     match first_rejection {
@@ -33,7 +34,7 @@ pub(super) fn report(verdicts: Vec<Value>, first_rejection: Option<(String, Stri
         Some((check, first)) => {
             let mut error = netid_cli::envelope::Failure::new(
                 "saml",
-                format!("{rejected} of {total} responses rejected, first {first}"),
+                format!("{rejected} of {total} {noun} rejected, first {first}"),
             );
             error.code = Some(check);
             json!({ "ok": false, "outcome": "failed", "error": error, "files": verdicts })

@@ -53,7 +53,26 @@ pub fn operator_file_text(server: &ServerHandle, key: &str) -> Option<String> {
     // The sandbox's Telco Finder, asked with a client-credentials token from the same issuer.
     let _ = write!(
         text,
-        "\n# Which operator serves a number: `netid route --phone-number N`.\n[telco-finder]\nurl = {}\n",
+        "\n# Which operator serves a number: `netid route --phone-number N`.\n"
+    );
+    // This file keeps describing the root operator; `--route` reaches a hosted one through the
+    // finder, with the same client (hosted operators know the root's clients by default).
+    let hosted = server.hosted_operators();
+    if !hosted.is_empty() {
+        text.push_str("# With --route, the API commands call the operator the finder names:\n");
+    }
+    for operator in hosted {
+        let _ = writeln!(
+            text,
+            "#   {} for {} at {}",
+            operator.operator_id,
+            operator.msisdn_prefixes.join(" "),
+            operator.issuer
+        );
+    }
+    let _ = write!(
+        text,
+        "[telco-finder]\nurl = {}\n",
         quote(&format!("{issuer}/telco-finder/v1"))
     );
     Some(text)

@@ -30,7 +30,17 @@ pub enum SandboxError {
         #[source]
         source: SandboxConfigError,
     },
-    /// The server did not start (port taken, a client's JWKS URL not answering, ...).
+    /// The `--signing-key` file could not be read.
+    #[error("cannot read the signing key {}: {source}", path.display())]
+    ReadKey {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: io::Error,
+    },
+    /// The server did not start (port taken, a client's JWKS URL not answering, Redis not
+    /// answering, an invalid signing key or issuer, ...).
     #[error("cannot start the sandbox: {0}")]
     Start(#[source] ServerError),
     /// A file could not be written.
@@ -54,7 +64,7 @@ impl SandboxError {
     pub fn is_usage(&self) -> bool {
         matches!(
             self,
-            Self::ReadConfig { .. } | Self::Config { .. } | Self::NoDemoClient
+            Self::ReadConfig { .. } | Self::ReadKey { .. } | Self::Config { .. } | Self::NoDemoClient
         )
     }
 }
@@ -109,7 +119,8 @@ impl Sandbox {
     }
 
     /// What `netid sandbox serve` prints at start: the issuer, the index, the OpenID and SAML
-    /// endpoints, every API base URL per profile, the demo client and the files written.
+    /// endpoints, every API base URL per profile, the hosted operators, the demo client and the
+    /// files written.
     pub fn banner(&self) -> Vec<String> {
         let server = &self.server;
         let issuer = server.issuer();
@@ -128,6 +139,16 @@ impl Sandbox {
             lines.push(format!(
                 "              {:<20} {:<14} {:<8} {issuer}{}",
                 mount.api, mount.profile, mount.version, mount.base_path
+            ));
+        }
+        // Hosted operators: the same API paths below each one's issuer, which is its API root.
+        for (index, hosted) in server.hosted_operators().iter().enumerate() {
+            let label = if index == 0 { "operators" } else { "" };
+            lines.push(format!(
+                "  {label:<11} {} for {}: issuer and API root {}",
+                hosted.operator_id,
+                hosted.msisdn_prefixes.join(" "),
+                hosted.issuer
             ));
         }
         if let Some(demo) = server.demo_client() {

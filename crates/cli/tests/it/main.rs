@@ -2,4 +2,6 @@
 
 mod contract;
 mod saml;
+mod saml_logout;
+mod saml_metadata;
 mod saml_redis;

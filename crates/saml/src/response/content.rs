@@ -42,7 +42,7 @@ fn read_attribute(
 
 impl ResponseVerifier {
     /// The Subject's NameID, in the clear or decrypted from its EncryptedID.
-    pub(super) fn name_id(&self, doc: &Document<'_>, subject: NodeId) -> Result<NameId, Error> {
+    pub(crate) fn name_id(&self, doc: &Document<'_>, subject: NodeId) -> Result<NameId, Error> {
         let plain = xml::optional_child(doc, subject, NS_SAML, "NameID")?;
         let encrypted = xml::optional_child(doc, subject, NS_SAML, "EncryptedID")?;
         match (plain, encrypted) {
@@ -101,6 +101,17 @@ pub struct NameId {
     /// The `Format` attribute, verbatim (Orange's sample misspells the transient format as
     /// `nameidformat:transient`; it is reported as sent).
     pub format: Option<String>,
+}
+
+impl NameId {
+    /// A NameID with its value (personal data) and optional `Format` URI, as a session
+    /// remembers it for Single Logout.
+    pub fn new(value: impl Into<String>, format: Option<String>) -> Self {
+        Self {
+            value: Pii::new(value.into()),
+            format,
+        }
+    }
 }
 
 /// What a verified Response asserts about the user.

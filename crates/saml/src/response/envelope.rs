@@ -181,7 +181,7 @@ impl ResponseVerifier {
         Ok(())
     }
 
-    pub(super) fn check_issuer(&self, doc: &Document<'_>, issuer: NodeId, whose: &str) -> Result<(), Error> {
+    pub(crate) fn check_issuer(&self, doc: &Document<'_>, issuer: NodeId, whose: &str) -> Result<(), Error> {
         if let Some(format) = xml::attr(doc, issuer, "Format")
             && format != ENTITY_FORMAT
         {

@@ -39,7 +39,7 @@ pub(super) const ASSERTION_CHILDREN: &[(&str, &str)] = &[
 /// Refuses unknown children: an element the schema does not allow is either an attack (a
 /// signature moved into a foreign namespace, a smuggled payload) or a parser differential waiting
 /// to happen.
-pub(super) fn only_children(
+pub(crate) fn only_children(
     doc: &Document<'_>,
     id: NodeId,
     whose: &str,
@@ -56,7 +56,7 @@ pub(super) fn only_children(
     Ok(())
 }
 
-pub(super) fn required_attr<'d>(
+pub(crate) fn required_attr<'d>(
     doc: &'d Document<'_>,
     id: NodeId,
     name: &str,
@@ -68,7 +68,7 @@ pub(super) fn required_attr<'d>(
     }
 }
 
-pub(super) fn require_version(doc: &Document<'_>, id: NodeId, whose: &str) -> Result<(), Error> {
+pub(crate) fn require_version(doc: &Document<'_>, id: NodeId, whose: &str) -> Result<(), Error> {
     if xml::attr(doc, id, "Version") == Some("2.0") {
         Ok(())
     } else {
@@ -91,7 +91,7 @@ pub(super) fn check_status(doc: &Document<'_>, root: NodeId) -> Result<(), Error
 /// Every ID-like attribute value (`ID`, `Id`, `id`, `AssertionID`, in any namespace) is unique
 /// across `docs` (the Response and, when encrypted, the decrypted Assertion), so no reference can
 /// resolve to two candidates in any reader.
-pub(super) fn check_unique_ids(docs: &[&Document<'_>]) -> Result<(), Error> {
+pub(crate) fn check_unique_ids(docs: &[&Document<'_>]) -> Result<(), Error> {
     let mut seen = BTreeSet::new();
     for doc in docs {
         for node in doc.descendants(doc.root()) {

@@ -348,6 +348,20 @@ pub(crate) fn run(cmd: &mut Command, tool: &str) -> Vec<u8> {
 
 /// Signs the first empty signature template in `xml` with Debian's `xmlsec1`.
 pub(crate) fn xmlsec1_sign(xml: &str, key: &str, sig_alg: &str) -> String {
+    xmlsec1_sign_ids(
+        xml,
+        key,
+        sig_alg,
+        &[
+            "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
+            "urn:oasis:names:tc:SAML:2.0:protocol:Response",
+        ],
+    )
+}
+
+/// Signs the first empty signature template in `xml` with `xmlsec1`, resolving `ID` attributes on
+/// the elements `id_elements` (`namespace:LocalName`).
+pub(crate) fn xmlsec1_sign_ids(xml: &str, key: &str, sig_alg: &str, id_elements: &[&str]) -> String {
     let input = tmp_path("template.xml");
     let output = tmp_path("signed.xml");
     std::fs::write(&input, xml).unwrap();
@@ -362,15 +376,10 @@ pub(crate) fn xmlsec1_sign(xml: &str, key: &str, sig_alg: &str) -> String {
             key_path(&format!("{key}.crt"))
         ));
     }
-    cmd.args([
-        "--id-attr:ID",
-        "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
-        "--id-attr:ID",
-        "urn:oasis:names:tc:SAML:2.0:protocol:Response",
-        "--output",
-    ])
-    .arg(&output)
-    .arg(&input);
+    for element in id_elements {
+        cmd.arg("--id-attr:ID").arg(element);
+    }
+    cmd.arg("--output").arg(&output).arg(&input);
     run(&mut cmd, "xmlsec1");
     let signed = std::fs::read_to_string(&output).unwrap();
     let _ = std::fs::remove_file(&input);

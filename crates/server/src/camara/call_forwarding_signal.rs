@@ -29,13 +29,13 @@ const RULES: IdentifierRules = IdentifierRules {
 };
 
 /// The subscriber the request is about and its call forwarding services (422 outside the service).
-fn services<'a>(
+async fn services<'a>(
     shared: &'a Shared,
     headers: &HeaderMap,
     body: &[u8],
     scope: &str,
 ) -> Result<&'a [ForwardingKind], ApiError> {
-    let grant = bearer(shared, headers, shared.now())?;
+    let grant = bearer(shared, headers, shared.now()).await?;
     require_scope(&grant, &[scope])?;
     let mut body = object(headers, body)?;
     let number = phone_number(&mut body, false)?;
@@ -56,15 +56,17 @@ pub(crate) async fn unconditional(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    answer_as(served.spec, &headers, || {
+    answer_as(served.spec, &headers, async || {
         let kinds = services(
             &shared,
             &headers,
             &body,
             "call-forwarding-signal:unconditional-call-forwardings:read",
-        )?;
+        )
+        .await?;
         Ok(json!({ "active": kinds.contains(&ForwardingKind::Unconditional) }))
     })
+    .await
 }
 
 /// `POST /call-forwarding-signal/v0.4/call-forwardings`.
@@ -73,13 +75,14 @@ pub(crate) async fn call_forwardings(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    answer_as(served.spec, &headers, || {
+    answer_as(served.spec, &headers, async || {
         let kinds = services(
             &shared,
             &headers,
             &body,
             "call-forwarding-signal:call-forwardings:read",
-        )?;
+        )
+        .await?;
         // `minItems: 1`: a line with nothing forwarded is `["inactive"]`.
         let names: Vec<&str> = if kinds.is_empty() {
             vec!["inactive"]
@@ -88,4 +91,5 @@ pub(crate) async fn call_forwardings(
         };
         Ok(json!(names))
     })
+    .await
 }

@@ -105,8 +105,8 @@ fn gone() -> Response {
 /// `GET /consent-capture/{id}`: what the subscriber is asked to consent to.
 pub(crate) async fn show(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
     let now = shared.now();
-    let state = lock(&shared.state);
-    let Some(capture) = state.captures.pending(&id, now) else {
+    let captures = lock(&shared.captures);
+    let Some(capture) = captures.pending(&id, now) else {
         return gone();
     };
     let mut body = format!(
@@ -129,7 +129,7 @@ pub(crate) async fn show(State(shared): State<Arc<Shared>>, Path(id): Path<Strin
 /// `POST /consent-capture/{id}`: the subscriber confirmed; the consent is recorded.
 pub(crate) async fn confirm(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
     let now = shared.now();
-    if !lock(&shared.state).captures.confirm(&id, now) {
+    if !lock(&shared.captures).confirm(&id, now) {
         return gone();
     }
     tracing::info!("consent captured");

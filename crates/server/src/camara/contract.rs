@@ -61,14 +61,14 @@ fn date_field(body: &Map<String, Value>, field: &str, today: Date) -> Result<Dat
 /// The date of `field` and the subscriber it is about, after the token, scope, body and
 /// identifier checks; `422 SERVICE_NOT_APPLICABLE` for a line the API does not apply to or without
 /// a contract on file.
-fn contract_request<'a>(
+async fn contract_request<'a>(
     shared: &'a Shared,
     headers: &HeaderMap,
     body: &[u8],
     (api, scope, field): (Api, &str, &str),
 ) -> Result<(&'a Subscriber, Date, Date), ApiError> {
     let now = shared.now();
-    let grant = bearer(shared, headers, now)?;
+    let grant = bearer(shared, headers, now).await?;
     require_scope(&grant, &[scope])?;
     let mut body = object(headers, body)?;
     let number = phone_number(&mut body, false)?;
@@ -92,11 +92,12 @@ pub(crate) async fn number_recycling_check(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    answer_as(served.spec, &headers, || {
+    answer_as(served.spec, &headers, async || {
         let request = (Api::NumberRecycling, "number-recycling:check", "specifiedDate");
-        let (_, specified, start) = contract_request(&shared, &headers, &body, request)?;
+        let (_, specified, start) = contract_request(&shared, &headers, &body, request).await?;
         Ok(json!({ "phoneNumberRecycled": start > specified }))
     })
+    .await
 }
 
 /// `POST …/kyc-tenure/v0.2/check-tenure`: tenure holds when the contract began on or before
@@ -106,13 +107,14 @@ pub(crate) async fn kyc_tenure_check(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    answer_as(served.spec, &headers, || {
+    answer_as(served.spec, &headers, async || {
         let request = (Api::KycTenure, "kyc-tenure:check-tenure", "tenureDate");
-        let (subscriber, tenure_date, start) = contract_request(&shared, &headers, &body, request)?;
+        let (subscriber, tenure_date, start) = contract_request(&shared, &headers, &body, request).await?;
         let mut answer = json!({ "tenureDateCheck": start <= tenure_date });
         if let (Some(kind), Some(map)) = (subscriber.line().contract_type(), answer.as_object_mut()) {
             map.insert("contractType".to_owned(), Value::from(kind));
         }
         Ok(answer)
     })
+    .await
 }

@@ -33,14 +33,14 @@ fn not_applicable() -> ApiError {
 /// body checks; refused with `422 SERVICE_NOT_APPLICABLE` when the line does not take the API or
 /// was never used in a device (no change and no activation on file), as the spec says of a number
 /// "never installed in a device".
-fn device_subscriber<'a, T>(
+async fn device_subscriber<'a, T>(
     shared: &'a Shared,
     headers: &HeaderMap,
     body: &[u8],
     (now, scope): (SystemTime, &str),
     read: impl FnOnce(&Map<String, Value>) -> Result<T, ApiError>,
 ) -> Result<(&'a Subscriber, T), ApiError> {
-    let grant = bearer(shared, headers, now)?;
+    let grant = bearer(shared, headers, now).await?;
     require_scope(&grant, &[scope, "device-swap"])?;
     let mut body = object(headers, body)?;
     let number = phone_number(&mut body, false)?;
@@ -62,14 +62,15 @@ pub(crate) async fn check(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    answer_as(served.spec, &headers, || {
+    answer_as(served.spec, &headers, async || {
         let now = shared.now();
         let (subscriber, max_age) =
-            device_subscriber(&shared, &headers, &body, (now, "device-swap:check"), max_age)?;
+            device_subscriber(&shared, &headers, &body, (now, "device-swap:check"), max_age).await?;
         check_max_age(max_age, subscriber.monitored_period())?;
         let swapped = changed_within(subscriber.line().latest_device_change(now), now, max_age);
         Ok(json!({ "swapped": swapped }))
     })
+    .await
 }
 
 /// `maxAge`: 240 when absent; `400 INVALID_ARGUMENT` when not an integer of at least 1, `400
@@ -99,10 +100,10 @@ pub(crate) async fn retrieve_date(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    answer_as(served.spec, &headers, || {
+    answer_as(served.spec, &headers, async || {
         let now = shared.now();
         let scope = (now, "device-swap:retrieve-date");
-        let (subscriber, ()) = device_subscriber(&shared, &headers, &body, scope, |_| Ok(()))?;
+        let (subscriber, ()) = device_subscriber(&shared, &headers, &body, scope, |_| Ok(())).await?;
         // The latest change, or the first use of the number in a device when it never changed.
         let latest = subscriber
             .line()
@@ -117,4 +118,5 @@ pub(crate) async fn retrieve_date(
         }
         Ok(json!({ "latestDeviceChange": latest.map_or(Value::Null, rfc3339) }))
     })
+    .await
 }

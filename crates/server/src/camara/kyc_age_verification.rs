@@ -53,9 +53,9 @@ pub(crate) async fn verify(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    answer_as(served.spec, &headers, || {
+    answer_as(served.spec, &headers, async || {
         let now = shared.now();
-        let grant = bearer(&shared, &headers, now)?;
+        let grant = bearer(&shared, &headers, now).await?;
         require_scope(&grant, &["kyc-age-verification:verify"])?;
         let mut body = object(&headers, &body)?;
         let number = phone_number(&mut body, false)?;
@@ -64,6 +64,11 @@ pub(crate) async fn verify(
         let include_parental_control = flag(&mut body, "includeParentalControl")?;
         // The request schema does not close the object: properties it does not define are ignored.
         body.retain(|key, _| IDENTITY_KEYS.contains(&key.as_str()));
+        // Every identity property of `VerifyRequestBody` is `type: string`; core's claims decoder
+        // also takes numbers for a few of them (operators' quirk), which the API schema refuses.
+        if let Some((name, _)) = body.iter().find(|(_, value)| !value.is_string()) {
+            return Err(ApiError::invalid_argument(&format!("{name} must be a string")));
+        }
         let identity: KycClaims = serde_json::from_value(Value::Object(body)).map_err(|_| {
             ApiError::invalid_argument("Client specified an invalid argument, request body or query param.")
         })?;
@@ -98,6 +103,7 @@ pub(crate) async fn verify(
         }
         Ok(Value::Object(out))
     })
+    .await
 }
 
 /// `ageThreshold`: required, an integer; outside 0 to 120 is `400 OUT_OF_RANGE`.

@@ -25,9 +25,9 @@ pub(crate) async fn fill_in(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    answer_as(served.spec, &headers, || {
+    answer_as(served.spec, &headers, async || {
         let now = shared.now();
-        let grant = bearer(&shared, &headers, now)?;
+        let grant = bearer(&shared, &headers, now).await?;
         if !released(&grant.scope).any(|_| true) {
             return Err(ApiError::permission_denied());
         }
@@ -56,6 +56,7 @@ pub(crate) async fn fill_in(
         fields.retain(|key, _| allowed.contains(&key.as_str()));
         Ok(Value::Object(fields))
     })
+    .await
 }
 
 /// The attributes `scope` releases: every one with `kyc-fill-in:set-all`, otherwise those named

@@ -22,9 +22,9 @@ pub(crate) async fn match_claims(
     body: Bytes,
 ) -> Response {
     let spec = served.spec;
-    answer_as(spec, &headers, || {
+    answer_as(spec, &headers, async || {
         let now = shared.now();
-        let grant = bearer(&shared, &headers, now)?;
+        let grant = bearer(&shared, &headers, now).await?;
         require_scope(&grant, &["kyc-match:match"])?;
         // The router mounts this handler for KYC Match versions only.
         let version = spec.kyc_version().ok_or_else(ApiError::internal)?;
@@ -61,6 +61,7 @@ pub(crate) async fn match_claims(
         let result = Matcher::new().match_prepared(&claims, subscriber.prepared_kyc());
         Ok(result.to_json_value(version))
     })
+    .await
 }
 
 /// 400 `INVALID_ARGUMENT` for a `gender` or `idDocumentType` outside the spec's enumeration: core

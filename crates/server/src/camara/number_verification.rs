@@ -38,9 +38,9 @@ pub(crate) async fn verify(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    answer_as(served.spec, &headers, || {
+    answer_as(served.spec, &headers, async || {
         let now = shared.now();
-        let grant = bearer(&shared, &headers, now)?;
+        let grant = bearer(&shared, &headers, now).await?;
         require_scope(&grant, &["number-verification:verify"])?;
         // A malformed body is refused (400) before the authentication method is judged (403), as
         // the 2.1.0 test definitions expect with a two-legged token.
@@ -66,9 +66,10 @@ pub(crate) async fn verify(
                 ));
             }
         };
-        spend_single_use(&shared, &headers, &grant)?;
+        spend_single_use(&shared, &headers, &grant).await?;
         Ok(json!({ "devicePhoneNumberVerified": verified }))
     })
+    .await
 }
 
 /// `GET /number-verification/v2/device-phone-number`.
@@ -76,16 +77,17 @@ pub(crate) async fn device_phone_number(
     State((shared, served)): State<(Arc<Shared>, Served)>,
     headers: HeaderMap,
 ) -> Response {
-    answer_as(served.spec, &headers, || {
+    answer_as(served.spec, &headers, async || {
         let now = shared.now();
-        let grant = bearer(&shared, &headers, now)?;
+        let grant = bearer(&shared, &headers, now).await?;
         require_scope(&grant, &["number-verification:device-phone-number:read"])?;
         require_network(&grant)?;
         let device = grant
             .subscriber
             .as_ref()
             .ok_or_else(ApiError::permission_denied)?;
-        spend_single_use(&shared, &headers, &grant)?;
+        spend_single_use(&shared, &headers, &grant).await?;
         Ok(json!({ "devicePhoneNumber": device.expose_e164() }))
     })
+    .await
 }

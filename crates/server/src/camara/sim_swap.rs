@@ -22,9 +22,9 @@ pub(crate) async fn check(
     body: Bytes,
 ) -> Response {
     let spec = served.spec;
-    answer_as(spec, &headers, || {
+    answer_as(spec, &headers, async || {
         let now = shared.now();
-        let grant = bearer(&shared, &headers, now)?;
+        let grant = bearer(&shared, &headers, now).await?;
         require_scope(&grant, &["sim-swap:check", "sim-swap"])?;
         let mut body = object(&headers, &body)?;
         let number = phone_number(&mut body, served.lenient_phone)?;
@@ -48,6 +48,7 @@ pub(crate) async fn check(
         let swapped = changed_within(subscriber.latest_sim_change(now), now, max_age);
         Ok(json!({ "swapped": swapped }))
     })
+    .await
 }
 
 /// `POST …/sim-swap/v{1,2}/retrieve-date`.
@@ -57,9 +58,9 @@ pub(crate) async fn retrieve_date(
     body: Bytes,
 ) -> Response {
     let spec = served.spec;
-    answer_as(spec, &headers, || {
+    answer_as(spec, &headers, async || {
         let now = shared.now();
-        let grant = bearer(&shared, &headers, now)?;
+        let grant = bearer(&shared, &headers, now).await?;
         require_scope(&grant, &["sim-swap:retrieve-date", "sim-swap"])?;
         let mut body = object(&headers, &body)?;
         let number = phone_number(&mut body, served.lenient_phone)?;
@@ -80,4 +81,5 @@ pub(crate) async fn retrieve_date(
         }
         Ok(json!({ "latestSimChange": latest.map_or(Value::Null, rfc3339) }))
     })
+    .await
 }

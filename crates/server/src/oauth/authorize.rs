@@ -8,7 +8,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::{OAuthError, no_store, parse_form, parse_scope, random};
-use crate::state::{IssuedCode, Shared, lock};
+use crate::state::{IssuedCode, Shared};
 
 /// Lifetime of an authorization code.
 const CODE_LIFETIME: Duration = Duration::from_secs(60);
@@ -103,6 +103,10 @@ pub(crate) async fn authorize(State(shared): State<Arc<Shared>>, RawQuery(query)
         code_challenge,
         expires: now + CODE_LIFETIME,
     };
-    lock(&shared.state).insert_code(code.clone(), issued, now);
+    if let Err(store_error) = shared.store.insert_code(&code, issued, now).await {
+        // The redirect URI is trusted by now: the error goes back to the client (RFC 6749 §4.1.2.1).
+        tracing::warn!(error = %store_error, "the sandbox state store failed");
+        return error("temporarily_unavailable", "the operator's state is unavailable");
+    }
     redirect(&[("code", &code)])
 }

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::client_auth::authenticate_client;
 use super::{OAuthError, no_store, parse_form, parse_scope, random, required};
-use crate::state::{AuthMethod, PendingAuth, Shared, lock};
+use crate::state::{AuthMethod, PendingAuth, Shared};
 use crate::subscribers::{CibaBehaviour, Subscriber};
 
 /// The subscriber a `login_hint` names.
@@ -54,16 +54,16 @@ pub(crate) async fn bc_authorize(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    match bc_authorize_inner(&shared, &body) {
+    match bc_authorize_inner(&shared, &body).await {
         Ok(value) => no_store(Json(value).into_response()),
         Err(err) => err.challenged_by(&headers).into_response(),
     }
 }
 
-pub(crate) fn bc_authorize_inner(shared: &Shared, body: &[u8]) -> Result<Value, OAuthError> {
+pub(crate) async fn bc_authorize_inner(shared: &Shared, body: &[u8]) -> Result<Value, OAuthError> {
     let now = shared.now();
     let form = parse_form(body)?;
-    let client_id = authenticate_client(shared, &form, "/bc-authorize", now)?;
+    let client_id = authenticate_client(shared, &form, "/bc-authorize", now).await?;
     let scope = parse_scope(required(&form, "scope")?)?;
     let purpose = scope.purpose().ok_or_else(|| {
         OAuthError::new(
@@ -114,7 +114,11 @@ pub(crate) fn bc_authorize_inner(shared: &Shared, body: &[u8]) -> Result<Value, 
         interval,
         last_poll: None,
     };
-    lock(&shared.state).insert_pending(auth_req_id.clone(), pending, now);
+    shared
+        .store
+        .insert_pending(&auth_req_id, pending, now)
+        .await
+        .map_err(|e| OAuthError::unavailable(&e))?;
     Ok(json!({
         "auth_req_id": auth_req_id,
         "expires_in": expires_in.as_secs(),

@@ -7,7 +7,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
 
 use super::{OAuthError, required};
-use crate::state::{Shared, lock, unix};
+use crate::state::{Shared, unix};
 
 /// The `client_assertion_type` of `private_key_jwt` (RFC 7523).
 const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -52,7 +52,7 @@ impl Audience {
 ///
 /// Mirrors panva's oidc-provider: `iss` = `sub` = the client id; `aud` the issuer, the token
 /// endpoint or the endpoint called; `exp` and `jti` required; a `jti` is single-use.
-pub(super) fn authenticate_client(
+pub(super) async fn authenticate_client(
     shared: &Shared,
     form: &BTreeMap<String, String>,
     called_path: &str,
@@ -139,7 +139,12 @@ pub(super) fn authenticate_client(
         .filter(|j| !j.is_empty())
         .ok_or_else(|| OAuthError::invalid_client("client_assertion has no jti"))?;
     let until = SystemTime::UNIX_EPOCH + Duration::from_secs(exp);
-    if !lock(&shared.state).use_jti(&client_id, &jti, until, now) {
+    let fresh = shared
+        .store
+        .use_jti(&client_id, &jti, until, now)
+        .await
+        .map_err(|e| OAuthError::unavailable(&e))?;
+    if !fresh {
         return Err(OAuthError::invalid_client(
             "client_assertion jti was already used",
         ));

@@ -18,27 +18,30 @@ use super::client_auth::authenticate_client;
 use super::{CIBA_GRANT, OAuthError, no_store, parse_form, random, required};
 use crate::config::AccessTokenFormat;
 use crate::keys::b64url;
-use crate::state::{AuthMethod, Grant, PollOutcome, Shared, lock, token_lifetime, unix};
+use crate::state::{AuthMethod, Grant, PollOutcome, Shared, token_lifetime, unix};
 use crate::subscribers::Subscriber;
 
 /// `POST /token`: the CIBA, authorization-code and client-credentials grants.
 pub(crate) async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
-    match token_inner(&shared, &body) {
+    match token_inner(&shared, &body).await {
         Ok(value) => no_store(Json(value).into_response()),
         Err(err) => err.challenged_by(&headers).into_response(),
     }
 }
 
-pub(crate) fn token_inner(shared: &Shared, body: &[u8]) -> Result<Value, OAuthError> {
+pub(crate) async fn token_inner(shared: &Shared, body: &[u8]) -> Result<Value, OAuthError> {
     let now = shared.now();
     let form = parse_form(body)?;
     let grant_type = required(&form, "grant_type")?.to_owned();
-    let client_id = authenticate_client(shared, &form, "/token", now)?;
+    let client_id = authenticate_client(shared, &form, "/token", now).await?;
     match grant_type.as_str() {
         CIBA_GRANT => {
             let auth_req_id = required(&form, "auth_req_id")?;
-            let outcome =
-                lock(&shared.state).poll(auth_req_id, &client_id, now, shared.config.enforce_poll_interval);
+            let outcome = shared
+                .store
+                .poll(auth_req_id, &client_id, now, shared.config.enforce_poll_interval)
+                .await
+                .map_err(|e| OAuthError::unavailable(&e))?;
             let pending = |error, description| OAuthError::new(StatusCode::BAD_REQUEST, error, description);
             match outcome {
                 PollOutcome::Unknown => {
@@ -57,14 +60,17 @@ pub(crate) fn token_inner(shared: &Shared, body: &[u8]) -> Result<Value, OAuthEr
                 PollOutcome::Expired => Err(pending("expired_token", "the authentication request expired")),
                 PollOutcome::Approved(auth) => {
                     let subscriber = shared.config.subscribers.by_phone_number(&auth.subscriber);
-                    issue(shared, &client_id, subscriber, auth.scope, auth.method, None, now)
+                    issue(shared, &client_id, subscriber, auth.scope, auth.method, None, now).await
                 }
             }
         }
         "authorization_code" => {
             let code = required(&form, "code")?;
-            let issued = lock(&shared.state)
+            let issued = shared
+                .store
                 .take_code(code)
+                .await
+                .map_err(|e| OAuthError::unavailable(&e))?
                 .ok_or_else(|| OAuthError::invalid_grant("unknown or used code"))?;
             if issued.client_id != client_id || issued.expires <= now {
                 return Err(OAuthError::invalid_grant(
@@ -94,6 +100,7 @@ pub(crate) fn token_inner(shared: &Shared, body: &[u8]) -> Result<Value, OAuthEr
                 issued.nonce,
                 now,
             )
+            .await
         }
         "client_credentials" => {
             let scope: Scope = form
@@ -102,7 +109,7 @@ pub(crate) fn token_inner(shared: &Shared, body: &[u8]) -> Result<Value, OAuthEr
                 .transpose()
                 .map_err(|_| OAuthError::new(StatusCode::BAD_REQUEST, "invalid_scope", "scope is malformed"))?
                 .unwrap_or_default();
-            issue(shared, &client_id, None, scope, AuthMethod::TwoLegged, None, now)
+            issue(shared, &client_id, None, scope, AuthMethod::TwoLegged, None, now).await
         }
         _ => Err(OAuthError::new(
             StatusCode::BAD_REQUEST,
@@ -113,7 +120,7 @@ pub(crate) fn token_inner(shared: &Shared, body: &[u8]) -> Result<Value, OAuthEr
 }
 
 /// Issues an access token (and an ID token when a subscriber authenticated with `openid`).
-fn issue(
+async fn issue(
     shared: &Shared,
     client_id: &str,
     subscriber: Option<&Subscriber>,
@@ -179,6 +186,11 @@ fn issue(
         method,
         expires: now + lifetime,
     };
-    lock(&shared.state).insert_token(access_token, grant, now);
+    // The token is answered only once the store holds it: otherwise it would be refused.
+    shared
+        .store
+        .insert_token(&access_token, grant, now)
+        .await
+        .map_err(|e| OAuthError::unavailable(&e))?;
     Ok(answer)
 }

@@ -20,6 +20,7 @@ pub struct SamlServiceProvider {
     pub(crate) encryption: Option<SpEncryption>,
     pub(crate) signing: SamlSigning,
     pub(crate) attribute_name_format: SamlAttributeNameFormat,
+    pub(crate) slo_url: Option<String>,
 }
 
 /// What the IdP signs in a successful Response (XML-DSig, RSA-SHA256, exclusive C14N).
@@ -108,6 +109,7 @@ impl SamlServiceProvider {
             acs_urls: vec![acs_url.into()],
             certificate_der: None,
             encryption: None,
+            slo_url: None,
             signing: SamlSigning::default(),
             attribute_name_format: SamlAttributeNameFormat::default(),
         }
@@ -116,6 +118,14 @@ impl SamlServiceProvider {
     /// Adds an assertion consumer service URL (exact match).
     pub fn with_acs_url(mut self, acs_url: impl Into<String>) -> Self {
         self.acs_urls.push(acs_url.into());
+        self
+    }
+
+    /// Sets the service provider's SingleLogoutService URL: where the IdP sends its
+    /// LogoutResponses and IdP-initiated LogoutRequests (as its metadata would publish it).
+    /// Without one the IdP refuses logout messages from this service provider.
+    pub fn with_slo_url(mut self, slo_url: impl Into<String>) -> Self {
+        self.slo_url = Some(slo_url.into());
         self
     }
 
@@ -186,6 +196,11 @@ impl SamlServiceProvider {
     /// The assertion consumer service URLs.
     pub fn acs_urls(&self) -> &[String] {
         &self.acs_urls
+    }
+
+    /// Its SingleLogoutService URL, when registered.
+    pub fn slo_url(&self) -> Option<&str> {
+        self.slo_url.as_deref()
     }
 
     /// Whether a signing certificate is recorded.

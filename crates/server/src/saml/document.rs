@@ -16,7 +16,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::request::AuthnRequest;
-use super::{ASSERTION_LIFETIME, IDP_CERT_PEM, IDP_KEY_PEM, encrypt};
+use super::{ASSERTION_LIFETIME, SigningPair, encrypt};
 use crate::registration::{SamlAttributeNameFormat, SamlServiceProvider, SamlSigning};
 use crate::state::unix;
 use crate::subscribers::Subscriber;
@@ -36,9 +36,9 @@ pub(super) fn instant(t: SystemTime) -> String {
         .unwrap_or_else(|| String::from("1970-01-01T00:00:00Z"))
 }
 
-/// The certificate's DER in Base64 (the content of `ds:X509Certificate`).
-pub(super) fn certificate_base64() -> String {
-    IDP_CERT_PEM.lines().filter(|l| !l.starts_with("-----")).collect()
+/// A PEM certificate's DER in Base64 (the content of `ds:X509Certificate`).
+pub(super) fn certificate_base64(pem: &str) -> String {
+    pem.lines().filter(|l| !l.starts_with("-----")).collect()
 }
 
 /// The profile attributes of the Orange Authentication page, from the KYC record.
@@ -91,11 +91,13 @@ pub(super) struct ResponseParts<'a> {
     pub(super) name_id_format: &'static str,
     pub(super) api_token: String,
     pub(super) attributes: Vec<(&'static str, String)>,
+    /// The key the Assertion and Response are signed with.
+    pub(super) key: SigningPair,
 }
 
 /// The signature template of the element with ID `id` (enveloped, exclusive C14N, RSA-SHA256,
-/// SHA-256).
-fn signature_template(id: &str) -> String {
+/// SHA-256), naming the certificate `cert_pem` in its `KeyInfo`.
+pub(super) fn signature_template(id: &str, cert_pem: &str) -> String {
     format!(
         concat!(
             r#"<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo>"#,
@@ -110,7 +112,7 @@ fn signature_template(id: &str) -> String {
             r#"<ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></ds:Signature>"#,
         ),
         id = id,
-        cert = certificate_base64(),
+        cert = certificate_base64(cert_pem),
     )
 }
 
@@ -162,7 +164,7 @@ fn assertion_template(p: &ResponseParts<'_>, format: SamlAttributeNameFormat, si
         irt = escape(&p.request.id),
         issuer = escape(p.idp_entity_id),
         signature = if signed {
-            signature_template(&p.assertion_id)
+            signature_template(&p.assertion_id, p.key.cert_pem)
         } else {
             String::new()
         },
@@ -189,7 +191,7 @@ fn response_template(p: &ResponseParts<'_>, assertion: &str, signed: bool) -> St
         irt = escape(&p.request.id),
         issuer = escape(p.idp_entity_id),
         signature = if signed {
-            signature_template(&p.response_id)
+            signature_template(&p.response_id, p.key.cert_pem)
         } else {
             String::new()
         },
@@ -207,7 +209,7 @@ pub(super) fn success_response(
     let sign_response = matches!(sp.signing, SamlSigning::Response | SamlSigning::Both);
     let mut assertion = assertion_template(p, sp.attribute_name_format, sign_assertion);
     if sign_assertion {
-        assertion = sign(&assertion)?;
+        assertion = sign(&assertion, p.key)?;
     }
     if let Some(encryption) = &sp.encryption {
         assertion = encrypt::encrypted_assertion(&assertion, encryption, rng).map_err(|e| e.to_string())?;
@@ -216,7 +218,7 @@ pub(super) fn success_response(
     // before the (already signed) Assertion's.
     let response = response_template(p, &assertion, sign_response);
     if sign_response {
-        sign(&response)
+        sign(&response, p.key)
     } else {
         Ok(response)
     }
@@ -245,10 +247,10 @@ pub(super) fn error_response(
     )
 }
 
-/// Signs the first signature template of `template` with the IdP key through bergshamra.
-fn sign(template: &str) -> Result<String, String> {
+/// Signs the first signature template of `template` with `pair`'s key through bergshamra.
+pub(super) fn sign(template: &str, pair: SigningPair) -> Result<String, String> {
     let key =
-        bergshamra::keys::loader::load_rsa_private_pem(IDP_KEY_PEM.as_bytes()).map_err(|e| e.to_string())?;
+        bergshamra::keys::loader::load_rsa_private_pem(pair.key_pem.as_bytes()).map_err(|e| e.to_string())?;
     let mut keys = bergshamra::KeysManager::new();
     keys.add_key(key);
     let ctx = bergshamra::DsigContext::new(keys);

@@ -22,6 +22,8 @@ const MAX_SIGNATURE: usize = 2048;
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(super) struct RawQuery<'q> {
     pub(super) saml_request: Option<&'q str>,
+    /// A `SAMLResponse` (the SP's LogoutResponse on the SLO endpoint).
+    pub(super) saml_response: Option<&'q str>,
     pub(super) relay_state: Option<&'q str>,
     sig_alg: Option<&'q str>,
     signature: Option<&'q str>,
@@ -35,6 +37,7 @@ pub(super) fn split(query: &str) -> Result<RawQuery<'_>, &'static str> {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         let slot = match key {
             "SAMLRequest" => &mut raw.saml_request,
+            "SAMLResponse" => &mut raw.saml_response,
             "RelayState" => &mut raw.relay_state,
             "SigAlg" => &mut raw.sig_alg,
             "Signature" => &mut raw.signature,
@@ -58,8 +61,12 @@ pub(super) fn decode(value: &str) -> String {
 
 /// Checks the query signature with the key of the SP's certificate (DER).
 pub(super) fn verify(raw: &RawQuery<'_>, certificate_der: &[u8]) -> Result<(), &'static str> {
-    let (Some(saml_request), Some(sig_alg), Some(signature)) = (raw.saml_request, raw.sig_alg, raw.signature)
-    else {
+    let (param, message) = match (raw.saml_request, raw.saml_response) {
+        (Some(request), None) => ("SAMLRequest", request),
+        (None, Some(response)) => ("SAMLResponse", response),
+        _ => return Err("the query carries one SAMLRequest or one SAMLResponse"),
+    };
+    let (Some(sig_alg), Some(signature)) = (raw.sig_alg, raw.signature) else {
         return Err("the service provider signs its requests: SigAlg and Signature are required");
     };
     let algorithm = decode(sig_alg);
@@ -76,7 +83,7 @@ pub(super) fn verify(raw: &RawQuery<'_>, certificate_der: &[u8]) -> Result<(), &
     }
     let compact: String = signature.chars().filter(|c| !c.is_whitespace()).collect();
     let signature = STANDARD.decode(compact).map_err(|_| "Signature is not Base64")?;
-    let mut signed = format!("SAMLRequest={saml_request}");
+    let mut signed = format!("{param}={message}");
     if let Some(relay_state) = raw.relay_state {
         signed.push_str("&RelayState=");
         signed.push_str(relay_state);
@@ -97,6 +104,29 @@ pub(super) fn verify(raw: &RawQuery<'_>, certificate_der: &[u8]) -> Result<(), &
     } else {
         Err("the request signature does not verify with the service provider's certificate")
     }
+}
+
+/// Appends `&SigAlg=…&Signature=…` to `query` (`SAMLRequest=…[&RelayState=…]` or the same with
+/// `SAMLResponse`), signed with `pair`'s key as RSA-SHA256 (SAML Bindings §3.4.4.1).
+pub(super) fn sign(query: &str, pair: super::SigningPair) -> Result<String, String> {
+    let key =
+        bergshamra::keys::loader::load_rsa_private_pem(pair.key_pem.as_bytes()).map_err(|e| e.to_string())?;
+    let mut signed = format!(
+        "{query}&SigAlg={}",
+        url::form_urlencoded::byte_serialize(RSA_SHA256.as_bytes()).collect::<String>()
+    );
+    let software = key
+        .software_key()
+        .map_err(|e| e.to_string())?
+        .ok_or("the IdP key cannot sign in software")?;
+    let signature = bergshamra::crypto::sign::from_uri(RSA_SHA256)
+        .and_then(|alg| alg.sign(&software, signed.as_bytes()))
+        .map_err(|e| e.to_string())?;
+    signed.push_str("&Signature=");
+    signed.extend(url::form_urlencoded::byte_serialize(
+        STANDARD.encode(signature).as_bytes(),
+    ));
+    Ok(signed)
 }
 
 /// RSA PKCS#1 v1.5 over SHA-256; `false` for a key that is not RSA.
@@ -136,6 +166,7 @@ mod tests {
     fn split_keeps_raw_values_and_refuses_repeats() {
         let raw = split("SAMLRequest=a%2Bb&RelayState=x+y&SigAlg=s&Signature=t&other=1").unwrap();
         assert_eq!(raw.saml_request, Some("a%2Bb"));
+        assert_eq!(raw.saml_response, None);
         assert_eq!(raw.relay_state, Some("x+y"));
         assert_eq!(raw.sig_alg, Some("s"));
         assert_eq!(raw.signature, Some("t"));

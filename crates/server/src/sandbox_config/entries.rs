@@ -69,11 +69,14 @@ impl SamlSpSettings {
         let Some((first, others)) = self.acs_urls.split_first() else {
             return Err(fail(String::from("expected at least one acs-urls entry")));
         };
-        let provider = others
+        let mut provider = others
             .iter()
             .fold(SamlServiceProvider::new(&self.entity_id, first), |sp, url| {
                 sp.with_acs_url(url)
             });
+        if let Some(url) = &self.slo_url {
+            provider = provider.with_slo_url(url);
+        }
         let either =
             |inline: &Option<String>, file: &Option<String>, keys: &str, read: &mut ReadFile<'_>| match (
                 inline, file,

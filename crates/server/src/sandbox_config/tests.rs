@@ -47,6 +47,10 @@ jwks-url = "http://127.0.0.1:9/jwks.json"
 [[saml-service-providers]]
 entity-id = "my-sp"
 acs-urls = ["http://127.0.0.1:3000/saml/acs", "http://localhost:3000/saml/acs"]
+slo-url = "http://127.0.0.1:3000/saml/slo"
+
+[saml-idp]
+key-rollover = true
 
 [faults."/sim-swap/v2/check"]
 status = 503
@@ -105,6 +109,8 @@ fn a_document_with_every_kind_of_setting_configures_the_server() {
     let sp = config.saml_service_providers.last().expect("registered");
     assert_eq!(sp.entity_id(), "my-sp");
     assert_eq!(sp.acs_urls().len(), 2);
+    assert!(config.saml_key_rollover);
+    assert_eq!(sp.slo_url(), Some("http://127.0.0.1:3000/saml/slo"));
     let kinds: Vec<(&str, Option<FaultKind>, Option<u32>)> = config
         .faults
         .iter()

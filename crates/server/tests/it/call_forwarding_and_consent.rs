@@ -210,6 +210,9 @@ async fn consent_info_from_records_and_opt_outs() {
     let mut callback = query(PETER, &["sim-swap:check"], true);
     callback["callbackUrl"] = json!("http://consumer.example.com/back");
     check(callback.clone(), 403, "CONSENT_INFO.INVALID_CALLBACK_URL").await;
+    // Not a URI at all breaks the schema's `format: uri`: a 400, not the provider's 403.
+    callback["callbackUrl"] = json!("not a uri");
+    check(callback.clone(), 400, "INVALID_ARGUMENT").await;
     callback["callbackUrl"] = json!("https://consumer.example.com/back");
     check(callback, 200, "").await;
     check(json!({}), 400, "INVALID_ARGUMENT").await;

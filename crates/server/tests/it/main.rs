@@ -21,9 +21,12 @@ use sha2::{Digest, Sha256};
 
 mod call_forwarding_and_consent;
 mod ciba_core;
+mod hosted_operators;
 mod oidc_discovery;
 mod rfc6749;
 mod rfc6750;
+#[cfg(feature = "redis")]
+mod shared_state;
 mod spec_exact;
 
 const PETER: &str = "+33699901040";
@@ -56,6 +59,9 @@ struct Env {
     http: reqwest::Client,
     demo: Signer,
     jti: AtomicU64,
+    /// The path of the operator the helpers address: empty for the root, `/operators/{id}` for a
+    /// hosted one.
+    operator: std::sync::Mutex<String>,
 }
 
 /// An HTTP answer: status, parsed JSON (or `Null`), headers.
@@ -103,6 +109,7 @@ async fn start_with(configure: impl FnOnce(ServerConfig) -> ServerConfig) -> Env
         http,
         demo: signer,
         jti: AtomicU64::new(0),
+        operator: std::sync::Mutex::default(),
     }
 }
 
@@ -112,7 +119,13 @@ async fn start() -> Env {
 
 impl Env {
     fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.server.issuer())
+        let operator = self.operator.lock().unwrap();
+        format!("{}{operator}{path}", self.server.issuer())
+    }
+
+    /// Addresses the operator at `path` (`""` for the root) from now on.
+    fn select(&self, path: &str) {
+        path.clone_into(&mut self.operator.lock().unwrap());
     }
 
     fn now_secs(&self) -> u64 {
@@ -529,6 +542,7 @@ async fn demo_config_overrides_delays_and_interval() {
         clock,
         http: reqwest::Client::new(),
         jti: AtomicU64::new(0),
+        operator: std::sync::Mutex::default(),
     };
     let started = env
         .bc_authorize(&format!("tel:{PETER}"), &format!("{FRAUD} sim-swap"))

@@ -2,6 +2,7 @@
 //! where the version's file declares it, a required request body, the JSON media type, and the
 //! `PhoneNumber` pattern on CAMARA paths (operator paths keep their documented leniency).
 
+use netid_server::Fault;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -213,5 +214,71 @@ async fn camara_paths_follow_the_phone_number_pattern_operator_paths_their_page(
             .post_raw(path, &two_legged, Some("application/json"), kyc_body.clone())
             .await;
         assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.body);
+    }
+}
+
+/// A fault answers with the correlator the handler of that path would echo; a correlator the
+/// path's version refuses gets the version's 400, and the fault waits for the next request.
+#[tokio::test]
+async fn faults_echo_the_correlator_as_the_served_version_reads_it() {
+    let env = start().await;
+    let kyc = env.access_token(TARO, "kyc-match:match").await;
+    let sim = env
+        .access_token(TARO, "sim-swap:check sim-swap:retrieve-date")
+        .await;
+    let nv = env.access_token(TARO, "number-verification:verify").await;
+    let kyc_body = r#"{"givenName":"Taro"}"#;
+    // (path, token, body, pattern declared by the version served there)
+    let cases = [
+        ("/kyc-match/v0.2/match", &kyc, kyc_body, false),
+        ("/camara/ofr/kyc-match/v0.2/match", &kyc, kyc_body, false),
+        ("/kyc-match/v0.4/match", &kyc, kyc_body, true),
+        ("/sim-swap/v1/check", &sim, "{}", false),
+        ("/camara/oes/sim-swap/v1/retrieve-date", &sim, "{}", false),
+        ("/sim-swap/v2/check", &sim, "{}", true),
+        (
+            "/number-verification/v2/verify",
+            &nv,
+            r#"{"phoneNumber":"+819012345678"}"#,
+            true,
+        ),
+    ];
+    for (path, token, body, constrained) in cases {
+        // What the path answers without a fault (Number Verification refuses TARO's CIBA token).
+        let baseline = env.post_raw(path, token, Some("application/json"), body).await;
+        assert_ne!(baseline.status, StatusCode::SERVICE_UNAVAILABLE, "{path}");
+        env.server.inject_fault(path, Fault::status(503).times(1));
+        let loose = env
+            .post_correlated(path, token, LOOSE_CORRELATOR, Some("application/json"), body)
+            .await;
+        if constrained {
+            assert_eq!(
+                (loose.status, loose.code()),
+                (StatusCode::BAD_REQUEST, "INVALID_ARGUMENT"),
+                "{path}: {}",
+                loose.body
+            );
+            assert_eq!(loose.header("x-correlator"), None, "{path}");
+            // The fault was not used up by the refused request.
+            let valid = env.post_raw(path, token, Some("application/json"), body).await;
+            assert_eq!(
+                (valid.status, valid.code()),
+                (StatusCode::SERVICE_UNAVAILABLE, "UNAVAILABLE"),
+                "{path}: {}",
+                valid.body
+            );
+            assert_eq!(valid.header("x-correlator"), Some(UUID), "{path}");
+        } else {
+            assert_eq!(
+                (loose.status, loose.code()),
+                (StatusCode::SERVICE_UNAVAILABLE, "UNAVAILABLE"),
+                "{path}: {}",
+                loose.body
+            );
+            assert_eq!(loose.header("x-correlator"), Some(LOOSE_CORRELATOR), "{path}");
+        }
+        // Used once either way: the path answers as without a fault again.
+        let after = env.post_raw(path, token, Some("application/json"), body).await;
+        assert_eq!(after.status, baseline.status, "{path}: {}", after.body);
     }
 }

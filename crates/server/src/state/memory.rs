@@ -1,0 +1,207 @@
+//! The in-memory state store: one process, one operator, state lost at shutdown (the default).
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::time::SystemTime;
+
+use async_trait::async_trait;
+use netid_core::store::StoreError;
+
+use super::{Grant, IssuedCode, OpStore, PendingAuth, PollOutcome, PollWrite, lock, poll_step};
+
+/// The maps behind the [`MemoryStore`]'s mutex. Expired entries are purged on insertion, so
+/// memory stays bounded by the live requests and tokens.
+#[derive(Debug, Default)]
+struct Maps {
+    pending: BTreeMap<String, PendingAuth>,
+    codes: BTreeMap<String, IssuedCode>,
+    tokens: BTreeMap<String, Grant>,
+    used_jtis: BTreeMap<(String, String), SystemTime>,
+}
+
+/// The state of one process behind one mutex. Never fails, and its futures never wait, so the
+/// fuzz entry points can run the handlers to their end in a single poll.
+#[derive(Debug, Default)]
+pub(crate) struct MemoryStore(Mutex<Maps>);
+
+#[async_trait]
+impl OpStore for MemoryStore {
+    async fn insert_pending(&self, id: &str, auth: PendingAuth, now: SystemTime) -> Result<(), StoreError> {
+        let mut maps = lock(&self.0);
+        maps.pending.retain(|_, p| p.expires > now);
+        maps.pending.insert(id.to_owned(), auth);
+        Ok(())
+    }
+
+    async fn poll(
+        &self,
+        auth_req_id: &str,
+        client_id: &str,
+        now: SystemTime,
+        enforce_interval: bool,
+    ) -> Result<PollOutcome, StoreError> {
+        let mut maps = lock(&self.0);
+        let Some(auth) = maps.pending.get_mut(auth_req_id) else {
+            return Ok(PollOutcome::Unknown);
+        };
+        let (outcome, write) = poll_step(auth, client_id, now, enforce_interval);
+        if write == PollWrite::Remove {
+            maps.pending.remove(auth_req_id);
+        }
+        Ok(outcome)
+    }
+
+    async fn insert_code(&self, code: &str, issued: IssuedCode, now: SystemTime) -> Result<(), StoreError> {
+        let mut maps = lock(&self.0);
+        maps.codes.retain(|_, c| c.expires > now);
+        maps.codes.insert(code.to_owned(), issued);
+        Ok(())
+    }
+
+    async fn take_code(&self, code: &str) -> Result<Option<IssuedCode>, StoreError> {
+        Ok(lock(&self.0).codes.remove(code))
+    }
+
+    async fn insert_token(&self, token: &str, grant: Grant, now: SystemTime) -> Result<(), StoreError> {
+        let mut maps = lock(&self.0);
+        maps.tokens.retain(|_, g| g.expires > now);
+        maps.tokens.insert(token.to_owned(), grant);
+        Ok(())
+    }
+
+    async fn grant(&self, token: &str) -> Result<Option<Grant>, StoreError> {
+        Ok(lock(&self.0).tokens.get(token).cloned())
+    }
+
+    async fn spend_token(&self, token: &str) -> Result<bool, StoreError> {
+        Ok(lock(&self.0).tokens.remove(token).is_some())
+    }
+
+    async fn use_jti(
+        &self,
+        client_id: &str,
+        jti: &str,
+        exp: SystemTime,
+        now: SystemTime,
+    ) -> Result<bool, StoreError> {
+        let mut maps = lock(&self.0);
+        maps.used_jtis.retain(|_, until| *until > now);
+        let key = (client_id.to_owned(), jti.to_owned());
+        if maps.used_jtis.contains_key(&key) {
+            return Ok(false);
+        }
+        maps.used_jtis.insert(key, exp);
+        Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use netid_core::phone::PhoneNumber;
+
+    use super::*;
+    use crate::state::AuthMethod;
+    use crate::subscribers::CibaBehaviour;
+
+    /// Runs a store future, which never waits.
+    fn now_or_never<F: Future>(future: F) -> F::Output {
+        let mut future = std::pin::pin!(future);
+        match future
+            .as_mut()
+            .poll(&mut std::task::Context::from_waker(std::task::Waker::noop()))
+        {
+            std::task::Poll::Ready(output) => output,
+            std::task::Poll::Pending => panic!("the memory store waited"),
+        }
+    }
+
+    fn pending(behaviour: CibaBehaviour, at: SystemTime) -> PendingAuth {
+        PendingAuth {
+            client_id: String::from("c"),
+            subscriber: PhoneNumber::parse_strict("+33699901040").unwrap(),
+            scope: "openid".parse().unwrap(),
+            method: AuthMethod::CibaPhoneNumber,
+            created: at,
+            expires: at + Duration::from_secs(10),
+            behaviour,
+            slow_downs_sent: 0,
+            interval: Duration::from_secs(2),
+            last_poll: None,
+        }
+    }
+
+    /// Polls once per entry of `at` (seconds after creation) and compares the outcomes' names.
+    fn check(behaviour: CibaBehaviour, enforce: bool, at: &[u64], expected: &[&str]) {
+        let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000);
+        let state = MemoryStore::default();
+        now_or_never(state.insert_pending("id", pending(behaviour, t0), t0)).unwrap();
+        let got: Vec<String> = at
+            .iter()
+            .map(|s| {
+                let outcome =
+                    now_or_never(state.poll("id", "c", t0 + Duration::from_secs(*s), enforce)).unwrap();
+                let name = format!("{outcome:?}");
+                name.split('(').next().unwrap_or_default().to_owned()
+            })
+            .collect();
+        assert_eq!(got, expected, "{behaviour:?}");
+    }
+
+    #[test]
+    fn scripted_behaviours() {
+        let secs = Duration::from_secs;
+        check(
+            CibaBehaviour::Approve { after: secs(3) },
+            false,
+            &[1, 3, 4],
+            &["Pending", "Approved", "Unknown"],
+        );
+        check(
+            CibaBehaviour::Deny { after: secs(1) },
+            false,
+            &[0, 1, 2],
+            &["Pending", "Denied", "Unknown"],
+        );
+        check(
+            CibaBehaviour::Never,
+            false,
+            &[1, 9, 10, 11],
+            &["Pending", "Pending", "Expired", "Unknown"],
+        );
+        check(
+            CibaBehaviour::SlowDown {
+                times: 2,
+                after: secs(0),
+            },
+            false,
+            &[0, 1, 2],
+            &["SlowDown", "SlowDown", "Approved"],
+        );
+        check(
+            CibaBehaviour::Approve { after: secs(5) },
+            true,
+            &[0, 1, 8],
+            &["Pending", "SlowDown", "Approved"],
+        );
+    }
+
+    #[test]
+    fn wrong_client_and_jti_reuse() {
+        let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000);
+        let state = MemoryStore::default();
+        now_or_never(state.insert_pending("id", pending(CibaBehaviour::Never, t0), t0)).unwrap();
+        assert!(matches!(
+            now_or_never(state.poll("id", "other", t0, false)),
+            Ok(PollOutcome::Unknown)
+        ));
+        let exp = t0 + Duration::from_secs(60);
+        let use_jti = |client, at| now_or_never(state.use_jti(client, "j", exp, at)).unwrap();
+        assert!(use_jti("c", t0));
+        assert!(!use_jti("c", t0));
+        assert!(use_jti("d", t0));
+        // After expiry the entry is purged (the assertion itself would be refused as expired).
+        assert!(use_jti("c", exp));
+    }
+}
