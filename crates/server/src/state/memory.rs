@@ -188,6 +188,25 @@ mod tests {
     }
 
     #[test]
+    fn a_token_is_spent_once() {
+        let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000);
+        let state = MemoryStore::default();
+        let grant = Grant {
+            client_id: String::from("c"),
+            subscriber: None,
+            scope: "number-verification:verify".parse().unwrap(),
+            method: AuthMethod::MobileNetwork,
+            expires: t0 + Duration::from_secs(300),
+        };
+        now_or_never(state.insert_token("t", grant, t0)).unwrap();
+        let spend = |token| now_or_never(state.spend_token(token)).unwrap();
+        assert!(!spend("never-issued"));
+        assert!(spend("t"));
+        assert!(!spend("t"), "spent twice");
+        assert!(now_or_never(state.grant("t")).unwrap().is_none());
+    }
+
+    #[test]
     fn wrong_client_and_jti_reuse() {
         let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000);
         let state = MemoryStore::default();

@@ -11,6 +11,8 @@ use tokio::task::JoinHandle;
 
 use super::*;
 
+mod single_use;
+
 /// One process of the operator, reached at its own address; URLs in tokens name the issuer.
 struct Process {
     server: ServerHandle,
