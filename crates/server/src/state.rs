@@ -1,6 +1,7 @@
 //! The operator's state behind the handlers: registered clients, and, in an [`OpStore`], pending
-//! CIBA requests keyed by `auth_req_id`, authorization codes, issued access tokens and used
-//! assertion `jti`s.
+//! CIBA requests keyed by `auth_req_id`, authorization codes, issued access tokens (single-use
+//! ones spent atomically), used assertion `jti`s, and Consent Info's capture URLs with the
+//! consents given through them.
 //!
 //! The store is in memory ([`memory`], the default) or, with the `redis` feature, in Redis
 //! (`redis`), so that several sandbox processes act as one operator. Every operation takes `now`
@@ -8,7 +9,7 @@
 //! once per request. The CIBA poll state machine is [`poll_step`], one pure function both stores
 //! run, so they cannot drift apart.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
@@ -25,7 +26,7 @@ mod redis;
 
 pub(crate) use memory::MemoryStore;
 
-use crate::camara::consent_capture::Captures;
+use crate::camara::consent_capture::PendingCapture;
 use crate::config::{DEMO_CLIENT_ID, DEMO_REDIRECT_URIS, Fault, ServerConfig};
 use crate::error::ServerError;
 use crate::keys::{DemoClient, Es256KeyPair, b64url};
@@ -218,6 +219,37 @@ pub(crate) trait OpStore: Send + Sync + fmt::Debug {
         now: SystemTime,
     ) -> Result<bool, StoreError>;
 
+    /// Records a Consent Info capture URL's question under `id` until its expiry.
+    async fn insert_capture(
+        &self,
+        id: &str,
+        capture: PendingCapture,
+        now: SystemTime,
+    ) -> Result<(), StoreError>;
+
+    /// The question of capture `id`, while it is unexpired at `now` (the capture page shows it).
+    async fn capture(&self, id: &str, now: SystemTime) -> Result<Option<PendingCapture>, StoreError>;
+
+    /// Removes capture `id` and returns it if it was unexpired at `now`: of concurrent
+    /// confirmations, exactly one gets it.
+    async fn take_capture(&self, id: &str, now: SystemTime) -> Result<Option<PendingCapture>, StoreError>;
+
+    /// Records that the subscriber `subscriber_id` (the subscriber file's key) consented to
+    /// `scopes` for `purpose` on a capture page. Kept as long as the store is (no expiry).
+    async fn give_consent(
+        &self,
+        subscriber_id: &str,
+        purpose: &str,
+        scopes: &[String],
+    ) -> Result<(), StoreError>;
+
+    /// The scopes `subscriber_id` consented to for `purpose` on a capture page.
+    async fn consented_scopes(
+        &self,
+        subscriber_id: &str,
+        purpose: &str,
+    ) -> Result<BTreeSet<String>, StoreError>;
+
     /// Whether the store answers: checked at start, so a sandbox never serves without its state.
     async fn ping(&self) -> Result<(), StoreError> {
         Ok(())
@@ -239,8 +271,6 @@ pub(crate) struct Shared {
     pub(crate) logout_requests: Mutex<LogoutRequests>,
     /// The Telco Finder's routes, URLs absolute; hosted operators get the root's.
     pub(crate) telco_routes: Vec<TelcoRoute>,
-    /// Consent Info's capture URLs and the consents given through them.
-    pub(crate) captures: Mutex<Captures>,
 }
 
 /// IdP-initiated SAML LogoutRequests awaiting the SP's answer: ID → (SP entity id, expiry).
@@ -336,7 +366,6 @@ impl Shared {
             faults,
             logout_requests: Mutex::new(LogoutRequests::default()),
             telco_routes,
-            captures: Mutex::new(Captures::default()),
         };
         Ok((shared, demo_client))
     }

@@ -1,11 +1,11 @@
 //! The consent capture page Consent Info's `captureUrl` points to (`/consent-capture/{id}`): `GET`
 //! shows the purpose and scopes awaiting the subscriber's consent with a confirm button; `POST`
-//! records the consent in the sandbox state, so the next Consent Info call answers valid consent
-//! for those scopes. A capture URL is single-use and expires after [`CAPTURE_LIFETIME`].
+//! records the consent in the operator's store, so the next Consent Info call (on any process
+//! sharing the store) answers valid consent for those scopes. A capture URL is single-use and
+//! expires after [`CAPTURE_LIFETIME`]; a store that does not answer gives a 503 page.
 //!
 //! The page names no subscriber: whoever holds the URL confirms (the sandbox has no login).
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -13,8 +13,9 @@ use std::time::{Duration, SystemTime};
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use netid_core::store::StoreError;
 
-use crate::state::{Shared, lock};
+use crate::state::Shared;
 
 /// How long a capture URL stays usable.
 pub(crate) const CAPTURE_LIFETIME: Duration = Duration::from_secs(600);
@@ -24,6 +25,7 @@ pub(crate) const CAPTURE_PATH: &str = "/consent-capture";
 
 /// A capture URL waiting for the subscriber.
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "redis", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct PendingCapture {
     /// The subscriber's id in the subscriber file (not personal data: the file's own key).
     pub(crate) subscriber_id: String,
@@ -31,46 +33,6 @@ pub(crate) struct PendingCapture {
     /// The scopes whose consent is pending, requested or expired: the capturable ones.
     pub(crate) scopes: Vec<String>,
     pub(crate) expires: SystemTime,
-}
-
-/// The consent captures of the sandbox: pending capture URLs and the consents given through them.
-#[derive(Debug, Default)]
-pub(crate) struct Captures {
-    pending: BTreeMap<String, PendingCapture>,
-    /// (subscriber id, purpose) → the scopes consented to.
-    given: BTreeMap<(String, String), BTreeSet<String>>,
-}
-
-impl Captures {
-    /// Keeps a capture URL's question under `id`, purging the expired ones.
-    pub(crate) fn insert(&mut self, id: String, capture: PendingCapture, now: SystemTime) {
-        self.pending.retain(|_, pending| pending.expires > now);
-        self.pending.insert(id, capture);
-    }
-
-    /// The question of capture `id`, while it is usable.
-    fn pending(&self, id: &str, now: SystemTime) -> Option<&PendingCapture> {
-        self.pending.get(id).filter(|pending| pending.expires > now)
-    }
-
-    /// Records the consent of capture `id` and ends it; `false` when unknown, used or expired.
-    fn confirm(&mut self, id: &str, now: SystemTime) -> bool {
-        let Some(capture) = self.pending.remove(id).filter(|pending| pending.expires > now) else {
-            return false;
-        };
-        self.given
-            .entry((capture.subscriber_id, capture.purpose))
-            .or_default()
-            .extend(capture.scopes);
-        true
-    }
-
-    /// Whether the subscriber consented to `scope` for `purpose` through a capture page.
-    pub(crate) fn is_given(&self, subscriber_id: &str, purpose: &str, scope: &str) -> bool {
-        self.given
-            .get(&(subscriber_id.to_owned(), purpose.to_owned()))
-            .is_some_and(|scopes| scopes.contains(scope))
-    }
 }
 
 /// Escapes text for HTML.
@@ -102,12 +64,23 @@ fn gone() -> Response {
     )
 }
 
+/// The store did not answer: the capture is neither shown nor recorded.
+fn unavailable(error: &StoreError) -> Response {
+    tracing::warn!(%error, "the sandbox state store failed");
+    page(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Service unavailable",
+        "<p>The consent service is unavailable. Please try again later.</p>\n",
+    )
+}
+
 /// `GET /consent-capture/{id}`: what the subscriber is asked to consent to.
 pub(crate) async fn show(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
     let now = shared.now();
-    let captures = lock(&shared.captures);
-    let Some(capture) = captures.pending(&id, now) else {
-        return gone();
+    let capture = match shared.store.capture(&id, now).await {
+        Ok(Some(capture)) => capture,
+        Ok(None) => return gone(),
+        Err(error) => return unavailable(&error),
     };
     let mut body = format!(
         "<p>An application asks for your consent to process your data for the purpose \
@@ -127,10 +100,23 @@ pub(crate) async fn show(State(shared): State<Arc<Shared>>, Path(id): Path<Strin
 }
 
 /// `POST /consent-capture/{id}`: the subscriber confirmed; the consent is recorded.
+///
+/// The capture is taken from the store first (atomically, so of two confirmations exactly one
+/// records), then its consent is recorded; a store failing in between loses the capture, and the
+/// subscriber asks for a new one.
 pub(crate) async fn confirm(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
     let now = shared.now();
-    if !lock(&shared.captures).confirm(&id, now) {
-        return gone();
+    let capture = match shared.store.take_capture(&id, now).await {
+        Ok(Some(capture)) => capture,
+        Ok(None) => return gone(),
+        Err(error) => return unavailable(&error),
+    };
+    if let Err(error) = shared
+        .store
+        .give_consent(&capture.subscriber_id, &capture.purpose, &capture.scopes)
+        .await
+    {
+        return unavailable(&error);
     }
     tracing::info!("consent captured");
     page(
@@ -138,36 +124,4 @@ pub(crate) async fn confirm(State(shared): State<Arc<Shared>>, Path(id): Path<St
         "Consent recorded",
         "<p>Thank you: your consent is recorded. You can close this page.</p>\n",
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_capture_is_confirmed_once_before_it_expires() {
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
-        let capture = |scopes: &[&str]| PendingCapture {
-            subscriber_id: "peter".to_owned(),
-            purpose: "dpv:A".to_owned(),
-            scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
-            expires: now + CAPTURE_LIFETIME,
-        };
-        let mut captures = Captures::default();
-        captures.insert("one".to_owned(), capture(&["s:a", "s:b"]), now);
-        captures.insert("late".to_owned(), capture(&["s:c"]), now);
-        assert!(!captures.is_given("peter", "dpv:A", "s:a"));
-        assert!(captures.pending("one", now).is_some());
-        assert!(captures.confirm("one", now));
-        assert!(!captures.confirm("one", now), "single use");
-        assert!(captures.is_given("peter", "dpv:A", "s:a"));
-        assert!(captures.is_given("peter", "dpv:A", "s:b"));
-        assert!(!captures.is_given("peter", "dpv:B", "s:a"), "another purpose");
-        assert!(!captures.is_given("maria", "dpv:A", "s:a"), "another subscriber");
-        let after = now + CAPTURE_LIFETIME;
-        assert!(captures.pending("late", after).is_none());
-        assert!(!captures.confirm("late", after), "expired");
-        assert!(!captures.is_given("peter", "dpv:A", "s:c"));
-        assert!(!captures.confirm("never-issued", now));
-    }
 }

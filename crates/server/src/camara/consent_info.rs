@@ -16,9 +16,9 @@ use serde_json::{Map, Value, json};
 use super::consent_capture::{CAPTURE_LIFETIME, CAPTURE_PATH, PendingCapture};
 use super::{
     ApiError, IdentifierRules, Served, answer_as, bearer, object, phone_number, require_scope, rfc3339,
-    subject,
+    store_unavailable, subject,
 };
-use crate::state::{Shared, lock};
+use crate::state::Shared;
 use crate::subscribers::consent::ScopeStatus;
 
 /// Commonalities 0.6.1: a number beside a three-legged token is `UNNECESSARY_IDENTIFIER`.
@@ -191,7 +191,12 @@ pub(crate) async fn retrieve(
         // The opt-out list is the one the token endpoints refuse tokens for.
         let Ok(purpose) = query.purpose.parse::<Purpose>();
         let opted_out = subscriber.is_opted_out(&purpose);
-        let mut captures = lock(&shared.captures);
+        // Consent given on a capture page, possibly on another process sharing the store.
+        let consented = shared
+            .store
+            .consented_scopes(subscriber.id(), &query.purpose)
+            .await
+            .map_err(|error| store_unavailable(&error))?;
         let statuses: Vec<(String, ScopeStatus)> = query
             .scopes
             .iter()
@@ -199,9 +204,7 @@ pub(crate) async fn retrieve(
                 let mut status = consents.status(opted_out, &query.purpose, scope, now);
                 // Consent given on the capture page answers what the file left capturable; an
                 // objection or a denial stays.
-                if status.reason.is_some_and(|reason| reason.is_capturable())
-                    && captures.is_given(subscriber.id(), &query.purpose, scope)
-                {
+                if status.reason.is_some_and(|reason| reason.is_capturable()) && consented.contains(scope) {
                     status = ScopeStatus {
                         reason: None,
                         expires: None,
@@ -230,7 +233,11 @@ pub(crate) async fn retrieve(
                 scopes: capturable,
                 expires: now + CAPTURE_LIFETIME,
             };
-            captures.insert(id, capture, now);
+            shared
+                .store
+                .insert_capture(&id, capture, now)
+                .await
+                .map_err(|error| store_unavailable(&error))?;
         }
         Ok(answer)
     })
