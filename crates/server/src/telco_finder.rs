@@ -318,37 +318,4 @@ pub(crate) async fn routing(State(shared): State<Arc<Shared>>, headers: HeaderMa
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_longest_prefix_wins_and_routes_are_checked() {
-        let routes = vec![
-            TelcoRoute::new("short", ["+34"]).expect("route"),
-            TelcoRoute::new("long", ["+3465", "+1"]).expect("route"),
-            TelcoRoute::new("tie", ["+3465"]).expect("route"),
-        ];
-        let check = |number: &str, expected: Option<&str>| {
-            let number = PhoneNumber::parse_strict(number).expect("number");
-            let found = route::best(&routes, |route| route.number_specificity(&number))
-                .map(|route| route.operator_id.as_str());
-            assert_eq!(found, expected, "{number:?}");
-        };
-        check("+34654654654", Some("long"));
-        check("+34600000002", Some("short"));
-        check("+447709558432", None);
-        assert_eq!(TelcoRoute::new("", ["+1"]), Err(TelcoRouteError::OperatorId));
-        assert_eq!(
-            TelcoRoute::new("x", Vec::<String>::new()),
-            Err(TelcoRouteError::NoPrefix)
-        );
-        assert_eq!(
-            TelcoRoute::new("x", ["+1", "34"]),
-            Err(TelcoRouteError::Prefix { index: 1 })
-        );
-        let default = TelcoRoute::sandbox(&SubscriberStore::default_set());
-        assert_eq!(default.len(), 1);
-        assert!(default[0].msisdn_prefixes.contains(&"+34".to_owned()));
-        assert!(!default[0].msisdn_prefixes.contains(&"+44".to_owned()));
-    }
-}
+mod tests;
