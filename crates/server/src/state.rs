@@ -24,7 +24,10 @@ mod memory;
 #[cfg(feature = "redis")]
 mod redis;
 
+mod single_use;
+
 pub(crate) use memory::MemoryStore;
+pub(crate) use single_use::{is_single_use, token_lifetime};
 
 use crate::camara::consent_capture::PendingCapture;
 use crate::config::{DEMO_CLIENT_ID, DEMO_REDIRECT_URIS, Fault, ServerConfig};
@@ -76,32 +79,6 @@ pub(crate) struct IssuedCode {
     pub(crate) nonce: Option<String>,
     pub(crate) code_challenge: Option<String>,
     pub(crate) expires: SystemTime,
-}
-
-/// The longest life of a single-use token: Number Verification tokens live at most 300 s.
-pub(crate) const SINGLE_USE_MAX_LIFETIME: Duration = Duration::from_secs(300);
-
-/// The scopes whose tokens are single-use: Number Verification's. Such a token is never refreshed,
-/// lives at most [`SINGLE_USE_MAX_LIFETIME`], and is spent by its first answered Number
-/// Verification call.
-const SINGLE_USE_SCOPES: [&str; 2] = [
-    "number-verification:verify",
-    "number-verification:device-phone-number:read",
-];
-
-/// Whether a token of `scope` is single-use.
-pub(crate) fn is_single_use(scope: &Scope) -> bool {
-    SINGLE_USE_SCOPES.iter().any(|s| scope.contains(s))
-}
-
-/// The lifetime of a token of `scope`: `configured`, at most [`SINGLE_USE_MAX_LIFETIME`] for a
-/// single-use one.
-pub(crate) fn token_lifetime(scope: &Scope, configured: Duration) -> Duration {
-    if is_single_use(scope) {
-        configured.min(SINGLE_USE_MAX_LIFETIME)
-    } else {
-        configured
-    }
 }
 
 /// What an access token grants.
