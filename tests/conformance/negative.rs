@@ -30,7 +30,7 @@ use bytes::Bytes;
 use serde_json::Value;
 
 use crate::report;
-use crate::sandbox::Conformance;
+use crate::sandbox::{Conformance, NUMBER_VERIFICATION};
 use generate::{Case, Document};
 use targets::{TARGETS, Target, Token};
 
@@ -43,10 +43,13 @@ async fn send(conformance: &Conformance, target: &Target, case: &Case) -> (u16, 
         Token::TwoLegged => &conformance.tokens.two_legged,
     };
     let correlator = case.correlator.unwrap_or("b4333c46-49c0-4f62-80d7-f0ef930f1c46");
+    // Number Verification spends its token with each answer: send the copy not spent yet.
+    let single_use = target.base.starts_with(NUMBER_VERIFICATION);
+    let authorization = conformance.unspent(token);
     let mut request = http::Request::builder()
         .method(target.method)
         .uri(conformance.url(&format!("{}{}", target.base, target.operation)))
-        .header("authorization", token.as_str())
+        .header("authorization", authorization)
         .header("x-correlator", correlator);
     let body = match &case.body {
         Some(body) => {
@@ -60,6 +63,9 @@ async fn send(conformance: &Conformance, target: &Target, case: &Case) -> (u16, 
         .send(request.body(body).expect("request"))
         .await
         .expect("the sandbox answers");
+    if single_use && response.status().is_success() {
+        conformance.spent(token).await;
+    }
     let echoed = response
         .headers()
         .get("x-correlator")

@@ -1,7 +1,8 @@
 //! The sandbox the scenarios run against, its testing assets and the tokens it issued.
 
-use std::sync::Arc;
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
@@ -44,6 +45,9 @@ pub(crate) const CAPTURE_LIMITED: &str = OTHER;
 /// A well-formed number no subscriber has.
 pub(crate) const UNKNOWN: &str = "+33699999999";
 
+/// The base path of Number Verification, whose tokens are single-use.
+pub(crate) const NUMBER_VERIFICATION: &str = "/number-verification/";
+
 /// The system clock plus an offset, so a token can be issued "in the past" and be expired now.
 #[derive(Debug, Default)]
 struct ShiftedClock {
@@ -76,7 +80,7 @@ pub(crate) struct Tokens {
     /// Issued two hours ago with a one-hour lifetime.
     pub(crate) expired: String,
     /// [`MAIN`], one per KYC Fill-in attribute: that attribute's scope alone.
-    pub(crate) fill_in: std::collections::BTreeMap<String, String>,
+    pub(crate) fill_in: BTreeMap<String, String>,
 }
 
 impl std::fmt::Debug for Tokens {
@@ -92,6 +96,30 @@ pub(crate) struct Conformance {
     server: ServerHandle,
     pub(crate) transport: Arc<dyn HttpTransport>,
     pub(crate) tokens: Tokens,
+    minter: Minter,
+}
+
+/// How a three-legged token of [`Tokens`] was obtained, to obtain another like it.
+#[derive(Debug, Clone)]
+struct Kind {
+    hint: String,
+    apis: Vec<ApiScope>,
+}
+
+/// Mints fresh copies of the tokens that Number Verification spends (single-use tokens).
+struct Minter {
+    driver: Driver,
+    client: Arc<ClientConfig>,
+    issuer: String,
+    /// The header of [`Tokens`] a scenario chose → how to mint it, and the copy not spent yet.
+    single_use: Mutex<BTreeMap<String, (Kind, String)>>,
+}
+
+impl std::fmt::Debug for Minter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Bearer tokens stay out of test output.
+        f.write_str("Minter([redacted])")
+    }
 }
 
 fn all_apis() -> Vec<ApiScope> {
@@ -141,24 +169,8 @@ impl Conformance {
         let expired = two_legged(&driver, transport.as_ref(), &client, &issuer, clock.now(), &[]).await;
         clock.behind_secs.store(0, Ordering::SeqCst);
 
-        let ciba = |hint: String, apis: Vec<ApiScope>| {
-            let driver = &driver;
-            let client = client.clone();
-            let issuer = issuer.clone();
-            async move {
-                let provider = driver.discover_ciba(&issuer).await.expect("discovery");
-                let scope = Scope::builder(Purpose::FraudPreventionAndDetection)
-                    .apis(apis)
-                    .build();
-                let request = BackchannelRequest::new(scope, hint.parse().expect("login hint"));
-                let mut session = CibaSession::new(client, provider, request);
-                let tokens = driver
-                    .run_ciba(&mut session, |_| std::ops::ControlFlow::Continue(()))
-                    .await
-                    .unwrap_or_else(|error| panic!("CIBA grant for {hint}: {error}"));
-                format!("Bearer {}", tokens.access_token.expose_secret())
-            }
-        };
+        let ciba =
+            |hint: String, apis: Vec<ApiScope>| ciba_token(&driver, client.clone(), &issuer, hint, apis);
         let (main, other, by_phone_number, without_kyc, kyc_only) = tokio::join!(
             ciba("operatortoken:ts43-conf-main".to_owned(), all_apis()),
             ciba("operatortoken:ts43-conf-other".to_owned(), all_apis()),
@@ -198,9 +210,37 @@ impl Conformance {
             &all_apis(),
         )
         .await;
+        // Number Verification spends a token per answer: these kinds are minted again after one.
+        let single_use = [
+            (&main, "operatortoken:ts43-conf-main", all_apis()),
+            (&other, "operatortoken:ts43-conf-other", all_apis()),
+            (
+                &without_kyc,
+                "operatortoken:ts43-conf-main",
+                all_apis()
+                    .into_iter()
+                    .filter(|a| *a != ApiScope::KycMatchMatch)
+                    .collect(),
+            ),
+        ]
+        .into_iter()
+        .map(|(header, hint, apis)| {
+            let kind = Kind {
+                hint: hint.to_owned(),
+                apis,
+            };
+            (header.clone(), (kind, header.clone()))
+        })
+        .collect();
         Self {
             server,
             transport,
+            minter: Minter {
+                driver,
+                client,
+                issuer,
+                single_use: Mutex::new(single_use),
+            },
             tokens: Tokens {
                 main,
                 other,
@@ -211,6 +251,36 @@ impl Conformance {
                 expired,
                 fill_in,
             },
+        }
+    }
+
+    /// The `Authorization` value to send for `header` (one of [`Tokens`]): the copy of that token
+    /// not spent yet (a spent token is refused by every API, not only Number Verification). The sandbox spends a Number Verification token with
+    /// its first answer, as the facade expects of every operator: the runner obtains a fresh token
+    /// instead of the sandbox relaxing the rule.
+    pub(crate) fn unspent(&self, header: &str) -> String {
+        lock(&self.minter.single_use)
+            .get(header)
+            .map_or_else(|| header.to_owned(), |(_, current)| current.clone())
+    }
+
+    /// Records that Number Verification answered with the copy of `header`: mints the next one.
+    pub(crate) async fn spent(&self, header: &str) {
+        let kind = lock(&self.minter.single_use)
+            .get(header)
+            .map(|(kind, _)| kind.clone());
+        let Some(kind) = kind else { return };
+        let minter = &self.minter;
+        let fresh = ciba_token(
+            &minter.driver,
+            minter.client.clone(),
+            &minter.issuer,
+            kind.hint,
+            kind.apis,
+        )
+        .await;
+        if let Some((_, current)) = lock(&minter.single_use).get_mut(header) {
+            *current = fresh;
         }
     }
 
@@ -231,7 +301,31 @@ impl Conformance {
     }
 }
 
-/// A `client_credentials` token with `apis`, its client assertion dated `now` (the sandbox's time).
+/// A CIBA token for `hint` with `apis` and the fraud-prevention purpose, as an `Authorization` value.
+async fn ciba_token(
+    driver: &Driver,
+    client: Arc<ClientConfig>,
+    issuer: &str,
+    hint: String,
+    apis: Vec<ApiScope>,
+) -> String {
+    let provider = driver.discover_ciba(issuer).await.expect("discovery");
+    let scope = Scope::builder(Purpose::FraudPreventionAndDetection)
+        .apis(apis)
+        .build();
+    let request = BackchannelRequest::new(scope, hint.parse().expect("login hint"));
+    let mut session = CibaSession::new(client, provider, request);
+    let tokens = driver
+        .run_ciba(&mut session, |_| std::ops::ControlFlow::Continue(()))
+        .await
+        .unwrap_or_else(|error| panic!("CIBA grant for {hint}: {error}"));
+    format!("Bearer {}", tokens.access_token.expose_secret())
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Runs `futures` concurrently (the CIBA flows wait on the sandbox's interval: polled together they
 /// take about one interval) and collects their outputs.
 async fn join_all<T>(futures: Vec<std::pin::Pin<Box<dyn Future<Output = T> + '_>>>) -> Vec<T> {
@@ -257,6 +351,7 @@ async fn join_all<T>(futures: Vec<std::pin::Pin<Box<dyn Future<Output = T> + '_>
     outputs.into_iter().flatten().collect()
 }
 
+/// A `client_credentials` token with `apis`, its client assertion dated `now` (the sandbox's time).
 async fn two_legged(
     driver: &Driver,
     transport: &dyn HttpTransport,

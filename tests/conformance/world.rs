@@ -7,7 +7,7 @@ use bytes::Bytes;
 use serde_json::{Map, Value, json};
 
 use crate::report::Outcome;
-use crate::sandbox::{Conformance, MAIN};
+use crate::sandbox::{Conformance, MAIN, NUMBER_VERIFICATION};
 use crate::schema::Spec;
 use crate::steps::{Kind, Planned, Verdict};
 
@@ -211,7 +211,15 @@ impl World {
         let mut request = http::Request::builder()
             .method(method.as_str())
             .uri(self.conformance.url(self.operation.path));
+        // Number Verification spends its token with each answer (every API's scope included): every
+        // request sends the copy of the chosen token not spent yet.
+        let single_use = self.operation.path.starts_with(NUMBER_VERIFICATION);
+        let chosen = self.headers.get("authorization").cloned();
         for (name, value) in &self.headers {
+            let value = match &chosen {
+                Some(chosen) if name == "authorization" => self.conformance.unspent(chosen),
+                _ => value.clone(),
+            };
             request = request.header(name, value);
         }
         let body = match &self.body {
@@ -226,6 +234,9 @@ impl World {
             .send(request)
             .await
             .map_err(|e| format!("transport: {e}"))?;
+        if let (true, Some(chosen), true) = (single_use, &chosen, response.status().is_success()) {
+            self.conformance.spent(chosen).await;
+        }
         self.response = Some(Response {
             status: response.status().as_u16(),
             headers: response.headers().clone(),

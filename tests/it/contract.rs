@@ -123,24 +123,25 @@ async fn every_operation_of_every_version_decodes_strictly_with_its_correlator()
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn number_verification_2_0_and_2_1_decode_strictly() {
     let sandbox = Sandbox::start().await;
-    let token = sandbox
-        .token(
-            DEVICE,
-            &[
-                ApiScope::NumberVerificationVerify,
-                ApiScope::NumberVerificationDevicePhoneNumberRead,
-            ],
-        )
-        .await;
+    let apis = [
+        ApiScope::NumberVerificationVerify,
+        ApiScope::NumberVerificationDevicePhoneNumberRead,
+    ];
     let number = PhoneNumber::parse_strict("+33699901040").expect("number");
     for spec in [
         SpecVersion::NumberVerification2_0_0,
         SpecVersion::NumberVerification2_1_0,
     ] {
         let client = strict(&sandbox, spec);
-        for request in [
-            verify::Request::plain(number.clone()),
-            verify::Request::hashed(number.hashed()),
+        // Number Verification tokens are single-use: one per call, obtained together.
+        let (plain, hashed, device) = tokio::join!(
+            sandbox.token(DEVICE, &apis),
+            sandbox.token(DEVICE, &apis),
+            sandbox.token(DEVICE, &apis),
+        );
+        for (token, request) in [
+            (plain, verify::Request::plain(number.clone())),
+            (hashed, verify::Request::hashed(number.hashed())),
         ] {
             let answer = client
                 .send(&token, &request, CallOptions::new())
@@ -150,7 +151,7 @@ async fn number_verification_2_0_and_2_1_decode_strictly() {
             assert_eq!(answer.echo, CorrelatorEcho::Echoed);
         }
         let answer = client
-            .send(&token, &device_phone_number::Request::new(), CallOptions::new())
+            .send(&device, &device_phone_number::Request::new(), CallOptions::new())
             .await
             .expect("device-phone-number");
         assert_eq!(answer.value.device_phone_number, number);

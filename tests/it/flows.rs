@@ -144,11 +144,12 @@ async fn number_verification_needs_the_mobile_network() {
     let own = PhoneNumber::parse_strict("+33699901040").expect("number");
     let other = PhoneNumber::parse_strict("+34654654654").expect("number");
 
-    let network = sandbox.token(DEVICE, &apis).await;
+    // Number Verification tokens are single-use (issue 16): one token per call.
     let check = |request: verify::Request| {
         let client = client.clone();
-        let token = network.clone();
+        let (sandbox, apis) = (&sandbox, &apis);
         async move {
+            let token = sandbox.token(DEVICE, apis).await;
             client
                 .send(&token, &request, CallOptions::new())
                 .await
@@ -161,11 +162,23 @@ async fn number_verification_needs_the_mobile_network() {
     assert!(check(verify::Request::hashed(own.hashed())).await);
     assert!(!check(verify::Request::plain(other.clone())).await);
     assert!(!check(verify::Request::hashed(other.hashed())).await);
+    let network = sandbox.token(DEVICE, &apis).await;
     let device = client
         .send(&network, &device_phone_number::Request::new(), CallOptions::new())
         .await
         .expect("device number answered");
     assert_eq!(device.value.device_phone_number, own);
+    // The answer spent the token: reusing the raw token is the spec's 401.
+    let reused = client
+        .send(&network, &verify::Request::plain(own.clone()), CallOptions::new())
+        .await
+        .expect_err("a spent token is refused");
+    match reused {
+        CamaraError::Operator(error) => {
+            assert_eq!((error.status(), error.code()), (401, &ErrorCode::Unauthenticated));
+        }
+        other => panic!("expected an operator error, got {other:?}"),
+    }
 
     // A token from a CIBA flow by phone number is not a network authentication.
     let by_number = sandbox.token(PETER, &apis).await;

@@ -19,6 +19,7 @@ mod sandbox;
 mod sandbox_shared;
 mod support;
 mod telco_finder;
+mod telco_finder_routes;
 mod token;
 mod token_cache;
 mod transport;

@@ -222,6 +222,25 @@ impl TelcoFinderClient {
         self
     }
 
+    /// A client of the finder at `base_url` (a second-level finder a route or an answer named)
+    /// over the same transport, clock, random source and sleep, with a cache of its own under the
+    /// same policy: answers of two finders never mix.
+    #[must_use]
+    pub fn for_finder(&self, base_url: impl Into<String>) -> Self {
+        let mut client = Self::with_details(
+            self.transport.clone(),
+            base_url,
+            self.clock.clone(),
+            self.rng.clone(),
+            self.sleep.clone(),
+        );
+        if let Some(cache) = &self.cache {
+            let policy = cache.lock().unwrap_or_else(PoisonError::into_inner).policy();
+            client = client.with_cache(policy);
+        }
+        client
+    }
+
     /// The finder's base URL.
     #[must_use]
     pub fn base_url(&self) -> &str {

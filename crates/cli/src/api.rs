@@ -33,6 +33,7 @@ mod consent_info;
 mod kyc_identity;
 mod plan;
 mod report;
+mod routing;
 
 pub use args::{
     CallArgs, DeviceSwapCommand, KycMatchArgs, KycTenureArgs, NumberRecyclingArgs, NumberRecyclingCommand,
@@ -42,8 +43,9 @@ pub use call_forwarding::{CallForwardingArgs, CallForwardingCommand};
 pub use consent_info::ConsentInfoArgs;
 pub use kyc_identity::{KycAgeVerificationArgs, KycFillInArgs};
 pub use plan::ApiPlan;
-use plan::{Request, Target, route};
+use plan::{Request, Target};
 pub use report::{ApiReport, CallFailure, Route, TokenUse, human};
+use routing::route;
 
 /// A successful call, reduced to what the report shows.
 struct Done {
@@ -80,9 +82,9 @@ pub async fn run_until<I: Future>(plan: ApiPlan, spinner: bool, interrupt: I) ->
     let mut interrupt = std::pin::pin!(interrupt);
     let (operator, route) = match plan.target {
         Target::Operator(operator) => (*operator, None),
-        Target::Route { finder, number } => {
+        Target::Route { finder, target } => {
             let resolved = tokio::select! {
-                resolved = route(&finder, &number) => resolved,
+                resolved = route(&finder, target) => resolved,
                 _ = &mut interrupt => {
                     let mut report = ApiReport::new(None, operation, plan.token_given);
                     report.cancel();

@@ -15,8 +15,9 @@
 //!    (Consent Info 0.2: a valid consent, an expired one, a capture URL);
 //! 6. `ciba-mobile-network`: CIBA with an `ipport:` hint, so the operator authenticates the device
 //!    through its network, as Number Verification requires;
-//! 7. `number-verification-verify` (plain), `number-verification-verify-hashed` and
-//!    `number-verification-device-phone-number`;
+//! 7. `number-verification-verify` (plain) with that token, `number-verification-verify-hashed` and
+//!    `number-verification-device-phone-number` with a fresh token each (Number Verification tokens
+//!    are single-use);
 //! 8. `ciba-denied` and `ciba-expired`: a subscriber who refuses and one who never answers;
 //! 9. `saml-sign-in`: an `AuthnRequest` by HTTP-Redirect to the sandbox IdP, its auto-POST form, and
 //!    the `Response` verified by `netid-saml`'s `ResponseVerifier` (`netid::crates::saml`).
@@ -40,7 +41,7 @@
 use std::io::{self, IsTerminal, Write};
 use std::time::{Duration, Instant};
 
-use netid::{Operation, Operator};
+use netid::{Operation, Operator, Subject};
 use netid_core::scope::{ApiScope, Scope};
 use netid_core::token::AccessToken;
 
@@ -309,14 +310,26 @@ async fn device_calls(recorder: &mut Recorder, operator: &Operator, token: Optio
         recorder.skip(&names, "ciba-mobile-network");
         return;
     };
+    // A Number Verification token is single-use: the CIBA step's token serves the first call, and
+    // the facade obtains a fresh one for each of the others from the device's login hint.
+    let device = || match data::DEVICE_IPPORT.parse() {
+        Ok(hint) => Ok(Subject::login_hint(hint)),
+        Err(error) => Err(Failed::from(error)),
+    };
     let t = Instant::now();
-    let result = camara::nv_verify(operator, token, false).await;
+    let result = camara::nv_verify(operator, Subject::access_token(token.clone()), false).await;
     recorder.record("number-verification-verify", t, result);
     let t = Instant::now();
-    let result = camara::nv_verify(operator, token, true).await;
+    let result = match device() {
+        Ok(subject) => camara::nv_verify(operator, subject, true).await,
+        Err(failed) => Err(failed),
+    };
     recorder.record("number-verification-verify-hashed", t, result);
     let t = Instant::now();
-    let result = camara::nv_device_phone_number(operator, token).await;
+    let result = match device() {
+        Ok(subject) => camara::nv_device_phone_number(operator, subject).await,
+        Err(failed) => Err(failed),
+    };
     recorder.record("number-verification-device-phone-number", t, result);
 }
 

@@ -4,6 +4,7 @@
 use netid_camara::{Api, CamaraError};
 
 use crate::description::DescriptionError;
+use crate::telco_finder::RoutingError;
 
 /// Why an [`Operator`](crate::Operator) could not be built or a call could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -48,11 +49,14 @@ pub enum Error {
     /// The Telco Finder knows no supported operator for the subscriber (its `NotSupported`).
     #[error("the telco finder knows no supported operator for this subscriber")]
     NotSupported,
+    /// A chain of Telco Finders could not be followed (a loop, or too many second-level finders).
+    #[error(transparent)]
+    Routing(#[from] RoutingError),
 }
 
 impl Error {
     /// A stable name for the kind of failure (`description`, `credentials`, `incomplete`,
-    /// `missing_port`, `input`, `token_from_caller`, `token`, `not_supported`, or the call error's kind: `operator`,
+    /// `missing_port`, `input`, `token_from_caller`, `token`, `not_supported`, `routing`, or the call error's kind: `operator`,
     /// `decode`, `transport`, `deadline`, ...), for logs, metrics and reports: unlike `Display`, it
     /// never carries text from a response.
     #[must_use]
@@ -67,6 +71,7 @@ impl Error {
             Self::Token { .. } => "token",
             Self::Call(error) => error.kind(),
             Self::NotSupported => "not_supported",
+            Self::Routing(_) => "routing",
         }
     }
 

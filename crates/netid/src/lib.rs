@@ -113,7 +113,9 @@ pub use netid_camara::operation::{
 pub use netid_camara::{Api, RetryPolicy, SpecVersion};
 pub use operation::Operation;
 pub use operator::{Operator, OperatorBuilder};
-pub use telco_finder::{OperatorId, Resolved, TelcoFinder, TelcoFinderBuilder};
+pub use telco_finder::{
+    MAX_SECOND_LEVEL, OperatorId, Resolved, RoutingError, SearchTarget, TelcoFinder, TelcoFinderBuilder,
+};
 pub use tokens::{CachedGrant, CibaGrant, CibaRequest};
 
 /// The protocol crates the facade drives, for what it does not wrap: SAML sign-in, the sans-I/O

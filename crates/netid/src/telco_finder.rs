@@ -1,26 +1,24 @@
 //! [`TelcoFinder`]: which operator serves a subscriber, asked of a GSMA Open Gateway Telco Finder
 //! with a two-legged token, and the facade [`Operator`](crate::Operator) of the operator found.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use netid_camara::CallOptions;
-use netid_camara::telco_finder::{
-    CachePolicy, PortabilitySearchMode, SearchOutcome, SearchRequest, SearchTarget, TelcoFinderClient,
-};
+use netid_camara::telco_finder::{CachePolicy, PortabilitySearchMode, TelcoFinderClient};
 use netid_ciba::client::ClientConfig;
 use netid_ciba::driver::{Driver, SharedFlight, TokenStore};
-use netid_ciba::grant::TokenRequestSession;
 use netid_ciba::provider::ProviderConfig;
-use netid_core::phone::PhoneNumber;
 use netid_core::ports::{Clock, SecureRandom};
 use netid_core::scope::Scope;
 use netid_core::token::AccessToken;
 use netid_transport::{HttpTransport, Sleep};
-use tokio::sync::{Mutex, OnceCell};
+use tokio::sync::Mutex;
 
-pub use netid_camara::telco_finder::OperatorId;
+pub use netid_camara::telco_finder::{OperatorId, SearchTarget};
+
+pub use chain::{MAX_SECOND_LEVEL, RoutingError};
 
 use crate::credentials::client_config;
 use crate::description::{EnvLookup, KeyText, OperatorDescription, SearchMode, process_env};
@@ -28,10 +26,8 @@ use crate::error::Error;
 use crate::operator::Ports;
 use crate::provider::TokenSharing;
 
+mod chain;
 mod operator;
-
-/// How long before expiry the finder's token is no longer used.
-const TOKEN_MARGIN: Duration = Duration::from_secs(30);
 
 /// The longest reuse of an answer when the description does not say (`cache-max-age`).
 const DEFAULT_CACHE_MAX_AGE: Duration = Duration::from_secs(300);
@@ -53,7 +49,7 @@ pub struct Resolved {
 /// A GSMA Open Gateway Telco Finder, built from an operator description's `[telco-finder]` table
 /// and its client registration (the token is a client-credentials grant with `private_key_jwt`).
 ///
-/// [`resolve`](Self::resolve) names the operator of a number (answers cached for the finder's
+/// [`resolve`](Self::resolve) names the operator of a number or a device address (answers cached for the finder's
 /// lifetime, at most `cache-max-age`); [`operator`](Self::operator) turns the answer into an
 /// [`Operator`](crate::Operator) of the description's API tables, through the operator's
 /// discovery. Cheap to clone.
@@ -67,8 +63,13 @@ struct Inner {
     driver: Driver,
     credentials: Option<Arc<ClientConfig>>,
     issuer: Option<String>,
-    provider: OnceCell<Arc<ProviderConfig>>,
-    token: Mutex<Option<(AccessToken, Option<SystemTime>)>>,
+    /// The OpenID Providers of the finders, by issuer: the first finder's, and those of the
+    /// second-level finders followed.
+    providers: Mutex<BTreeMap<String, Arc<ProviderConfig>>>,
+    /// The finders' tokens by issuer, with their expiry.
+    tokens: Mutex<BTreeMap<String, (AccessToken, Option<SystemTime>)>>,
+    /// The clients of the second-level finders followed, by base URL (each with its own cache).
+    second_level: std::sync::Mutex<BTreeMap<String, TelcoFinderClient>>,
     scope: Scope,
     mode: Option<PortabilitySearchMode>,
     template: OperatorDescription,
@@ -117,91 +118,20 @@ impl TelcoFinder {
         }
     }
 
-    /// The operator serving `number`: its id, API root and discovery URL.
+    /// The operator serving `target`: a phone number (`&PhoneNumber`), or a device's public
+    /// address (`IpAddr`, or `SocketAddr` with its public port); its id, API root and discovery
+    /// URL. A finder may name a second-level finder instead of an operator: it is asked next,
+    /// with a token of its own provider (the same client credentials), at most
+    /// [`MAX_SECOND_LEVEL`] times.
     ///
     /// # Errors
     ///
-    /// [`Error::NotSupported`] when the finder knows no supported operator for the number;
-    /// [`Error::Incomplete`] for an answer without API root or discovery URL; [`Error::Token`]
-    /// when no token was obtained; [`Error::Call`] for the finder's other errors.
-    pub async fn resolve(&self, number: &PhoneNumber) -> Result<Resolved, Error> {
-        let inner = &self.inner;
-        let mut request = SearchRequest::full(SearchTarget::PhoneNumber(number.clone()));
-        if let Some(mode) = inner.mode {
-            request = request.with_portability_search_mode(mode);
-        }
-        let token = self.token().await?;
-        let lookup = match inner.client.search(&token, &request, CallOptions::new()).await {
-            Ok(lookup) => lookup,
-            Err(error) => {
-                // A refused token is not reused: the next call obtains another.
-                if error.status() == Some(401) {
-                    *inner.token.lock().await = None;
-                }
-                return Err(Error::Call(error));
-            }
-        };
-        let found = match lookup.value {
-            SearchOutcome::Found(found) => found,
-            _ => return Err(Error::NotSupported),
-        };
-        let missing = |what: &str| {
-            Error::Incomplete(format!(
-                "the telco finder named operator {} without its {what}",
-                found.operator_id
-            ))
-        };
-        let api_root = found.api_root.clone().ok_or_else(|| missing("apiRoot"))?;
-        let discovery_url = found
-            .auth_provider_configuration
-            .clone()
-            .ok_or_else(|| missing("authProviderConfiguration"))?;
-        Ok(Resolved {
-            operator_id: found.operator_id,
-            api_root,
-            discovery_url,
-            from_cache: lookup.from_cache,
-        })
-    }
-
-    /// The finder's token: the one kept while it is fresh, else a new client-credentials grant.
-    async fn token(&self) -> Result<AccessToken, Error> {
-        let inner = &self.inner;
-        let mut kept = inner.token.lock().await;
-        let now = inner.ports.clock.now();
-        if let Some((token, expires)) = kept.as_ref()
-            && expires.is_none_or(|expires| now + TOKEN_MARGIN < expires)
-        {
-            return Ok(token.clone());
-        }
-        let credentials = inner.credentials.clone().ok_or_else(|| {
-            Error::Credentials(
-                "the telco finder needs the client id and key: give client-id and key".to_owned(),
-            )
-        })?;
-        let issuer = inner.issuer.as_deref().ok_or_else(|| {
-            Error::Incomplete("[telco-finder] needs an issuer (or the top-level issuer)".to_owned())
-        })?;
-        let provider = inner
-            .provider
-            .get_or_try_init(|| async {
-                inner
-                    .driver
-                    .discover(issuer)
-                    .await
-                    .map(Arc::new)
-                    .map_err(|source| Error::Token { source, polls: None })
-            })
-            .await?;
-        let session =
-            TokenRequestSession::client_credentials(credentials, provider.clone(), inner.scope.clone());
-        let tokens = inner
-            .driver
-            .exchange(session)
-            .await
-            .map_err(|source| Error::Token { source, polls: None })?;
-        *kept = Some((tokens.access_token.clone(), tokens.expires_at));
-        Ok(tokens.access_token)
+    /// [`Error::NotSupported`] when a finder knows no supported operator for the target;
+    /// [`Error::Routing`] for a loop of finders or too long a chain; [`Error::Incomplete`] for an
+    /// answer without API root or discovery URL; [`Error::Token`] when no token was obtained;
+    /// [`Error::Call`] for the finders' other errors.
+    pub async fn resolve(&self, target: impl Into<SearchTarget>) -> Result<Resolved, Error> {
+        self.resolve_target(target.into()).await
     }
 }
 
@@ -374,8 +304,9 @@ impl TelcoFinderBuilder {
                 driver,
                 credentials,
                 issuer,
-                provider: OnceCell::new(),
-                token: Mutex::new(None),
+                providers: Mutex::new(BTreeMap::new()),
+                tokens: Mutex::new(BTreeMap::new()),
+                second_level: std::sync::Mutex::new(BTreeMap::new()),
                 scope,
                 mode,
                 template: self.description,

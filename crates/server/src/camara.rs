@@ -12,11 +12,12 @@ use netid_core::correlator::XCorrelator;
 use netid_core::error_info::{ErrorCode, ErrorInfo};
 use netid_core::phone::PhoneNumber;
 use netid_core::spec::{CorrelatorRule, SpecVersion};
+use netid_core::store::StoreError;
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::state::{Grant, Shared};
+use crate::state::{Grant, Shared, is_single_use};
 
 mod identifier;
 mod monitored_period;
@@ -24,6 +25,7 @@ mod monitored_period;
 // The newer APIs' handlers name these as `super::…`, beside the request helpers.
 use identifier::{IdentifierRules, subject};
 
+pub(crate) mod consent_capture;
 pub(crate) mod device_swap;
 pub(crate) mod kyc_age_verification;
 pub(crate) mod kyc_fill_in;
@@ -200,17 +202,20 @@ async fn respond(
     response
 }
 
-/// The grant of the request's bearer token (401 `UNAUTHENTICATED` otherwise).
-///
-/// CAMARA answers every authentication failure with the same 401 body; RFC 6750 §3 adds the
-/// challenge: a bare `Bearer realm` when the request carries no bearer token (§3.1: no error
-/// code then), `error="invalid_token"` when the token is unknown or expired.
-///
-/// A state store that does not answer gives 503 `UNAVAILABLE`: the token is neither valid nor
-/// invalid then.
-pub(crate) async fn bearer(shared: &Shared, headers: &HeaderMap, now: SystemTime) -> Result<Grant, ApiError> {
+/// 401 with RFC 6750 §3.1's `invalid_token` challenge: an unknown, expired or spent token.
+fn invalid_token() -> ApiError {
+    ApiError::unauthenticated().with_bearer_challenge(", error=\"invalid_token\"")
+}
+
+/// 503 `UNAVAILABLE`: the state store did not answer, so the token is neither valid nor invalid.
+fn store_unavailable(error: &StoreError) -> ApiError {
+    tracing::warn!(%error, "the sandbox state store failed");
+    ApiError::new(503, ErrorCode::Unavailable, "Service unavailable.")
+}
+
+/// The bearer token of `Authorization` (401 without a challenge error when absent).
+fn bearer_token(headers: &HeaderMap) -> Result<&str, ApiError> {
     let absent = || ApiError::unauthenticated().with_bearer_challenge("");
-    let invalid = || ApiError::unauthenticated().with_bearer_challenge(", error=\"invalid_token\"");
     let value = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -219,17 +224,48 @@ pub(crate) async fn bearer(shared: &Shared, headers: &HeaderMap, now: SystemTime
     if !scheme.eq_ignore_ascii_case("bearer") {
         return Err(absent());
     }
+    Ok(token.trim())
+}
+
+/// Spends the request's token when `grant` is single-use (Number Verification), once its call
+/// has an answer: 401 `invalid_token` when a concurrent call (on any process sharing the store)
+/// spent it first, so one token yields one answer; 503 when the store does not answer. Refused
+/// calls (400, 403) do not reach here and leave the token usable.
+pub(crate) async fn spend_single_use(
+    shared: &Shared,
+    headers: &HeaderMap,
+    grant: &Grant,
+) -> Result<(), ApiError> {
+    if !is_single_use(&grant.scope) {
+        return Ok(());
+    }
+    let token = bearer_token(headers)?;
+    let spent = shared
+        .store
+        .spend_token(token)
+        .await
+        .map_err(|error| store_unavailable(&error))?;
+    if spent { Ok(()) } else { Err(invalid_token()) }
+}
+
+/// The grant of the request's bearer token (401 `UNAUTHENTICATED` otherwise).
+///
+/// CAMARA answers every authentication failure with the same 401 body; RFC 6750 §3 adds the
+/// challenge: a bare `Bearer realm` when the request carries no bearer token (§3.1: no error
+/// code then), `error="invalid_token"` when the token is unknown, expired or spent.
+///
+/// A state store that does not answer gives 503 `UNAVAILABLE`: the token is neither valid nor
+/// invalid then.
+pub(crate) async fn bearer(shared: &Shared, headers: &HeaderMap, now: SystemTime) -> Result<Grant, ApiError> {
+    let token = bearer_token(headers)?;
     let grant = shared
         .store
-        .grant(token.trim())
+        .grant(token)
         .await
-        .map_err(|error| {
-            tracing::warn!(%error, "the sandbox state store failed");
-            ApiError::new(503, ErrorCode::Unavailable, "Service unavailable.")
-        })?
-        .ok_or_else(invalid)?;
+        .map_err(|error| store_unavailable(&error))?
+        .ok_or_else(invalid_token)?;
     if grant.expires <= now {
-        return Err(invalid());
+        return Err(invalid_token());
     }
     tracing::debug!(client_id = %grant.client_id, scope = %grant.scope, "api call");
     Ok(grant)

@@ -30,6 +30,8 @@ use crate::{camara, oauth, saml};
 const ISSUER: &str = "http://127.0.0.1:9";
 /// The access token of a three-legged grant on the mobile network (the network's subscriber).
 const NETWORK_TOKEN: &str = "fuzz-network-token";
+/// A single-use copy of [`NETWORK_TOKEN`], issued again before each Number Verification call.
+const NV_TOKEN: &str = "fuzz-number-verification-token";
 /// The access token of a two-legged grant.
 const TWO_LEGGED_TOKEN: &str = "fuzz-two-legged-token";
 const ALL_SCOPES: &str = "openid dpv:FraudPreventionAndDetection sim-swap sim-swap:check \
@@ -247,10 +249,22 @@ pub fn fuzz_camara_body(data: &[u8]) {
         return;
     };
     let Some(fixture) = fixture() else { return };
-    let token = if selector & 0x80 == 0 {
-        NETWORK_TOKEN
-    } else {
-        TWO_LEGGED_TOKEN
+    let number_verification = selector & 0x08 == 0 && selector & 7 == 4;
+    let token = match (selector & 0x80 == 0, number_verification) {
+        // Number Verification spends its token: each input gets a fresh copy of the network grant,
+        // so the network token itself stays valid for the other operations.
+        (true, true) => {
+            let store = &fixture.shared.store;
+            let Some(Ok(Some(grant))) = run(store.grant(NETWORK_TOKEN)) else {
+                return;
+            };
+            let Some(Ok(())) = run(store.insert_token(NV_TOKEN, grant, fixture.shared.now())) else {
+                return;
+            };
+            NV_TOKEN
+        }
+        (true, false) => NETWORK_TOKEN,
+        (false, _) => TWO_LEGGED_TOKEN,
     };
     let mut headers = HeaderMap::new();
     let Ok(bearer) = HeaderValue::from_str(&format!("Bearer {token}")) else {

@@ -155,6 +155,10 @@ fn operator_routes(shared: &Arc<Shared>) -> Router {
         .route("/saml/slo/initiate", get(saml::slo_initiate))
         .route("/telco-finder/v1/search", post(telco_finder::search))
         .route("/telco-routing/v1/routing", get(telco_finder::routing))
+        .route(
+            "/consent-capture/{id}",
+            get(camara::consent_capture::show).post(camara::consent_capture::confirm),
+        )
         .with_state(shared.clone());
     // Every API at every base path of the mount table, each path once (`mounts::routed`).
     for (mount, spec) in mounts::routed().into_values() {

@@ -1,6 +1,7 @@
 //! The operator's state behind the handlers: registered clients, and, in an [`OpStore`], pending
-//! CIBA requests keyed by `auth_req_id`, authorization codes, issued access tokens and used
-//! assertion `jti`s.
+//! CIBA requests keyed by `auth_req_id`, authorization codes, issued access tokens (single-use
+//! ones spent atomically), used assertion `jti`s, and Consent Info's capture URLs with the
+//! consents given through them.
 //!
 //! The store is in memory ([`memory`], the default) or, with the `redis` feature, in Redis
 //! (`redis`), so that several sandbox processes act as one operator. Every operation takes `now`
@@ -8,7 +9,7 @@
 //! once per request. The CIBA poll state machine is [`poll_step`], one pure function both stores
 //! run, so they cannot drift apart.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
@@ -23,8 +24,12 @@ mod memory;
 #[cfg(feature = "redis")]
 mod redis;
 
-pub(crate) use memory::MemoryStore;
+mod single_use;
 
+pub(crate) use memory::MemoryStore;
+pub(crate) use single_use::{is_single_use, token_lifetime};
+
+use crate::camara::consent_capture::PendingCapture;
 use crate::config::{DEMO_CLIENT_ID, DEMO_REDIRECT_URIS, Fault, ServerConfig};
 use crate::error::ServerError;
 use crate::keys::{DemoClient, Es256KeyPair, b64url};
@@ -177,6 +182,11 @@ pub(crate) trait OpStore: Send + Sync + fmt::Debug {
     /// What `token` grants, if it is known (the caller checks the expiry).
     async fn grant(&self, token: &str) -> Result<Option<Grant>, StoreError>;
 
+    /// Spends a single-use token: removes it and tells whether it was there, in one atomic step,
+    /// so of concurrent calls with one token (on any process sharing the store) exactly one
+    /// gets `true`.
+    async fn spend_token(&self, token: &str) -> Result<bool, StoreError>;
+
     /// Records a client assertion's `jti` until `exp`; `false` when it was already used.
     async fn use_jti(
         &self,
@@ -185,6 +195,37 @@ pub(crate) trait OpStore: Send + Sync + fmt::Debug {
         exp: SystemTime,
         now: SystemTime,
     ) -> Result<bool, StoreError>;
+
+    /// Records a Consent Info capture URL's question under `id` until its expiry.
+    async fn insert_capture(
+        &self,
+        id: &str,
+        capture: PendingCapture,
+        now: SystemTime,
+    ) -> Result<(), StoreError>;
+
+    /// The question of capture `id`, while it is unexpired at `now` (the capture page shows it).
+    async fn capture(&self, id: &str, now: SystemTime) -> Result<Option<PendingCapture>, StoreError>;
+
+    /// Removes capture `id` and returns it if it was unexpired at `now`: of concurrent
+    /// confirmations, exactly one gets it.
+    async fn take_capture(&self, id: &str, now: SystemTime) -> Result<Option<PendingCapture>, StoreError>;
+
+    /// Records that the subscriber `subscriber_id` (the subscriber file's key) consented to
+    /// `scopes` for `purpose` on a capture page. Kept as long as the store is (no expiry).
+    async fn give_consent(
+        &self,
+        subscriber_id: &str,
+        purpose: &str,
+        scopes: &[String],
+    ) -> Result<(), StoreError>;
+
+    /// The scopes `subscriber_id` consented to for `purpose` on a capture page.
+    async fn consented_scopes(
+        &self,
+        subscriber_id: &str,
+        purpose: &str,
+    ) -> Result<BTreeSet<String>, StoreError>;
 
     /// Whether the store answers: checked at start, so a sandbox never serves without its state.
     async fn ping(&self) -> Result<(), StoreError> {

@@ -1,14 +1,17 @@
 //! The GSMA Open Gateway Telco Finder (`POST /telco-finder/v1/search`) and Telco Routing
 //! (`GET /telco-routing/v1/routing`) of the sandbox, computed from its routes: each route names an
-//! operator, the MSISDN prefixes it serves, and where its APIs and OpenID Provider are (this
-//! server unless given). Both need a token with the `telcofinder` scope.
+//! operator, the MSISDN prefixes, IPv4/IPv6 ranges and MCC-MNC networks it serves, and where its
+//! APIs and OpenID Provider are (this server unless given), or a second-level finder to ask
+//! instead. Both need a token with the `telcofinder` scope.
 //!
-//! Built from the published shape (Open-Gateway-Documents, chapter 5): a number outside every
-//! route is `404 NOT_SUPPORTED`; IP address targets are answered `NOT_SUPPORTED` too, the sandbox
-//! routing no address range.
+//! Built from the published shape (Open-Gateway-Documents, chapter 5): a number or device address
+//! outside every route is `404 NOT_SUPPORTED`; the most specific route wins (longest prefix,
+//! longest CIDR prefix). Networks are listed in the routing table only: a search target names no
+//! network. A route to a second-level finder answers a search with the routing rule's `dynamic`
+//! action (`telcoFinder`, `authProviderConfiguration`), which netid's client follows.
 
 use std::collections::BTreeSet;
-use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,14 +20,19 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use ipnet::IpNet;
 use netid_core::error_info::ErrorCode;
 use netid_core::phone::PhoneNumber;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::camara::{ApiError, bearer, correlator, echo, object, require_scope};
 use crate::config::ServerConfig;
 use crate::state::Shared;
 use crate::subscribers::SubscriberStore;
+
+mod route;
+
+pub use route::{TelcoRoute, TelcoRouteError};
 
 /// The scope the finder and the routing table require.
 pub const TELCO_FINDER_SCOPE: &str = "telcofinder";
@@ -35,93 +43,7 @@ pub const SANDBOX_OPERATOR_ID: &str = "netid-sandbox";
 /// How long clients may reuse an answer by default (`Cache-Control: max-age`).
 const DEFAULT_MAX_AGE: Duration = Duration::from_secs(60);
 
-/// One route of the sandbox's Telco Finder.
-#[derive(Clone, PartialEq, Eq)]
-pub struct TelcoRoute {
-    pub(crate) operator_id: String,
-    pub(crate) msisdn_prefixes: Vec<String>,
-    pub(crate) api_root: Option<String>,
-    pub(crate) issuer: Option<String>,
-}
-
-// Prefixes name blocks of numbers, not subscribers; the operator's URLs are public.
-impl fmt::Debug for TelcoRoute {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TelcoRoute")
-            .field("operator_id", &self.operator_id)
-            .field("msisdn_prefixes", &self.msisdn_prefixes)
-            .field("api_root", &self.api_root)
-            .field("issuer", &self.issuer)
-            .finish()
-    }
-}
-
-/// Why a route was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum TelcoRouteError {
-    /// An empty operator id.
-    #[error("a route needs a non-empty operator id")]
-    OperatorId,
-    /// A prefix that is not `+` and 1 to 15 digits.
-    #[error("msisdn prefix {index} is not `+` followed by 1 to 15 digits")]
-    Prefix {
-        /// Its position in the route.
-        index: usize,
-    },
-    /// No prefix at all.
-    #[error("a route needs at least one msisdn prefix")]
-    NoPrefix,
-}
-
 impl TelcoRoute {
-    /// A route of `operator_id` for numbers starting with one of `prefixes` (`+3465`), served by
-    /// this server unless [`with_api_root`](Self::with_api_root) and
-    /// [`with_issuer`](Self::with_issuer) say otherwise.
-    ///
-    /// # Errors
-    ///
-    /// [`TelcoRouteError`] for an empty id, no prefix, or a malformed prefix.
-    pub fn new(
-        operator_id: impl Into<String>,
-        prefixes: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Result<Self, TelcoRouteError> {
-        let operator_id = operator_id.into();
-        if operator_id.trim().is_empty() {
-            return Err(TelcoRouteError::OperatorId);
-        }
-        let msisdn_prefixes: Vec<String> = prefixes.into_iter().map(Into::into).collect();
-        if msisdn_prefixes.is_empty() {
-            return Err(TelcoRouteError::NoPrefix);
-        }
-        for (index, prefix) in msisdn_prefixes.iter().enumerate() {
-            let digits = prefix.strip_prefix('+').unwrap_or_default();
-            if !(1..=15).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(TelcoRouteError::Prefix { index });
-            }
-        }
-        Ok(Self {
-            operator_id,
-            msisdn_prefixes,
-            api_root: None,
-            issuer: None,
-        })
-    }
-
-    /// The operator's API root (this server's base URL when not given).
-    #[must_use]
-    pub fn with_api_root(mut self, api_root: impl Into<String>) -> Self {
-        self.api_root = Some(api_root.into().trim_end_matches('/').to_owned());
-        self
-    }
-
-    /// The operator's issuer (this server when not given); its discovery URL is below it.
-    #[must_use]
-    pub fn with_issuer(mut self, issuer: impl Into<String>) -> Self {
-        self.issuer = Some(issuer.into().trim_end_matches('/').to_owned());
-        self
-    }
-
     /// The default route: the sandbox itself, for the country codes of `subscribers`.
     pub(crate) fn sandbox(subscribers: &SubscriberStore) -> Vec<Self> {
         let prefixes: BTreeSet<String> = subscribers
@@ -131,12 +53,7 @@ impl TelcoRoute {
         if prefixes.is_empty() {
             return Vec::new();
         }
-        vec![Self {
-            operator_id: SANDBOX_OPERATOR_ID.to_owned(),
-            msisdn_prefixes: prefixes.into_iter().collect(),
-            api_root: None,
-            issuer: None,
-        }]
+        Self::new(SANDBOX_OPERATOR_ID, prefixes).into_iter().collect()
     }
 
     fn api_root<'a>(&'a self, shared: &'a Shared) -> &'a str {
@@ -146,6 +63,28 @@ impl TelcoRoute {
     fn discovery_url(&self, shared: &Shared) -> String {
         let issuer = self.issuer.as_deref().unwrap_or(&shared.issuer);
         format!("{issuer}/.well-known/openid-configuration")
+    }
+
+    /// The route's action in the routing table: `static` (the operator) or `dynamic` (a
+    /// second-level finder).
+    fn action(&self, shared: &Shared) -> (&'static str, Value) {
+        match &self.second_level_finder {
+            Some(finder) => (
+                "dynamic",
+                json!({
+                    "telcoFinder": finder,
+                    "authProviderConfiguration": self.discovery_url(shared),
+                }),
+            ),
+            None => (
+                "static",
+                json!({
+                    "operatorId": self.operator_id,
+                    "apiRoot": self.api_root(shared),
+                    "authProviderConfiguration": self.discovery_url(shared),
+                }),
+            ),
+        }
     }
 }
 
@@ -178,34 +117,32 @@ pub(crate) fn index(shared: &Shared) -> Value {
     let routes: Vec<Value> = routes(shared)
         .iter()
         .map(|route| {
-            json!({
+            let mut entry = json!({
                 "operator_id": route.operator_id,
                 "msisdn_prefixes": route.msisdn_prefixes,
                 "api_root": route.api_root(shared),
                 "discovery_url": route.discovery_url(shared),
-            })
+            });
+            // Shown only when used, so the index of a prefix-only finder stays as it was.
+            if !route.ip_ranges.is_empty() {
+                entry["ip_ranges"] = json!(
+                    route
+                        .ip_ranges
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                );
+            }
+            if !route.networks.is_empty() {
+                entry["networks"] = json!(route.networks);
+            }
+            if let Some(finder) = &route.second_level_finder {
+                entry["second_level_finder"] = json!(finder);
+            }
+            entry
         })
         .collect();
     json!({ "scope": TELCO_FINDER_SCOPE, "routes": routes })
-}
-
-/// The route whose prefix matching `number` is the longest; the first on a tie.
-fn route_for<'r>(routes: &'r [TelcoRoute], number: &PhoneNumber) -> Option<&'r TelcoRoute> {
-    let mut best: Option<(usize, &TelcoRoute)> = None;
-    for route in routes {
-        let longest = route
-            .msisdn_prefixes
-            .iter()
-            .filter(|prefix| number.expose_e164().starts_with(prefix.as_str()))
-            .map(String::len)
-            .max();
-        if let Some(length) = longest
-            && best.is_none_or(|(known, _)| length > known)
-        {
-            best = Some((length, route));
-        }
-    }
-    best.map(|(_, route)| route)
 }
 
 fn not_supported() -> ApiError {
@@ -236,6 +173,34 @@ async fn respond(headers: &HeaderMap, handler: impl AsyncFnOnce() -> Result<Valu
     }
 }
 
+/// The `publicAddress` of a target's `ipv4Address`/`ipv6Address` object (`publicPort`, when given,
+/// must be a port number; behind carrier-grade NAT it tells devices apart, but every route of the
+/// sandbox covers whole ranges, so it does not change the answer).
+fn device_address(
+    value: &Value,
+    name: &str,
+    parse: impl Fn(&str) -> Option<IpAddr>,
+) -> Result<IpAddr, ApiError> {
+    let invalid =
+        || ApiError::invalid_argument(&format!("target.{name} needs a publicAddress of its family"));
+    let object = value.as_object().ok_or_else(invalid)?;
+    let address = object
+        .get("publicAddress")
+        .and_then(Value::as_str)
+        .and_then(parse)
+        .ok_or_else(invalid)?;
+    match object.get("publicPort") {
+        None => {}
+        Some(port) if port.as_u64().is_some_and(|port| port <= u64::from(u16::MAX)) => {}
+        Some(_) => {
+            return Err(ApiError::invalid_argument(&format!(
+                "target.{name}.publicPort must be a port number"
+            )));
+        }
+    }
+    Ok(address)
+}
+
 /// `POST /telco-finder/v1/search`.
 pub(crate) async fn search(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
     respond(&headers, async || {
@@ -262,16 +227,28 @@ pub(crate) async fn search(State(shared): State<Arc<Shared>>, headers: HeaderMap
             .get("target")
             .and_then(Value::as_object)
             .ok_or_else(|| ApiError::invalid_argument("target is required"))?;
-        let number = match (
+        let routes = routes(&shared);
+        let route = match (
             target.get("phoneNumber"),
             target.get("ipv4Address"),
             target.get("ipv6Address"),
         ) {
-            (Some(Value::String(number)), None, None) => PhoneNumber::parse_strict(number)
-                .map_err(|_| ApiError::invalid_argument("target.phoneNumber must be E.164 with +"))?,
-            // No address range is routed: an address is never served.
-            (None, Some(Value::Object(_)), None) | (None, None, Some(Value::Object(_))) => {
-                return Err(not_supported());
+            (Some(Value::String(number)), None, None) => {
+                let number = PhoneNumber::parse_strict(number)
+                    .map_err(|_| ApiError::invalid_argument("target.phoneNumber must be E.164 with +"))?;
+                route::best(routes, |route| route.number_specificity(&number))
+            }
+            (None, Some(address), None) => {
+                let address = device_address(address, "ipv4Address", |text| {
+                    text.parse::<Ipv4Addr>().ok().map(IpAddr::V4)
+                })?;
+                route::best(routes, |route| route.address_specificity(address))
+            }
+            (None, None, Some(address)) => {
+                let address = device_address(address, "ipv6Address", |text| {
+                    text.parse::<Ipv6Addr>().ok().map(IpAddr::V6)
+                })?;
+                route::best(routes, |route| route.address_specificity(address))
             }
             _ => {
                 return Err(ApiError::invalid_argument(
@@ -279,8 +256,14 @@ pub(crate) async fn search(State(shared): State<Arc<Shared>>, headers: HeaderMap
                 ));
             }
         };
-        let routes = routes(&shared);
-        let route = route_for(routes, &number).ok_or_else(not_supported)?;
+        let route = route.ok_or_else(not_supported)?;
+        if let Some(finder) = &route.second_level_finder {
+            // A second-level finder resolves the target: the client asks it next.
+            return Ok(json!({
+                "telcoFinder": finder,
+                "authProviderConfiguration": route.discovery_url(&shared),
+            }));
+        }
         let mut answer = json!({ "operatorId": route.operator_id });
         if include_root {
             answer["apiRoot"] = Value::from(route.api_root(&shared));
@@ -293,7 +276,7 @@ pub(crate) async fn search(State(shared): State<Arc<Shared>>, headers: HeaderMap
     .await
 }
 
-/// `GET /telco-routing/v1/routing`: every route as a static routing rule.
+/// `GET /telco-routing/v1/routing`: every route as a routing rule, `static` or `dynamic`.
 pub(crate) async fn routing(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
     respond(&headers, async || {
         let grant = bearer(&shared, &headers, shared.now()).await?;
@@ -301,14 +284,32 @@ pub(crate) async fn routing(State(shared): State<Arc<Shared>>, headers: HeaderMa
         let rules: Vec<Value> = routes(&shared)
             .iter()
             .map(|route| {
-                json!({
-                    "msisdnPrefix": route.msisdn_prefixes,
-                    "static": {
-                        "operatorId": route.operator_id,
-                        "apiRoot": route.api_root(&shared),
-                        "authProviderConfiguration": route.discovery_url(&shared),
-                    },
-                })
+                let mut rule = Map::new();
+                let (ipv4, ipv6): (Vec<&IpNet>, Vec<&IpNet>) = route
+                    .ip_ranges
+                    .iter()
+                    .partition(|range| matches!(range, IpNet::V4(_)));
+                let ranges = [
+                    ("msisdnPrefix", json!(route.msisdn_prefixes)),
+                    (
+                        "ipv4",
+                        json!(ipv4.iter().map(ToString::to_string).collect::<Vec<_>>()),
+                    ),
+                    (
+                        "ipv6",
+                        json!(ipv6.iter().map(ToString::to_string).collect::<Vec<_>>()),
+                    ),
+                    ("network", json!(route.networks)),
+                ];
+                // Only the kinds of range the rule has: an empty list would match nothing anyway.
+                for (name, list) in ranges {
+                    if list.as_array().is_some_and(|list| !list.is_empty()) {
+                        rule.insert(name.to_owned(), list);
+                    }
+                }
+                let (action, value) = route.action(&shared);
+                rule.insert(action.to_owned(), value);
+                Value::Object(rule)
             })
             .collect();
         Ok(Value::Array(rules))
@@ -317,36 +318,4 @@ pub(crate) async fn routing(State(shared): State<Arc<Shared>>, headers: HeaderMa
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_longest_prefix_wins_and_routes_are_checked() {
-        let routes = vec![
-            TelcoRoute::new("short", ["+34"]).expect("route"),
-            TelcoRoute::new("long", ["+3465", "+1"]).expect("route"),
-            TelcoRoute::new("tie", ["+3465"]).expect("route"),
-        ];
-        let check = |number: &str, expected: Option<&str>| {
-            let number = PhoneNumber::parse_strict(number).expect("number");
-            let found = route_for(&routes, &number).map(|route| route.operator_id.as_str());
-            assert_eq!(found, expected, "{number:?}");
-        };
-        check("+34654654654", Some("long"));
-        check("+34600000002", Some("short"));
-        check("+447709558432", None);
-        assert_eq!(TelcoRoute::new("", ["+1"]), Err(TelcoRouteError::OperatorId));
-        assert_eq!(
-            TelcoRoute::new("x", Vec::<String>::new()),
-            Err(TelcoRouteError::NoPrefix)
-        );
-        assert_eq!(
-            TelcoRoute::new("x", ["+1", "34"]),
-            Err(TelcoRouteError::Prefix { index: 1 })
-        );
-        let default = TelcoRoute::sandbox(&SubscriberStore::default_set());
-        assert_eq!(default.len(), 1);
-        assert!(default[0].msisdn_prefixes.contains(&"+34".to_owned()));
-        assert!(!default[0].msisdn_prefixes.contains(&"+44".to_owned()));
-    }
-}
+mod tests;

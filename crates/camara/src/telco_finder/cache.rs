@@ -72,6 +72,11 @@ impl<V: Clone> TtlCache<V> {
     }
 
     /// The answer kept for `key` and its expiry, if it has not expired at `now`.
+    /// The policy the cache keeps answers under.
+    pub(crate) fn policy(&self) -> CachePolicy {
+        self.policy
+    }
+
     pub(crate) fn get(&self, key: &str, now: SystemTime) -> Option<(V, SystemTime)> {
         self.entries
             .get(key)

@@ -136,6 +136,24 @@ pub struct DynamicRoute {
     pub auth_provider_configuration: Option<String>,
 }
 
+impl DynamicRoute {
+    /// A route to the second-level finder whose base URL is `telco_finder`.
+    #[must_use]
+    pub fn new(telco_finder: impl Into<String>) -> Self {
+        Self {
+            telco_finder: telco_finder.into(),
+            auth_provider_configuration: None,
+        }
+    }
+
+    /// Sets the discovery URL of the provider of the second-level finder's tokens.
+    #[must_use]
+    pub fn with_auth_provider_configuration(mut self, url: impl Into<String>) -> Self {
+        self.auth_provider_configuration = Some(url.into());
+        self
+    }
+}
+
 /// What a matching rule says to do.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

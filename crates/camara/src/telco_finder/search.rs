@@ -1,21 +1,19 @@
 //! `POST {finder}/search`: which operator serves a phone number or a device's public IP address,
 //! in the GSMA Open Gateway shape (Open-Gateway-Documents, chapter 5, "Telco Finder Interface").
 
-use std::fmt;
-use std::net::{Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
 
 use bytes::Bytes;
 use http::header::{ACCEPT, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, HeaderValue};
 use netid_core::correlator::{X_CORRELATOR, XCorrelator};
 use netid_core::error_info::{ErrorCode, ErrorInfo};
-use netid_core::phone::PhoneNumber;
 use netid_core::token::AccessToken;
 use netid_transport::{HttpRequest, HttpResponse};
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use super::OperatorId;
+use super::routing::DynamicRoute;
 use crate::endpoint::decode_response;
 use crate::error::{CamaraError, DecodeError, DecodeErrorKind, InvalidRequest};
 use crate::profile::Tolerance;
@@ -24,84 +22,9 @@ use crate::wire;
 /// The path of the search operation below the finder's base URL (`…/telco-finder/v1`).
 pub const SEARCH_PATH: &str = "/search";
 
-/// Who to find the operator of: a phone number, or a device's public IPv4 or IPv6 address with
-/// its public port (behind carrier-grade NAT the port tells subscribers apart).
-///
-/// `Debug` masks the phone number and hides the address: both identify a subscriber.
-#[derive(Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SearchTarget {
-    /// `target.phoneNumber`, E.164 with `+`.
-    PhoneNumber(PhoneNumber),
-    /// `target.ipv4Address`: `publicAddress` and, when known, `publicPort`.
-    Ipv4 {
-        /// The device's public address.
-        public_address: Ipv4Addr,
-        /// The device's public port.
-        public_port: Option<u16>,
-    },
-    /// `target.ipv6Address`: `publicAddress` and, when known, `publicPort`.
-    Ipv6 {
-        /// The device's public address.
-        public_address: Ipv6Addr,
-        /// The device's public port.
-        public_port: Option<u16>,
-    },
-}
+mod target;
 
-impl fmt::Debug for SearchTarget {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::PhoneNumber(number) => f.debug_tuple("PhoneNumber").field(number).finish(),
-            Self::Ipv4 { .. } => f.write_str("Ipv4([redacted])"),
-            Self::Ipv6 { .. } => f.write_str("Ipv6([redacted])"),
-        }
-    }
-}
-
-impl SearchTarget {
-    /// The `target` member of the request body.
-    fn to_json(&self) -> Value {
-        let address = |address: String, port: Option<u16>| {
-            let mut map = Map::new();
-            map.insert("publicAddress".to_owned(), Value::from(address));
-            if let Some(port) = port {
-                map.insert("publicPort".to_owned(), Value::from(port));
-            }
-            Value::Object(map)
-        };
-        match self {
-            Self::PhoneNumber(number) => json!({ "phoneNumber": number.expose_e164() }),
-            Self::Ipv4 {
-                public_address,
-                public_port,
-            } => json!({ "ipv4Address": address(public_address.to_string(), *public_port) }),
-            Self::Ipv6 {
-                public_address,
-                public_port,
-            } => json!({ "ipv6Address": address(public_address.to_string(), *public_port) }),
-        }
-    }
-
-    /// A key naming this target in a cache.
-    ///
-    /// # Security
-    ///
-    /// Carries the phone number or the address in clear.
-    pub(crate) fn expose_key(&self) -> String {
-        match self {
-            Self::PhoneNumber(number) => format!("tel:{}", number.expose_e164()),
-            Self::Ipv4 {
-                public_address,
-                public_port,
-            } => format!("ipv4:{public_address}:{public_port:?}"),
-            Self::Ipv6 {
-                public_address,
-                public_port,
-            } => format!("ipv6:{public_address}:{public_port:?}"),
-        }
-    }
-}
+pub use target::SearchTarget;
 
 /// `portabilitySearchMode`: how far a finder looks in a country with number portability.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -250,6 +173,11 @@ pub enum SearchOutcome {
     /// `NotSupported`: no operator the finder knows serves the target, or the one that does
     /// exposes no Open Gateway API (a non-OGW MVNO). Carries the error body when it was one.
     NotSupported(Option<ErrorInfo>),
+    /// A second-level finder resolves the target: ask it next, with a token of its
+    /// `authProviderConfiguration`. Not in the published search shape: a first-level finder that
+    /// does not relay the question answers with the routing rule's `dynamic` action
+    /// (`{"telcoFinder": …, "authProviderConfiguration": …}`) instead of an operator.
+    Delegated(DynamicRoute),
 }
 
 /// A value and how long the finder lets it be reused.
@@ -266,7 +194,9 @@ pub struct Cacheable<T> {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct RawResult {
-    operator_id: String,
+    operator_id: Option<String>,
+    /// A second-level finder instead of an operator (the routing rule's `dynamic` action).
+    telco_finder: Option<String>,
     api_root: Option<String>,
     auth_provider_configuration: Option<String>,
     /// Not in the published shape: a lifetime in seconds that some finders add to the body.
@@ -277,7 +207,8 @@ fn no_normalize(_: &mut Value, _: &mut wire::Normalizer<'_>) -> Result<(), Decod
     Ok(())
 }
 
-/// Decodes a search answer: 2xx → [`SearchOutcome::Found`]; 404, or any error whose code is
+/// Decodes a search answer: 2xx → [`SearchOutcome::Found`] (or [`SearchOutcome::Delegated`] for
+/// a body naming a `telcoFinder` and no `operatorId`); 404, or any error whose code is
 /// `NOT_SUPPORTED` → [`SearchOutcome::NotSupported`]; any other status → the typed error.
 ///
 /// # Errors
@@ -289,7 +220,17 @@ pub fn from_http_response(response: &HttpResponse) -> Result<Cacheable<SearchOut
     match decode_response::<RawResult>(response, Tolerance::lenient(), no_normalize) {
         Ok(decoded) => {
             let raw = decoded.value;
-            let operator_id = OperatorId::new(raw.operator_id).map_err(|reason| {
+            let ttl = header_ttl.or(raw.ttl.map(Duration::from_secs));
+            if let (None, Some(finder)) = (&raw.operator_id, raw.telco_finder) {
+                return Ok(Cacheable {
+                    value: SearchOutcome::Delegated(DynamicRoute {
+                        telco_finder: trim_slash(finder),
+                        auth_provider_configuration: raw.auth_provider_configuration,
+                    }),
+                    ttl,
+                });
+            }
+            let operator_id = OperatorId::new(raw.operator_id.unwrap_or_default()).map_err(|reason| {
                 DecodeError::new(
                     response.status().as_u16(),
                     "$.operatorId".to_owned(),
@@ -304,7 +245,7 @@ pub fn from_http_response(response: &HttpResponse) -> Result<Cacheable<SearchOut
                     api_root: raw.api_root.map(trim_slash),
                     auth_provider_configuration: raw.auth_provider_configuration,
                 }),
-                ttl: header_ttl.or(raw.ttl.map(Duration::from_secs)),
+                ttl,
             })
         }
         Err(CamaraError::Operator(error))

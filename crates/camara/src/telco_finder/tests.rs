@@ -164,6 +164,26 @@ fn answers_decode_to_outcomes() {
         answer(200, &[], r#"{"apiRoot":"https://a.example"}"#),
         Err("decode"),
     );
+    // A second-level finder instead of an operator: the routing rule's dynamic action.
+    let delegated = DynamicRoute::new("https://brands.example/telco-finder/v1")
+        .with_auth_provider_configuration("https://brands.example/.well-known/openid-configuration");
+    check(
+        answer(
+            200,
+            &[("cache-control", "max-age=30")],
+            r#"{"telcoFinder":"https://brands.example/telco-finder/v1/","authProviderConfiguration":"https://brands.example/.well-known/openid-configuration"}"#,
+        ),
+        Ok((SearchOutcome::Delegated(delegated), Some(30))),
+    );
+    // An operator id wins over a stray telcoFinder member.
+    check(
+        answer(
+            200,
+            &[],
+            r#"{"operatorId":"a","telcoFinder":"https://b.example"}"#,
+        ),
+        Ok((found("a", None), None)),
+    );
 }
 
 #[test]

@@ -25,9 +25,23 @@ pub struct CallArgs {
     #[arg(long)]
     pub reveal: bool,
     /// Ask the Telco Finder of the operator file's `[telco-finder]` table which operator serves
-    /// `--phone-number` first, and call that operator.
+    /// the subscriber first (`--route-ip`, `--route-phone-number`, or else `--phone-number`), and
+    /// call that operator.
     #[arg(long)]
     pub route: bool,
+    /// With `--route`: route on the device's public address (`198.51.100.7`, `198.51.100.7:40404`,
+    /// `[2001:db8::7]:40404`): the Telco Finder is asked about that IPv4 or IPv6 address and port.
+    #[arg(
+        long,
+        value_name = "ADDRESS[:PORT]",
+        requires = "route",
+        conflicts_with = "route_phone_number"
+    )]
+    pub route_ip: Option<String>,
+    /// With `--route`: route on this number when the call names none in clear
+    /// (`--hashed-phone-number`, `device-phone-number`).
+    #[arg(long, value_name = "NUMBER", requires = "route")]
+    pub route_phone_number: Option<String>,
     /// Keep the CIBA tokens in this Redis (`redis://…` or `rediss://…`), encrypted with the 32-byte
     /// key in `$NETID_TOKEN_CACHE_KEY` (hex or Base64), so later calls reuse them instead of asking
     /// the user again; concurrent invocations run one CIBA flow between them. With `--route`, for

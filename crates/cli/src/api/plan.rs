@@ -2,13 +2,11 @@
 //! call is about, and the request.
 
 use std::io::{self, Read};
-use std::path::Path;
 use std::time::Duration;
 
-use netid::OperatorDescription;
 use netid::crates::camara::kyc_age_verification::AgeQuery;
 use netid::description::{DescriptionError, EnvLookup};
-use netid::{Api, ConsentQuery, NumberToVerify, Operation, Operator, Subject, TelcoFinder};
+use netid::{Api, ConsentQuery, NumberToVerify, Operation, Operator, SearchTarget, Subject, TelcoFinder};
 use netid_core::kyc::KycClaims;
 use netid_core::login_hint::LoginHint;
 use netid_core::phone::PhoneNumber;
@@ -21,7 +19,7 @@ use super::args::{
     CallArgs, DeviceSwapCommand, KycMatchArgs, KycTenureArgs, NumberRecyclingCommand,
     NumberVerificationCommand, SimSwapArgs, SimSwapCommand,
 };
-use super::report::Route;
+use super::routing;
 use crate::operator_file;
 
 /// One validated API command: the operator, the subject, the request and the call's settings.
@@ -40,10 +38,10 @@ pub struct ApiPlan {
 pub(super) enum Target {
     /// The operator the operator file describes.
     Operator(Box<Operator>),
-    /// The operator the Telco Finder names for `number` (`--route`), resolved when the plan runs.
+    /// The operator the Telco Finder names for `target` (`--route`), resolved when the plan runs.
     Route {
         finder: TelcoFinder,
-        number: PhoneNumber,
+        target: SearchTarget,
     },
 }
 
@@ -156,12 +154,8 @@ impl ApiPlan {
             ));
         }
         let route = if call.route {
-            let Some(route_number) = number.clone().or_else(|| request.number_to_route().cloned()) else {
-                return Err(String::from(
-                    "--route: give --phone-number NUMBER (unhashed: the Telco Finder is asked the number)",
-                ));
-            };
-            Some(route_number)
+            let fallback = number.clone().or_else(|| request.number_to_route().cloned());
+            Some(routing::target(call, fallback)?)
         } else {
             None
         };
@@ -186,9 +180,9 @@ impl ApiPlan {
             None => None,
         };
         let target = match route {
-            Some(number) => Target::Route {
-                finder: finder(description, &path, env, shared)?,
-                number,
+            Some(target) => Target::Route {
+                finder: routing::finder(description, &path, env, shared)?,
+                target,
             },
             None => Target::Operator(Box::new(operator_file::operator(description, env, shared)?)),
         };
@@ -351,44 +345,6 @@ impl ApiPlan {
             ),
         }
     }
-}
-
-/// The Telco Finder of the operator file's `[telco-finder]` table, for `--route`; the operators it
-/// names share tokens through `shared` when given (`--token-cache`).
-fn finder(
-    description: OperatorDescription,
-    path: &Path,
-    env: EnvLookup<'_>,
-    shared: Option<crate::redis::SharedTokens>,
-) -> Result<TelcoFinder, String> {
-    if description.telco_finder.is_none() {
-        return Err(format!(
-            "--route: the operator file {} has no [telco-finder] table",
-            path.display()
-        ));
-    }
-    let mut builder = TelcoFinder::builder(description).transport(operator_file::http_transport()?);
-    if let Some(shared) = shared {
-        builder = builder.token_store(shared.store).shared_flight(shared.flight);
-    }
-    builder
-        .secrets_from(env)
-        .and_then(netid::TelcoFinderBuilder::build)
-        .map_err(|error| format!("--config {}: {error}", path.display()))
-}
-
-/// The operator the Telco Finder names for `number` (`--route`), and what the report shows of it.
-pub(super) async fn route(
-    finder: &TelcoFinder,
-    number: &PhoneNumber,
-) -> Result<(Operator, Option<Route>), netid::Error> {
-    let resolved = finder.resolve(number).await?;
-    let operator = finder.operator(&resolved)?;
-    let route = Route {
-        operator_id: resolved.operator_id.as_str().to_owned(),
-        api_root: resolved.api_root,
-    };
-    Ok((operator, Some(route)))
 }
 
 /// The claims JSON: an unknown field is refused with the valid ones listed, and no error quotes a

@@ -181,17 +181,14 @@ pub(super) async fn consent_info(operator: &Operator, token: &AccessToken) -> St
 }
 
 /// `number-verification-verify` and `-verify-hashed`: the device's own number is verified.
-pub(super) async fn nv_verify(operator: &Operator, token: &AccessToken, hashed: bool) -> StepResult {
+pub(super) async fn nv_verify(operator: &Operator, device: Subject, hashed: bool) -> StepResult {
     let number = PhoneNumber::parse_strict(data::DEVICE_NUMBER)?;
     let to_verify = if hashed {
         NumberToVerify::Hashed(number.hashed())
     } else {
         NumberToVerify::Plain(number.clone())
     };
-    let reply = operator
-        .number_verification(Subject::access_token(token.clone()))
-        .verify(to_verify)
-        .await?;
+    let reply = operator.number_verification(device).verify(to_verify).await?;
     let verified = reply.value.verified;
     let form = if hashed { "hashed SHA-256" } else { "plain" };
     let done = Done::new(format!(
@@ -204,11 +201,8 @@ pub(super) async fn nv_verify(operator: &Operator, token: &AccessToken, hashed: 
 }
 
 /// `number-verification-device-phone-number`: the number the network attributes to the device.
-pub(super) async fn nv_device_phone_number(operator: &Operator, token: &AccessToken) -> StepResult {
-    let reply = operator
-        .number_verification(Subject::access_token(token.clone()))
-        .device_phone_number()
-        .await?;
+pub(super) async fn nv_device_phone_number(operator: &Operator, device: Subject) -> StepResult {
+    let reply = operator.number_verification(device).device_phone_number().await?;
     let number = reply.value;
     let done = Done::new(format!(
         "Number Verification 2.1: the device's number is {number}"

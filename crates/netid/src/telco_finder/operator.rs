@@ -9,7 +9,7 @@ use crate::profile;
 use super::{Resolved, TelcoFinder};
 
 /// The discovery document's path below an issuer (OpenID Connect Discovery 1.0 §4).
-const DISCOVERY_PATH: &str = "/.well-known/openid-configuration";
+pub(super) const DISCOVERY_PATH: &str = "/.well-known/openid-configuration";
 
 impl TelcoFinder {
     /// The description of the operator `resolved` names: the finder description's client, purpose

@@ -13,9 +13,10 @@ use netid_core::ports::random_id;
 use netid_core::scope::{ApiScope, Purpose};
 use serde_json::{Map, Value, json};
 
+use super::consent_capture::{CAPTURE_LIFETIME, CAPTURE_PATH, PendingCapture};
 use super::{
     ApiError, IdentifierRules, Served, answer_as, bearer, object, phone_number, require_scope, rfc3339,
-    subject,
+    store_unavailable, subject,
 };
 use crate::state::Shared;
 use crate::subscribers::consent::ScopeStatus;
@@ -190,26 +191,53 @@ pub(crate) async fn retrieve(
         // The opt-out list is the one the token endpoints refuse tokens for.
         let Ok(purpose) = query.purpose.parse::<Purpose>();
         let opted_out = subscriber.is_opted_out(&purpose);
-        let statuses = query
+        // Consent given on a capture page, possibly on another process sharing the store.
+        let consented = shared
+            .store
+            .consented_scopes(subscriber.id(), &query.purpose)
+            .await
+            .map_err(|error| store_unavailable(&error))?;
+        let statuses: Vec<(String, ScopeStatus)> = query
             .scopes
             .iter()
             .map(|scope| {
-                let status = consents.status(opted_out, &query.purpose, scope, now);
+                let mut status = consents.status(opted_out, &query.purpose, scope, now);
+                // Consent given on the capture page answers what the file left capturable; an
+                // objection or a denial stays.
+                if status.reason.is_some_and(|reason| reason.is_capturable()) && consented.contains(scope) {
+                    status = ScopeStatus {
+                        reason: None,
+                        expires: None,
+                    };
+                }
                 (scope.clone(), status)
             })
             .collect();
-        let groups = group(statuses);
-        let capturable = groups
+        let capturable: Vec<String> = statuses
             .iter()
-            .any(|(status, _)| status.reason.is_some_and(|reason| reason.is_capturable()));
+            .filter(|(_, status)| status.reason.is_some_and(|reason| reason.is_capturable()))
+            .map(|(scope, _)| scope.clone())
+            .collect();
+        let groups = group(statuses);
         let items: Vec<Value> = groups
             .into_iter()
             .map(|(status, scopes)| status_info(&query.purpose, status, scopes))
             .collect();
         let mut answer = json!({ "statusInfo": items });
-        if query.request_capture_url && capturable {
+        if query.request_capture_url && !capturable.is_empty() {
             let id = random_id(shared.config.rng.as_ref(), 16).map_err(|_| ApiError::internal())?;
-            answer["captureUrl"] = json!(shared.endpoint(&format!("/consent-capture/{id}")));
+            answer["captureUrl"] = json!(shared.endpoint(&format!("{CAPTURE_PATH}/{id}")));
+            let capture = PendingCapture {
+                subscriber_id: subscriber.id().to_owned(),
+                purpose: query.purpose.clone(),
+                scopes: capturable,
+                expires: now + CAPTURE_LIFETIME,
+            };
+            shared
+                .store
+                .insert_capture(&id, capture, now)
+                .await
+                .map_err(|error| store_unavailable(&error))?;
         }
         Ok(answer)
     })

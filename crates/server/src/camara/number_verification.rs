@@ -1,5 +1,9 @@
 //! Number Verification 2.x: `verify` and `device-phone-number`, answered for a subscriber who
 //! authenticated through the mobile network only.
+//!
+//! A token granting a Number Verification scope is single-use (and lives at most 300 s, see
+//! `state::token_lifetime`): its first answered call here spends it, and the next call with it
+//! gets the spec's `401 UNAUTHENTICATED`.
 
 use std::sync::Arc;
 
@@ -11,7 +15,7 @@ use netid_core::error_info::ErrorCode;
 use netid_core::phone::HashedPhoneNumber;
 use serde_json::{Value, json};
 
-use super::{ApiError, Served, answer_as, bearer, object, phone_number, require_scope};
+use super::{ApiError, Served, answer_as, bearer, object, phone_number, require_scope, spend_single_use};
 use crate::state::{AuthMethod, Grant, Shared};
 
 /// 403 unless the subscriber authenticated through the mobile network (Number Verification).
@@ -62,6 +66,7 @@ pub(crate) async fn verify(
                 ));
             }
         };
+        spend_single_use(&shared, &headers, &grant).await?;
         Ok(json!({ "devicePhoneNumberVerified": verified }))
     })
     .await
@@ -81,6 +86,7 @@ pub(crate) async fn device_phone_number(
             .subscriber
             .as_ref()
             .ok_or_else(ApiError::permission_denied)?;
+        spend_single_use(&shared, &headers, &grant).await?;
         Ok(json!({ "devicePhoneNumber": device.expose_e164() }))
     })
     .await

@@ -18,7 +18,7 @@ use super::client_auth::authenticate_client;
 use super::{CIBA_GRANT, OAuthError, no_store, parse_form, random, required};
 use crate::config::AccessTokenFormat;
 use crate::keys::b64url;
-use crate::state::{AuthMethod, Grant, PollOutcome, Shared, unix};
+use crate::state::{AuthMethod, Grant, PollOutcome, Shared, token_lifetime, unix};
 use crate::subscribers::Subscriber;
 
 /// `POST /token`: the CIBA, authorization-code and client-credentials grants.
@@ -132,7 +132,9 @@ async fn issue(
     if method != AuthMethod::TwoLegged && subscriber.is_none() {
         return Err(OAuthError::invalid_grant("the subscriber no longer exists"));
     }
-    let lifetime = shared.config.access_token_lifetime;
+    // Number Verification tokens are single-use and short-lived; no grant here issues a refresh
+    // token, so none of them is ever refreshed either.
+    let lifetime = token_lifetime(&scope, shared.config.access_token_lifetime);
     let sub = subscriber.map(|s| shared.pairwise_sub(client_id, s.id()));
     let sign = |claims: &Value, typ: &str| {
         let mut header = Header::new(Algorithm::ES256);

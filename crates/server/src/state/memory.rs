@@ -1,6 +1,6 @@
 //! The in-memory state store: one process, one operator, state lost at shutdown (the default).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 use std::time::SystemTime;
 
@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use netid_core::store::StoreError;
 
 use super::{Grant, IssuedCode, OpStore, PendingAuth, PollOutcome, PollWrite, lock, poll_step};
+use crate::camara::consent_capture::PendingCapture;
 
 /// The maps behind the [`MemoryStore`]'s mutex. Expired entries are purged on insertion, so
 /// memory stays bounded by the live requests and tokens.
@@ -17,6 +18,9 @@ struct Maps {
     codes: BTreeMap<String, IssuedCode>,
     tokens: BTreeMap<String, Grant>,
     used_jtis: BTreeMap<(String, String), SystemTime>,
+    captures: BTreeMap<String, PendingCapture>,
+    /// (subscriber id, purpose) → the scopes consented to on a capture page.
+    consents: BTreeMap<(String, String), BTreeSet<String>>,
 }
 
 /// The state of one process behind one mutex. Never fails, and its futures never wait, so the
@@ -73,6 +77,10 @@ impl OpStore for MemoryStore {
         Ok(lock(&self.0).tokens.get(token).cloned())
     }
 
+    async fn spend_token(&self, token: &str) -> Result<bool, StoreError> {
+        Ok(lock(&self.0).tokens.remove(token).is_some())
+    }
+
     async fn use_jti(
         &self,
         client_id: &str,
@@ -89,6 +97,56 @@ impl OpStore for MemoryStore {
         maps.used_jtis.insert(key, exp);
         Ok(true)
     }
+
+    async fn insert_capture(
+        &self,
+        id: &str,
+        capture: PendingCapture,
+        now: SystemTime,
+    ) -> Result<(), StoreError> {
+        let mut maps = lock(&self.0);
+        maps.captures.retain(|_, c| c.expires > now);
+        maps.captures.insert(id.to_owned(), capture);
+        Ok(())
+    }
+
+    async fn capture(&self, id: &str, now: SystemTime) -> Result<Option<PendingCapture>, StoreError> {
+        Ok(lock(&self.0)
+            .captures
+            .get(id)
+            .filter(|c| c.expires > now)
+            .cloned())
+    }
+
+    async fn take_capture(&self, id: &str, now: SystemTime) -> Result<Option<PendingCapture>, StoreError> {
+        Ok(lock(&self.0).captures.remove(id).filter(|c| c.expires > now))
+    }
+
+    async fn give_consent(
+        &self,
+        subscriber_id: &str,
+        purpose: &str,
+        scopes: &[String],
+    ) -> Result<(), StoreError> {
+        lock(&self.0)
+            .consents
+            .entry((subscriber_id.to_owned(), purpose.to_owned()))
+            .or_default()
+            .extend(scopes.iter().cloned());
+        Ok(())
+    }
+
+    async fn consented_scopes(
+        &self,
+        subscriber_id: &str,
+        purpose: &str,
+    ) -> Result<BTreeSet<String>, StoreError> {
+        Ok(lock(&self.0)
+            .consents
+            .get(&(subscriber_id.to_owned(), purpose.to_owned()))
+            .cloned()
+            .unwrap_or_default())
+    }
 }
 
 #[cfg(test)]
@@ -98,6 +156,7 @@ mod tests {
     use netid_core::phone::PhoneNumber;
 
     use super::*;
+    use crate::camara::consent_capture::CAPTURE_LIFETIME;
     use crate::state::AuthMethod;
     use crate::subscribers::CibaBehaviour;
 
@@ -181,6 +240,66 @@ mod tests {
             &[0, 1, 8],
             &["Pending", "SlowDown", "Approved"],
         );
+    }
+
+    #[test]
+    fn a_token_is_spent_once() {
+        let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000);
+        let state = MemoryStore::default();
+        let grant = Grant {
+            client_id: String::from("c"),
+            subscriber: None,
+            scope: "number-verification:verify".parse().unwrap(),
+            method: AuthMethod::MobileNetwork,
+            expires: t0 + Duration::from_secs(300),
+        };
+        now_or_never(state.insert_token("t", grant, t0)).unwrap();
+        let spend = |token| now_or_never(state.spend_token(token)).unwrap();
+        assert!(!spend("never-issued"));
+        assert!(spend("t"));
+        assert!(!spend("t"), "spent twice");
+        assert!(now_or_never(state.grant("t")).unwrap().is_none());
+    }
+
+    /// Confirms capture `id` as the capture page does: takes it, then records its consent.
+    fn confirm(state: &MemoryStore, id: &str, now: SystemTime) -> bool {
+        let Some(capture) = now_or_never(state.take_capture(id, now)).unwrap() else {
+            return false;
+        };
+        now_or_never(state.give_consent(&capture.subscriber_id, &capture.purpose, &capture.scopes)).unwrap();
+        true
+    }
+
+    #[test]
+    fn a_capture_is_confirmed_once_before_it_expires() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let capture = |scopes: &[&str]| PendingCapture {
+            subscriber_id: "peter".to_owned(),
+            purpose: "dpv:A".to_owned(),
+            scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+            expires: now + CAPTURE_LIFETIME,
+        };
+        let state = MemoryStore::default();
+        let is_given = |subscriber, purpose, scope| {
+            now_or_never(state.consented_scopes(subscriber, purpose))
+                .unwrap()
+                .contains(scope)
+        };
+        now_or_never(state.insert_capture("one", capture(&["s:a", "s:b"]), now)).unwrap();
+        now_or_never(state.insert_capture("late", capture(&["s:c"]), now)).unwrap();
+        assert!(!is_given("peter", "dpv:A", "s:a"));
+        assert!(now_or_never(state.capture("one", now)).unwrap().is_some());
+        assert!(confirm(&state, "one", now));
+        assert!(!confirm(&state, "one", now), "single use");
+        assert!(is_given("peter", "dpv:A", "s:a"));
+        assert!(is_given("peter", "dpv:A", "s:b"));
+        assert!(!is_given("peter", "dpv:B", "s:a"), "another purpose");
+        assert!(!is_given("maria", "dpv:A", "s:a"), "another subscriber");
+        let after = now + CAPTURE_LIFETIME;
+        assert!(now_or_never(state.capture("late", after)).unwrap().is_none());
+        assert!(!confirm(&state, "late", after), "expired");
+        assert!(!is_given("peter", "dpv:A", "s:c"));
+        assert!(!confirm(&state, "never-issued", now));
     }
 
     #[test]

@@ -1,14 +1,17 @@
 //! The Redis state store: several sandbox processes with the same issuer share it, and act as one
 //! operator.
 //!
-//! Each entry is one key with a `PX` expiry (its request's, code's, token's or assertion's), under
-//! `netid-sandbox:<issuer hash>:<kind>:<SHA-256 of the id>`: no token, code, `auth_req_id`, `jti`
-//! or phone number appears in a key, and the operators hosted on one server (or sandboxes that
-//! are different operators) never share one. Values are JSON. What must happen once happens in one
-//! command: `GETDEL` hands a code out, `SET NX` records a `jti`, and a CIBA poll is
-//! [`poll_step`] applied with a compare-and-set script, retried when another process polled
-//! the same request in between. Every failure is a [`StoreError`]: the handlers answer 503.
+//! Each entry is one key with a `PX` expiry (its request's, code's, token's, assertion's or
+//! capture URL's; the consents given on a capture page are a set without expiry), under
+//! `netid-sandbox:<issuer hash>:<kind>:<SHA-256 of the id>`: no token, code, `auth_req_id`, `jti`,
+//! subscriber id or phone number appears in a key, and the operators hosted on one server (or
+//! sandboxes that are different operators) never share one. Values are JSON. What must happen once
+//! happens in one command: `GETDEL` hands a code or a capture out, `DEL` spends a single-use
+//! token, `SET NX` records a `jti`, and a CIBA poll is [`poll_step`] applied with a compare-and-set
+//! script, retried when another process polled the same request in between. Every failure is a
+//! [`StoreError`]: the handlers answer 503.
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::future::Future;
 use std::time::{Duration, SystemTime};
@@ -22,6 +25,7 @@ use sha2::{Digest, Sha256};
 use tokio::sync::OnceCell;
 
 use super::{Grant, IssuedCode, OpStore, PendingAuth, PollOutcome, PollWrite, poll_step};
+use crate::camara::consent_capture::PendingCapture;
 use crate::error::ServerError;
 use crate::subscribers::CibaBehaviour;
 
@@ -190,6 +194,14 @@ impl OpStore for RedisStore {
         self.get("GET", self.key("token", &[token])).await
     }
 
+    async fn spend_token(&self, token: &str) -> Result<bool, StoreError> {
+        // `DEL` answers how many keys it removed: 1 for exactly one of concurrent spenders.
+        let removed: i64 = self
+            .run(::redis::cmd("DEL").arg(self.key("token", &[token])))
+            .await?;
+        Ok(removed == 1)
+    }
+
     async fn use_jti(
         &self,
         client_id: &str,
@@ -213,6 +225,56 @@ impl OpStore for RedisStore {
             .await?;
         // `OK` when recorded, nil when the key existed: the one atomic check-and-insert.
         Ok(set.is_some())
+    }
+
+    async fn insert_capture(
+        &self,
+        id: &str,
+        capture: PendingCapture,
+        now: SystemTime,
+    ) -> Result<(), StoreError> {
+        let expires = capture.expires;
+        self.put(self.key("capture", &[id]), &capture, expires, now).await
+    }
+
+    async fn capture(&self, id: &str, now: SystemTime) -> Result<Option<PendingCapture>, StoreError> {
+        let capture: Option<PendingCapture> = self.get("GET", self.key("capture", &[id])).await?;
+        // The key's `PX` runs on Redis's clock; the expiry is checked on the operator's.
+        Ok(capture.filter(|c| c.expires > now))
+    }
+
+    async fn take_capture(&self, id: &str, now: SystemTime) -> Result<Option<PendingCapture>, StoreError> {
+        let capture: Option<PendingCapture> = self.get("GETDEL", self.key("capture", &[id])).await?;
+        Ok(capture.filter(|c| c.expires > now))
+    }
+
+    async fn give_consent(
+        &self,
+        subscriber_id: &str,
+        purpose: &str,
+        scopes: &[String],
+    ) -> Result<(), StoreError> {
+        if scopes.is_empty() {
+            // `SADD` needs a member.
+            return Ok(());
+        }
+        let _: i64 = self
+            .run(
+                ::redis::cmd("SADD")
+                    .arg(self.key("consent", &[subscriber_id, purpose]))
+                    .arg(scopes),
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn consented_scopes(
+        &self,
+        subscriber_id: &str,
+        purpose: &str,
+    ) -> Result<BTreeSet<String>, StoreError> {
+        self.run(::redis::cmd("SMEMBERS").arg(self.key("consent", &[subscriber_id, purpose])))
+            .await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

@@ -241,3 +241,69 @@ async fn consent_info_from_records_and_opt_outs() {
         .await;
     assert_eq!(answer.code(), "UNNECESSARY_IDENTIFIER");
 }
+
+#[tokio::test]
+async fn a_consent_confirmed_on_the_capture_page_is_valid_next_time() {
+    let env = start().await;
+    let token = env.two_legged_token("consent-info:retrieve").await;
+    // Camille: sim-swap:check pending (capturable), kyc-match:match denied (not capturable).
+    let scopes = ["sim-swap:check", "kyc-match:match"];
+    let reasons = |answer: &Value| -> Vec<String> {
+        answer["statusInfo"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|status| status["statusReason"].as_str().unwrap_or("valid").to_owned())
+            .collect()
+    };
+    let first = env
+        .api(RETRIEVE, Some(&token), Some(query(CAMILLE, &scopes, true)))
+        .await;
+    assert_eq!(reasons(&first.body), ["PENDING", "DENIED"], "{}", first.body);
+    let capture = first.body["captureUrl"].as_str().expect("capture url").to_owned();
+
+    let page = env.http.get(&capture).send().await.expect("page");
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(
+        page.headers().get("cache-control").and_then(|v| v.to_str().ok()),
+        Some("no-store")
+    );
+    let html = page.text().await.expect("html");
+    assert!(html.contains("<code>sim-swap:check</code>"), "{html}");
+    assert!(
+        !html.contains("kyc-match:match"),
+        "a denial is not asked again: {html}"
+    );
+    assert!(html.contains("method=\"post\""), "{html}");
+    assert!(!html.contains(CAMILLE), "the page names no subscriber");
+
+    // Nothing is recorded before the subscriber confirms.
+    let before = env
+        .api(RETRIEVE, Some(&token), Some(query(CAMILLE, &scopes, false)))
+        .await;
+    assert_eq!(reasons(&before.body), ["PENDING", "DENIED"]);
+
+    let confirmed = env.http.post(&capture).send().await.expect("confirm");
+    assert_eq!(confirmed.status(), StatusCode::OK);
+    let after = env
+        .api(RETRIEVE, Some(&token), Some(query(CAMILLE, &scopes, true)))
+        .await;
+    assert_eq!(reasons(&after.body), ["valid", "DENIED"], "{}", after.body);
+    assert!(
+        after.body.get("captureUrl").is_none(),
+        "nothing capturable is left: {}",
+        after.body
+    );
+    // A capture URL is single-use; an unknown one is not found.
+    let again = env.http.post(&capture).send().await.expect("again");
+    assert_eq!(again.status(), StatusCode::NOT_FOUND);
+    let shown = env.http.get(&capture).send().await.expect("again");
+    assert_eq!(shown.status(), StatusCode::NOT_FOUND);
+    let unknown = env
+        .http
+        .get(env.url("/consent-capture/unknown"))
+        .send()
+        .await
+        .expect("unknown");
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+}

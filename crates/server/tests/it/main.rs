@@ -1179,43 +1179,87 @@ async fn number_verification_with_authorization_code() {
         exchange_code(&env, &code, Some(verifier)).await.error(),
         "invalid_grant"
     );
+    // Number Verification tokens are single-use, short-lived and never refreshed (issue 16).
+    assert!(
+        token.body["expires_in"].as_u64().is_some_and(|secs| secs <= 300),
+        "{}",
+        token.body
+    );
+    assert!(token.body.get("refresh_token").is_none(), "{}", token.body);
     let access = token.body["access_token"].as_str().unwrap();
 
-    let verify = async |body: Value| {
+    let verify = async |access: &str, body: Value| {
         env.api("/number-verification/v2/verify", Some(access), Some(body))
             .await
     };
     assert_eq!(
-        verify(json!({ "phoneNumber": PETER })).await.body,
+        verify(access, json!({ "phoneNumber": PETER })).await.body,
         json!({ "devicePhoneNumberVerified": true })
     );
+    // The first answer spent the token: the same token again is the spec's 401.
+    let again = verify(access, json!({ "phoneNumber": PETER })).await;
+    assert_eq!((again.status.as_u16(), again.code()), (401, "UNAUTHENTICATED"));
     assert_eq!(
-        verify(json!({ "phoneNumber": CAMILLE })).await.body,
+        again.header("www-authenticate"),
+        Some("Bearer realm=\"netid-sandbox\", error=\"invalid_token\"")
+    );
+    let spent = env
+        .api("/number-verification/v2/device-phone-number", Some(access), None)
+        .await;
+    assert_eq!(spent.status.as_u16(), 401, "{}", spent.body);
+    assert_eq!(
+        verify(&code_flow_token(&env).await, json!({ "phoneNumber": CAMILLE }))
+            .await
+            .body,
         json!({ "devicePhoneNumberVerified": false })
     );
     let hashed = hex::encode(Sha256::digest(PETER.as_bytes())).to_uppercase();
     assert_eq!(
-        verify(json!({ "hashedPhoneNumber": hashed })).await.body,
+        verify(
+            &code_flow_token(&env).await,
+            json!({ "hashedPhoneNumber": hashed })
+        )
+        .await
+        .body,
         json!({ "devicePhoneNumberVerified": true })
     );
-    let both = verify(json!({ "phoneNumber": PETER, "hashedPhoneNumber": hashed })).await;
+    // Refused requests answer nothing and leave the token usable.
+    let access = code_flow_token(&env).await;
+    let both = verify(
+        &access,
+        json!({ "phoneNumber": PETER, "hashedPhoneNumber": hashed }),
+    )
+    .await;
     assert_eq!((both.status.as_u16(), both.code()), (400, "INVALID_ARGUMENT"));
-    let neither = verify(json!({})).await;
+    let neither = verify(&access, json!({})).await;
     assert_eq!(
         (neither.status.as_u16(), neither.code()),
         (400, "INVALID_ARGUMENT")
     );
-    let bad_hash = verify(json!({ "hashedPhoneNumber": "abc" })).await;
+    let bad_hash = verify(&access, json!({ "hashedPhoneNumber": "abc" })).await;
     assert_eq!(bad_hash.code(), "INVALID_ARGUMENT");
 
     let device = env
-        .api("/number-verification/v2/device-phone-number", Some(access), None)
+        .api("/number-verification/v2/device-phone-number", Some(&access), None)
         .await;
     assert_eq!(device.body, json!({ "devicePhoneNumber": PETER }));
     assert_eq!(
         device.header("x-correlator"),
         Some("b4333c46-49c0-4f62-80d7-f0ef930f1c46")
     );
+    let again = env
+        .api("/number-verification/v2/device-phone-number", Some(&access), None)
+        .await;
+    assert_eq!((again.status.as_u16(), again.code()), (401, "UNAUTHENTICATED"));
+}
+
+/// A fresh Number Verification access token of the network's subscriber, by the code flow.
+async fn code_flow_token(env: &Env) -> String {
+    let (_, location) = authorize(env, &[]).await;
+    let code = query_param(&location, "code").unwrap();
+    let token = exchange_code(env, &code, None).await;
+    assert_eq!(token.status, StatusCode::OK, "{}", token.body);
+    token.body["access_token"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test]
@@ -1244,15 +1288,7 @@ async fn number_verification_requires_mobile_network_authentication() {
             &format!("{FRAUD} number-verification:verify"),
         )
         .await;
-    let answer = env
-        .api(
-            "/number-verification/v2/verify",
-            token["access_token"].as_str(),
-            Some(json!({ "phoneNumber": MARIA })),
-        )
-        .await;
-    assert_eq!(answer.body, json!({ "devicePhoneNumberVerified": true }));
-    // Wrong scope for device-phone-number.
+    // Wrong scope for device-phone-number (before the verify call, which spends the token).
     let answer = env
         .api(
             "/number-verification/v2/device-phone-number",
@@ -1261,6 +1297,14 @@ async fn number_verification_requires_mobile_network_authentication() {
         )
         .await;
     assert_eq!(answer.code(), "PERMISSION_DENIED");
+    let answer = env
+        .api(
+            "/number-verification/v2/verify",
+            token["access_token"].as_str(),
+            Some(json!({ "phoneNumber": MARIA })),
+        )
+        .await;
+    assert_eq!(answer.body, json!({ "devicePhoneNumberVerified": true }));
 }
 
 #[tokio::test]

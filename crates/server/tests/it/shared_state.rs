@@ -11,6 +11,9 @@ use tokio::task::JoinHandle;
 
 use super::*;
 
+mod consent_capture;
+mod single_use;
+
 /// One process of the operator, reached at its own address; URLs in tokens name the issuer.
 struct Process {
     server: ServerHandle,
