@@ -9,7 +9,7 @@ mod tests;
 pub use prepared::PreparedRecord;
 use prepared::{Candidates, Claim, claim_of};
 
-use super::normalize::{compares_in_place, normalize_into, normalizes_to};
+use super::normalize::{Rules, normalize_into, normalizes_to};
 use super::{FieldMatch, KycClaims, KycField, KycMatchResult, similarity_score};
 
 /// Compares claimed data with the operator's record, field by field, as a KYC Match operator does.
@@ -43,10 +43,11 @@ use super::{FieldMatch, KycClaims, KycField, KycMatchResult, similarity_score};
 ///
 /// An operator normalises its records once, when it loads them ([`PreparedRecord`]), and matches
 /// with [`Matcher::match_prepared`]; [`Matcher::match_claims`] prepares the fields it needs on every
-/// call. On the claims' side, ASCII text is compared with the record's normalised form in place,
-/// without NFKC, case-folding tables or an allocation; a claim equal byte for byte to the record's
-/// value matches at once; and Jaro-Winkler runs only for a mismatch whose result carries a score.
-/// The result is the same whichever way is taken.
+/// call. On the claims' side, a claim equal byte for byte to the record's value matches at once;
+/// other ASCII text is normalised with one table look-up per byte, without NFKC or case-folding
+/// tables, into one buffer that every field of the request reuses; and Jaro-Winkler runs only for a
+/// mismatch whose result carries a score, on bytes when both sides are ASCII. The result is the same
+/// whichever way is taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Matcher {
     scores: bool,
@@ -170,9 +171,16 @@ impl Matcher {
         {
             return FieldMatch::matched();
         }
-        let in_place = compares_in_place(claimed, rules);
-        let equal = if in_place {
+        // An email is compared in place (its domain in lower case, its local part as is). An ASCII
+        // claim equal to a value but for the case of its letters matches: ASCII normalisation maps
+        // both cases alike, and a value on file is already normalised, which normalising again leaves
+        // unchanged. Any other claim is normalised once, into the buffer every field reuses, then
+        // compared with each value and, on a mismatch, scored from there.
+        let email = rules == Rules::Email;
+        let equal = if email {
             values.iter().any(|value| normalizes_to(claimed, rules, value))
+        } else if claimed.is_ascii() && values.iter().any(|value| value.eq_ignore_ascii_case(claimed)) {
+            true
         } else {
             normalize_into(claimed, rules, scratch);
             values.iter().any(|value| value == scratch)
@@ -183,7 +191,7 @@ impl Matcher {
         if !(self.scores && field.has_score()) {
             return FieldMatch::mismatched(None);
         }
-        if in_place {
+        if email {
             normalize_into(claimed, rules, scratch);
         }
         let score = values.iter().map(|value| similarity_score(scratch, value)).max();
