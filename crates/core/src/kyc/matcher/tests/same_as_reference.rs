@@ -9,9 +9,10 @@ use time::{Date, Month};
 use super::super::prepared::{Claim, claim_of};
 use super::super::reference::ReferenceMatcher;
 use super::text;
+use crate::kyc::normalize::normalize;
 use crate::kyc::{
     CountryAlpha2, Email, Gender, IdDocumentType, KycClaims, KycField, Match, MatchScore, Matcher,
-    PreparedRecord,
+    PreparedRecord, normalize_name,
 };
 use crate::secret::Pii;
 
@@ -49,6 +50,12 @@ const NAMES: &[&str] = &[
     "Strase",
     "ẞ",
     "François",
+    "Hélène",
+    "HÉLÈNE",
+    "Helene",
+    "Noël",
+    "Gómez Ñúñez",
+    "GOMEZ NUNEZ",
     "FRANÇOIS",
     "Francois",
     "Françoise",
@@ -74,6 +81,9 @@ const NAMES: &[&str] = &[
     "やまだ たろう",
     "フェデリカ",
     "ﾌｪﾃﾞﾘｶ",
+    "ｶﾞｯｺｳ",
+    "ガッコウ",
+    "がっこう",
     "山田太郎",
     "Οδυσσεύς",
     "ΟΔΥΣΣΕΥΣ",
@@ -148,12 +158,15 @@ fn text_value(pool: &'static [&'static str]) -> BoxedStrategy<String> {
     .boxed()
 }
 
-/// A claimed and a recorded text: as [`pair`], or a variant of the recorded value.
+/// A claimed and a recorded text: as [`pair`], a variant of the recorded value, or the recorded
+/// value's normalised name in upper or lower case (the matcher's case-blind ASCII comparison).
 fn text_pair(pool: &'static [&'static str]) -> BoxedStrategy<(Option<String>, Option<String>)> {
     prop_oneof![
-        2 => pair(text_value(pool)),
-        1 => (proptest::sample::select(pool), 0_u8..6)
+        4 => pair(text_value(pool)),
+        2 => (proptest::sample::select(pool), 0_u8..6)
             .prop_map(|(value, how)| (Some(vary(value, how)), Some(value.to_owned()))),
+        1 => (proptest::sample::select(pool), 0_u8..2)
+            .prop_map(|(value, how)| (Some(vary(&normalize_name(value), how)), Some(value.to_owned()))),
     ]
     .boxed()
 }
@@ -308,12 +321,13 @@ fn generated_cases_reach_every_outcome() {
         scores: true,
         composites: true,
     };
-    let (mut matched_after_normalising, mut non_ascii_matched, mut scored, mut not_available) = (0, 0, 0, 0);
+    let (mut matched_after_normalising, mut non_ascii_matched, mut case_only, mut scored, mut not_available) =
+        (0, 0, 0, 0, 0);
     for _ in 0..300 {
         let (claims, record) = strategy.new_tree(&mut runner).expect("a case").current();
         let result = reference.match_claims(&claims, &record);
         for (field, outcome) in result.iter() {
-            let (Some(Claim::Text(claimed, _)), on_file) =
+            let (Some(Claim::Text(claimed, rules)), on_file) =
                 (claim_of(field, &claims), claim_of(field, &record))
             else {
                 continue;
@@ -324,6 +338,8 @@ fn generated_cases_reach_every_outcome() {
                     matched_after_normalising += 1;
                     if !claimed.is_ascii() {
                         non_ascii_matched += 1;
+                    } else if claimed.to_ascii_lowercase() == normalize(claimed, rules) {
+                        case_only += 1;
                     }
                 }
                 (Match::Mismatched, Some(_)) => scored += 1,
@@ -335,6 +351,7 @@ fn generated_cases_reach_every_outcome() {
     for (what, count) in [
         ("matched after normalising", matched_after_normalising),
         ("non-ASCII claim matched", non_ascii_matched),
+        ("ASCII claim matched, differing only in case", case_only),
         ("scored mismatch", scored),
         ("not available", not_available),
     ] {
