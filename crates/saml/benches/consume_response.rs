@@ -3,17 +3,36 @@
 //! Response with its Assertion encrypted for the SP (`xmlsec1 --encrypt`: AES-128-GCM,
 //! RSA-OAEP key transport to a 2048-bit key).
 //!
+//! The `part_*` rows split the plain Response's pipeline into its pieces, each alone on the same
+//! bytes: the parse as the verifier makes it, the exclusive C14N of the signed Assertion (enveloped
+//! signature removed) and of SignedInfo, the SHA-256 digest of the canonical Assertion, and the
+//! RSA-2048 PKCS#1 v1.5 check of SignedInfo's signature, with the `rsa` crate alone and as
+//! bergshamra makes it (algorithm and key looked up per signature). BENCHMARKS.md subtracts them
+//! from `bergshamra_signature_only` and `response_verifier_full` to get the rest.
+//!
 //! Run: `cargo bench -p netid-saml --bench consume_response`.
 
+use std::hint::black_box;
 use std::time::{Duration, SystemTime};
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use bergshamra::c14n::{self, C14nMode};
+
 use bergshamra::dsig::verify::verify_all_document_with_source;
+use bergshamra::xml::nodeset::NodeSet;
 use bergshamra::{DsigContext, KeysManager};
-use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BatchSize, BenchmarkGroup, Criterion, criterion_group, criterion_main};
 use netid_saml::{
     DecryptionKey, IdentityProvider, IdpCertificate, InMemoryReplayCache, InMemoryRequestStore,
     RequestStore as _, ResponseVerifier, ServiceProvider,
 };
+use rsa_next::RsaPublicKey;
+use rsa_next::pkcs1v15::{Signature, VerifyingKey};
+use rsa_next::pkcs8::DecodePublicKey as _;
+use rsa_next::signature::Verifier as _;
+use sha2_next::Sha256;
 
 const XML: &str = include_str!("../tests/fixtures/responses/bench-4k.xml");
 const ENCRYPTED: &str = include_str!("../tests/fixtures/responses/bench-4k-encrypted.xml");
@@ -37,6 +56,8 @@ fn bench(c: &mut Criterion) {
             assert!(results.iter().all(|r| r.is_valid()));
         });
     });
+
+    parts(&mut group, &keys);
 
     let cert = IdpCertificate::from_pem(CERT).expect("test certificate");
     let verifier = ResponseVerifier::new(
@@ -65,6 +86,111 @@ fn bench(c: &mut Criterion) {
         });
     }
     group.finish();
+}
+
+const NS_SAML: &str = "urn:oasis:names:tc:SAML:2.0:assertion";
+const NS_DS: &str = "http://www.w3.org/2000/09/xmldsig#";
+const RSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
+const SHA256: &str = "http://www.w3.org/2001/04/xmlenc#sha256";
+
+/// The pieces of the plain Response's verification, each on its own.
+fn parts(group: &mut BenchmarkGroup<'_, WallTime>, keys: &KeysManager) {
+    // As `netid_saml`'s hardened parse does it (the DTD scan included).
+    let parse = || {
+        assert!(!XML.contains("<!DOCTYPE") && !XML.contains("<!ENTITY"));
+        uppsala::Parser::new()
+            .with_forbid_dtd(true)
+            .with_forbid_entities(true)
+            .with_max_depth(48)
+            .parse(XML)
+            .expect("fixture parses")
+    };
+    group.bench_function("part_parse", |b| b.iter(parse));
+
+    let doc = parse();
+    let find = |ns: &str, local: &str| {
+        doc.descendants(doc.root())
+            .into_iter()
+            .find(|&id| doc.element(id).is_some_and(|e| e.matches_name_ns(ns, local)))
+            .expect("the fixture has the element")
+    };
+    let (assertion, signature, signed_info) = (
+        find(NS_SAML, "Assertion"),
+        find(NS_DS, "Signature"),
+        find(NS_DS, "SignedInfo"),
+    );
+    assert_eq!(
+        doc.parent(signature),
+        Some(assertion),
+        "an assertion-signed Response"
+    );
+    let no_prefixes: &[&str] = &[];
+    // The Reference's transforms: the Assertion's subtree without the enveloped Signature, then
+    // exclusive C14N, as bergshamra's streaming path computes it.
+    let c14n_assertion = || {
+        let mut nodes = NodeSet::tree_without_comments(assertion, &doc);
+        remove_subtree(&doc, signature, &mut nodes);
+        c14n::canonicalize_doc(&doc, C14nMode::Exclusive, Some(&nodes), no_prefixes).expect("c14n")
+    };
+    group.bench_function("part_c14n_assertion", |b| b.iter(c14n_assertion));
+    let c14n_signed_info = || {
+        let nodes = NodeSet::tree_without_comments(signed_info, &doc);
+        c14n::canonicalize_doc(&doc, C14nMode::Exclusive, Some(&nodes), no_prefixes).expect("c14n")
+    };
+    group.bench_function("part_c14n_signed_info", |b| b.iter(c14n_signed_info));
+
+    let canonical = c14n_assertion();
+    let expected = BASE64
+        .decode(text_of(&doc, find(NS_DS, "DigestValue")))
+        .expect("base64");
+    assert_eq!(
+        bergshamra::crypto::digest::digest(SHA256, &canonical).expect("sha-256"),
+        expected,
+        "the digest of the canonical Assertion is the signed one"
+    );
+    group.bench_function("part_digest_sha256", |b| {
+        b.iter(|| bergshamra::crypto::digest::digest(SHA256, black_box(&canonical)).expect("sha-256"))
+    });
+
+    let signed = c14n_signed_info();
+    let signature_value = BASE64
+        .decode(text_of(&doc, find(NS_DS, "SignatureValue")))
+        .expect("base64");
+    let key = keys.keys().next().expect("the IdP key");
+    let public = RsaPublicKey::from_public_key_der(&key.to_spki_der().expect("an RSA key"))
+        .expect("SPKI of an RSA key");
+    let verifying = VerifyingKey::<Sha256>::new(public);
+    let rsa_signature = Signature::try_from(signature_value.as_slice()).expect("a signature");
+    verifying
+        .verify(&signed, &rsa_signature)
+        .expect("the fixture's signature verifies");
+    group.bench_function("part_rsa_verify", |b| {
+        b.iter(|| verifying.verify(black_box(&signed), black_box(&rsa_signature)))
+    });
+    group.bench_function("part_rsa_verify_as_bergshamra", |b| {
+        b.iter(|| {
+            let algorithm = bergshamra::crypto::sign::from_uri(RSA_SHA256).expect("rsa-sha256");
+            let signing_key = key.to_signing_key().expect("a key").expect("a public key");
+            assert!(
+                algorithm
+                    .verify(&signing_key, black_box(&signed), black_box(&signature_value))
+                    .expect("verification runs")
+            );
+        })
+    });
+}
+
+/// The text of `id`, without the line breaks base64 carries.
+fn text_of(doc: &uppsala::Document<'_>, id: uppsala::NodeId) -> String {
+    doc.text_content_deep(id).split_whitespace().collect()
+}
+
+/// The enveloped-signature transform: `id` and its subtree leave `nodes`.
+fn remove_subtree(doc: &uppsala::Document<'_>, id: uppsala::NodeId, nodes: &mut NodeSet) {
+    nodes.remove_id(id);
+    for child in doc.children(id) {
+        remove_subtree(doc, child, nodes);
+    }
 }
 
 criterion_group!(benches, bench);
