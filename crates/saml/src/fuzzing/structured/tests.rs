@@ -142,22 +142,22 @@ fn attacks_and_near_misses_are_refused() {
     failed.success = false;
     let mut issuer = valid();
     issuer.assertions[0].issuer = Some(IssuerChoice::OtherFormat);
-    for (name, input) in [
-        ("wrapped", wrapped),
-        ("in_object", in_object),
-        ("other_reference", other_reference),
-        ("unknown_reference", unknown_reference),
-        ("duplicate_id", duplicate_id),
-        ("unsigned", unsigned),
-        ("expired", expired),
-        ("audience", audience),
-        ("recipient", recipient),
-        ("unknown_request", unknown_request),
-        ("failed", failed),
-        ("issuer", issuer),
+    for (name, input, check) in [
+        ("wrapped", wrapped, Check::AssertionCount),
+        ("in_object", in_object, Check::AssertionCount),
+        ("other_reference", other_reference, Check::SignatureProfile),
+        ("unknown_reference", unknown_reference, Check::SignatureProfile),
+        ("duplicate_id", duplicate_id, Check::DuplicateId),
+        ("unsigned", unsigned, Check::Signature),
+        ("expired", expired, Check::Conditions),
+        ("audience", audience, Check::Audience),
+        ("recipient", recipient, Check::SubjectConfirmation),
+        ("unknown_request", unknown_request, Check::InResponseTo),
+        ("failed", failed, Check::Status),
+        ("issuer", issuer, Check::Issuer),
     ] {
         let err = verify(&input).map(|_| ()).unwrap_err();
-        assert!(err.check().is_some(), "{name}: {err}");
+        assert_eq!(err.check(), Some(check), "{name}: {err}");
     }
 }
 
