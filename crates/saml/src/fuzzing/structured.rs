@@ -13,9 +13,16 @@ use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
 
+pub use self::choices::{
+    Attribute, AudienceChoice, Conditions, Confirmation, IdChoice, Instant, InstantForm, IssuerChoice,
+    Method, Placement, Prefix, ReferenceChoice, RequestChoice, Restriction, SignedChoice, StatusChoice, Text,
+    TextForm, UrlChoice,
+};
+
 use super::{now, verifier};
 use crate::{InMemoryReplayCache, InMemoryRequestStore, RequestStore, SignatureAlgorithm, SoftwareSigner};
 
+mod choices;
 mod property;
 mod render;
 #[cfg(test)]
@@ -31,26 +38,42 @@ const MAX_ITEMS: usize = 3;
 const MAX_TEXT: usize = 48;
 
 /// A SAML Response described by its parts, rendered and signed by [`fuzz_structured_response`].
+///
+/// The first variant of every choice, `false`, `None` and empty lists (what `arbitrary` makes of
+/// zero bytes) give a Response the verifier accepts, so the fuzzer starts on the accepted path and
+/// every mutation is one step away from it.
 #[derive(Debug, Clone, Arbitrary)]
 pub struct StructuredResponse {
     /// How the Response's own elements are named.
     pub prefix: Prefix,
     /// The Response's ID.
     pub id: IdChoice,
-    /// The Response's Issuer, if any.
+    /// The Response's Issuer, if any (it is optional).
     pub issuer: Option<IssuerChoice>,
-    /// The Response's Destination, if any.
-    pub destination: Option<UrlChoice>,
+    /// The Response's Destination.
+    pub destination: UrlChoice,
     /// The Response's InResponseTo, if any.
     pub in_response_to: Option<RequestChoice>,
-    /// A success StatusCode, or a Requester error.
-    pub success: bool,
-    /// The assertions (the first three are used).
-    pub assertions: Vec<AssertionSpec>,
+    /// The StatusCode.
+    pub status: StatusChoice,
+    /// The first assertion.
+    pub assertion: AssertionSpec,
+    /// More assertions (the first two are used).
+    pub more_assertions: Vec<AssertionSpec>,
     /// The element that carries the enveloped signature.
     pub signed: SignedChoice,
     /// What the signature's Reference points at.
     pub reference: ReferenceChoice,
+}
+
+impl StructuredResponse {
+    /// The assertions used, in order.
+    pub fn assertions(&self) -> Vec<&AssertionSpec> {
+        std::iter::once(&self.assertion)
+            .chain(&self.more_assertions)
+            .take(MAX_ITEMS)
+            .collect()
+    }
 }
 
 /// One Assertion.
@@ -62,225 +85,33 @@ pub struct AssertionSpec {
     pub prefix: Prefix,
     /// Its ID.
     pub id: IdChoice,
-    /// Its Issuer, if any.
-    pub issuer: Option<IssuerChoice>,
+    /// Its Issuer.
+    pub issuer: IssuerChoice,
     /// The Subject's NameID text.
     pub name_id: Text,
     /// Whether the NameID carries a (persistent) Format.
     pub name_id_format: bool,
-    /// The SubjectConfirmations (the first three are used).
-    pub confirmations: Vec<Confirmation>,
-    /// The Conditions, if any.
-    pub conditions: Option<Conditions>,
+    /// The first SubjectConfirmation.
+    pub confirmation: Confirmation,
+    /// More SubjectConfirmations (the first two are used).
+    pub more_confirmations: Vec<Confirmation>,
+    /// The Conditions.
+    pub conditions: Conditions,
     /// The attributes of its AttributeStatement (the first three are used).
     pub attributes: Vec<Attribute>,
 }
 
-/// Namespace prefixes of an element and its children.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Arbitrary)]
-pub enum Prefix {
-    /// `samlp:` and `saml:`.
-    Standard,
-    /// Other prefixes bound to the same namespaces.
-    Custom,
-    /// The default namespace, no prefix.
-    Default,
-}
-
-/// An `ID` attribute value; `Id(n)` gives one of four, so IDs collide often.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Arbitrary)]
-pub enum IdChoice {
-    /// `_id0` … `_id3`.
-    Id(u8),
-    /// The empty string.
-    Empty,
-    /// A value that is not an NCName.
-    NotAnNcName,
-}
-
-/// An Issuer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Arbitrary)]
-pub enum IssuerChoice {
-    /// The IdP's entity ID.
-    Idp,
-    /// The IdP's entity ID between whitespace.
-    IdpPadded,
-    /// The IdP's entity ID with the entity Format.
-    EntityFormat,
-    /// The IdP's entity ID with another Format.
-    OtherFormat,
-    /// Another entity.
-    Other,
-}
-
-/// A URL where the SP's ACS URL is expected (Destination, Recipient).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Arbitrary)]
-pub enum UrlChoice {
-    /// The ACS URL.
-    Acs,
-    /// The ACS URL with a trailing slash.
-    AcsSlash,
-    /// Another URL.
-    Other,
-}
-
-/// An InResponseTo value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Arbitrary)]
-pub enum RequestChoice {
-    /// The request recorded as outstanding.
-    Outstanding,
-    /// A request nobody sent.
-    Unknown,
-}
-
-/// Which element is signed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Arbitrary)]
-pub enum SignedChoice {
-    /// None.
-    Nothing,
-    /// The Response.
-    Response,
-    /// Assertion `k` (modulo their number).
-    Assertion(u8),
-}
-
-/// The element the signature's Reference names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Arbitrary)]
-pub enum ReferenceChoice {
-    /// The signature's parent (the only one allowed).
-    Parent,
-    /// The Response.
-    Response,
-    /// Assertion `k` (modulo their number).
-    Assertion(u8),
-    /// An ID no element has.
-    Unknown,
-    /// `URI=""`, the whole document.
-    Empty,
-}
-
-/// Where an Assertion goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Arbitrary)]
-pub enum Placement {
-    /// A child of the Response, after Status (its schema place).
-    Response,
-    /// A child of the Response, before its Issuer.
-    BeforeIssuer,
-    /// Inside the Response's `samlp:Extensions`.
-    Extensions,
-    /// Inside the previous Assertion's `saml:Advice`.
-    Advice,
-    /// Added after signing, inside a `ds:Object` of the first signature.
-    SignatureObject,
-    /// Added after signing, as the Response's last child.
-    AfterSigning,
-}
-
-/// A SubjectConfirmation.
-#[derive(Debug, Clone, Arbitrary)]
-pub struct Confirmation {
-    /// The bearer Method, or holder-of-key.
-    pub bearer: bool,
-    /// Whether it has a SubjectConfirmationData at all.
-    pub data: bool,
-    /// Its Recipient.
-    pub recipient: Option<UrlChoice>,
-    /// Its NotBefore.
-    pub not_before: Option<Instant>,
-    /// Its NotOnOrAfter.
-    pub not_on_or_after: Option<Instant>,
-    /// Its InResponseTo.
-    pub in_response_to: Option<RequestChoice>,
-}
-
-/// The Conditions element.
-#[derive(Debug, Clone, Arbitrary)]
-pub struct Conditions {
-    /// NotBefore.
-    pub not_before: Option<Instant>,
-    /// NotOnOrAfter.
-    pub not_on_or_after: Option<Instant>,
-    /// AudienceRestrictions, each a list of Audiences.
-    pub restrictions: Vec<Vec<AudienceChoice>>,
-}
-
-/// An Audience.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Arbitrary)]
-pub enum AudienceChoice {
-    /// The SP's entity ID.
-    Sp,
-    /// The SP's entity ID between whitespace.
-    SpPadded,
-    /// Another entity.
-    Other,
-    /// Empty.
-    Empty,
-}
-
-/// An `xs:dateTime` around the fuzzing clock.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Arbitrary)]
-pub struct Instant {
-    /// Seconds from `now` (the clock skew allowed is 60 s).
-    pub offset: i16,
-    /// How it is written.
-    pub form: InstantForm,
-}
-
-/// How an instant is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Arbitrary)]
-pub enum InstantForm {
-    /// `…:ssZ`.
-    Utc,
-    /// Half a second later, `…:ss.5Z`.
-    Fraction,
-    /// The same instant at `+01:00`.
-    Offset,
-    /// Not a date.
-    Garbage,
-}
-
-/// An Attribute.
-#[derive(Debug, Clone, Arbitrary)]
-pub struct Attribute {
-    /// Its Name.
-    pub name: String,
-    /// Its AttributeValues (the first three are used).
-    pub values: Vec<Text>,
-}
-
-/// A text value and how it is written in the XML.
-#[derive(Debug, Clone, Arbitrary)]
-pub struct Text {
-    /// The text (the first 48 characters are used).
-    pub value: String,
-    /// How it is written.
-    pub form: TextForm,
-}
-
-/// How a text value is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Arbitrary)]
-pub enum TextForm {
-    /// Escaped text.
-    Plain,
-    /// Split by a comment after character `n` (modulo the length): `a<!--x-->b`.
-    Comment(u8),
-    /// A CDATA section.
-    CData,
-    /// Every character as a character reference.
-    CharRefs,
-    /// Between whitespace and line breaks.
-    Padded,
-}
-
-impl Text {
-    /// The used part of the value.
-    fn used(&self) -> String {
-        self.value.chars().take(MAX_TEXT).collect()
+impl AssertionSpec {
+    /// The SubjectConfirmations used, in order.
+    pub fn confirmations(&self) -> impl Iterator<Item = &Confirmation> {
+        std::iter::once(&self.confirmation)
+            .chain(&self.more_confirmations)
+            .take(MAX_ITEMS)
     }
 
-    /// What a reader gets back: the text, trimmed (the verifier trims NameIDs and values).
-    fn expected(&self) -> String {
-        self.used().trim().to_owned()
+    /// The attributes used, in order.
+    pub fn attributes(&self) -> impl Iterator<Item = &Attribute> {
+        self.attributes.iter().take(MAX_ITEMS)
     }
 }
 
@@ -309,11 +140,11 @@ pub fn fuzz_structured_response(input: StructuredResponse) {
 /// The attributes an Assertion's AttributeStatement gives, as the verifier reads them.
 fn expected_attributes(a: &AssertionSpec) -> BTreeMap<String, Vec<String>> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for attr in a.attributes.iter().take(MAX_ITEMS) {
+    for attr in a.attributes() {
         let name: String = attr.name.chars().take(MAX_TEXT).collect();
         out.entry(name)
             .or_default()
-            .extend(attr.values.iter().take(MAX_ITEMS).map(Text::expected));
+            .extend(attr.values().map(Text::expected));
     }
     out
 }

@@ -5,14 +5,14 @@ use std::time::SystemTime;
 
 use super::render::{Built, instant};
 use super::{
-    AudienceChoice, Instant, IssuerChoice, MAX_ITEMS, OUTSTANDING, StructuredResponse, UrlChoice,
-    expected_attributes, now,
+    AudienceChoice, Instant, InstantForm, IssuerChoice, Method, OUTSTANDING, StatusChoice,
+    StructuredResponse, UrlChoice, expected_attributes, now,
 };
 use crate::{DEFAULT_CLOCK_SKEW, VerifiedAssertion};
 
-/// A NotBefore the verifier may accept: a date no later than now plus the skew.
-fn not_before_held(i: Option<Instant>) -> bool {
-    i.is_none_or(|i| instant(i).is_some_and(|t| t <= now() + DEFAULT_CLOCK_SKEW))
+/// A NotBefore the verifier may accept: absent, or a date no later than now plus the skew.
+fn not_before_held(i: Instant) -> bool {
+    i.form == InstantForm::Absent || instant(i).is_some_and(|t| t <= now() + DEFAULT_CLOCK_SKEW)
 }
 
 /// A NotOnOrAfter the verifier may accept: a date later than now less the skew.
@@ -30,13 +30,16 @@ fn accepted_issuer(i: IssuerChoice) -> bool {
 /// Panics when `accepted` is not what the signed part of `input` says, or a check did not hold.
 pub(super) fn check(input: &StructuredResponse, built: &Built, accepted: &VerifiedAssertion) {
     assert!(built.ids_unique, "accepted a Response with duplicate IDs");
-    assert!(input.success, "accepted a Response whose status is not Success");
+    assert!(
+        input.status == StatusChoice::Success,
+        "accepted a Response whose status is not Success"
+    );
     let k = built
         .assertions
         .iter()
         .position(|p| p.covered && p.direct && p.id == accepted.assertion_id)
         .unwrap_or_else(|| panic!("accepted an Assertion the signature does not cover"));
-    let a = &input.assertions[k];
+    let a = input.assertions()[k];
 
     assert_eq!(
         accepted.name_id.value.expose_pii(),
@@ -63,7 +66,7 @@ pub(super) fn check(input: &StructuredResponse, built: &Built, accepted: &Verifi
     );
 
     assert!(
-        a.issuer.is_some_and(accepted_issuer),
+        accepted_issuer(a.issuer),
         "accepted an Assertion Issuer that is not the IdP"
     );
     assert!(
@@ -71,43 +74,40 @@ pub(super) fn check(input: &StructuredResponse, built: &Built, accepted: &Verifi
         "accepted a Response Issuer that is not the IdP"
     );
     match input.destination {
-        Some(UrlChoice::Acs) => {}
-        None => assert!(
+        UrlChoice::Acs => {}
+        UrlChoice::Absent => assert!(
             !accepted.response_signed,
             "accepted a signed Response without Destination"
         ),
-        Some(_) => panic!("accepted a Destination that is not the ACS URL"),
+        UrlChoice::AcsSlash | UrlChoice::Other => {
+            panic!("accepted a Destination that is not the ACS URL")
+        }
     }
 
-    let conditions = a
-        .conditions
-        .as_ref()
-        .unwrap_or_else(|| panic!("accepted an Assertion without Conditions"));
+    let conditions = &a.conditions;
+    assert!(!conditions.absent, "accepted an Assertion without Conditions");
     assert!(
         not_before_held(conditions.not_before),
         "accepted Conditions not yet valid"
     );
     assert!(
-        conditions.not_on_or_after.is_none()
-            || not_on_or_after_held(conditions.not_on_or_after.and_then(instant)),
+        conditions.not_on_or_after.form == InstantForm::Absent
+            || not_on_or_after_held(instant(conditions.not_on_or_after)),
         "accepted expired Conditions"
     );
-    let restrictions: Vec<&Vec<AudienceChoice>> = conditions.restrictions.iter().take(MAX_ITEMS).collect();
     assert!(
-        !restrictions.is_empty()
-            && restrictions.iter().all(|r| {
-                r.iter()
-                    .take(MAX_ITEMS)
-                    .any(|aud| matches!(aud, AudienceChoice::Sp | AudienceChoice::SpPadded))
-            }),
+        conditions.restrictions().all(|r| {
+            r.audiences()
+                .any(|aud| matches!(aud, AudienceChoice::Sp | AudienceChoice::SpPadded))
+        }),
         "accepted an Assertion for another audience"
     );
     assert!(
-        a.confirmations.iter().take(MAX_ITEMS).any(|c| {
-            c.bearer
-                && c.data
-                && c.recipient == Some(UrlChoice::Acs)
-                && not_on_or_after_held(c.not_on_or_after.and_then(instant))
+        a.confirmations().any(|c| {
+            c.method == Method::Bearer
+                && !c.no_data
+                && c.recipient == UrlChoice::Acs
+                && not_on_or_after_held(instant(c.not_on_or_after))
                 && not_before_held(c.not_before)
         }),
         "accepted without a bearer confirmation for this ACS URL, valid now"

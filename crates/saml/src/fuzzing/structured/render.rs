@@ -2,24 +2,19 @@
 //! placed after signing; records which assertions the signature covers.
 
 use std::fmt::Write as _;
-use std::time::{Duration, SystemTime};
-
-use time::format_description::well_known::Rfc3339;
-use time::{OffsetDateTime, UtcOffset};
 
 use super::{
-    AssertionSpec, AudienceChoice, Confirmation, IdChoice, Instant, InstantForm, IssuerChoice, MAX_ITEMS,
-    MAX_TEXT, OUTSTANDING, Placement, Prefix, ReferenceChoice, RequestChoice, SignedChoice,
-    StructuredResponse, Text, TextForm, UrlChoice, now,
+    AssertionSpec, Confirmation, MAX_TEXT, Method, Placement, ReferenceChoice, SignedChoice, StatusChoice,
+    StructuredResponse,
 };
 use crate::SoftwareSigner;
 use crate::outgoing::{sign_enveloped, signature_template};
 use crate::xml::{NS_SAML, NS_SAMLP};
 
-/// The entity IDs and URLs of the fuzzing verifier (`super::super::verifier`).
-pub(super) const IDP: &str = "https://idp.example/saml";
-pub(super) const SP: &str = "https://sp.example/saml";
-pub(super) const ACS: &str = "https://sp.example/saml/acs";
+mod values;
+
+use values::{audience, escape, issuer_element, names, request, stamp, text, time_attr, url_attr};
+pub(super) use values::{id, instant};
 
 /// The rendered, signed Response and what the grammar knows about it.
 pub(super) struct Built {
@@ -42,9 +37,10 @@ pub(super) struct Placed {
 }
 
 /// The assertions used, with their effective placement (`Advice` of the first one is `Response`).
-fn placements(input: &StructuredResponse) -> Vec<Placement> {
-    let used = input.assertions.iter().take(MAX_ITEMS);
-    used.enumerate()
+fn placements(assertions: &[&AssertionSpec]) -> Vec<Placement> {
+    assertions
+        .iter()
+        .enumerate()
         .map(|(k, a)| match a.placement {
             Placement::Advice if k == 0 => Placement::Response,
             p => p,
@@ -58,7 +54,8 @@ fn after_signing(p: Placement) -> bool {
 
 /// Renders, signs and completes the document.
 pub(super) fn build(input: &StructuredResponse, signer: &SoftwareSigner) -> Built {
-    let places = placements(input);
+    let assertions = input.assertions();
+    let places = placements(&assertions);
     let n = places.len();
     // An assertion is in the signed document unless it or an Advice ancestor is added later.
     let mut before: Vec<bool> = Vec::with_capacity(n);
@@ -66,8 +63,8 @@ pub(super) fn build(input: &StructuredResponse, signer: &SoftwareSigner) -> Buil
         let inherited = *p != Placement::Advice || before[k - 1];
         before.push(inherited && !after_signing(*p));
     }
-    let ids: Vec<String> = input.assertions.iter().take(n).map(|a| id(a.id)).collect();
-    let response_id = id(input.id);
+    let ids: Vec<String> = (0..n).map(|k| id(assertions[k].id, k + 1)).collect();
+    let response_id = id(input.id, 0);
     let signed = match input.signed {
         SignedChoice::Nothing => None,
         SignedChoice::Response => Some(None),
@@ -89,6 +86,7 @@ pub(super) fn build(input: &StructuredResponse, signer: &SoftwareSigner) -> Buil
     let template = signature_template(&reference, signer).replace("URI=\"#\"", "URI=\"\"");
     let r = Renderer {
         input,
+        assertions: &assertions,
         places: &places,
         ids: &ids,
         signed,
@@ -162,6 +160,7 @@ pub(super) fn build(input: &StructuredResponse, signer: &SoftwareSigner) -> Buil
 
 struct Renderer<'a> {
     input: &'a StructuredResponse,
+    assertions: &'a [&'a AssertionSpec],
     places: &'a [Placement],
     ids: &'a [String],
     /// `Some(None)`: the Response is signed; `Some(Some(k))`: assertion k.
@@ -176,9 +175,7 @@ impl Renderer<'_> {
             r#"<{p}Response{decl} ID="{id}" Version="2.0" IssueInstant="{}""#,
             stamp()
         );
-        if let Some(d) = input.destination {
-            let _ = write!(out, r#" Destination="{}""#, url(d));
-        }
+        out.push_str(&url_attr("Destination", input.destination));
         if let Some(r) = input.in_response_to {
             let _ = write!(out, r#" InResponseTo="{}""#, request(r));
         }
@@ -199,7 +196,10 @@ impl Renderer<'_> {
             self.placed(Placement::Extensions, &mut out);
             let _ = write!(out, "</{p}Extensions>");
         }
-        let status = if input.success { "Success" } else { "Requester" };
+        let status = match input.status {
+            StatusChoice::Success => "Success",
+            StatusChoice::Requester => "Requester",
+        };
         let _ = write!(
             out,
             r#"<{p}Status><{p}StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:{status}"/></{p}Status>"#
@@ -217,7 +217,7 @@ impl Renderer<'_> {
     }
 
     fn assertion(&self, k: usize, out: &mut String) {
-        let a: &AssertionSpec = &self.input.assertions[k];
+        let a = self.assertions[k];
         let (p, decl) = names(a.prefix, NS_SAML, "saml");
         let _ = write!(
             out,
@@ -225,9 +225,7 @@ impl Renderer<'_> {
             self.ids[k],
             stamp()
         );
-        if let Some(issuer) = a.issuer {
-            out.push_str(&issuer_element(&p, "", issuer));
-        }
+        out.push_str(&issuer_element(&p, "", a.issuer));
         if self.signed == Some(Some(k)) {
             out.push_str(self.template);
         }
@@ -241,21 +239,22 @@ impl Renderer<'_> {
             "<{p}Subject><{p}NameID{format}>{}</{p}NameID>",
             text(&a.name_id)
         );
-        for c in a.confirmations.iter().take(MAX_ITEMS) {
+        for c in a.confirmations() {
             confirmation(&p, c, out);
         }
         let _ = write!(out, "</{p}Subject>");
-        if let Some(c) = &a.conditions {
+        if !a.conditions.absent {
+            let c = &a.conditions;
             let _ = write!(
                 out,
                 "<{p}Conditions{}{}>",
                 time_attr("NotBefore", c.not_before),
                 time_attr("NotOnOrAfter", c.not_on_or_after)
             );
-            for r in c.restrictions.iter().take(MAX_ITEMS) {
+            for r in c.restrictions() {
                 let _ = write!(out, "<{p}AudienceRestriction>");
-                for aud in r.iter().take(MAX_ITEMS) {
-                    let _ = write!(out, "<{p}Audience>{}</{p}Audience>", audience(*aud));
+                for aud in r.audiences() {
+                    let _ = write!(out, "<{p}Audience>{}</{p}Audience>", audience(aud));
                 }
                 let _ = write!(out, "</{p}AudienceRestriction>");
             }
@@ -278,10 +277,10 @@ impl Renderer<'_> {
         );
         if !a.attributes.is_empty() {
             let _ = write!(out, "<{p}AttributeStatement>");
-            for attr in a.attributes.iter().take(MAX_ITEMS) {
+            for attr in a.attributes() {
                 let name: String = attr.name.chars().take(MAX_TEXT).collect();
                 let _ = write!(out, r#"<{p}Attribute Name="{}">"#, escape(&name, true));
-                for v in attr.values.iter().take(MAX_ITEMS) {
+                for v in attr.values() {
                     let _ = write!(out, "<{p}AttributeValue>{}</{p}AttributeValue>", text(v));
                 }
                 let _ = write!(out, "</{p}Attribute>");
@@ -293,16 +292,17 @@ impl Renderer<'_> {
 }
 
 fn confirmation(p: &str, c: &Confirmation, out: &mut String) {
-    let method = if c.bearer { "bearer" } else { "holder-of-key" };
+    let method = match c.method {
+        Method::Bearer => "bearer",
+        Method::HolderOfKey => "holder-of-key",
+    };
     let _ = write!(
         out,
         r#"<{p}SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:{method}">"#
     );
-    if c.data {
+    if !c.no_data {
         let _ = write!(out, "<{p}SubjectConfirmationData");
-        if let Some(r) = c.recipient {
-            let _ = write!(out, r#" Recipient="{}""#, url(r));
-        }
+        out.push_str(&url_attr("Recipient", c.recipient));
         out.push_str(&time_attr("NotBefore", c.not_before));
         out.push_str(&time_attr("NotOnOrAfter", c.not_on_or_after));
         if let Some(r) = c.in_response_to {
@@ -311,139 +311,4 @@ fn confirmation(p: &str, c: &Confirmation, out: &mut String) {
         out.push_str("/>");
     }
     let _ = write!(out, "</{p}SubjectConfirmation>");
-}
-
-/// The prefix (with its colon) and the namespace declaration of an element in `ns`.
-fn names(prefix: Prefix, ns: &str, standard: &str) -> (String, String) {
-    match prefix {
-        Prefix::Standard => (format!("{standard}:"), format!(r#" xmlns:{standard}="{ns}""#)),
-        Prefix::Custom => ("x:".to_owned(), format!(r#" xmlns:x="{ns}""#)),
-        Prefix::Default => (String::new(), format!(r#" xmlns="{ns}""#)),
-    }
-}
-
-fn issuer_element(p: &str, decl: &str, issuer: IssuerChoice) -> String {
-    let (format, value) = match issuer {
-        IssuerChoice::Idp => ("", IDP.to_owned()),
-        IssuerChoice::IdpPadded => ("", format!("\n  {IDP} \t")),
-        IssuerChoice::EntityFormat => (
-            r#" Format="urn:oasis:names:tc:SAML:2.0:nameid-format:entity""#,
-            IDP.to_owned(),
-        ),
-        IssuerChoice::OtherFormat => (
-            r#" Format="urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified""#,
-            IDP.to_owned(),
-        ),
-        IssuerChoice::Other => ("", "https://other.example/saml".to_owned()),
-    };
-    format!("<{p}Issuer{decl}{format}>{value}</{p}Issuer>")
-}
-
-pub(super) fn id(choice: IdChoice) -> String {
-    match choice {
-        IdChoice::Id(n) => format!("_id{}", n % 4),
-        IdChoice::Empty => String::new(),
-        IdChoice::NotAnNcName => "1-not:an-ncname".to_owned(),
-    }
-}
-
-fn url(choice: UrlChoice) -> String {
-    match choice {
-        UrlChoice::Acs => ACS.to_owned(),
-        UrlChoice::AcsSlash => format!("{ACS}/"),
-        UrlChoice::Other => "https://other.example/acs".to_owned(),
-    }
-}
-
-fn request(choice: RequestChoice) -> &'static str {
-    match choice {
-        RequestChoice::Outstanding => OUTSTANDING,
-        RequestChoice::Unknown => "_req-unknown",
-    }
-}
-
-fn audience(choice: AudienceChoice) -> String {
-    match choice {
-        AudienceChoice::Sp => SP.to_owned(),
-        AudienceChoice::SpPadded => format!(" \n{SP}\n "),
-        AudienceChoice::Other => "https://other.example/saml".to_owned(),
-        AudienceChoice::Empty => String::new(),
-    }
-}
-
-/// `now` as the IssueInstant and AuthnInstant.
-fn stamp() -> String {
-    OffsetDateTime::from(now()).format(&Rfc3339).unwrap_or_default()
-}
-
-/// The instant the grammar means (`None` for a value that is not a date).
-pub(super) fn instant(i: Instant) -> Option<SystemTime> {
-    let at = if i.offset >= 0 {
-        now() + Duration::from_secs(i.offset.unsigned_abs().into())
-    } else {
-        now() - Duration::from_secs(i.offset.unsigned_abs().into())
-    };
-    match i.form {
-        InstantForm::Garbage => None,
-        InstantForm::Fraction => Some(at + Duration::from_millis(500)),
-        InstantForm::Utc | InstantForm::Offset => Some(at),
-    }
-}
-
-fn time_attr(name: &str, i: Option<Instant>) -> String {
-    let Some(i) = i else { return String::new() };
-    let value = match (i.form, instant(i)) {
-        (InstantForm::Offset, Some(at)) => OffsetDateTime::from(at)
-            .to_offset(UtcOffset::from_hms(1, 0, 0).unwrap_or(UtcOffset::UTC))
-            .format(&Rfc3339)
-            .unwrap_or_default(),
-        (_, Some(at)) => OffsetDateTime::from(at).format(&Rfc3339).unwrap_or_default(),
-        (_, None) => "soon".to_owned(),
-    };
-    format!(r#" {name}="{value}""#)
-}
-
-/// XML text (or, with `attr`, an attribute value) that reads back as `s`: markup characters and
-/// the whitespace a parser would normalise are written as references.
-fn escape(s: &str, attr: bool) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' if attr => out.push_str("&quot;"),
-            '\t' | '\n' if attr => {
-                let _ = write!(out, "&#{};", u32::from(c));
-            }
-            '\r' => out.push_str("&#13;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A text value in its grammar form.
-fn text(t: &Text) -> String {
-    let value = t.used();
-    match t.form {
-        TextForm::Plain => escape(&value, false),
-        TextForm::Padded => format!("\n  {} \t\n", escape(&value, false)),
-        TextForm::CharRefs => value.chars().fold(String::new(), |mut out, c| {
-            let _ = write!(out, "&#x{:x};", u32::from(c));
-            out
-        }),
-        TextForm::CData => format!(
-            "<![CDATA[{}]]>",
-            value
-                .replace("]]>", "]]]]><![CDATA[>")
-                .replace('\r', "]]>&#13;<![CDATA[")
-        ),
-        TextForm::Comment(at) => {
-            let at = usize::from(at) % (value.chars().count() + 1);
-            let (head, tail): (String, String) =
-                (value.chars().take(at).collect(), value.chars().skip(at).collect());
-            format!("{}<!--x-->{}", escape(&head, false), escape(&tail, false))
-        }
-    }
 }

@@ -1,9 +1,11 @@
-//! Hand-made grammar values: one accepted (the property path is reached), and the classic
-//! attacks and near misses refused.
+//! Hand-made grammar values: accepted ones (the property path is reached, and zero bytes land on
+//! it), the classic attacks and near misses refused for the right reason.
+
+use arbitrary::Unstructured;
 
 use super::render::build;
 use super::*;
-use crate::{Check, Error};
+use crate::{Check, Error, VerifiedAssertion};
 
 fn text(value: &str, form: TextForm) -> Text {
     Text {
@@ -12,34 +14,40 @@ fn text(value: &str, form: TextForm) -> Text {
     }
 }
 
-fn at(offset: i16) -> Option<Instant> {
-    Some(Instant {
+fn at(offset: i16) -> Instant {
+    Instant {
         offset,
         form: InstantForm::Utc,
-    })
+    }
 }
 
-fn assertion(id: u8) -> AssertionSpec {
+fn assertion() -> AssertionSpec {
     AssertionSpec {
         placement: Placement::Response,
         prefix: Prefix::Standard,
-        id: IdChoice::Id(id),
-        issuer: Some(IssuerChoice::Idp),
+        id: IdChoice::Id(0),
+        issuer: IssuerChoice::Idp,
         name_id: text("subject-1", TextForm::Plain),
         name_id_format: true,
-        confirmations: vec![Confirmation {
-            bearer: true,
-            data: true,
-            recipient: Some(UrlChoice::Acs),
+        confirmation: Confirmation {
+            method: Method::Bearer,
+            no_data: false,
+            recipient: UrlChoice::Acs,
             not_before: at(-30),
             not_on_or_after: at(300),
             in_response_to: Some(RequestChoice::Outstanding),
-        }],
-        conditions: Some(Conditions {
+        },
+        more_confirmations: Vec::new(),
+        conditions: Conditions {
+            absent: false,
             not_before: at(-30),
             not_on_or_after: at(300),
-            restrictions: vec![vec![AudienceChoice::Other, AudienceChoice::Sp]],
-        }),
+            restriction: Restriction {
+                audience: AudienceChoice::Other,
+                more: vec![AudienceChoice::Sp],
+            },
+            more_restrictions: Vec::new(),
+        },
         attributes: vec![Attribute {
             name: "mail".to_owned(),
             values: vec![text("a@example.org", TextForm::CData)],
@@ -53,10 +61,11 @@ fn valid() -> StructuredResponse {
         prefix: Prefix::Standard,
         id: IdChoice::Id(0),
         issuer: Some(IssuerChoice::Idp),
-        destination: Some(UrlChoice::Acs),
+        destination: UrlChoice::Acs,
         in_response_to: Some(RequestChoice::Outstanding),
-        success: true,
-        assertions: vec![assertion(1)],
+        status: StatusChoice::Success,
+        assertion: assertion(),
+        more_assertions: Vec::new(),
         signed: SignedChoice::Assertion(0),
         reference: ReferenceChoice::Parent,
     }
@@ -79,24 +88,22 @@ fn verify(input: &StructuredResponse) -> Result<VerifiedAssertion, Error> {
     Ok(accepted)
 }
 
-use crate::VerifiedAssertion;
-
 #[test]
 fn accepted_responses_carry_the_signed_values() {
     let mut comment = valid();
-    comment.assertions[0].name_id = text("  a<b>&c  ", TextForm::Comment(2));
+    comment.assertion.name_id = text("  a<b>&c  ", TextForm::Comment(2));
     let mut custom = valid();
     custom.prefix = Prefix::Custom;
-    custom.assertions[0].prefix = Prefix::Default;
+    custom.assertion.prefix = Prefix::Default;
     custom.signed = SignedChoice::Response;
-    custom.assertions[0].name_id = text("\u{e9}t\u{e9}", TextForm::CharRefs);
+    custom.assertion.name_id = text("\u{e9}t\u{e9}", TextForm::CharRefs);
     let mut padded = valid();
-    padded.assertions[0].name_id = text("x]]>y", TextForm::CData);
-    padded.assertions[0].issuer = Some(IssuerChoice::IdpPadded);
-    padded.assertions[0].conditions.as_mut().unwrap().not_on_or_after = Some(Instant {
+    padded.assertion.name_id = text("x]]>y", TextForm::CData);
+    padded.assertion.issuer = IssuerChoice::IdpPadded;
+    padded.assertion.conditions.not_on_or_after = Instant {
         offset: -59,
         form: InstantForm::Offset,
-    });
+    };
     for (input, name_id) in [
         (valid(), "subject-1"),
         (comment, "a<b>&c"),
@@ -112,16 +119,27 @@ fn accepted_responses_carry_the_signed_values() {
     }
 }
 
+/// What `arbitrary` makes of no bytes and of zero bytes is accepted: the fuzzer starts there.
+#[test]
+fn zero_bytes_give_an_accepted_response() {
+    for bytes in [&[][..], &[0; 64]] {
+        let input = StructuredResponse::arbitrary_take_rest(Unstructured::new(bytes)).unwrap();
+        let accepted = verify(&input).unwrap_or_else(|e| panic!("{input:?}: {e}"));
+        assert_eq!(accepted.name_id.value.expose_pii(), "fuzz");
+    }
+}
+
 #[test]
 fn attacks_and_near_misses_are_refused() {
     let mut wrapped = valid();
-    let mut evil = assertion(2);
+    let mut evil = assertion();
+    evil.id = IdChoice::Id(1);
     evil.name_id = text("admin", TextForm::Plain);
     evil.placement = Placement::AfterSigning;
-    wrapped.assertions.push(evil.clone());
+    wrapped.more_assertions.push(evil.clone());
     let mut in_object = valid();
     evil.placement = Placement::SignatureObject;
-    in_object.assertions.push(evil);
+    in_object.more_assertions.push(evil);
     let mut other_reference = valid();
     other_reference.reference = ReferenceChoice::Response;
     let mut unknown_reference = valid();
@@ -131,17 +149,17 @@ fn attacks_and_near_misses_are_refused() {
     let mut unsigned = valid();
     unsigned.signed = SignedChoice::Nothing;
     let mut expired = valid();
-    expired.assertions[0].conditions.as_mut().unwrap().not_on_or_after = at(-60);
+    expired.assertion.conditions.not_on_or_after = at(-60);
     let mut audience = valid();
-    audience.assertions[0].conditions.as_mut().unwrap().restrictions[0] = vec![AudienceChoice::Other];
+    audience.assertion.conditions.restriction.more.clear();
     let mut recipient = valid();
-    recipient.assertions[0].confirmations[0].recipient = Some(UrlChoice::AcsSlash);
+    recipient.assertion.confirmation.recipient = UrlChoice::AcsSlash;
     let mut unknown_request = valid();
     unknown_request.in_response_to = Some(RequestChoice::Unknown);
     let mut failed = valid();
-    failed.success = false;
+    failed.status = StatusChoice::Requester;
     let mut issuer = valid();
-    issuer.assertions[0].issuer = Some(IssuerChoice::OtherFormat);
+    issuer.assertion.issuer = IssuerChoice::OtherFormat;
     for (name, input, check) in [
         ("wrapped", wrapped, Check::AssertionCount),
         ("in_object", in_object, Check::AssertionCount),
@@ -164,12 +182,11 @@ fn attacks_and_near_misses_are_refused() {
 #[test]
 fn the_grammar_marks_what_the_signature_covers() {
     let mut input = valid();
-    let mut nested = assertion(2);
+    let mut nested = assertion();
     nested.placement = Placement::Advice;
-    input.assertions.push(nested);
-    let mut late = assertion(3);
+    let mut late = assertion();
     late.placement = Placement::AfterSigning;
-    input.assertions.push(late);
+    input.more_assertions = vec![nested, late];
     let built = build(&input, signer().unwrap());
     let covered: Vec<(bool, bool)> = built.assertions.iter().map(|p| (p.covered, p.direct)).collect();
     assert_eq!(covered, [(true, true), (true, false), (false, true)]);
@@ -183,11 +200,10 @@ fn the_grammar_marks_what_the_signature_covers() {
 #[test]
 fn arbitrary_inputs_hold() {
     for seed in 0_u8..64 {
-        let bytes: Vec<u8> = (0..512_u32)
+        let bytes: Vec<u8> = (0..512_u16)
             .map(|i| (i as u8).wrapping_mul(seed).wrapping_add(seed))
             .collect();
-        let mut u = arbitrary::Unstructured::new(&bytes);
-        if let Ok(input) = StructuredResponse::arbitrary(&mut u) {
+        if let Ok(input) = StructuredResponse::arbitrary_take_rest(Unstructured::new(&bytes)) {
             fuzz_structured_response(input);
         }
     }
