@@ -48,8 +48,8 @@ pub struct StructuredResponse {
     pub prefix: Prefix,
     /// The Response's ID.
     pub id: IdChoice,
-    /// The Response's Issuer, if any (it is optional).
-    pub issuer: Option<IssuerChoice>,
+    /// The Response's Issuer (optional in SAML: `Absent` is allowed).
+    pub issuer: IssuerChoice,
     /// The Response's Destination.
     pub destination: UrlChoice,
     /// The Response's InResponseTo, if any.

@@ -70,7 +70,7 @@ pub(super) fn check(input: &StructuredResponse, built: &Built, accepted: &Verifi
         "accepted an Assertion Issuer that is not the IdP"
     );
     assert!(
-        input.issuer.is_none_or(accepted_issuer),
+        input.issuer == IssuerChoice::Absent || accepted_issuer(input.issuer),
         "accepted a Response Issuer that is not the IdP"
     );
     match input.destination {

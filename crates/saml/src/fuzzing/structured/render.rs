@@ -181,13 +181,8 @@ impl Renderer<'_> {
         }
         out.push('>');
         self.placed(Placement::BeforeIssuer, &mut out);
-        if let Some(issuer) = input.issuer {
-            out.push_str(&issuer_element(
-                "saml:",
-                &format!(r#" xmlns:saml="{NS_SAML}""#),
-                issuer,
-            ));
-        }
+        let decl = format!(r#" xmlns:saml="{NS_SAML}""#);
+        out.push_str(&issuer_element("saml:", &decl, input.issuer));
         if self.signed == Some(None) {
             out.push_str(self.template);
         }

@@ -60,7 +60,7 @@ fn valid() -> StructuredResponse {
     StructuredResponse {
         prefix: Prefix::Standard,
         id: IdChoice::Id(0),
-        issuer: Some(IssuerChoice::Idp),
+        issuer: IssuerChoice::Idp,
         destination: UrlChoice::Acs,
         in_response_to: Some(RequestChoice::Outstanding),
         status: StatusChoice::Success,
@@ -104,8 +104,12 @@ fn accepted_responses_carry_the_signed_values() {
         offset: -59,
         form: InstantForm::Offset,
     };
+    // The Response's Issuer is optional (SAML Core §3.2.2); the first fuzz run's oracle forgot it.
+    let mut no_response_issuer = valid();
+    no_response_issuer.issuer = IssuerChoice::Absent;
     for (input, name_id) in [
         (valid(), "subject-1"),
+        (no_response_issuer, "subject-1"),
         (comment, "a<b>&c"),
         (custom, "\u{e9}t\u{e9}"),
         (padded, "x]]>y"),
