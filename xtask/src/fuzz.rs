@@ -34,7 +34,8 @@ const XML_TARGETS: &[&str] = &[
     "saml_metadata",
     "server_authn_request",
 ];
-/// Targets that parse JSON.
+/// Targets that parse JSON (`redis_token_entry`: the record inside a sealed entry). Not listed:
+/// `saml_response_signed`, whose input is a grammar's choices, not XML text.
 const JSON_TARGETS: &[&str] = &[
     "camara_responses",
     "kyc_result",
@@ -45,6 +46,7 @@ const JSON_TARGETS: &[&str] = &[
     "ciba_discovery",
     "server_camara_body",
     "server_subscribers",
+    "redis_token_entry",
 ];
 
 struct Options {

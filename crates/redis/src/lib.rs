@@ -66,6 +66,8 @@
 mod config;
 mod error;
 mod flight;
+#[doc(hidden)]
+pub mod fuzzing;
 mod saml;
 mod tokens;
 

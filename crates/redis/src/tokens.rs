@@ -188,27 +188,46 @@ impl RedisTokenStore {
     }
 
     fn seal(&self, redis_key: &str, token: &StoredToken) -> Result<Vec<u8>, StoreError> {
-        let plain =
-            Zeroizing::new(
-                serde_json::to_vec(&Record::of(token)).map_err(|e| StoreError::Corrupt {
-                    reason: format!("cannot encode a token record: {e}"),
-                })?,
-            );
-        self.key.seal(redis_key, &plain)
+        seal_token(&self.key, redis_key, token)
     }
 
     fn open(&self, redis_key: &str, value: &[u8]) -> Result<StoredToken, StoreError> {
-        let plain = self.key.open(redis_key, value)?;
-        let record: Record = serde_json::from_slice(&plain).map_err(|_| StoreError::Corrupt {
-            reason: "a token entry does not decrypt under the configured key".to_owned(),
-        })?;
-        Ok(record.to_token())
+        open_token(&self.key, redis_key, value)
     }
 
     /// The [`RedisSharedFlight`](crate::RedisSharedFlight) on the same connection and secret.
     pub fn shared_flight(&self) -> crate::RedisSharedFlight {
         self.stores.shared_flight(self.key.clone())
     }
+}
+
+/// The value stored for `token` under `redis_key`: its sealed JSON record. A function of the key
+/// alone, so the fuzz target reaches it without a connection.
+pub(crate) fn seal_token(
+    key: &TokenEncryptionKey,
+    redis_key: &str,
+    token: &StoredToken,
+) -> Result<Vec<u8>, StoreError> {
+    let plain = Zeroizing::new(
+        serde_json::to_vec(&Record::of(token)).map_err(|e| StoreError::Corrupt {
+            reason: format!("cannot encode a token record: {e}"),
+        })?,
+    );
+    key.seal(redis_key, &plain)
+}
+
+/// The token of a stored value; [`StoreError::Corrupt`] for anything `key` did not seal under
+/// `redis_key`.
+pub(crate) fn open_token(
+    key: &TokenEncryptionKey,
+    redis_key: &str,
+    value: &[u8],
+) -> Result<StoredToken, StoreError> {
+    let plain = key.open(redis_key, value)?;
+    let record: Record = serde_json::from_slice(&plain).map_err(|_| StoreError::Corrupt {
+        reason: "a token entry does not decrypt under the configured key".to_owned(),
+    })?;
+    Ok(record.to_token())
 }
 
 pub(crate) fn unix_ms(t: SystemTime) -> u64 {

@@ -6,8 +6,12 @@ use std::sync::OnceLock;
 use std::time::{Duration, SystemTime};
 
 mod logout;
+#[cfg(feature = "fuzzing")]
+pub mod structured;
 
 pub use logout::fuzz_logout;
+#[cfg(feature = "fuzzing")]
+pub use structured::{StructuredResponse, fuzz_structured_response};
 
 use crate::{
     IdentityProvider, IdpCertificate, InMemoryReplayCache, InMemoryRequestStore, MetadataTrust,

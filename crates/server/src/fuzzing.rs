@@ -1,5 +1,5 @@
-//! Entry points for the cargo-fuzz targets `server_authn_request`, `server_oauth_form`,
-//! `server_camara_body` and `server_subscribers`. Not part of the API.
+//! Entry points for the cargo-fuzz targets `server_authn_request`, `server_query_signature`,
+//! `server_oauth_form`, `server_camara_body` and `server_subscribers`. Not part of the API.
 //!
 //! The OAuth and CAMARA entry points run the handlers themselves on the state
 //! [`Server::start`](crate::Server::start) serves, built once without a socket: the OAuth forms
@@ -124,6 +124,12 @@ fn client_assertion(demo: &DemoClient, path: &str, now: SystemTime) -> Option<St
 pub fn fuzz_authn_request(data: &[u8]) {
     saml::fuzz(data);
     saml::fuzz_logout(data);
+}
+
+/// The HTTP-Redirect query signature the sandbox IdP checks on an SP's messages: no panic on any
+/// query; a query signed with the test key verifies, and a change to any signed octet fails.
+pub fn fuzz_query_signature(data: &[u8]) {
+    saml::fuzz_query_signature(data);
 }
 
 /// The subscriber documents (TOML and JSON) and the sandbox configuration document. Property:

@@ -53,6 +53,7 @@ mod query_signature;
 mod request;
 
 pub(crate) use self::logout::{fuzz as fuzz_logout, slo_initiate, slo_post, slo_redirect};
+pub(crate) use self::query_signature::fuzz as fuzz_query_signature;
 pub(crate) use self::request::fuzz;
 
 /// An RSA private key and its self-signed certificate, PEM: TEST ONLY, committed and public.

@@ -158,6 +158,67 @@ fn verify_ecdsa_p256(spki: &[u8], data: &[u8], signature: &[u8]) -> bool {
     key.verify(data, &signature).is_ok()
 }
 
+/// The cargo-fuzz entry point (`netid_server::fuzzing::fuzz_query_signature`). Properties: any
+/// query is split and checked without a panic; a query carrying the input as its message (and
+/// relay state) signed with the sandbox's test key verifies with its certificate; changing any one
+/// octet the signature covers (everything before `&Signature=`) makes it fail.
+pub(crate) fn fuzz(data: &[u8]) {
+    static CERTIFICATE: std::sync::OnceLock<Option<Vec<u8>>> = std::sync::OnceLock::new();
+    let Some(certificate) = CERTIFICATE
+        .get_or_init(|| pem_body(super::IDP_CERT_PEM))
+        .as_deref()
+    else {
+        return;
+    };
+    if let Ok(query) = std::str::from_utf8(data)
+        && let Ok(raw) = split(query)
+    {
+        let _ = verify(&raw, certificate);
+    }
+
+    // Two bytes choose the octet to change and its new value; the rest is the message, then the
+    // relay state after the first NUL.
+    let [at_high, at_low, replacement, rest @ ..] = data else {
+        return;
+    };
+    let (message, relay_state) = match rest.iter().position(|b| *b == 0) {
+        Some(nul) => (&rest[..nul], Some(&rest[nul + 1..])),
+        None => (rest, None),
+    };
+    let mut query = format!(
+        "SAMLRequest={}",
+        url::form_urlencoded::byte_serialize(message).collect::<String>()
+    );
+    if let Some(relay_state) = relay_state {
+        query.push_str("&RelayState=");
+        query.extend(url::form_urlencoded::byte_serialize(relay_state));
+    }
+    let Ok(signed) = sign(&query, super::IDP_KEY) else {
+        return;
+    };
+    let verdict = split(&signed).and_then(|raw| verify(&raw, certificate));
+    assert_eq!(verdict, Ok(()), "a signed query does not verify");
+    let covered = signed.find("&Signature=").unwrap_or(signed.len());
+    let at = usize::from(u16::from_be_bytes([*at_high, *at_low])) % covered;
+    let mut tampered = signed.into_bytes();
+    // A printable ASCII octet other than the one there, so the query stays text.
+    let mut octet = b' ' + replacement % 95;
+    if octet == tampered[at] {
+        octet = if octet == b'~' { b' ' } else { octet + 1 };
+    }
+    tampered[at] = octet;
+    let refused = std::str::from_utf8(&tampered).map_or(true, |query| {
+        split(query).and_then(|raw| verify(&raw, certificate)).is_err()
+    });
+    assert!(refused, "a query with a changed signed octet still verifies");
+}
+
+/// The DER inside a PEM certificate.
+fn pem_body(pem: &str) -> Option<Vec<u8>> {
+    let body: String = pem.lines().filter(|line| !line.starts_with("-----")).collect();
+    STANDARD.decode(body).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,6 +268,24 @@ mod tests {
                 Err(expected),
                 "{query}"
             );
+        }
+    }
+
+    #[test]
+    fn fuzz_entry_signs_verifies_and_refuses_changed_octets() {
+        let mut inputs: Vec<Vec<u8>> = vec![
+            Vec::new(),
+            b"SAMLRequest=a&SigAlg=b&Signature=c".to_vec(),
+            b"\0\0\0".to_vec(),
+            b"\x01\x02a<samlp:AuthnRequest/>".to_vec(),
+            b"\xff\xff\x7fmessage\0relay state".to_vec(),
+        ];
+        // Every octet position of a short query, with relay state.
+        for at in 0_u8..80 {
+            inputs.push([&[0, at, at][..], b"m\0r"].concat());
+        }
+        for input in inputs {
+            fuzz(&input);
         }
     }
 }
