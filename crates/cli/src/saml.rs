@@ -24,7 +24,7 @@ use args::{BindingArg, LoginUrlArgs, REQUEST_LIFETIME, VerifyArgs, name_id_forma
 use logout::{LogoutUrlArgs, VerifyLogoutArgs};
 
 use stores::OpenError;
-use verdict::{accepted, check_name, message, report, store_failed};
+use verdict::{accepted, check_name, message, report};
 
 /// SAML subcommands.
 #[derive(Debug, Subcommand)]
@@ -240,23 +240,9 @@ fn login_url(args: &LoginUrlArgs) -> Result<u8, String> {
     if let Some(url) = &args.request_store {
         // The URL is printed only once the request is recorded: a sign-in whose Response no
         // verifier could match must not start.
-        let recorded = netid_cli::exit::block_on("saml login-url", async {
-            let stores = match stores::connect(url).await {
-                Ok(stores) => stores,
-                Err(OpenError::Usage(message)) => {
-                    return netid_cli::exit::usage("saml login-url", &message, false);
-                }
-                Err(OpenError::Unavailable(error)) => {
-                    return store_failed("saml login-url", &SamlError::Store(error));
-                }
-            };
-            match request
-                .record_async(&stores.request_store(), REQUEST_LIFETIME)
-                .await
-            {
-                Ok(()) => EXIT_OK,
-                Err(error) => store_failed("saml login-url", &error),
-            }
+        let recorded = stores::record("saml login-url", url, |store| {
+            let request = &request;
+            async move { request.record_async(&store, REQUEST_LIFETIME).await }
         });
         if recorded != EXIT_OK {
             return Ok(recorded);

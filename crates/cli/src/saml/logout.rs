@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use super::args::{BindingArg, FormatArg, REQUEST_LIFETIME, parse_rfc3339, read};
 use super::stores::{self, OpenError};
-use super::verdict::{check_name, message, report, store_failed};
+use super::verdict::{check_name, message, report};
 use netid_cli::redis::{RedisUrl, parse_url as parse_redis_url};
 
 /// Arguments of `netid saml logout-url`.
@@ -142,23 +142,9 @@ pub(crate) fn logout_url(args: &LogoutUrlArgs) -> Result<u8, String> {
         .map_err(|e| e.to_string())?;
     if let Some(store) = &args.request_store {
         // Printed only once recorded: a logout whose answer no verifier could match must not start.
-        let recorded = netid_cli::exit::block_on("saml logout-url", async {
-            let stores = match stores::connect(store).await {
-                Ok(stores) => stores,
-                Err(OpenError::Usage(message)) => {
-                    return netid_cli::exit::usage("saml logout-url", &message, false);
-                }
-                Err(OpenError::Unavailable(error)) => {
-                    return store_failed("saml logout-url", &SamlError::Store(error));
-                }
-            };
-            match request
-                .record_async(&stores.request_store(), REQUEST_LIFETIME)
-                .await
-            {
-                Ok(()) => EXIT_OK,
-                Err(error) => store_failed("saml logout-url", &error),
-            }
+        let recorded = stores::record("saml logout-url", store, |store| {
+            let request = &request;
+            async move { request.record_async(&store, REQUEST_LIFETIME).await }
         });
         if recorded != EXIT_OK {
             return Ok(recorded);

@@ -1,10 +1,12 @@
 //! `--replay-store` and `--request-store`: the SAML state several processes (or SP instances)
 //! share, on Redis, instead of the in-memory stores that live as long as one invocation.
 
-use netid::crates::saml::{AsyncReplayCache, AsyncRequestStore, InMemoryRequestStore};
+use std::future::Future;
+
+use netid::crates::saml::{AsyncReplayCache, AsyncRequestStore, Error as SamlError, InMemoryRequestStore};
 use netid_cli::redis::RedisUrl;
 use netid_core::store::StoreError;
-use netid_redis::RedisStores;
+use netid_redis::{RedisRequestStore, RedisStores};
 
 /// Why the stores could not be opened.
 #[derive(Debug)]
@@ -24,6 +26,29 @@ pub(crate) async fn connect(url: &RedisUrl) -> Result<RedisStores, OpenError> {
             // `Url` (and any later setup error): the message never repeats the URL.
             other => OpenError::Usage(other.to_string()),
         })
+}
+
+/// Records an outstanding request (`login-url` and `logout-url --request-store`) with `record`,
+/// given the request store of the Redis at `url`: the exit status, 0 once recorded. A refused URL
+/// or an unreachable store is reported as `command`'s, so that no URL is printed.
+pub(crate) fn record<F, Fut>(command: &str, url: &RedisUrl, record: F) -> u8
+where
+    F: FnOnce(RedisRequestStore) -> Fut,
+    Fut: Future<Output = Result<(), SamlError>>,
+{
+    netid_cli::exit::block_on(command, async {
+        let stores = match connect(url).await {
+            Ok(stores) => stores,
+            Err(OpenError::Usage(message)) => return netid_cli::exit::usage(command, &message, false),
+            Err(OpenError::Unavailable(error)) => {
+                return super::verdict::store_failed(command, &SamlError::Store(error));
+            }
+        };
+        match record(stores.request_store()).await {
+            Ok(()) => netid_cli::exit::OK,
+            Err(error) => super::verdict::store_failed(command, &error),
+        }
+    })
 }
 
 /// The two stores `netid saml verify` consumes Responses against.
