@@ -9,6 +9,8 @@
 //! - `fuzz --smoke [--time N]`, `fuzz TARGET [--time N]`, `fuzz [TARGET] --minimize`: the cargo-fuzz
 //!   targets (needs nightly and cargo-fuzz); see `fuzz.rs`.
 //! - `bench`: the criterion benches.
+//! - `bench-compare [--rounds N] [--batch-ms MS]`: ours beside python3-saml, python-xmlsec,
+//!   RustCrypto and `phonenumber` in one run (the `bench-compare/` workspace); see `bench_compare.rs`.
 //! - `load [FLOWS] [CALLS] [CONCURRENCY]`: the bounded loopback load test of the reference operator
 //!   (release build; `ci` runs a small one in the debug build to keep the harness honest).
 //! - `load-replay [CHECKS] [CONCURRENCY]`: SAML replay checks per second and p99 through
@@ -22,6 +24,7 @@ use std::env;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod bench_compare;
 mod fuzz;
 mod redis;
 
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
         Some("tidy") => tidy(),
         Some("fuzz") => fuzz(&args[1..]),
         Some("bench") => run("cargo", &["bench", "--workspace"]),
+        Some("bench-compare") => bench_compare::bench_compare(&args[1..]),
         Some("test") => test(),
         Some("demo") => demo(),
         Some("examples") => examples(),
@@ -78,7 +82,7 @@ fn main() -> ExitCode {
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci|test|demo|examples|tidy|fuzz [--smoke|TARGET] [--time N] [--minimize]|bench|load [FLOWS] [CALLS] [CONCURRENCY]|load-replay [CHECKS] [CONCURRENCY]>"
+                "usage: cargo xtask <ci|test|demo|examples|tidy|fuzz [--smoke|TARGET] [--time N] [--minimize]|bench|bench-compare [--rounds N] [--batch-ms MS]|load [FLOWS] [CALLS] [CONCURRENCY]|load-replay [CHECKS] [CONCURRENCY]>"
             );
             return ExitCode::from(2);
         }
