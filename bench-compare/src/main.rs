@@ -31,8 +31,8 @@ pub(crate) struct Row {
     pub(crate) name: &'static str,
     /// The row of ours this one is compared with (`None`: it is ours).
     pub(crate) ours: Option<&'static str>,
-    /// Operations per call of `batch` per counted operation (a phone row parses five numbers per
-    /// call and reports the time per number).
+    /// Counted operations in each operation `batch` times (a phone row parses its five numbers per
+    /// operation and reports the time per number).
     pub(crate) per_call: u64,
     pub(crate) batch: Batch,
 }

@@ -97,3 +97,34 @@ fn install(root: &Path, python: &str) -> Result {
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Figures of different days compare only if every Python package is pinned to one version.
+    #[test]
+    fn python_requirements_are_pinned() {
+        let path = root()
+            .join("bench-compare")
+            .join("python")
+            .join("requirements.txt");
+        let text = std::fs::read_to_string(&path).expect("requirements.txt is readable");
+        let packages: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .collect();
+        for package in ["python3-saml", "xmlsec", "lxml"] {
+            assert!(
+                packages
+                    .iter()
+                    .any(|line| line.starts_with(&format!("{package}=="))),
+                "{package} is not pinned in {}",
+                path.display()
+            );
+        }
+        let unpinned: Vec<&&str> = packages.iter().filter(|line| !line.contains("==")).collect();
+        assert!(unpinned.is_empty(), "unpinned: {unpinned:?}");
+    }
+}
