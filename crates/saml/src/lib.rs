@@ -111,6 +111,7 @@
 mod authn_request;
 mod config;
 mod decrypt;
+mod legacy_rsa;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;

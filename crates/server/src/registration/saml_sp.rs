@@ -1,15 +1,15 @@
 //! A SAML service provider registered with the sandbox IdP, and how the IdP answers it: which
 //! element it signs, whether (and how) it encrypts the assertion, and the attribute `NameFormat`.
 
-use rsa_next::RsaPublicKey;
-use rsa_next::pkcs8::DecodePublicKey as _;
-use rsa_next::traits::PublicKeyParts as _;
+use aws_lc_rs::rsa::PublicEncryptingKey;
 
 use super::public_key;
 use crate::error::ServerError;
 
-/// Smallest RSA modulus accepted for an encryption certificate, in bits.
+/// Smallest RSA modulus accepted for an encryption certificate, in bits (AWS-LC's own floor).
 const MIN_RSA_BITS: usize = 2048;
+/// Largest RSA modulus AWS-LC encrypts with, in bits.
+const MAX_RSA_BITS: usize = 8192;
 
 /// A service provider allowed to use the IdP.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,7 +96,8 @@ impl SamlEncryption {
 /// The SP's encryption key and the algorithms to use with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct SpEncryption {
-    pub(crate) public_key: RsaPublicKey,
+    /// The SP's RSA public key as X.509 `SubjectPublicKeyInfo` DER, checked at registration.
+    pub(crate) public_key: Vec<u8>,
     pub(crate) algorithms: SamlEncryption,
 }
 
@@ -150,7 +151,7 @@ impl SamlServiceProvider {
     /// # Errors
     ///
     /// [`ServerError::Client`] when the text is not one PEM certificate, its key is not RSA, or
-    /// its modulus is shorter than 2048 bits.
+    /// its modulus is shorter than 2048 bits or longer than 8192 bits.
     pub fn with_encryption_certificate_pem(
         mut self,
         pem: &str,
@@ -161,16 +162,16 @@ impl SamlServiceProvider {
             .ok()
             .and_then(|key| key.to_spki_der())
             .ok_or_else(|| ServerError::Client(String::from("the encryption certificate does not parse")))?;
-        let public_key = RsaPublicKey::from_public_key_der(&spki)
-            .map_err(|_| ServerError::Client(String::from("the encryption certificate's key is not RSA")))?;
-        let bits = public_key.size() * 8;
-        if bits < MIN_RSA_BITS {
-            return Err(ServerError::Client(format!(
-                "the encryption certificate's RSA key has {bits} bits, expected at least {MIN_RSA_BITS}"
-            )));
-        }
+        // AWS-LC checks the algorithm and the size (2048 to 8192 bits) as it reads the key.
+        PublicEncryptingKey::from_der(&spki).map_err(|rejected| {
+            ServerError::Client(match rejected.description_() {
+                "TooSmall" => format!("the encryption certificate's RSA key has fewer than {MIN_RSA_BITS} bits"),
+                "TooLarge" => format!("the encryption certificate's RSA key has more than {MAX_RSA_BITS} bits"),
+                _ => String::from("the encryption certificate's key is not RSA"),
+            })
+        })?;
         self.encryption = Some(SpEncryption {
-            public_key,
+            public_key: spki,
             algorithms,
         });
         Ok(self)
