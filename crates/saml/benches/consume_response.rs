@@ -21,6 +21,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use bergshamra::c14n::{self, C14nMode};
 
+use aws_lc_rs::signature::{RSA_PKCS1_2048_8192_SHA256, UnparsedPublicKey};
 use bergshamra::dsig::verify::verify_all_document_with_source;
 use bergshamra::xml::nodeset::NodeSet;
 use bergshamra::{DsigContext, KeysManager};
@@ -30,7 +31,6 @@ use netid_saml::{
     DecryptionKey, IdentityProvider, IdpCertificate, InMemoryReplayCache, InMemoryRequestStore,
     RequestStore as _, ResponseVerifier, ServiceProvider,
 };
-use aws_lc_rs::signature::{RSA_PKCS1_2048_8192_SHA256, UnparsedPublicKey};
 
 const XML: &str = include_str!("../tests/fixtures/responses/bench-4k.xml");
 const ENCRYPTED: &str = include_str!("../tests/fixtures/responses/bench-4k-encrypted.xml");

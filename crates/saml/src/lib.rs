@@ -111,10 +111,10 @@
 mod authn_request;
 mod config;
 mod decrypt;
-mod legacy_rsa;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+mod legacy_rsa;
 mod logout;
 mod metadata;
 mod orange;

@@ -124,7 +124,11 @@ pub(crate) fn seal_with_fixed_iv(algorithm: DataAlgorithm, key: &[u8], plain: &[
     }
 }
 
-fn cbc_decrypt(algorithm: &'static block::Algorithm, key: &[u8], data: &[u8]) -> (Zeroizing<Vec<u8>>, Choice) {
+fn cbc_decrypt(
+    algorithm: &'static block::Algorithm,
+    key: &[u8],
+    data: &[u8],
+) -> (Zeroizing<Vec<u8>>, Choice) {
     // Lengths are public (the attacker chose them): refusing a malformed one early leaks nothing.
     if data.len() < 2 * BLOCK || !data.len().is_multiple_of(BLOCK) {
         return (Zeroizing::new(Vec::new()), Choice::from(0));
@@ -158,7 +162,10 @@ fn gcm_decrypt(algorithm: &'static aead::Algorithm, key: &[u8], data: &[u8]) -> 
         return (Zeroizing::new(Vec::new()), Choice::from(0));
     }
     let (iv, body) = data.split_at(GCM_IV);
-    let (Ok(cipher), Ok(nonce)) = (UnboundKey::new(algorithm, key), Nonce::try_assume_unique_for_key(iv)) else {
+    let (Ok(cipher), Ok(nonce)) = (
+        UnboundKey::new(algorithm, key),
+        Nonce::try_assume_unique_for_key(iv),
+    ) else {
         return (Zeroizing::new(Vec::new()), Choice::from(0));
     };
     let mut buf = Zeroizing::new(body.to_vec());

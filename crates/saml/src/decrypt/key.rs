@@ -2,9 +2,9 @@
 
 use std::fmt;
 
+use aws_lc_rs::rsa::PrivateDecryptingKey;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use aws_lc_rs::rsa::PrivateDecryptingKey;
 use rsa_next::RsaPrivateKey;
 use rsa_next::pkcs1::DecodeRsaPrivateKey as _;
 use rsa_next::pkcs8::{DecodePrivateKey as _, EncodePrivateKey as _};
@@ -63,8 +63,9 @@ impl DecryptionKey {
             let pkcs8 = key
                 .to_pkcs8_der()
                 .map_err(|_| Error::config("the RSA private key does not encode as PKCS#8"))?;
-            let aws_lc = PrivateDecryptingKey::from_pkcs8(pkcs8.as_bytes())
-                .map_err(|_| Error::config("the RSA private key is refused (2048 to 8192 bits are accepted)"))?;
+            let aws_lc = PrivateDecryptingKey::from_pkcs8(pkcs8.as_bytes()).map_err(|_| {
+                Error::config("the RSA private key is refused (2048 to 8192 bits are accepted)")
+            })?;
             return Ok(Self {
                 aws_lc,
                 mixed_oaep: key,

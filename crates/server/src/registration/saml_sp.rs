@@ -165,8 +165,12 @@ impl SamlServiceProvider {
         // AWS-LC checks the algorithm and the size (2048 to 8192 bits) as it reads the key.
         PublicEncryptingKey::from_der(&spki).map_err(|rejected| {
             ServerError::Client(match rejected.description_() {
-                "TooSmall" => format!("the encryption certificate's RSA key has fewer than {MIN_RSA_BITS} bits"),
-                "TooLarge" => format!("the encryption certificate's RSA key has more than {MAX_RSA_BITS} bits"),
+                "TooSmall" => {
+                    format!("the encryption certificate's RSA key has fewer than {MIN_RSA_BITS} bits")
+                }
+                "TooLarge" => {
+                    format!("the encryption certificate's RSA key has more than {MAX_RSA_BITS} bits")
+                }
                 _ => String::from("the encryption certificate's key is not RSA"),
             })
         })?;

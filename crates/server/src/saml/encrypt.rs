@@ -9,7 +9,9 @@
 use aws_lc_rs::aead::{self, Aad, LessSafeKey, Nonce, UnboundKey};
 use aws_lc_rs::cipher::{self as block, EncryptionContext, PaddedBlockEncryptingKey, UnboundCipherKey};
 use aws_lc_rs::iv::FixedLength;
-use aws_lc_rs::rsa::{OAEP_SHA1_MGF1SHA1, OAEP_SHA256_MGF1SHA256, OaepPublicEncryptingKey, PublicEncryptingKey};
+use aws_lc_rs::rsa::{
+    OAEP_SHA1_MGF1SHA1, OAEP_SHA256_MGF1SHA256, OaepPublicEncryptingKey, PublicEncryptingKey,
+};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use netid_core::ports::SecureRandom;
@@ -101,7 +103,8 @@ fn seal(
     ) -> Result<Vec<u8>, EncryptError> {
         let mut iv = [0u8; GCM_IV];
         rng.fill(&mut iv).map_err(|_| EncryptError::Random)?;
-        let cipher = LessSafeKey::new(UnboundKey::new(algorithm, key).map_err(|_| EncryptError::Cipher("AES-GCM"))?);
+        let cipher =
+            LessSafeKey::new(UnboundKey::new(algorithm, key).map_err(|_| EncryptError::Cipher("AES-GCM"))?);
         let mut sealed = plain.to_vec();
         cipher
             .seal_in_place_append_tag(Nonce::assume_unique_for_key(iv), Aad::empty(), &mut sealed)
