@@ -228,3 +228,33 @@ impl SamlServiceProvider {
         self.attribute_name_format
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A self-signed certificate of a 1024-bit RSA key (`openssl req -x509 -newkey rsa:1024`).
+    const RSA_1024_CERT: &str = "-----BEGIN CERTIFICATE-----\nMIIB/jCCAWegAwIBAgIUXkwQhdFZqCZVMyJuBLRWRkyDcqIwDQYJKoZIhvcNAQEL\nBQAwEDEOMAwGA1UEAwwFc2hvcnQwIBcNMjYxMjA1MDYxMDU3WhgPMjEyNjExMTEw\nNjEwNTdaMBAxDjAMBgNVBAMMBXNob3J0MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCB\niQKBgQC1Ti/hhDSwrx4gIPIpIgzqk5qBvRrgh4Gg3CxsORoF0IpC0lQL1TmzN2ZM\n1MovMPEklmgYGdBRvYlOKCjt0+pB30GLPVhWqkXdDElNqSYJ5FUQDUSJ3vOYQZmx\nGKHBRJoTCr2/FJ86WC91cYcN6eyVRHNvsmsyjyJ+uHzWbcRUmwIDAQABo1MwUTAd\nBgNVHQ4EFgQUU/debAdvM+NcXNcvKFb7Skp4wqgwHwYDVR0jBBgwFoAUU/debAdv\nM+NcXNcvKFb7Skp4wqgwDwYDVR0TAQH/BAUwAwEB/zANBgkqhkiG9w0BAQsFAAOB\ngQCB27hLEgWDc81R8hn2xhvpy5LleUnKMcssjN5EcnN12t/VEUUR3AaeN/f6b+Zz\nwId5dI/5CrHlatU2QjRIcGJOjCwyZ5rqoMsvY4ykaasbqnhGI3cKmT9s9NNk34yQ\njVhb3SPw2Z93mix+YD0zqeVXIPfffZ//afrla7gUbWkgsA==\n-----END CERTIFICATE-----";
+
+    #[test]
+    fn encryption_keys_are_rsa_of_2048_bits_or_more() {
+        let sp = || SamlServiceProvider::new("https://sp.example", "https://sp.example/acs");
+        let ok = sp()
+            .with_encryption_certificate_pem(
+                include_str!("../../data/saml/idp-test.crt"),
+                SamlEncryption::default(),
+            )
+            .expect("an RSA-2048 certificate");
+        assert_eq!(ok.encryption(), Some(SamlEncryption::default()));
+        let short = sp()
+            .with_encryption_certificate_pem(RSA_1024_CERT, SamlEncryption::default())
+            .expect_err("an RSA-1024 certificate");
+        assert_eq!(
+            short.to_string(),
+            ServerError::Client(String::from(
+                "the encryption certificate's RSA key has fewer than 2048 bits"
+            ))
+            .to_string()
+        );
+    }
+}
