@@ -6,9 +6,11 @@
 //! The `part_*` rows split the plain Response's pipeline into its pieces, each alone on the same
 //! bytes: the parse as the verifier makes it, the exclusive C14N of the signed Assertion (enveloped
 //! signature removed) and of SignedInfo, the SHA-256 digest of the canonical Assertion, and the
-//! RSA-2048 PKCS#1 v1.5 check of SignedInfo's signature, with the `rsa` crate alone and as
-//! bergshamra makes it (algorithm and key looked up per signature). BENCHMARKS.md subtracts them
-//! from `bergshamra_signature_only` and `response_verifier_full` to get the rest.
+//! RSA-2048 PKCS#1 v1.5 check of SignedInfo's signature: bergshamra's verification call alone
+//! (`part_rsa_verify`, AWS-LC underneath), as bergshamra makes it (algorithm and key looked up per
+//! signature), and `aws-lc-rs`'s `UnparsedPublicKey::verify` called directly
+//! (`part_rsa_verify_aws_lc`, the floor). BENCHMARKS.md subtracts them from
+//! `bergshamra_signature_only` and `response_verifier_full` to get the rest.
 //!
 //! Run: `cargo bench -p netid-saml --bench consume_response`.
 
@@ -19,6 +21,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use bergshamra::c14n::{self, C14nMode};
 
+use aws_lc_rs::signature::{RSA_PKCS1_2048_8192_SHA256, UnparsedPublicKey};
 use bergshamra::dsig::verify::verify_all_document_with_source;
 use bergshamra::xml::nodeset::NodeSet;
 use bergshamra::{DsigContext, KeysManager};
@@ -28,11 +31,6 @@ use netid_saml::{
     DecryptionKey, IdentityProvider, IdpCertificate, InMemoryReplayCache, InMemoryRequestStore,
     RequestStore as _, ResponseVerifier, ServiceProvider,
 };
-use rsa_next::RsaPublicKey;
-use rsa_next::pkcs1v15::{Signature, VerifyingKey};
-use rsa_next::pkcs8::DecodePublicKey as _;
-use rsa_next::signature::Verifier as _;
-use sha2_next::Sha256;
 
 const XML: &str = include_str!("../tests/fixtures/responses/bench-4k.xml");
 const ENCRYPTED: &str = include_str!("../tests/fixtures/responses/bench-4k-encrypted.xml");
@@ -157,15 +155,29 @@ fn parts(group: &mut BenchmarkGroup<'_, WallTime>, keys: &KeysManager) {
         .decode(text_of(&doc, find(NS_DS, "SignatureValue")))
         .expect("base64");
     let key = keys.keys().next().expect("the IdP key");
-    let public = RsaPublicKey::from_public_key_der(&key.to_spki_der().expect("an RSA key"))
-        .expect("SPKI of an RSA key");
-    let verifying = VerifyingKey::<Sha256>::new(public);
-    let rsa_signature = Signature::try_from(signature_value.as_slice()).expect("a signature");
-    verifying
-        .verify(&signed, &rsa_signature)
-        .expect("the fixture's signature verifies");
+    // The call bergshamra's verifier ends in, with the algorithm and key looked up once.
+    let algorithm = bergshamra::crypto::sign::from_uri(RSA_SHA256).expect("rsa-sha256");
+    let signing_key = key.to_signing_key().expect("a key").expect("a public key");
+    assert!(
+        algorithm
+            .verify(&signing_key, &signed, &signature_value)
+            .expect("verification runs"),
+        "the fixture's signature verifies"
+    );
     group.bench_function("part_rsa_verify", |b| {
-        b.iter(|| verifying.verify(black_box(&signed), black_box(&rsa_signature)))
+        b.iter(|| {
+            algorithm
+                .verify(&signing_key, black_box(&signed), black_box(&signature_value))
+                .expect("verification runs")
+        })
+    });
+    let spki = key.to_spki_der().expect("an RSA key");
+    let aws_lc = UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, spki.as_slice());
+    aws_lc
+        .verify(&signed, &signature_value)
+        .expect("the fixture's signature verifies with aws-lc-rs");
+    group.bench_function("part_rsa_verify_aws_lc", |b| {
+        b.iter(|| aws_lc.verify(black_box(&signed), black_box(&signature_value)))
     });
     group.bench_function("part_rsa_verify_as_bergshamra", |b| {
         b.iter(|| {

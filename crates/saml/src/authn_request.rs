@@ -336,6 +336,9 @@ impl SoftwareSigner {
     }
 
     fn load(pem: &[u8], algorithm: SignatureAlgorithm) -> Result<Self, Error> {
+        // bergshamra's AWS-LC loader reads PKCS#8 only: a PKCS#1 RSA key is re-encoded first.
+        let pkcs8 = crate::legacy_rsa::pkcs1_pem_as_pkcs8(pem);
+        let pem = pkcs8.as_ref().map_or(pem, |p| p.as_bytes());
         let key = bergshamra::keys::loader::load_pem_auto(pem, None)
             .map_err(|_| Error::config("the signing key PEM cannot be read"))?;
         if !key.has_private_key() {
@@ -367,6 +370,9 @@ impl RedirectSigner for SoftwareSigner {
             .software_key()
             .map_err(|e| signing(e.to_string()))?
             .ok_or_else(|| signing("the key cannot be used for software signing".into()))?;
+        if self.algorithm == SignatureAlgorithm::InsecureRsaSha1 {
+            return crate::legacy_rsa::rsa_sha1_sign(&key, data).map_err(signing);
+        }
         bergshamra::crypto::sign::from_uri(self.algorithm.uri())
             .and_then(|alg| alg.sign(&key, data))
             .map_err(|e| signing(e.to_string()))

@@ -1,7 +1,8 @@
 //! `saml:EncryptedAssertion`, `saml:EncryptedID` and `saml:EncryptedAttribute` (SAML Core's
 //! `EncryptedElementType`): XML Encryption 1.1 with the SP's RSA keys, one code path for the three.
 //!
-//! Built on RustCrypto (`rsa` OAEP, `aes-gcm`, `cbc`) rather than bergshamra's `enc` module, after
+//! Built on AWS-LC (`aws-lc-rs`: RSA-OAEP, PKCS#1 v1.5, AES-GCM, AES-CBC; RustCrypto's `rsa` only for
+//! the OAEP variants with two hashes, see `cipher`) rather than bergshamra's `enc` module, after
 //! reading it (0.11.1): it re-parses the whole document with a default parser (a second parse with
 //! other limits, DTDs not refused), takes every algorithm it knows (PKCS#1 v1.5, 3DES, key wrap,
 //! derived keys, `CipherReference`) with no allow-list, tries only the first RSA private key (no
@@ -214,7 +215,7 @@ pub(crate) fn decrypt(
     let mut session: Option<Zeroizing<Vec<u8>>> = None;
     for (transport, encrypted) in &transported {
         for key in keys {
-            let unwrapped = cipher::unwrap_key(&key.key, transport, encrypted);
+            let unwrapped = cipher::unwrap_key(key, transport, encrypted);
             if session.is_none()
                 && let Some(k) = unwrapped
                 && bool::from(cipher::len_is(k.len(), algorithm.key_len()))

@@ -71,8 +71,8 @@
 //!
 //! # Security notes
 //!
-//! * Signatures are checked by [bergshamra](https://crates.io/crates/bergshamra) (pure-Rust
-//!   XML-DSig and exclusive C14N) against the configured certificates only. This crate adds the
+//! * Signatures are checked by [bergshamra](https://crates.io/crates/bergshamra) (XML-DSig and
+//!   exclusive C14N in Rust, on its AWS-LC provider) against the configured certificates only. This crate adds the
 //!   SAML signature profile bergshamra leaves to the caller: an allow-list of algorithms, one
 //!   `SignedInfo` with one `Reference` whose URI is `#` + the ID of the signature's parent,
 //!   enveloped-signature and exc-c14n transforms only, no `ds:Object`, signatures only on the
@@ -88,7 +88,7 @@
 //!   several during a rollover) through one code path, then checked exactly as plain ones: the
 //!   plaintext is parsed once, with DTDs forbidden, and must be the one element its wrapper allows. Every decryption failure is one indistinguishable
 //!   [`Check::Decryption`] (no padding oracle); RSA PKCS#1 v1.5 key transport needs an
-//!   `insecure_*` opt-in. RustCrypto does the cryptography rather than bergshamra's XML Encryption
+//!   `insecure_*` opt-in. AWS-LC (`aws-lc-rs`) does the cryptography rather than bergshamra's XML Encryption
 //!   module (no allow-list, a second parse, distinguishable failures: see the `decrypt` module).
 //! * Errors name the failed [`Check`] and never contain personal data; NameID and attribute
 //!   values are wrapped in [`Pii`](netid_core::secret::Pii), the `OrangeAPIToken` in
@@ -114,6 +114,7 @@ mod decrypt;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+mod legacy_rsa;
 mod logout;
 mod metadata;
 mod orange;

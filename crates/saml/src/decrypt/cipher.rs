@@ -1,20 +1,26 @@
-//! The cryptographic primitives of XML Encryption 1.1 that the SP accepts, over RustCrypto.
+//! The cryptographic primitives of XML Encryption 1.1 that the SP accepts, over AWS-LC
+//! (`aws-lc-rs`, the provider rustls already builds), and RustCrypto's `rsa` only for the RSA-OAEP
+//! variants AWS-LC's API lacks (a digest and an MGF1 hash that differ).
 //!
 //! Every function here reports failure as a value (`None`, or a `Choice`) rather than an early
 //! `Err`, so the caller can run the whole pipeline (key transport, decryption, padding check, XML
 //! check) before deciding, and give one answer whatever failed.
 
-use aes::{Aes128, Aes192, Aes256};
-use aes_gcm::AesGcm;
-use aes_gcm::aead::consts::U12;
-use aes_gcm::aead::{Aead, AeadCore, KeyInit, Nonce};
-use cbc::cipher::block_padding::NoPadding;
-use cbc::cipher::{BlockModeDecrypt as _, BlockModeEncrypt as _, KeyIvInit};
-use rsa_next::{Oaep, Pkcs1v15Encrypt, RsaPrivateKey};
+use aws_lc_rs::aead::{self, Aad, LessSafeKey, Nonce, UnboundKey};
+use aws_lc_rs::cipher::{
+    self as block, DecryptingKey, DecryptionContext, EncryptingKey, EncryptionContext, UnboundCipherKey,
+};
+use aws_lc_rs::iv::FixedLength;
+use aws_lc_rs::rsa::{
+    OAEP_SHA1_MGF1SHA1, OAEP_SHA256_MGF1SHA256, OaepPrivateDecryptingKey, Pkcs1PrivateDecryptingKey,
+};
+use rsa_next::Oaep;
 use sha1::Sha1;
 use sha2_next::Sha256;
 use subtle::{Choice, ConditionallySelectable as _, ConstantTimeEq as _, ConstantTimeGreater as _};
 use zeroize::Zeroizing;
+
+use super::key::DecryptionKey;
 
 const XENC: &str = "http://www.w3.org/2001/04/xmlenc#";
 const XENC11: &str = "http://www.w3.org/2009/xmlenc11#";
@@ -65,11 +71,25 @@ impl DataAlgorithm {
     /// on, so that neither the padding nor the XML decides when the answer comes.
     pub(crate) fn decrypt(self, key: &[u8], data: &[u8]) -> (Zeroizing<Vec<u8>>, Choice) {
         match self {
-            Self::Aes128Cbc => cbc_decrypt::<Aes128>(key, data),
-            Self::Aes256Cbc => cbc_decrypt::<Aes256>(key, data),
-            Self::Aes128Gcm => gcm_decrypt::<AesGcm<Aes128, U12>>(key, data),
-            Self::Aes192Gcm => gcm_decrypt::<AesGcm<Aes192, U12>>(key, data),
-            Self::Aes256Gcm => gcm_decrypt::<AesGcm<Aes256, U12>>(key, data),
+            Self::Aes128Cbc | Self::Aes256Cbc => cbc_decrypt(self.block_cipher(), key, data),
+            Self::Aes128Gcm | Self::Aes192Gcm | Self::Aes256Gcm => gcm_decrypt(self.aead(), key, data),
+        }
+    }
+
+    /// The AES variant of a CBC algorithm (AES-256 for the others, which never ask).
+    fn block_cipher(self) -> &'static block::Algorithm {
+        match self {
+            Self::Aes128Cbc => &block::AES_128,
+            _ => &block::AES_256,
+        }
+    }
+
+    /// The AES-GCM variant of a GCM algorithm (AES-256-GCM for the others, which never ask).
+    fn aead(self) -> &'static aead::Algorithm {
+        match self {
+            Self::Aes128Gcm => &aead::AES_128_GCM,
+            Self::Aes192Gcm => &aead::AES_192_GCM,
+            _ => &aead::AES_256_GCM,
         }
     }
 }
@@ -77,54 +97,54 @@ impl DataAlgorithm {
 /// Encrypts `plain` as an IdP would, with a fixed IV: for the fuzzing round trip and tests only
 /// (a fixed IV is unsafe for real messages).
 pub(crate) fn seal_with_fixed_iv(algorithm: DataAlgorithm, key: &[u8], plain: &[u8]) -> Option<Vec<u8>> {
-    fn cbc_seal<C>(key: &[u8], plain: &[u8]) -> Option<Vec<u8>>
-    where
-        cbc::Encryptor<C>: KeyIvInit,
-        C: cbc::cipher::BlockCipherEncrypt,
-    {
-        let iv = [0x24u8; BLOCK];
-        // XML Encryption padding: any octets, then the count (1..=16) as the last one.
-        let pad = BLOCK - plain.len() % BLOCK;
-        let mut buf = plain.to_vec();
-        buf.extend(std::iter::repeat_n(0xa5, pad - 1));
-        buf.push(u8::try_from(pad).ok()?);
-        let len = buf.len();
-        let encryptor = cbc::Encryptor::<C>::new_from_slices(key, &iv).ok()?;
-        let sealed = encryptor.encrypt_padded::<NoPadding>(&mut buf, len).ok()?;
-        Some([&iv[..], sealed].concat())
-    }
-    fn gcm_seal<C: KeyInit + Aead + AeadCore<NonceSize = U12>>(key: &[u8], plain: &[u8]) -> Option<Vec<u8>> {
-        let iv = [0x42u8; GCM_IV];
-        let sealed = C::new_from_slice(key)
-            .ok()?
-            .encrypt(<&Nonce<C>>::try_from(&iv[..]).ok()?, plain)
-            .ok()?;
-        Some([&iv[..], &sealed].concat())
-    }
     match algorithm {
-        DataAlgorithm::Aes128Cbc => cbc_seal::<Aes128>(key, plain),
-        DataAlgorithm::Aes256Cbc => cbc_seal::<Aes256>(key, plain),
-        DataAlgorithm::Aes128Gcm => gcm_seal::<AesGcm<Aes128, U12>>(key, plain),
-        DataAlgorithm::Aes192Gcm => gcm_seal::<AesGcm<Aes192, U12>>(key, plain),
-        DataAlgorithm::Aes256Gcm => gcm_seal::<AesGcm<Aes256, U12>>(key, plain),
+        DataAlgorithm::Aes128Cbc | DataAlgorithm::Aes256Cbc => {
+            let iv = [0x24u8; BLOCK];
+            // XML Encryption padding: any octets, then the count (1..=16) as the last one.
+            let pad = BLOCK - plain.len() % BLOCK;
+            let mut buf = plain.to_vec();
+            buf.extend(std::iter::repeat_n(0xa5, pad - 1));
+            buf.push(u8::try_from(pad).ok()?);
+            let cipher = UnboundCipherKey::new(algorithm.block_cipher(), key).ok()?;
+            EncryptingKey::cbc(cipher)
+                .ok()?
+                .less_safe_encrypt(&mut buf, EncryptionContext::Iv128(FixedLength::from(&iv)))
+                .ok()?;
+            Some([&iv[..], &buf].concat())
+        }
+        DataAlgorithm::Aes128Gcm | DataAlgorithm::Aes192Gcm | DataAlgorithm::Aes256Gcm => {
+            let iv = [0x42u8; GCM_IV];
+            let cipher = LessSafeKey::new(UnboundKey::new(algorithm.aead(), key).ok()?);
+            let mut buf = plain.to_vec();
+            cipher
+                .seal_in_place_append_tag(Nonce::assume_unique_for_key(iv), Aad::empty(), &mut buf)
+                .ok()?;
+            Some([&iv[..], &buf].concat())
+        }
     }
 }
 
-fn cbc_decrypt<C>(key: &[u8], data: &[u8]) -> (Zeroizing<Vec<u8>>, Choice)
-where
-    cbc::Decryptor<C>: KeyIvInit,
-    C: cbc::cipher::BlockCipherDecrypt,
-{
+fn cbc_decrypt(
+    algorithm: &'static block::Algorithm,
+    key: &[u8],
+    data: &[u8],
+) -> (Zeroizing<Vec<u8>>, Choice) {
     // Lengths are public (the attacker chose them): refusing a malformed one early leaks nothing.
     if data.len() < 2 * BLOCK || !data.len().is_multiple_of(BLOCK) {
         return (Zeroizing::new(Vec::new()), Choice::from(0));
     }
     let (iv, body) = data.split_at(BLOCK);
-    let Ok(decryptor) = cbc::Decryptor::<C>::new_from_slices(key, iv) else {
+    let (Ok(cipher), Ok(iv)) = (
+        UnboundCipherKey::new(algorithm, key).and_then(DecryptingKey::cbc),
+        FixedLength::<BLOCK>::try_from(iv),
+    ) else {
         return (Zeroizing::new(Vec::new()), Choice::from(0));
     };
+    // Unpadded CBC: XML Encryption pads as ISO 10126 does (any octets, then their count), and
+    // AWS-LC's padded mode would refuse a bad padding early, which is the padding oracle; the
+    // padding is checked below in constant time instead.
     let mut buf = Zeroizing::new(body.to_vec());
-    if decryptor.decrypt_padded::<NoPadding>(&mut buf).is_err() {
+    if cipher.decrypt(&mut buf, DecryptionContext::Iv128(iv)).is_err() {
         return (Zeroizing::new(Vec::new()), Choice::from(0));
     }
     // `buf` is non-empty: the length check above leaves at least one block.
@@ -137,20 +157,25 @@ where
     (buf, valid)
 }
 
-fn gcm_decrypt<C>(key: &[u8], data: &[u8]) -> (Zeroizing<Vec<u8>>, Choice)
-where
-    C: KeyInit + Aead + AeadCore<NonceSize = U12>,
-{
+fn gcm_decrypt(algorithm: &'static aead::Algorithm, key: &[u8], data: &[u8]) -> (Zeroizing<Vec<u8>>, Choice) {
     if data.len() < GCM_IV + GCM_TAG {
         return (Zeroizing::new(Vec::new()), Choice::from(0));
     }
     let (iv, body) = data.split_at(GCM_IV);
-    let (Ok(cipher), Ok(nonce)) = (C::new_from_slice(key), <&Nonce<C>>::try_from(iv)) else {
+    let (Ok(cipher), Ok(nonce)) = (
+        UnboundKey::new(algorithm, key),
+        Nonce::try_assume_unique_for_key(iv),
+    ) else {
         return (Zeroizing::new(Vec::new()), Choice::from(0));
     };
+    let mut buf = Zeroizing::new(body.to_vec());
     // GCM authenticates before it releases anything: a failure here is no oracle.
-    match cipher.decrypt(nonce, body) {
-        Ok(plain) => (Zeroizing::new(plain), Choice::from(1)),
+    match LessSafeKey::new(cipher).open_in_place(nonce, Aad::empty(), &mut buf) {
+        Ok(plain) => {
+            let len = plain.len();
+            buf.truncate(len);
+            (buf, Choice::from(1))
+        }
         Err(_) => (Zeroizing::new(Vec::new()), Choice::from(0)),
     }
 }
@@ -201,26 +226,58 @@ pub(crate) fn oaep_mgf(uri: Option<&str>) -> Option<OaepHash> {
 
 /// Unwraps a session key with one SP key; `None` on any failure.
 pub(crate) fn unwrap_key(
-    key: &RsaPrivateKey,
+    key: &DecryptionKey,
     transport: &KeyTransport,
     encrypted: &[u8],
 ) -> Option<Zeroizing<Vec<u8>>> {
-    let result = match transport {
-        KeyTransport::InsecurePkcs1v15 => key.decrypt(Pkcs1v15Encrypt, encrypted),
+    // Large enough for any session key a 2048- to 8192-bit modulus can carry.
+    let mut out = Zeroizing::new(vec![0u8; key.aws_lc.key_size_bytes()]);
+    let len = match transport {
+        KeyTransport::InsecurePkcs1v15 => Pkcs1PrivateDecryptingKey::new(key.aws_lc.clone())
+            .ok()?
+            .decrypt(encrypted, &mut out)
+            .ok()?
+            .len(),
         KeyTransport::Oaep { digest, mgf, label } => {
-            macro_rules! oaep {
-                ($d:ty, $m:ty) => {{
-                    let mut padding = Oaep::<$d, $m>::new_with_mgf_hash();
-                    padding.label = label.clone().map(Vec::into_boxed_slice);
-                    key.decrypt(padding, encrypted)
-                }};
+            let same_hash = match (digest, mgf) {
+                (OaepHash::Sha1, OaepHash::Sha1) => Some(&OAEP_SHA1_MGF1SHA1),
+                (OaepHash::Sha256, OaepHash::Sha256) => Some(&OAEP_SHA256_MGF1SHA256),
+                _ => None,
+            };
+            match same_hash {
+                Some(algorithm) => OaepPrivateDecryptingKey::new(key.aws_lc.clone())
+                    .ok()?
+                    .decrypt(algorithm, encrypted, &mut out, label.as_deref())
+                    .ok()?
+                    .len(),
+                None => return unwrap_mixed_oaep(key, *digest, label, encrypted),
             }
-            match (digest, mgf) {
-                (OaepHash::Sha1, OaepHash::Sha1) => oaep!(Sha1, Sha1),
-                (OaepHash::Sha256, OaepHash::Sha1) => oaep!(Sha256, Sha1),
-                (OaepHash::Sha1, OaepHash::Sha256) => oaep!(Sha1, Sha256),
-                (OaepHash::Sha256, OaepHash::Sha256) => oaep!(Sha256, Sha256),
-            }
+        }
+    };
+    out.truncate(len);
+    Some(out)
+}
+
+/// RSA-OAEP whose digest and MGF1 hash differ (XML Encryption 1.1 allows it, and IdPs send
+/// SHA-256 with the default MGF1-SHA1): AWS-LC implements it, but `aws-lc-rs` offers only the
+/// equal pairs, so RustCrypto's `rsa` (constant-time since 0.10, crypto-bigint) does these two.
+fn unwrap_mixed_oaep(
+    key: &DecryptionKey,
+    digest: OaepHash,
+    label: &Option<Vec<u8>>,
+    encrypted: &[u8],
+) -> Option<Zeroizing<Vec<u8>>> {
+    let label = label.clone().map(Vec::into_boxed_slice);
+    let result = match digest {
+        OaepHash::Sha256 => {
+            let mut padding = Oaep::<Sha256, Sha1>::new_with_mgf_hash();
+            padding.label = label;
+            key.mixed_oaep.decrypt(padding, encrypted)
+        }
+        OaepHash::Sha1 => {
+            let mut padding = Oaep::<Sha1, Sha256>::new_with_mgf_hash();
+            padding.label = label;
+            key.mixed_oaep.decrypt(padding, encrypted)
         }
     };
     result.ok().map(Zeroizing::new)

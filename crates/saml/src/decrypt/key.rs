@@ -2,22 +2,27 @@
 
 use std::fmt;
 
+use aws_lc_rs::rsa::PrivateDecryptingKey;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use rsa_next::RsaPrivateKey;
 use rsa_next::pkcs1::DecodeRsaPrivateKey as _;
-use rsa_next::pkcs8::DecodePrivateKey as _;
+use rsa_next::pkcs8::{DecodePrivateKey as _, EncodePrivateKey as _};
 use zeroize::Zeroizing;
 
 use crate::error::Error;
 
 /// An SP private key that decrypts `EncryptedAssertion`, `EncryptedID` and `EncryptedAttribute`
-/// elements (RSA, 2048 bits or more advised).
+/// elements (RSA, 2048 to 8192 bits: AWS-LC refuses other sizes).
 ///
 /// Give the verifier several during a rollover: each is tried in turn.
 #[derive(Clone)]
 pub struct DecryptionKey {
-    pub(super) key: RsaPrivateKey,
+    /// The key for AWS-LC: RSA-OAEP with one hash as digest and MGF1, and PKCS#1 v1.5.
+    pub(super) aws_lc: PrivateDecryptingKey,
+    /// The same key for RustCrypto's `rsa`, for the RSA-OAEP variants `aws-lc-rs` does not offer
+    /// (digest and MGF1 hash differ).
+    pub(super) mixed_oaep: RsaPrivateKey,
 }
 
 impl DecryptionKey {
@@ -25,7 +30,8 @@ impl DecryptionKey {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] when no such block is found or it is not an RSA private key.
+    /// [`Error::Config`] when no such block is found, it is not an RSA private key, or AWS-LC
+    /// refuses it (a modulus outside 2048 to 8192 bits, or inconsistent parameters).
     pub fn from_pem(pem: &[u8]) -> Result<Self, Error> {
         let text = std::str::from_utf8(pem).map_err(|_| Error::config("the key PEM is not UTF-8"))?;
         for (label, pkcs8) in [("PRIVATE KEY", true), ("RSA PRIVATE KEY", false)] {
@@ -53,7 +59,17 @@ impl DecryptionKey {
                 RsaPrivateKey::from_pkcs1_der(&der)
                     .map_err(|_| Error::config("the PKCS#1 RSA private key does not parse"))?
             };
-            return Ok(Self { key });
+            // AWS-LC reads PKCS#8 only: a PKCS#1 key is re-encoded as PKCS#8 first.
+            let pkcs8 = key
+                .to_pkcs8_der()
+                .map_err(|_| Error::config("the RSA private key does not encode as PKCS#8"))?;
+            let aws_lc = PrivateDecryptingKey::from_pkcs8(pkcs8.as_bytes()).map_err(|_| {
+                Error::config("the RSA private key is refused (2048 to 8192 bits are accepted)")
+            })?;
+            return Ok(Self {
+                aws_lc,
+                mixed_oaep: key,
+            });
         }
         Err(Error::config("no PEM PRIVATE KEY or RSA PRIVATE KEY block found"))
     }
@@ -61,7 +77,10 @@ impl DecryptionKey {
 
 impl fmt::Debug for DecryptionKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Self { key: _ } = self;
+        let Self {
+            aws_lc: _,
+            mixed_oaep: _,
+        } = self;
         f.write_str("DecryptionKey([redacted])")
     }
 }

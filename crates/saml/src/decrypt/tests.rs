@@ -1,5 +1,5 @@
-use aes::Aes128;
-use cbc::cipher::{BlockModeEncrypt as _, KeyIvInit as _};
+use aws_lc_rs::cipher::{AES_128, EncryptingKey, EncryptionContext, UnboundCipherKey};
+use aws_lc_rs::iv::FixedLength;
 
 use super::cipher::{DataAlgorithm, OaepHash, oaep_digest, oaep_mgf};
 use super::*;
@@ -9,12 +9,11 @@ const IV: [u8; 16] = [9; 16];
 
 /// AES-128-CBC over `plain` (already padded to whole blocks), IV first, as XML Encryption lays it.
 fn cbc_encrypt(plain: &[u8]) -> Vec<u8> {
-    let mut buf = plain.to_vec();
-    let enc = cbc::Encryptor::<Aes128>::new_from_slices(&KEY, &IV).unwrap();
-    let ct = enc
-        .encrypt_padded::<cbc::cipher::block_padding::NoPadding>(&mut buf, plain.len())
+    let mut ct = plain.to_vec();
+    EncryptingKey::cbc(UnboundCipherKey::new(&AES_128, &KEY).unwrap())
         .unwrap()
-        .to_vec();
+        .less_safe_encrypt(&mut ct, EncryptionContext::Iv128(FixedLength::from(&IV)))
+        .unwrap();
     [IV.to_vec(), ct].concat()
 }
 

@@ -1,15 +1,15 @@
 //! A SAML service provider registered with the sandbox IdP, and how the IdP answers it: which
 //! element it signs, whether (and how) it encrypts the assertion, and the attribute `NameFormat`.
 
-use rsa_next::RsaPublicKey;
-use rsa_next::pkcs8::DecodePublicKey as _;
-use rsa_next::traits::PublicKeyParts as _;
+use aws_lc_rs::rsa::PublicEncryptingKey;
 
 use super::public_key;
 use crate::error::ServerError;
 
-/// Smallest RSA modulus accepted for an encryption certificate, in bits.
+/// Smallest RSA modulus accepted for an encryption certificate, in bits (AWS-LC's own floor).
 const MIN_RSA_BITS: usize = 2048;
+/// Largest RSA modulus AWS-LC encrypts with, in bits.
+const MAX_RSA_BITS: usize = 8192;
 
 /// A service provider allowed to use the IdP.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,7 +96,8 @@ impl SamlEncryption {
 /// The SP's encryption key and the algorithms to use with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct SpEncryption {
-    pub(crate) public_key: RsaPublicKey,
+    /// The SP's RSA public key as X.509 `SubjectPublicKeyInfo` DER, checked at registration.
+    pub(crate) public_key: Vec<u8>,
     pub(crate) algorithms: SamlEncryption,
 }
 
@@ -150,7 +151,7 @@ impl SamlServiceProvider {
     /// # Errors
     ///
     /// [`ServerError::Client`] when the text is not one PEM certificate, its key is not RSA, or
-    /// its modulus is shorter than 2048 bits.
+    /// its modulus is shorter than 2048 bits or longer than 8192 bits.
     pub fn with_encryption_certificate_pem(
         mut self,
         pem: &str,
@@ -161,16 +162,20 @@ impl SamlServiceProvider {
             .ok()
             .and_then(|key| key.to_spki_der())
             .ok_or_else(|| ServerError::Client(String::from("the encryption certificate does not parse")))?;
-        let public_key = RsaPublicKey::from_public_key_der(&spki)
-            .map_err(|_| ServerError::Client(String::from("the encryption certificate's key is not RSA")))?;
-        let bits = public_key.size() * 8;
-        if bits < MIN_RSA_BITS {
-            return Err(ServerError::Client(format!(
-                "the encryption certificate's RSA key has {bits} bits, expected at least {MIN_RSA_BITS}"
-            )));
-        }
+        // AWS-LC checks the algorithm and the size (2048 to 8192 bits) as it reads the key.
+        PublicEncryptingKey::from_der(&spki).map_err(|rejected| {
+            ServerError::Client(match rejected.description_() {
+                "TooSmall" => {
+                    format!("the encryption certificate's RSA key has fewer than {MIN_RSA_BITS} bits")
+                }
+                "TooLarge" => {
+                    format!("the encryption certificate's RSA key has more than {MAX_RSA_BITS} bits")
+                }
+                _ => String::from("the encryption certificate's key is not RSA"),
+            })
+        })?;
         self.encryption = Some(SpEncryption {
-            public_key,
+            public_key: spki,
             algorithms,
         });
         Ok(self)
@@ -221,5 +226,35 @@ impl SamlServiceProvider {
     /// The attribute `NameFormat`.
     pub fn attribute_name_format(&self) -> SamlAttributeNameFormat {
         self.attribute_name_format
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A self-signed certificate of a 1024-bit RSA key (`openssl req -x509 -newkey rsa:1024`).
+    const RSA_1024_CERT: &str = "-----BEGIN CERTIFICATE-----\nMIIB/jCCAWegAwIBAgIUXkwQhdFZqCZVMyJuBLRWRkyDcqIwDQYJKoZIhvcNAQEL\nBQAwEDEOMAwGA1UEAwwFc2hvcnQwIBcNMjYxMjA1MDYxMDU3WhgPMjEyNjExMTEw\nNjEwNTdaMBAxDjAMBgNVBAMMBXNob3J0MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCB\niQKBgQC1Ti/hhDSwrx4gIPIpIgzqk5qBvRrgh4Gg3CxsORoF0IpC0lQL1TmzN2ZM\n1MovMPEklmgYGdBRvYlOKCjt0+pB30GLPVhWqkXdDElNqSYJ5FUQDUSJ3vOYQZmx\nGKHBRJoTCr2/FJ86WC91cYcN6eyVRHNvsmsyjyJ+uHzWbcRUmwIDAQABo1MwUTAd\nBgNVHQ4EFgQUU/debAdvM+NcXNcvKFb7Skp4wqgwHwYDVR0jBBgwFoAUU/debAdv\nM+NcXNcvKFb7Skp4wqgwDwYDVR0TAQH/BAUwAwEB/zANBgkqhkiG9w0BAQsFAAOB\ngQCB27hLEgWDc81R8hn2xhvpy5LleUnKMcssjN5EcnN12t/VEUUR3AaeN/f6b+Zz\nwId5dI/5CrHlatU2QjRIcGJOjCwyZ5rqoMsvY4ykaasbqnhGI3cKmT9s9NNk34yQ\njVhb3SPw2Z93mix+YD0zqeVXIPfffZ//afrla7gUbWkgsA==\n-----END CERTIFICATE-----";
+
+    #[test]
+    fn encryption_keys_are_rsa_of_2048_bits_or_more() {
+        let sp = || SamlServiceProvider::new("https://sp.example", "https://sp.example/acs");
+        let ok = sp()
+            .with_encryption_certificate_pem(
+                include_str!("../../data/saml/idp-test.crt"),
+                SamlEncryption::default(),
+            )
+            .expect("an RSA-2048 certificate");
+        assert_eq!(ok.encryption(), Some(SamlEncryption::default()));
+        let short = sp()
+            .with_encryption_certificate_pem(RSA_1024_CERT, SamlEncryption::default())
+            .expect_err("an RSA-1024 certificate");
+        assert_eq!(
+            short.to_string(),
+            ServerError::Client(String::from(
+                "the encryption certificate's RSA key has fewer than 2048 bits"
+            ))
+            .to_string()
+        );
     }
 }

@@ -1,23 +1,20 @@
 //! XML Encryption of the signed Assertion for a service provider that registered an encryption
 //! certificate: a fresh AES session key encrypts the Assertion (`EncryptedData`, Type Element),
 //! and RSA-OAEP wraps the key for the SP (`EncryptedKey` inside the `ds:KeyInfo`), the layout
-//! `xmlsec1 --encrypt` and most IdPs produce.
+//! `xmlsec1 --encrypt` and most IdPs produce. The ciphers are AWS-LC's (`aws-lc-rs`).
 //!
-//! Every random octet (session key, IV, OAEP seed) comes from the server's [`SecureRandom`] port.
+//! The session key and the IVs come from the server's [`SecureRandom`] port; the OAEP seed comes
+//! from AWS-LC's own generator, since `aws-lc-rs` takes no generator for RSA encryption.
 
-use aes::{Aes128, Aes256};
-use aes_gcm::AesGcm;
-use aes_gcm::aead::consts::U12;
-use aes_gcm::aead::{Aead, AeadCore, KeyInit, Nonce};
+use aws_lc_rs::aead::{self, Aad, LessSafeKey, Nonce, UnboundKey};
+use aws_lc_rs::cipher::{self as block, EncryptionContext, PaddedBlockEncryptingKey, UnboundCipherKey};
+use aws_lc_rs::iv::FixedLength;
+use aws_lc_rs::rsa::{
+    OAEP_SHA1_MGF1SHA1, OAEP_SHA256_MGF1SHA256, OaepPublicEncryptingKey, PublicEncryptingKey,
+};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use cbc::cipher::block_padding::Pkcs7;
-use cbc::cipher::{BlockModeEncrypt as _, KeyIvInit};
 use netid_core::ports::SecureRandom;
-use rsa_next::rand_core::{TryCryptoRng, TryRng};
-use rsa_next::{Oaep, RsaPublicKey};
-use sha1::Sha1;
-use sha2_next::Sha256;
 use zeroize::Zeroizing;
 
 use crate::registration::{SamlDataEncryption, SamlKeyTransport, SpEncryption};
@@ -69,7 +66,7 @@ pub(crate) fn encrypted_assertion(
     rng.fill(&mut session).map_err(|_| EncryptError::Random)?;
     let ciphertext = seal(data, &session, assertion.as_bytes(), rng)?;
     let (transport_uri, transport_params, wrapped) =
-        wrap_key(&sp.public_key, sp.algorithms.key_transport, &session, rng)?;
+        wrap_key(&sp.public_key, sp.algorithms.key_transport, &session)?;
     Ok(format!(
         concat!(
             r#"<saml:EncryptedAssertion>"#,
@@ -98,55 +95,59 @@ fn seal(
     plain: &[u8],
     rng: &dyn SecureRandom,
 ) -> Result<Vec<u8>, EncryptError> {
-    fn gcm<C: KeyInit + Aead + AeadCore<NonceSize = U12>>(
+    fn gcm(
+        algorithm: &'static aead::Algorithm,
         key: &[u8],
         plain: &[u8],
         rng: &dyn SecureRandom,
     ) -> Result<Vec<u8>, EncryptError> {
         let mut iv = [0u8; GCM_IV];
         rng.fill(&mut iv).map_err(|_| EncryptError::Random)?;
-        let cipher = C::new_from_slice(key).map_err(|_| EncryptError::Cipher("AES-GCM"))?;
-        let nonce = <&Nonce<C>>::try_from(&iv[..]).map_err(|_| EncryptError::Cipher("AES-GCM"))?;
-        let sealed = cipher
-            .encrypt(nonce, plain)
+        let cipher =
+            LessSafeKey::new(UnboundKey::new(algorithm, key).map_err(|_| EncryptError::Cipher("AES-GCM"))?);
+        let mut sealed = plain.to_vec();
+        cipher
+            .seal_in_place_append_tag(Nonce::assume_unique_for_key(iv), Aad::empty(), &mut sealed)
             .map_err(|_| EncryptError::Cipher("AES-GCM"))?;
         Ok([&iv[..], &sealed].concat())
     }
-    fn cbc<C>(key: &[u8], plain: &[u8], rng: &dyn SecureRandom) -> Result<Vec<u8>, EncryptError>
-    where
-        cbc::Encryptor<C>: KeyIvInit,
-        C: cbc::cipher::BlockCipherEncrypt,
-    {
+    fn cbc(
+        algorithm: &'static block::Algorithm,
+        key: &[u8],
+        plain: &[u8],
+        rng: &dyn SecureRandom,
+    ) -> Result<Vec<u8>, EncryptError> {
         let mut iv = [0u8; AES_BLOCK];
         rng.fill(&mut iv).map_err(|_| EncryptError::Random)?;
         // PKCS#7 padding is one instance of XML Encryption's (any octets, then their count).
-        let encryptor =
-            cbc::Encryptor::<C>::new_from_slices(key, &iv).map_err(|_| EncryptError::Cipher("AES-CBC"))?;
-        let sealed = encryptor.encrypt_padded_vec::<Pkcs7>(plain);
+        let cipher = UnboundCipherKey::new(algorithm, key)
+            .and_then(PaddedBlockEncryptingKey::cbc_pkcs7)
+            .map_err(|_| EncryptError::Cipher("AES-CBC"))?;
+        let mut sealed = plain.to_vec();
+        cipher
+            .less_safe_encrypt(&mut sealed, EncryptionContext::Iv128(FixedLength::from(&iv)))
+            .map_err(|_| EncryptError::Cipher("AES-CBC"))?;
         Ok([&iv[..], &sealed].concat())
     }
     match data {
-        SamlDataEncryption::Aes128Gcm => gcm::<AesGcm<Aes128, U12>>(key, plain, rng),
-        SamlDataEncryption::Aes256Gcm => gcm::<AesGcm<Aes256, U12>>(key, plain, rng),
-        SamlDataEncryption::Aes128Cbc => cbc::<Aes128>(key, plain, rng),
-        SamlDataEncryption::Aes256Cbc => cbc::<Aes256>(key, plain, rng),
+        SamlDataEncryption::Aes128Gcm => gcm(&aead::AES_128_GCM, key, plain, rng),
+        SamlDataEncryption::Aes256Gcm => gcm(&aead::AES_256_GCM, key, plain, rng),
+        SamlDataEncryption::Aes128Cbc => cbc(&block::AES_128, key, plain, rng),
+        SamlDataEncryption::Aes256Cbc => cbc(&block::AES_256, key, plain, rng),
     }
 }
 
 /// The key transport's URI, its `EncryptionMethod` children, and the wrapped session key.
 fn wrap_key(
-    public_key: &RsaPublicKey,
+    public_key: &[u8],
     transport: SamlKeyTransport,
     session: &[u8],
-    rng: &dyn SecureRandom,
 ) -> Result<(String, &'static str, Vec<u8>), EncryptError> {
-    // OAEP needs one seed of the digest's length: 64 octets drawn up front cover both digests.
-    let mut seed = PrefilledRng::new(rng)?;
-    let (uri, params, wrapped) = match transport {
+    let (uri, params, algorithm) = match transport {
         SamlKeyTransport::RsaOaepMgf1p => (
             format!("{XENC}rsa-oaep-mgf1p"),
             r#"<ds:DigestMethod xmlns:ds="http://www.w3.org/2000/09/xmldsig#" Algorithm="http://www.w3.org/2000/09/xmldsig#sha1"/>"#,
-            public_key.encrypt(&mut seed, Oaep::<Sha1>::new(), session),
+            &OAEP_SHA1_MGF1SHA1,
         ),
         SamlKeyTransport::RsaOaep => (
             format!("{XENC11}rsa-oaep"),
@@ -154,71 +155,24 @@ fn wrap_key(
                 r#"<ds:DigestMethod xmlns:ds="http://www.w3.org/2000/09/xmldsig#" Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/>"#,
                 r#"<xenc11:MGF xmlns:xenc11="http://www.w3.org/2009/xmlenc11#" Algorithm="http://www.w3.org/2009/xmlenc11#mgf1sha256"/>"#
             ),
-            public_key.encrypt(&mut seed, Oaep::<Sha256, Sha256>::new_with_mgf_hash(), session),
+            &OAEP_SHA256_MGF1SHA256,
         ),
     };
-    if seed.exhausted {
-        return Err(EncryptError::Random);
-    }
-    let wrapped = wrapped.map_err(|_| EncryptError::Cipher("RSA-OAEP"))?;
+    let key = PublicEncryptingKey::from_der(public_key)
+        .and_then(|key| OaepPublicEncryptingKey::new(key).map_err(Into::into))
+        .map_err(|_| EncryptError::Cipher("RSA-OAEP"))?;
+    let mut wrapped = vec![0u8; key.ciphertext_size()];
+    let len = key
+        .encrypt(algorithm, session, &mut wrapped, None)
+        .map_err(|_| EncryptError::Cipher("RSA-OAEP"))?
+        .len();
+    wrapped.truncate(len);
     Ok((uri, params, wrapped))
 }
-
-/// A `rand_core` generator over octets drawn from the [`SecureRandom`] port beforehand: the RSA
-/// crate wants an infallible generator, the port can fail, so the failure is taken up front.
-/// Should the RSA crate ever ask for more, the generator records it and the caller refuses the
-/// result rather than use non-random octets.
-struct PrefilledRng {
-    octets: Zeroizing<[u8; 64]>,
-    used: usize,
-    exhausted: bool,
-}
-
-impl PrefilledRng {
-    fn new(rng: &dyn SecureRandom) -> Result<Self, EncryptError> {
-        let mut octets = Zeroizing::new([0u8; 64]);
-        rng.fill(&mut octets[..]).map_err(|_| EncryptError::Random)?;
-        Ok(Self {
-            octets,
-            used: 0,
-            exhausted: false,
-        })
-    }
-}
-
-impl TryRng for PrefilledRng {
-    type Error = std::convert::Infallible;
-
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        let mut b = [0u8; 4];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u32::from_le_bytes(b))
-    }
-
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        let mut b = [0u8; 8];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u64::from_le_bytes(b))
-    }
-
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        match self.octets.get(self.used..self.used + dst.len()) {
-            Some(src) => {
-                dst.copy_from_slice(src);
-                self.used += dst.len();
-            }
-            None => self.exhausted = true,
-        }
-        Ok(())
-    }
-}
-
-impl TryCryptoRng for PrefilledRng {}
 
 #[cfg(test)]
 mod tests {
     use netid_core::ports::{OsRandom, RandomError};
-    use netid_core::test_util::SeededRandom;
 
     use super::*;
 
@@ -229,21 +183,6 @@ mod tests {
         fn fill(&self, _: &mut [u8]) -> Result<(), RandomError> {
             Err(RandomError(String::from("no entropy")))
         }
-    }
-
-    #[test]
-    fn prefilled_rng_hands_out_the_port_octets_once_then_records_exhaustion() {
-        let mut expected = [0u8; 64];
-        SeededRandom::new(7).fill(&mut expected).unwrap();
-        let mut rng = PrefilledRng::new(&SeededRandom::new(7)).unwrap();
-        let (mut a, mut b) = ([0u8; 40], [0u8; 24]);
-        rng.try_fill_bytes(&mut a).unwrap();
-        rng.try_fill_bytes(&mut b).unwrap();
-        assert_eq!([&a[..], &b[..]].concat(), expected);
-        assert!(!rng.exhausted);
-        rng.try_fill_bytes(&mut [0u8; 1]).unwrap();
-        assert!(rng.exhausted);
-        assert!(matches!(PrefilledRng::new(&Broken), Err(EncryptError::Random)));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! `xmldsig-more#ecdsa-sha256` (P-256, the XML-DSig `r || s` signature value). SHA-1 and every
 //! other `SigAlg` are refused.
 
+use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED, RSA_PKCS1_2048_8192_SHA256, UnparsedPublicKey};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
@@ -129,33 +130,19 @@ pub(super) fn sign(query: &str, pair: super::SigningPair) -> Result<String, Stri
     Ok(signed)
 }
 
-/// RSA PKCS#1 v1.5 over SHA-256; `false` for a key that is not RSA.
+/// RSA PKCS#1 v1.5 over SHA-256 (AWS-LC); `false` for a key that is not RSA of 2048 to 8192 bits.
 fn verify_rsa_sha256(spki: &[u8], data: &[u8], signature: &[u8]) -> bool {
-    use rsa_next::pkcs8::DecodePublicKey as _;
-    use sha2_next::Digest as _;
-    let Ok(key) = rsa_next::RsaPublicKey::from_public_key_der(spki) else {
-        return false;
-    };
-    let digest = sha2_next::Sha256::digest(data);
-    key.verify(
-        rsa_next::Pkcs1v15Sign::new::<sha2_next::Sha256>(),
-        &digest,
-        signature,
-    )
-    .is_ok()
+    UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, spki)
+        .verify(data, signature)
+        .is_ok()
 }
 
-/// ECDSA P-256 over SHA-256 with the XML-DSig `r || s` value; `false` for a key that is not P-256.
+/// ECDSA P-256 over SHA-256 with the XML-DSig `r || s` value (AWS-LC); `false` for a key that is
+/// not P-256.
 fn verify_ecdsa_p256(spki: &[u8], data: &[u8], signature: &[u8]) -> bool {
-    use p256::ecdsa::signature::Verifier as _;
-    use p256::pkcs8::DecodePublicKey as _;
-    let Ok(key) = p256::ecdsa::VerifyingKey::from_public_key_der(spki) else {
-        return false;
-    };
-    let Ok(signature) = p256::ecdsa::Signature::from_slice(signature) else {
-        return false;
-    };
-    key.verify(data, &signature).is_ok()
+    UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, spki)
+        .verify(data, signature)
+        .is_ok()
 }
 
 /// The cargo-fuzz entry point (`netid_server::fuzzing::fuzz_query_signature`). Properties: any
