@@ -161,7 +161,8 @@ fn short(value: &str) -> String {
 
 impl KeySigner {
     /// A signer from a key's text: a PEM private key (PKCS#8 RSA or P-256, PKCS#1
-    /// `RSA PRIVATE KEY`, SEC1 `EC PRIVATE KEY`) or a private JWK (`kty` `RSA`, or `EC` on `P-256`).
+    /// `RSA PRIVATE KEY`, SEC1 `EC PRIVATE KEY`) or a private JWK (`kty` `RSA` with its primes and
+    /// CRT values, or `EC` on `P-256`). RSA keys are 2048 to 8192 bits (what aws-lc signs with).
     ///
     /// The key type comes from the key itself; the algorithm is `options.algorithm`, else the
     /// JWK's `alg`, else ES256 for P-256 and RS256 for RSA. The `kid` is `options.key_id`, else
