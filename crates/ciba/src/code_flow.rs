@@ -11,13 +11,13 @@
 use std::fmt;
 use std::sync::Arc;
 
+use aws_lc_rs::digest;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use netid_core::login_hint::LoginHint;
 use netid_core::ports::SecureRandom;
 use netid_core::scope::Scope;
 use netid_core::secret::Secret;
-use sha2::{Digest as _, Sha256};
 use url::Url;
 
 use crate::client::ClientConfig;
@@ -141,7 +141,7 @@ pub fn authorization_url(
     let state = URL_SAFE_NO_PAD.encode(&entropy.0[..16]);
     let nonce = URL_SAFE_NO_PAD.encode(&entropy.0[16..32]);
     let code_verifier = URL_SAFE_NO_PAD.encode(&entropy.0[32..]);
-    let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(code_verifier.as_bytes()));
+    let challenge = URL_SAFE_NO_PAD.encode(digest::digest(&digest::SHA256, code_verifier.as_bytes()));
     {
         let mut query = url.query_pairs_mut();
         query

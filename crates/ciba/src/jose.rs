@@ -4,7 +4,7 @@
 //! `openidconnect` verifies tokens but does not create `private_key_jwt` assertions; the JWS is
 //! assembled here (header and claims as JSON, base64url without padding) and the signature is
 //! produced by a [`Signer`], so an HSM or KMS can hold the key. [`KeySigner`] signs with
-//! `jsonwebtoken`'s RustCrypto backend.
+//! `jsonwebtoken`'s aws-lc backend, the workspace's one crypto provider.
 
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -121,7 +121,9 @@ impl KeySigner {
         Ok(signer)
     }
 
-    /// Loads a private JWK (`kty` `RSA` with `n`, `e`, `d`, `p`, `q`; or `EC` `P-256` with `d`).
+    /// Loads a private JWK (`kty` `RSA` with `n`, `e`, `d`, `p`, `q`, `dp`, `dq`, `qi`; or `EC`
+    /// `P-256` with `d`). An RSA JWK with `n`, `e` and `d` only is refused
+    /// ([`KeyError::RsaWithoutPrimes`]): aws-lc signs with the CRT values.
     ///
     /// The algorithm is the JWK's `alg` when present, else `RS256` for RSA and `ES256` for EC;
     /// the `kid` is the JWK's `kid`. [`from_text`](Self::from_text) takes a PEM too and returns a

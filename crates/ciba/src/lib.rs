@@ -21,7 +21,7 @@
 //!
 //! Hand-written parts, and why: the CIBA grant, `private_key_jwt` and the JWS assembly of client
 //! assertions exist in neither `openidconnect` nor `oauth2`; the signature itself comes from
-//! `jsonwebtoken` (RustCrypto backend) or the caller's [`jose::Signer`].
+//! `jsonwebtoken` (aws-lc backend) or the caller's [`jose::Signer`].
 //!
 //! # Example
 //!

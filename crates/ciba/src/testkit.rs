@@ -8,7 +8,6 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use bytes::Bytes;
 use serde_json::{Value, json};
-use sha2::Digest as _;
 
 use crate::ciba::RequestEntropy;
 use crate::client::ClientConfig;
@@ -45,7 +44,9 @@ impl Signer for FakeSigner {
         Some("client-ec")
     }
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
-        Ok(sha2::Sha256::digest(message).to_vec())
+        Ok(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, message)
+            .as_ref()
+            .to_vec())
     }
 }
 

@@ -4,9 +4,9 @@ use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
+use aws_lc_rs::digest;
 use netid_core::store::StoreError;
 use netid_saml::{AsyncReplayCache, AsyncRequestStore, ReplayVerdict};
-use sha2::{Digest, Sha256};
 
 use crate::config::{RedisStores, ttl_ms};
 
@@ -16,7 +16,7 @@ fn id_key(stores: &RedisStores, kind: &str, id: &str) -> String {
     format!(
         "{}{kind}:{}",
         stores.prefix,
-        hex::encode(Sha256::digest(id.as_bytes()))
+        hex::encode(digest::digest(&digest::SHA256, id.as_bytes()))
     )
 }
 

@@ -3,22 +3,17 @@
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
-use aes_gcm::{Aes256Gcm, Nonce};
 use async_trait::async_trait;
-use hmac::{Hmac, Mac};
+use aws_lc_rs::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
+use aws_lc_rs::hmac;
 use netid_ciba::driver::{StoredToken, TokenKey, TokenStore};
 use netid_core::store::StoreError;
 use netid_core::token::{AccessToken, RefreshToken};
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::config::{RedisStores, ttl_ms};
 use crate::error::Error;
-
-/// GCM's standard nonce length.
-const NONCE_LEN: usize = 12;
 
 /// The caller's 32-byte secret: the AES-256-GCM key of the entries and, through HMAC, the key
 /// that names them. Zeroized on drop; never printed.
@@ -37,14 +32,14 @@ impl fmt::Debug for TokenEncryptionKey {
 }
 
 pub(crate) fn hmac(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
-    // HMAC takes keys of any length; this cannot fail.
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!());
+    let mut mac = hmac::Context::with_key(&hmac::Key::new(hmac::HMAC_SHA256, key));
     for part in parts {
         // Length-prefixed, so `a|bc` and `ab|c` never collide.
         mac.update(&u64::try_from(part.len()).unwrap_or(u64::MAX).to_be_bytes());
         mac.update(part);
     }
-    mac.finalize().into_bytes().into()
+    // An HMAC-SHA256 tag is 32 bytes; this cannot fail.
+    <[u8; 32]>::try_from(mac.sign().as_ref()).unwrap_or_else(|_| unreachable!())
 }
 
 impl TokenEncryptionKey {
@@ -106,9 +101,11 @@ impl TokenEncryptionKey {
         ))
     }
 
-    fn cipher(&self) -> Aes256Gcm {
-        // A 32-byte slice is the one length AES-256 accepts.
-        Aes256Gcm::new_from_slice(self.cipher_key.as_slice()).unwrap_or_else(|_| unreachable!())
+    fn cipher(&self) -> LessSafeKey {
+        // A 32-byte key is the one length AES-256 accepts; this cannot fail.
+        LessSafeKey::new(
+            UnboundKey::new(&AES_256_GCM, self.cipher_key.as_slice()).unwrap_or_else(|_| unreachable!()),
+        )
     }
 
     /// nonce ‖ AES-256-GCM(`plain`) with `aad` (the Redis key) as associated data.
@@ -117,19 +114,21 @@ impl TokenEncryptionKey {
         getrandom::fill(&mut nonce).map_err(|e| StoreError::Unavailable {
             reason: format!("no randomness for a nonce: {e}"),
         })?;
-        let sealed = self
+        // ciphertext ‖ 16-byte tag after the nonce: the layout the RustCrypto `aes-gcm` crate
+        // wrote before, so entries sealed by an older build still open.
+        let mut sealed = [nonce.as_slice(), plain].concat();
+        let (nonce, in_out) = sealed.split_at_mut(NONCE_LEN);
+        let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| StoreError::Corrupt {
+            reason: "cannot encrypt a token record".to_owned(),
+        })?;
+        let tag = self
             .cipher()
-            .encrypt(
-                &Nonce::from(nonce),
-                Payload {
-                    msg: plain,
-                    aad: aad.as_bytes(),
-                },
-            )
+            .seal_in_place_separate_tag(nonce, Aad::from(aad.as_bytes()), in_out)
             .map_err(|_| StoreError::Corrupt {
                 reason: "cannot encrypt a token record".to_owned(),
             })?;
-        Ok([nonce.as_slice(), &sealed].concat())
+        sealed.extend_from_slice(tag.as_ref());
+        Ok(sealed)
     }
 
     /// The plaintext of a [`seal`](Self::seal)ed value.
@@ -138,18 +137,15 @@ impl TokenEncryptionKey {
             reason: "a token entry does not decrypt under the configured key".to_owned(),
         };
         let (nonce, sealed) = value.split_at_checked(NONCE_LEN).ok_or_else(corrupt)?;
-        let nonce: [u8; NONCE_LEN] = nonce.try_into().map_err(|_| corrupt())?;
-        let plain = self
+        let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| corrupt())?;
+        let mut plain = Zeroizing::new(sealed.to_vec());
+        let len = self
             .cipher()
-            .decrypt(
-                &Nonce::from(nonce),
-                Payload {
-                    msg: sealed,
-                    aad: aad.as_bytes(),
-                },
-            )
-            .map_err(|_| corrupt())?;
-        Ok(Zeroizing::new(plain))
+            .open_in_place(nonce, Aad::from(aad.as_bytes()), plain.as_mut_slice())
+            .map_err(|_| corrupt())?
+            .len();
+        plain.truncate(len);
+        Ok(plain)
     }
 }
 
@@ -265,5 +261,86 @@ impl TokenStore for RedisTokenStore {
         self.stores
             .run::<()>(redis::cmd("DEL").arg(self.redis_key(key)))
             .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use netid_core::login_hint::LoginHint;
+    use netid_core::scope::{ApiScope, Purpose, Scope};
+
+    use super::*;
+
+    /// What the RustCrypto build (`aes-gcm` 0.11, `hmac` 0.12) sealed under [`REDIS_KEY`] for
+    /// [`token`] with the secret `[0x5a; 32]`: entries already in Redis must open after the move
+    /// to aws-lc.
+    const SEALED_BY_RUSTCRYPTO: &str = concat!(
+        "9d19790cfb952a3d1bb213f0599c22d04658d399121c7f960b8b9dcb8437fb3b7402937a7f1dcab1",
+        "f2795a63e6137a8c6fb363590936fff9d37f2dbca784302208cf6dfcb40c53cad83b59710a3901a5",
+        "9509c8864d0b8edc20ea83bbe9870923de79fafdcaaaa8fe8039fcdd3c961239e94796",
+    );
+    /// The entry name the RustCrypto build derived for [`token_key`] with the same secret.
+    const NAME_BY_RUSTCRYPTO: &str = "1456e7b2f5dcb474819f86d42ea991860cb4fd994aee495bd7de978f32a08bcf";
+    const REDIS_KEY: &str = "netid:token:fixture";
+
+    fn secret() -> TokenEncryptionKey {
+        TokenEncryptionKey::from_bytes(&[0x5a; 32]).unwrap()
+    }
+
+    fn token() -> StoredToken {
+        StoredToken::new(
+            AccessToken::new("access-fixture".to_owned()),
+            Some(RefreshToken::new("refresh-fixture".to_owned())),
+            UNIX_EPOCH + Duration::from_millis(1_900_000_000_123),
+        )
+    }
+
+    fn token_key() -> TokenKey {
+        let hint: LoginHint = "tel:+34654654654".parse().unwrap();
+        let scope = Scope::builder(Purpose::FraudPreventionAndDetection)
+            .api(ApiScope::SimSwap)
+            .build();
+        TokenKey::new("https://op.example", "client-1", &hint, &scope)
+    }
+
+    fn same(a: &StoredToken, b: &StoredToken) -> bool {
+        a.access_token().expose_secret() == b.access_token().expose_secret()
+            && a.refresh_token().map(RefreshToken::expose_secret)
+                == b.refresh_token().map(RefreshToken::expose_secret)
+            && a.expires_at() == b.expires_at()
+    }
+
+    #[test]
+    fn an_entry_sealed_by_the_rustcrypto_build_opens_under_its_key_name_only() {
+        let sealed = hex::decode(SEALED_BY_RUSTCRYPTO).unwrap();
+        let opened = open_token(&secret(), REDIS_KEY, &sealed).unwrap();
+        assert!(same(&opened, &token()));
+        assert!(open_token(&secret(), "netid:token:other", &sealed).is_err());
+        let other = TokenEncryptionKey::from_bytes(&[0x5b; 32]).unwrap();
+        assert!(open_token(&other, REDIS_KEY, &sealed).is_err());
+    }
+
+    #[test]
+    fn entry_names_are_the_rustcrypto_build_s() {
+        assert_eq!(secret().name(&token_key()), NAME_BY_RUSTCRYPTO);
+    }
+
+    #[test]
+    fn sealing_draws_a_fresh_nonce_and_appends_the_tag() {
+        let (a, b) = (
+            seal_token(&secret(), REDIS_KEY, &token()).unwrap(),
+            seal_token(&secret(), REDIS_KEY, &token()).unwrap(),
+        );
+        assert_ne!(a[..NONCE_LEN], b[..NONCE_LEN]);
+        // nonce ‖ ciphertext ‖ 16-byte tag, the layout of the fixed entry above.
+        assert_eq!(a.len(), hex::decode(SEALED_BY_RUSTCRYPTO).unwrap().len());
+        for sealed in [a, b] {
+            assert!(same(
+                &open_token(&secret(), REDIS_KEY, &sealed).unwrap(),
+                &token()
+            ));
+        }
+        assert!(secret().open(REDIS_KEY, &[0; NONCE_LEN + 15]).is_err());
+        assert!(secret().open(REDIS_KEY, &[0; 3]).is_err());
     }
 }

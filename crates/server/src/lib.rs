@@ -92,7 +92,8 @@
 //! rollover, `metadata-test.key` for the metadata; public by design): an X.509 certificate is
 //! what SAML service providers trust, and generating one at start would need a certificate crate
 //! and a second crypto backend. JWT signing and verification use `jsonwebtoken` (backend
-//! `rust_crypto`), keys `p256`; XML signing `bergshamra`; `AuthnRequest` parsing `quick-xml`. Form
+//! `aws_lc_rs`), keys, encryption and query signatures `aws-lc-rs`; XML signing `bergshamra` (its AWS-LC
+//! provider); `AuthnRequest` parsing `quick-xml`. Form
 //! and redirect handling is hand-written over `url::form_urlencoded` because OAuth needs rules
 //! (repeated parameters refused, errors as OAuth JSON) that a generic extractor does not give.
 //!

@@ -15,10 +15,10 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
+use aws_lc_rs::digest;
 use netid_core::phone::PhoneNumber;
 use netid_core::scope::Scope;
 use netid_core::store::StoreError;
-use sha2::{Digest, Sha256};
 
 mod memory;
 #[cfg(feature = "redis")]
@@ -354,12 +354,12 @@ impl Shared {
     /// The pairwise subject of `subscriber_id` for `client_id` (OpenID Connect Core §8.1: a hash of
     /// the sector, the local account id and a secret salt), so clients never see the number.
     pub(crate) fn pairwise_sub(&self, client_id: &str, subscriber_id: &str) -> String {
-        let mut hasher = Sha256::new();
-        hasher.update(self.pairwise_salt);
+        let mut hasher = digest::Context::new(&digest::SHA256);
+        hasher.update(&self.pairwise_salt);
         hasher.update(client_id.as_bytes());
-        hasher.update([0]);
+        hasher.update(&[0]);
         hasher.update(subscriber_id.as_bytes());
-        b64url(&hasher.finalize())
+        b64url(hasher.finish().as_ref())
     }
 
     pub(crate) fn now(&self) -> SystemTime {

@@ -4,16 +4,13 @@
 
 use std::fmt;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, RsaKeyPair};
 use jsonwebtoken::EncodingKey;
-use p256::pkcs8::der::pem;
-use p256::pkcs8::{DecodePrivateKey as _, EncodePrivateKey as _, ObjectIdentifier, PrivateKeyInfo};
-use rsa::BigUint;
-use rsa::pkcs1::{DecodeRsaPrivateKey as _, EncodeRsaPrivateKey as _};
-use serde::Deserialize;
+use pkcs8::der::pem;
+use pkcs8::{ObjectIdentifier, PrivateKeyInfo};
 use zeroize::Zeroizing;
 
+use self::jwk::parse_jwk;
 use super::{KeySigner, Signer as _, SigningAlgorithm};
 
 /// `rsaEncryption` (RFC 8017 appendix C).
@@ -130,6 +127,12 @@ pub enum KeyError {
         /// What was found (a PEM label, a PKCS#8 algorithm or curve OID, a JWK `kty` or `crv`).
         found: String,
     },
+    /// An RSA JWK with `n`, `e` and `d` only: the signing backend (aws-lc) needs the primes and
+    /// CRT values too, which RFC 7518 §6.3.2 has a producer write together.
+    #[error(
+        "an RSA JWK with only `n`, `e` and `d` cannot sign: expected its primes and CRT values too (`p`, `q`, `dp`, `dq`, `qi`)"
+    )]
+    RsaWithoutPrimes,
     /// The requested algorithm does not fit the key.
     #[error("{requested} cannot sign with {key_type} key (it signs {})", accepted(*key_type))]
     AlgorithmMismatch {
@@ -158,7 +161,8 @@ fn short(value: &str) -> String {
 
 impl KeySigner {
     /// A signer from a key's text: a PEM private key (PKCS#8 RSA or P-256, PKCS#1
-    /// `RSA PRIVATE KEY`, SEC1 `EC PRIVATE KEY`) or a private JWK (`kty` `RSA`, or `EC` on `P-256`).
+    /// `RSA PRIVATE KEY`, SEC1 `EC PRIVATE KEY`) or a private JWK (`kty` `RSA` with its primes and
+    /// CRT values, or `EC` on `P-256`). RSA keys are 2048 to 8192 bits (what aws-lc signs with).
     ///
     /// The key type comes from the key itself; the algorithm is `options.algorithm`, else the
     /// JWK's `alg`, else ES256 for P-256 and RS256 for RSA. The `kid` is `options.key_id`, else
@@ -212,30 +216,36 @@ struct Parsed {
 }
 
 impl Parsed {
-    fn rsa(key: &rsa::RsaPrivateKey) -> Result<Self, KeyError> {
-        let der = key.to_pkcs1_der().map_err(|_| KeyError::InvalidPem {
-            reason: "the RSA key cannot be re-encoded".to_owned(),
-        })?;
-        Ok(Self {
+    /// An RSA key from its PKCS#1 `RSAPrivateKey` DER (the form `jsonwebtoken`'s aws-lc backend
+    /// signs with), which the caller had aws-lc check.
+    fn rsa(pkcs1: &[u8]) -> Self {
+        Self {
             key_type: KeyType::Rsa,
-            key: EncodingKey::from_rsa_der(der.as_bytes()),
+            key: EncodingKey::from_rsa_der(pkcs1),
             algorithm: None,
             key_id: None,
-        })
+        }
     }
 
-    fn p256(key: &p256::SecretKey) -> Result<Self, KeyError> {
+    fn p256(key: &EcdsaKeyPair) -> Result<Self, KeyError> {
         // jsonwebtoken's EC loader takes PKCS#8 DER whatever form the key came in.
-        let der = key.to_pkcs8_der().map_err(|_| KeyError::InvalidPem {
+        let der = key.to_pkcs8v1().map_err(|_| KeyError::InvalidPem {
             reason: "the P-256 key cannot be re-encoded".to_owned(),
         })?;
         Ok(Self {
             key_type: KeyType::P256,
-            key: EncodingKey::from_ec_der(der.as_bytes()),
+            key: EncodingKey::from_ec_der(der.as_ref()),
             algorithm: None,
             key_id: None,
         })
     }
+}
+
+/// The PKCS#1 `RSAPrivateKey` a PKCS#8 `PrivateKeyInfo` of algorithm `rsaEncryption` wraps.
+fn pkcs1_of_pkcs8(pkcs8: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+    PrivateKeyInfo::try_from(pkcs8)
+        .ok()
+        .map(|info| Zeroizing::new(info.private_key.to_vec()))
 }
 
 /// The first PEM block that is not `EC PARAMETERS` (which `openssl ecparam -genkey` writes
@@ -277,12 +287,14 @@ fn parse_pem(text: &str) -> Result<Parsed, KeyError> {
             let info = PrivateKeyInfo::try_from(der.as_slice()).map_err(|_| invalid("PKCS#8 key"))?;
             let oid = info.algorithm.oid;
             if oid == RSA_ENCRYPTION {
-                let key = rsa::RsaPrivateKey::from_pkcs8_der(&der).map_err(|_| invalid("RSA key"))?;
-                Parsed::rsa(&key)
+                RsaKeyPair::from_pkcs8(&der).map_err(|_| invalid("RSA key"))?;
+                let pkcs1 = pkcs1_of_pkcs8(&der).ok_or_else(|| invalid("RSA key"))?;
+                Ok(Parsed::rsa(&pkcs1))
             } else if oid == EC_PUBLIC_KEY {
                 match info.algorithm.parameters_oid() {
                     Ok(curve) if curve == SECP256R1 => {
-                        let key = p256::SecretKey::from_pkcs8_der(&der).map_err(|_| invalid("P-256 key"))?;
+                        let key = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &der)
+                            .map_err(|_| invalid("P-256 key"))?;
                         Parsed::p256(&key)
                     }
                     Ok(curve) => Err(KeyError::UnsupportedKeyType {
@@ -297,12 +309,13 @@ fn parse_pem(text: &str) -> Result<Parsed, KeyError> {
             }
         }
         "RSA PRIVATE KEY" => {
-            let key = rsa::RsaPrivateKey::from_pkcs1_der(&der).map_err(|_| invalid("PKCS#1 RSA key"))?;
-            Parsed::rsa(&key)
+            RsaKeyPair::from_der(&der).map_err(|_| invalid("PKCS#1 RSA key"))?;
+            Ok(Parsed::rsa(&der))
         }
         "EC PRIVATE KEY" => {
-            // SEC1 names its curve in the key's parameters; p256 refuses another curve.
-            let key = p256::SecretKey::from_sec1_der(&der).map_err(|_| invalid("SEC1 P-256 key"))?;
+            // SEC1 names its curve in the key's parameters; aws-lc refuses another curve.
+            let key = EcdsaKeyPair::from_private_key_der(&ECDSA_P256_SHA256_FIXED_SIGNING, &der)
+                .map_err(|_| invalid("SEC1 P-256 key"))?;
             Parsed::p256(&key)
         }
         "ENCRYPTED PRIVATE KEY" => Err(KeyError::Encrypted),
@@ -317,100 +330,7 @@ fn parse_pem(text: &str) -> Result<Parsed, KeyError> {
     }
 }
 
-/// The members of a JWK this loader reads ([RFC 7517 §4], [RFC 7518 §6]).
-///
-/// [RFC 7517 §4]: https://www.rfc-editor.org/rfc/rfc7517#section-4
-/// [RFC 7518 §6]: https://www.rfc-editor.org/rfc/rfc7518#section-6
-#[derive(Deserialize)]
-struct PrivateJwk {
-    kty: Option<String>,
-    alg: Option<String>,
-    kid: Option<String>,
-    crv: Option<String>,
-    n: Option<String>,
-    e: Option<String>,
-    d: Option<String>,
-    p: Option<String>,
-    q: Option<String>,
-}
-
-fn invalid_jwk(reason: impl Into<String>) -> KeyError {
-    KeyError::InvalidJwk {
-        reason: reason.into(),
-    }
-}
-
-fn field(value: Option<&String>, name: &str) -> Result<Zeroizing<Vec<u8>>, KeyError> {
-    let value = value.ok_or_else(|| invalid_jwk(format!("missing `{name}`")))?;
-    URL_SAFE_NO_PAD
-        .decode(value)
-        .map(Zeroizing::new)
-        .map_err(|_| invalid_jwk(format!("`{name}` is not base64url")))
-}
-
-fn parse_jwk(text: &str) -> Result<Parsed, KeyError> {
-    // serde's message is left out: it can quote the offending input.
-    let jwk: PrivateJwk =
-        serde_json::from_str(text).map_err(|_| invalid_jwk("not a JSON object of JWK members"))?;
-    let algorithm = match jwk.alg.as_deref() {
-        None => None,
-        Some("RS256") => Some(SigningAlgorithm::Rs256),
-        Some("PS256") => Some(SigningAlgorithm::Ps256),
-        Some("ES256") => Some(SigningAlgorithm::Es256),
-        Some(other) => {
-            return Err(invalid_jwk(format!(
-                "`alg` {} is not RS256, PS256 or ES256",
-                short(other)
-            )));
-        }
-    };
-    let kty = jwk.kty.as_deref().ok_or_else(|| invalid_jwk("missing `kty`"))?;
-    let mut parsed = match kty {
-        "RSA" => {
-            if jwk.d.is_none() {
-                return Err(KeyError::PublicKeyOnly {
-                    found: "an RSA JWK without `d`".to_owned(),
-                });
-            }
-            let n = BigUint::from_bytes_be(&field(jwk.n.as_ref(), "n")?);
-            let e = BigUint::from_bytes_be(&field(jwk.e.as_ref(), "e")?);
-            let d = BigUint::from_bytes_be(&field(jwk.d.as_ref(), "d")?);
-            let p = BigUint::from_bytes_be(&field(jwk.p.as_ref(), "p")?);
-            let q = BigUint::from_bytes_be(&field(jwk.q.as_ref(), "q")?);
-            let key = rsa::RsaPrivateKey::from_components(n, e, d, vec![p, q])
-                .map_err(|_| invalid_jwk("inconsistent RSA components"))?;
-            Parsed::rsa(&key)?
-        }
-        "EC" => {
-            match jwk.crv.as_deref() {
-                Some("P-256") => {}
-                Some(other) => {
-                    return Err(KeyError::UnsupportedKeyType {
-                        found: format!("EC JWK on curve {}", short(other)),
-                    });
-                }
-                None => return Err(invalid_jwk("missing `crv`")),
-            }
-            if jwk.d.is_none() {
-                return Err(KeyError::PublicKeyOnly {
-                    found: "an EC JWK without `d`".to_owned(),
-                });
-            }
-            let d = field(jwk.d.as_ref(), "d")?;
-            let key =
-                p256::SecretKey::from_slice(&d).map_err(|_| invalid_jwk("`d` is not a P-256 scalar"))?;
-            Parsed::p256(&key)?
-        }
-        other => {
-            return Err(KeyError::UnsupportedKeyType {
-                found: format!("JWK kty {}", short(other)),
-            });
-        }
-    };
-    parsed.algorithm = algorithm;
-    parsed.key_id = jwk.kid;
-    Ok(parsed)
-}
+mod jwk;
 
 #[cfg(test)]
 mod tests;

@@ -120,13 +120,15 @@ fn jwt_bearer_operator(flow: &str, transport: Arc<ReplayTransport>) -> Operator 
          base-url = \"https://op.example/sim-swap/v1\"\nflow = \"{flow}\"\n"
     );
     let clock = ManualClock::new(start());
-    let key = include_str!("../../../ciba/tests/fixtures/keys/ec.pem");
+    // RS256 (PKCS#1 v1.5) signatures are deterministic, so the second run sends the recorded
+    // request byte for byte; aws-lc's ES256 signatures are randomised (no RFC 6979).
+    let key = include_str!("../../../ciba/tests/fixtures/keys/rsa.pem");
     Operator::builder(OperatorDescription::from_toml_str(&text).expect("valid"))
         .transport(transport)
         .clock(Arc::new(clock.clone()))
         .random(Arc::new(SeededRandom::new(3)))
         .sleep(Arc::new(InstantSleep::new(clock)))
-        .key(KeyText::new("ec.pem", key))
+        .key(KeyText::new("rsa.pem", key))
         .build()
         .expect("the description resolves")
 }

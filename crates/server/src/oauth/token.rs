@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::SystemTime;
 
+use aws_lc_rs::digest;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -12,7 +13,6 @@ use axum::response::{IntoResponse, Response};
 use jsonwebtoken::{Algorithm, Header};
 use netid_core::scope::Scope;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 use super::client_auth::authenticate_client;
 use super::{CIBA_GRANT, OAuthError, no_store, parse_form, random, required};
@@ -86,7 +86,7 @@ pub(crate) async fn token_inner(shared: &Shared, body: &[u8]) -> Result<Value, O
                 let verifier = form
                     .get("code_verifier")
                     .ok_or_else(|| OAuthError::invalid_grant("code_verifier required"))?;
-                if b64url(&Sha256::digest(verifier.as_bytes())) != *challenge {
+                if b64url(digest::digest(&digest::SHA256, verifier.as_bytes()).as_ref()) != *challenge {
                     return Err(OAuthError::invalid_grant("code_verifier does not match"));
                 }
             }

@@ -104,13 +104,8 @@ mod tests {
 
     #[test]
     fn operators_are_read_with_their_subscribers_and_clients() {
-        use p256::pkcs8::{EncodePublicKey as _, LineEnding};
         // Only the key's shape matters: a fixed scalar.
-        let secret = p256::SecretKey::from_slice(&[7; 32]).expect("valid scalar");
-        let pem = secret
-            .public_key()
-            .to_public_key_pem(LineEnding::LF)
-            .expect("encodes");
+        let pem = crate::keys::test_public_key_pem([7; 32]);
         let document = r#"
             [[operators]]
             id = "operator-es"

@@ -5,12 +5,7 @@ use crate::config::FaultKind;
 
 /// A P-256 public key in PEM (from a fixed scalar: only its shape matters here).
 fn ec_public_key_pem() -> String {
-    use p256::pkcs8::{EncodePublicKey as _, LineEnding};
-    let secret = p256::SecretKey::from_slice(&[7; 32]).expect("valid scalar");
-    secret
-        .public_key()
-        .to_public_key_pem(LineEnding::LF)
-        .expect("encodes")
+    crate::keys::test_public_key_pem([7; 32])
 }
 
 /// A document with every kind of setting, and the files it names.

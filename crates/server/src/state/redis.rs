@@ -18,10 +18,10 @@ use std::time::{Duration, SystemTime};
 
 use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use async_trait::async_trait;
+use aws_lc_rs::digest;
 use netid_core::store::StoreError;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use sha2::{Digest, Sha256};
 use tokio::sync::OnceCell;
 
 use super::{Grant, IssuedCode, OpStore, PendingAuth, PollOutcome, PollWrite, poll_step};
@@ -64,7 +64,7 @@ impl RedisStore {
             // The kind only: the message may repeat the URL, and the URL a password.
             reason: format!("{:?}", error.kind()),
         })?;
-        let issuer_hash = hex::encode(Sha256::digest(issuer.as_bytes()));
+        let issuer_hash = hex::encode(digest::digest(&digest::SHA256, issuer.as_bytes()));
         Ok(Self {
             client,
             conn: OnceCell::new(),
@@ -74,12 +74,12 @@ impl RedisStore {
 
     /// The key of an entry of `kind` identified by `parts` (hashed, so no id is in clear).
     fn key(&self, kind: &str, parts: &[&str]) -> String {
-        let mut hasher = Sha256::new();
+        let mut hasher = digest::Context::new(&digest::SHA256);
         for part in parts {
             hasher.update(part.as_bytes());
-            hasher.update([0]);
+            hasher.update(&[0]);
         }
-        format!("{}{kind}:{}", self.prefix, hex::encode(hasher.finalize()))
+        format!("{}{kind}:{}", self.prefix, hex::encode(hasher.finish()))
     }
 
     async fn run<T: ::redis::FromRedisValue>(&self, cmd: &::redis::Cmd) -> Result<T, StoreError> {

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
+use aws_lc_rs::digest;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::jwk::JwkSet;
@@ -14,10 +15,8 @@ use netid_core::test_util::{ManualClock, SeededRandom};
 use netid_server::{
     AccessTokenFormat, ClientRegistration, Fault, Server, ServerConfig, ServerError, ServerHandle,
 };
-use p256::pkcs8::{DecodePrivateKey, EncodePrivateKey};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 mod call_forwarding_and_consent;
 mod ciba_core;
@@ -42,8 +41,9 @@ const CIBA: &str = "urn:openid:params:grant-type:ciba";
 
 /// The `EncodingKey` of a PKCS#8 PEM P-256 key (as the demo client hands it out).
 fn es256_key(pem: &str) -> EncodingKey {
-    let key = p256::SecretKey::from_pkcs8_pem(pem).unwrap();
-    EncodingKey::from_ec_der(key.to_pkcs8_der().unwrap().as_bytes())
+    let (label, der) = pkcs8::der::pem::decode_vec(pem.as_bytes()).unwrap();
+    assert_eq!(label, "PRIVATE KEY");
+    EncodingKey::from_ec_der(&der)
 }
 
 /// A signing identity for client assertions.
@@ -1137,7 +1137,7 @@ async fn exchange_code(env: &Env, code: &str, verifier: Option<&str>) -> Answer 
 async fn number_verification_with_authorization_code() {
     let env = start().await;
     let verifier = "dBjftJeZ4CVP-mJ92K9-sr3p9NuU7aKhZ4k9Ykxrgg8";
-    let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+    let challenge = URL_SAFE_NO_PAD.encode(digest::digest(&digest::SHA256, verifier.as_bytes()));
     let (status, location) = authorize(
         &env,
         &[
@@ -1213,7 +1213,7 @@ async fn number_verification_with_authorization_code() {
             .body,
         json!({ "devicePhoneNumberVerified": false })
     );
-    let hashed = hex::encode(Sha256::digest(PETER.as_bytes())).to_uppercase();
+    let hashed = hex::encode(digest::digest(&digest::SHA256, PETER.as_bytes())).to_uppercase();
     assert_eq!(
         verify(
             &code_flow_token(&env).await,

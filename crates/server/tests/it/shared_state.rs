@@ -5,7 +5,6 @@
 use std::sync::{Arc, Mutex};
 
 use netid_server::ServerHandle;
-use p256::pkcs8::{EncodePrivateKey as _, LineEnding};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
@@ -39,9 +38,16 @@ fn unique_issuer(test: &str) -> String {
     format!("http://{test}-{}-{nanos}.sandbox.test", std::process::id())
 }
 
+/// The P-256 key of the scalar `[0x42; 32]`, PKCS#8 PEM (test material only).
 fn signing_key_pem() -> String {
-    let key = p256::SecretKey::from_slice(&[0x42; 32]).unwrap();
-    key.to_pkcs8_pem(LineEnding::LF).unwrap().to_string()
+    concat!(
+        "-----BEGIN PRIVATE KEY-----\n",
+        "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgQkJCQkJCQkJCQkJC\n",
+        "QkJCQkJCQkJCQkJCQkJCQkJCQkKhRANCAAQ604YalWITklFrtZPvBVg+0uWGb1y2\n",
+        "JgowFyN/2JuQr9CWHH43B1pnkaOcYfVilbArbSZWe2FeYKpB7hyOgziN\n",
+        "-----END PRIVATE KEY-----\n",
+    )
+    .to_owned()
 }
 
 async fn start_pair(test: &str, redis_url: &str) -> Pair {

@@ -55,6 +55,21 @@ fn public_ec_jwk() -> String {
     jwks["keys"][1].to_string()
 }
 
+/// The client's private RSA JWK without `members`, or with `dp` and `dq` swapped when `swap`.
+fn rsa_jwk_edited(members: &[&str], swap: bool) -> String {
+    let mut jwk: serde_json::Value = serde_json::from_str(key!("rsa.jwk.json")).unwrap();
+    let object = jwk.as_object_mut().unwrap();
+    for member in members {
+        object.remove(*member);
+    }
+    if swap {
+        let (dp, dq) = (object["dp"].clone(), object["dq"].clone());
+        object.insert("dp".to_owned(), dq);
+        object.insert("dq".to_owned(), dp);
+    }
+    jwk.to_string()
+}
+
 fn garbled_pem() -> String {
     // A valid frame around a body that is not the key's base64 any more.
     key!("ec.pem").replacen("MIG", "M*G", 1)
@@ -193,6 +208,24 @@ fn keys_from_text() {
         ("a JWK without kty", r#"{"d":"AA"}"#.into(), none(), Verify::No),
         ("broken JSON", "{\"kty\": \"EC\"".into(), none(), Verify::No),
         (
+            "an RSA JWK with only n, e and d",
+            rsa_jwk_edited(&["p", "q", "dp", "dq", "qi"], false),
+            none(),
+            Verify::No,
+        ),
+        (
+            "an RSA JWK without qi",
+            rsa_jwk_edited(&["qi"], false),
+            none(),
+            Verify::No,
+        ),
+        (
+            "an RSA JWK with dp and dq swapped",
+            rsa_jwk_edited(&[], true),
+            none(),
+            Verify::No,
+        ),
+        (
             "an EC JWK with a bad d",
             r#"{"kty":"EC","crv":"P-256","d":"AA"}"#.into(),
             none(),
@@ -221,6 +254,7 @@ fn every_error_display_names_the_cause_without_key_material() {
             found: "a CERTIFICATE PEM".to_owned(),
         },
         KeyError::Encrypted,
+        KeyError::RsaWithoutPrimes,
         KeyError::UnsupportedKeyType {
             found: "JWK kty oct".to_owned(),
         },
