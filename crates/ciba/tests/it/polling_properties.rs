@@ -95,7 +95,8 @@ fn kind() -> impl Strategy<Value = Kind> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    // Miri interprets each case slowly: 8 there, 64 otherwise.
+    #![proptest_config(ProptestConfig { cases: if cfg!(miri) { 8 } else { 64 }, ..ProptestConfig::default() })]
 
     #[test]
     fn polling_respects_interval_and_deadline(
