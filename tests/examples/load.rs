@@ -3,20 +3,29 @@
 //! through the real clients and `netid-reqwest`.
 //!
 //! ```sh
+//! # the sandbox in another process (what `cargo xtask load` runs):
+//! netid sandbox serve --config sandbox.toml --operator-file operator.toml --log-format off
+//! cargo run --release -p netid-tests --example load -- \
+//!     --server http://127.0.0.1:PORT --operator-file operator.toml [FLOWS] [CALLS] [CONCURRENCY]
+//! # the sandbox in this process:
 //! cargo run --release -p netid-tests --example load -- [FLOWS] [CALLS] [CONCURRENCY]
 //! ```
 //!
-//! Defaults: 200 concurrent CIBA flows, then 20 000 API calls (KYC Match 0.4, SIM Swap 2.1 check and
-//! retrieve-date in turn) from 64 concurrent workers. Every loop is bounded by its count and by a
-//! 120 s deadline. Prints one JSON object (requests, errors, requests per second, p50/p99 latency
-//! per HTTP request, peak RSS of the process, which holds the server and the clients) and exits 1 if
-//! any request failed or the deadline was reached.
+//! With `--server`, the sandbox must approve at once (`[ciba] approve-after-secs = 0`) and the
+//! operator file names its demo client (id, key, kid). Defaults: 200 concurrent CIBA flows, then
+//! 20 000 API calls (KYC Match 0.4, SIM Swap 2.1 check and retrieve-date in turn) from 64 concurrent
+//! workers. Every loop is bounded by its count and by a 120 s deadline. Prints one JSON object
+//! (requests, errors, requests per second, p50/p99/max latency per HTTP request, peak RSS of this
+//! process: the clients alone with `--server`, server and clients without) and exits 1 if any
+//! request failed or the deadline was reached, 2 on a bad command line or operator file.
 
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use async_trait::async_trait;
+use netid::OperatorDescription;
 use netid_camara::kyc_match::v0_4;
 use netid_camara::sim_swap::{MaxAge, v2};
 use netid_camara::{CallOptions, CamaraClient, OperatorProfile, SpecVersion};
@@ -30,8 +39,15 @@ use netid_core::scope::{ApiScope, Purpose, Scope};
 use netid_core::secret::Pii;
 use netid_core::token::AccessToken;
 use netid_reqwest::{ReqwestTransport, TokioSleep};
-use netid_server::{Server, ServerConfig};
-use netid_transport::{HttpRequest, HttpResponse, HttpTransport, TransportError};
+use netid_server::{Server, ServerConfig, ServerHandle};
+
+#[path = "load/args.rs"]
+mod args;
+#[path = "load/timing.rs"]
+mod timing;
+
+use args::{Args, Target};
+use timing::{Timed, peak_rss_mib, phase};
 
 /// The whole run stops here whatever remains.
 const DEADLINE: Duration = Duration::from_secs(120);
@@ -39,81 +55,72 @@ const DEADLINE: Duration = Duration::from_secs(120);
 /// Subscribers of the reference data who approve CIBA requests.
 const SUBSCRIBERS: [&str; 3] = ["tel:+33699901040", "tel:+34654654654", "tel:+819012345678"];
 
-/// A transport that times every request and counts failures (transport errors and 5xx).
-#[derive(Debug)]
-struct Timed {
-    inner: ReqwestTransport,
-    latencies_us: Mutex<Vec<u64>>,
-    errors: AtomicU64,
+/// The operator under load: its issuer, its API root, the demo client, and the server when it
+/// runs in this process.
+struct Operator {
+    issuer: String,
+    base: String,
+    client: Arc<ClientConfig>,
+    server: Option<ServerHandle>,
 }
 
-#[async_trait]
-impl HttpTransport for Timed {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        let started = Instant::now();
-        let result = self.inner.send(request).await;
-        let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
-        self.latencies_us
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .push(micros);
-        if result
-            .as_ref()
-            .map_or(true, |response| response.status().is_server_error())
-        {
-            self.errors.fetch_add(1, Ordering::Relaxed);
+impl Operator {
+    /// Starts the sandbox here, or reads the demo client of the external one from its operator file.
+    async fn connect(target: &Target) -> Result<Self, String> {
+        match target {
+            Target::InProcess => {
+                // Approvals at once; the client still honours the 1 s interval before its first poll.
+                let config = ServerConfig::demo().with_approve_delay_override(Some(Duration::ZERO));
+                let server = Server::start(config)
+                    .await
+                    .map_err(|error| format!("the sandbox does not start: {error}"))?;
+                let demo = server.demo_client().ok_or("the sandbox has no demo client")?;
+                let client = client(
+                    demo.client_id(),
+                    demo.expose_private_key_pem().as_bytes(),
+                    demo.key_id(),
+                )?;
+                Ok(Self {
+                    issuer: server.issuer().to_owned(),
+                    base: server.base_url().as_str().to_owned(),
+                    client,
+                    server: Some(server),
+                })
+            }
+            Target::External {
+                server,
+                operator_file,
+            } => Ok(Self {
+                issuer: server.clone(),
+                base: format!("{server}/"),
+                client: demo_client(operator_file)?,
+                server: None,
+            }),
         }
-        result
     }
 }
 
-impl Timed {
-    fn take(&self) -> Vec<u64> {
-        std::mem::take(
-            &mut *self
-                .latencies_us
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner),
-        )
-    }
-}
-
-/// Statistics of one phase.
-fn phase(name: &str, mut latencies: Vec<u64>, elapsed: Duration, failures: u64) -> serde_json::Value {
-    latencies.sort_unstable();
-    let at = |q: f64| {
-        if latencies.is_empty() {
-            return 0.0;
-        }
-        // Nearest-rank percentile.
-        let rank = ((q * latencies.len() as f64).ceil() as usize).clamp(1, latencies.len());
-        latencies[rank - 1] as f64 / 1000.0
+/// The demo client an operator file written by `netid sandbox serve` names.
+fn demo_client(file: &Path) -> Result<Arc<ClientConfig>, String> {
+    let text =
+        std::fs::read_to_string(file).map_err(|error| format!("cannot read {}: {error}", file.display()))?;
+    let description = OperatorDescription::from_toml_str(&text)
+        .map_err(|error| format!("invalid operator file {}: {error}", file.display()))?;
+    let registration = &description.client;
+    let (Some(id), Some(key), Some(kid)) = (&registration.client_id, &registration.key, &registration.kid)
+    else {
+        return Err(format!("{} names no client-id, key and kid", file.display()));
     };
-    serde_json::json!({
-        "phase": name,
-        "requests": latencies.len(),
-        "failures": failures,
-        "seconds": (elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
-        "requests_per_second": (latencies.len() as f64 / elapsed.as_secs_f64()).round(),
-        "p50_ms": at(0.50),
-        "p99_ms": at(0.99),
-        "max_ms": at(1.0),
-    })
+    // The key is named relative to the operator file, as `netid --operator-file` reads it.
+    let key = file.parent().unwrap_or_else(|| Path::new("")).join(key);
+    let pem = std::fs::read(&key).map_err(|error| format!("cannot read {}: {error}", key.display()))?;
+    client(id, &pem, kid)
 }
 
-/// Peak resident set size of this process (`VmHWM`), in MiB; Linux only.
-fn peak_rss_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
-    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some((kib / 1024.0 * 10.0).round() / 10.0)
-}
-
-fn arg(index: usize, default: usize) -> usize {
-    std::env::args()
-        .nth(index)
-        .and_then(|value| value.parse().ok())
-        .unwrap_or(default)
+fn client(id: &str, pem: &[u8], kid: &str) -> Result<Arc<ClientConfig>, String> {
+    let signer = KeySigner::from_pem(SigningAlgorithm::Es256, pem, Some(kid.to_owned()))
+        .map_err(|error| format!("the demo client's key: {error}"))?;
+    Ok(Arc::new(ClientConfig::new(id, Arc::new(signer))))
 }
 
 fn claims() -> KycClaims {
@@ -130,33 +137,29 @@ fn claims() -> KycClaims {
 }
 
 #[tokio::main(flavor = "multi_thread")]
-async fn main() -> std::process::ExitCode {
-    let flows = arg(1, 200).max(1);
-    let calls = arg(2, 20_000);
-    let concurrency = arg(3, 64).max(1);
+async fn main() -> ExitCode {
+    let args = match Args::parse(std::env::args().skip(1)) {
+        Ok(args) => args,
+        Err(error) => return usage(&format!("{error}\n{}", args::USAGE)),
+    };
+    let Args {
+        flows,
+        calls,
+        concurrency,
+        ..
+    } = args;
     let started = Instant::now();
-
-    // Approvals at once; the client still honours the 1 s interval before its first poll.
-    let config = ServerConfig::demo().with_approve_delay_override(Some(Duration::ZERO));
-    let server = Server::start(config)
-        .await
-        .expect("the sandbox starts on loopback");
-    assert!(server.local_addr().ip().is_loopback(), "loopback only");
-    let demo = server.demo_client().expect("demo client");
-    let signer = KeySigner::from_pem(
-        SigningAlgorithm::Es256,
-        demo.expose_private_key_pem().as_bytes(),
-        Some(demo.key_id().to_owned()),
-    )
-    .expect("demo key");
-    let client = Arc::new(ClientConfig::new(demo.client_id(), Arc::new(signer)));
-    let timed = Arc::new(Timed {
-        inner: ReqwestTransport::new().expect("reqwest client"),
-        latencies_us: Mutex::new(Vec::new()),
-        errors: AtomicU64::new(0),
-    });
+    let operator = match Operator::connect(&args.target).await {
+        Ok(operator) => operator,
+        Err(error) => return usage(&error),
+    };
+    let client = operator.client.clone();
+    let timed = Arc::new(Timed::new(ReqwestTransport::new().expect("reqwest client")));
     let driver = Driver::new(timed.clone(), Arc::new(TokioSleep));
-    let provider = driver.discover_ciba(server.issuer()).await.expect("discovery");
+    let provider = match driver.discover_ciba(&operator.issuer).await {
+        Ok(provider) => provider,
+        Err(error) => return usage(&format!("discovery at {}: {error}", operator.issuer)),
+    };
     timed.take();
 
     // Phase 1: concurrent CIBA flows.
@@ -206,7 +209,7 @@ async fn main() -> std::process::ExitCode {
         "ciba",
         timed.take(),
         ciba_started.elapsed(),
-        failed_flows + timed.errors.swap(0, Ordering::Relaxed),
+        failed_flows + timed.take_errors(),
     );
 
     // Phase 2: API calls with the granted tokens, `concurrency` workers sharing one counter.
@@ -215,7 +218,7 @@ async fn main() -> std::process::ExitCode {
     let failed_calls = Arc::new(AtomicU64::new(0));
     let mut api_timed_out = false;
     if !tokens.is_empty() && calls > 0 {
-        let base = server.base_url().as_str().to_owned();
+        let base = operator.base.clone();
         let camara = |spec| {
             CamaraClient::new(
                 timed.clone(),
@@ -279,13 +282,19 @@ async fn main() -> std::process::ExitCode {
             "api",
             timed.take(),
             api_started.elapsed(),
-            failed_calls.load(Ordering::Relaxed) + timed.errors.swap(0, Ordering::Relaxed),
+            failed_calls.load(Ordering::Relaxed) + timed.take_errors(),
         );
     }
-    server.shutdown().await;
+    if let Some(server) = operator.server {
+        server.shutdown().await;
+    }
 
     let failures = ciba["failures"].as_u64().unwrap_or(0) + api["failures"].as_u64().unwrap_or(0);
     let report = serde_json::json!({
+        "server": match args.target {
+            Target::InProcess => "in-process",
+            Target::External { .. } => "external",
+        },
         "flows": flows,
         "calls": calls,
         "concurrency": concurrency,
@@ -299,8 +308,17 @@ async fn main() -> std::process::ExitCode {
         println!("{report}");
     }
     if failures > 0 || timed_out || api_timed_out {
-        std::process::ExitCode::FAILURE
+        ExitCode::FAILURE
     } else {
-        std::process::ExitCode::SUCCESS
+        ExitCode::SUCCESS
     }
+}
+
+/// A command-line or setup error: exit status 2.
+fn usage(message: &str) -> ExitCode {
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!("load: {message}");
+    }
+    ExitCode::from(2)
 }

@@ -11,8 +11,10 @@
 //! - `bench`: the criterion benches.
 //! - `bench-compare [--rounds N] [--batch-ms MS]`: ours beside python3-saml, python-xmlsec,
 //!   RustCrypto and `phonenumber` in one run (the `bench-compare/` workspace); see `bench_compare.rs`.
-//! - `load [FLOWS] [CALLS] [CONCURRENCY]`: the bounded loopback load test of the reference operator
-//!   (release build; `ci` runs a small one in the debug build to keep the harness honest).
+//! - `load [--in-process] [--debug] [FLOWS] [CALLS] [CONCURRENCY]`: the bounded loopback load test
+//!   of the reference operator, `netid sandbox serve` and the load generator in two processes
+//!   (release build; `ci` runs a small one in the debug build to keep the harness honest); see
+//!   `load.rs`.
 //! - `load-replay [CHECKS] [CONCURRENCY]`: SAML replay checks per second and p99 through
 //!   `netid-redis` on loopback beside the in-memory cache (release build of the `replay_load`
 //!   example; starts its own `redis-server` unless `NETID_REDIS_URL` is set).
@@ -26,9 +28,11 @@ use std::process::{Command, ExitCode};
 
 mod bench_compare;
 mod fuzz;
+mod load;
 mod redis;
 
 use fuzz::fuzz;
+use load::load;
 
 /// Crates that do I/O or async and must never be in `netid-core`'s normal dependency tree.
 const IO_CRATES: &[&str] = &[
@@ -64,7 +68,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("demo") => demo(),
         Some("examples") => examples(),
-        Some("load") => load(true, &args[1..]),
+        Some("load") => load(&args[1..]),
         Some("load-replay") => {
             let mut cargo = vec![
                 "run",
@@ -82,7 +86,7 @@ fn main() -> ExitCode {
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci|test|demo|examples|tidy|fuzz [--smoke|TARGET] [--time N] [--minimize]|bench|bench-compare [--rounds N] [--batch-ms MS]|load [FLOWS] [CALLS] [CONCURRENCY]|load-replay [CHECKS] [CONCURRENCY]>"
+                "usage: cargo xtask <ci|test|demo|examples|tidy|fuzz [--smoke|TARGET] [--time N] [--minimize]|bench|bench-compare [--rounds N] [--batch-ms MS]|load [--in-process] [--debug] [FLOWS] [CALLS] [CONCURRENCY]|load-replay [CHECKS] [CONCURRENCY]>"
             );
             return ExitCode::from(2);
         }
@@ -233,7 +237,7 @@ fn ci() -> Result {
     test()?;
     examples()?;
     demo()?;
-    load(false, &["60".to_owned(), "3000".to_owned(), "32".to_owned()])?;
+    load(&["--debug", "60", "3000", "32"].map(String::from))?;
     run_in(
         &root(),
         "cargo",
@@ -375,18 +379,6 @@ fn examples() -> Result {
     }
     eprintln!("examples: {} ran", names.len());
     Ok(())
-}
-
-/// The loopback load test (`tests/examples/load.rs`): it exits non-zero on any failed request or
-/// when its own deadline is reached; its JSON report goes to stdout.
-fn load(release: bool, args: &[String]) -> Result {
-    let mut command = vec!["run", "--quiet", "--package", "netid-tests", "--example", "load"];
-    if release {
-        command.push("--release");
-    }
-    command.push("--");
-    command.extend(args.iter().map(String::as_str));
-    run("cargo", &command)
 }
 
 /// Names of the crates in `package`'s normal (non-dev, non-build) dependency tree, all features on.

@@ -49,6 +49,9 @@ pub enum LogFormat {
     Text,
     /// One JSON object per request.
     Json,
+    /// No request log: no subscriber is installed, so requests cost no formatting or write (what
+    /// `cargo xtask load` uses to measure the server itself).
+    Off,
 }
 
 /// `netid sandbox serve` flags.

@@ -17,6 +17,12 @@ pub(crate) const TARGET: &str = "netid_server::request";
 
 /// The middleware.
 pub(crate) async fn log(request: Request, next: Next) -> Response {
+    // Without a subscriber for request events (`netid sandbox serve --log-format off`, a library
+    // that installs none), the copies of the route and correlator below would be per-request
+    // allocations for nothing.
+    if !tracing::enabled!(target: TARGET, tracing::Level::INFO) {
+        return next.run(request).await;
+    }
     let method = request.method().clone();
     let route = request
         .extensions()

@@ -7,7 +7,7 @@ use tracing::Level;
 use super::LogFormat;
 
 /// Installs the global subscriber; a second call (or another subscriber already installed) leaves
-/// the first in place.
+/// the first in place. [`LogFormat::Off`] installs none.
 pub(super) fn init(format: LogFormat) {
     let builder = tracing_subscriber::fmt()
         .with_writer(io::stderr)
@@ -16,5 +16,6 @@ pub(super) fn init(format: LogFormat) {
     let _ = match format {
         LogFormat::Text => builder.with_ansi(io::stderr().is_terminal()).try_init(),
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
+        LogFormat::Off => Ok(()),
     };
 }

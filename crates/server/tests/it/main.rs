@@ -22,6 +22,7 @@ mod call_forwarding_and_consent;
 mod ciba_core;
 mod hosted_operators;
 mod oidc_discovery;
+mod request_log;
 mod rfc6749;
 mod rfc6750;
 #[cfg(feature = "redis")]
