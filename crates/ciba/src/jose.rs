@@ -45,7 +45,7 @@ impl SigningAlgorithm {
         }
     }
 
-    fn to_jsonwebtoken(self) -> Algorithm {
+    pub(crate) fn to_jsonwebtoken(self) -> Algorithm {
         match self {
             Self::Rs256 => Algorithm::RS256,
             Self::Ps256 => Algorithm::PS256,

@@ -1,8 +1,9 @@
 //! What the client knows about the OpenID Provider: endpoints, keys and the operator profile.
 //!
 //! Built either explicitly (the Orange pages document endpoints but no discovery document) or from
-//! an [OpenID Connect Discovery] document with the [CIBA metadata] (`backchannel_*`), decoded with
-//! `openidconnect`'s `ProviderMetadata`. Fetching is the caller's (or the driver's) business: this
+//! an [OpenID Connect Discovery] document with the [CIBA metadata] (`backchannel_*`), decoded into
+//! our own [`DiscoveryDocument`] (not `openidconnect`'s, which brings a second crypto stack).
+//! Fetching is the caller's (or the driver's) business: this
 //! module only builds the `GET` requests and decodes the answers.
 //!
 //! [OpenID Connect Discovery]: https://openid.net/specs/openid-connect-discovery-1_0.html
@@ -12,13 +13,6 @@ use std::fmt;
 use std::time::Duration;
 
 use bytes::Bytes;
-use openidconnect::core::{
-    CoreAuthDisplay, CoreClaimName, CoreClaimType, CoreClientAuthMethod, CoreGrantType, CoreJsonWebKey,
-    CoreJsonWebKeySet, CoreJweContentEncryptionAlgorithm, CoreJweKeyManagementAlgorithm, CoreResponseMode,
-    CoreResponseType, CoreSubjectIdentifierType,
-};
-use openidconnect::{AdditionalProviderMetadata, ProviderMetadata};
-use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::error::{DecodeError, Error, FlowError, IssuerMismatch, UsageError};
@@ -26,62 +20,24 @@ use crate::jose::SigningAlgorithm;
 use crate::wire;
 
 mod ciba;
+mod discovery;
 mod id_token;
+pub(crate) mod jwks;
 
 pub use ciba::CibaProvider;
+pub use discovery::{CibaProviderMetadata, DiscoveryDocument};
 pub(crate) use id_token::IdTokenHandling;
 pub use id_token::IdTokenPolicy;
-
-/// The CIBA fields of a discovery document ([CIBA §4]).
-///
-/// [CIBA §4]: https://openid.net/specs/openid-client-initiated-backchannel-authentication-core-1_0.html#rfc.section.4
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CibaProviderMetadata {
-    /// `backchannel_authentication_endpoint`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backchannel_authentication_endpoint: Option<String>,
-    /// `backchannel_token_delivery_modes_supported` (`poll`, `ping`, `push`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backchannel_token_delivery_modes_supported: Option<Vec<String>>,
-    /// `backchannel_authentication_request_signing_alg_values_supported`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backchannel_authentication_request_signing_alg_values_supported: Option<Vec<String>>,
-    /// `backchannel_user_code_parameter_supported`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backchannel_user_code_parameter_supported: Option<bool>,
-}
-
-impl AdditionalProviderMetadata for CibaProviderMetadata {}
-
-/// A discovery document with the CIBA fields, as `openidconnect` decodes it.
-pub type DiscoveryDocument = ProviderMetadata<
-    CibaProviderMetadata,
-    CoreAuthDisplay,
-    CoreClientAuthMethod,
-    CoreClaimName,
-    CoreClaimType,
-    CoreGrantType,
-    CoreJweContentEncryptionAlgorithm,
-    CoreJweKeyManagementAlgorithm,
-    CoreJsonWebKey,
-    CoreResponseMode,
-    CoreResponseType,
-    CoreSubjectIdentifierType,
->;
-
-/// The provider's signing keys (a JWKS, decoded by `openidconnect`).
-#[derive(Debug, Clone)]
-pub struct Jwks(pub(crate) CoreJsonWebKeySet);
+pub use jwks::Jwks;
 
 impl Jwks {
-    /// Decodes a JWKS document.
+    /// Decodes a JWKS document; keys this crate cannot read are skipped, not refused.
     ///
     /// # Errors
     ///
     /// [`Error::Decode`] with the JSON path of the first bad value.
     pub fn from_json(body: &[u8]) -> Result<Self, Error> {
-        wire::decode_json("jwks", 200, &Bytes::copy_from_slice(body)).map(Self)
+        wire::decode_json("jwks", 200, &Bytes::copy_from_slice(body))
     }
 
     /// Decodes the answer to [`ProviderConfig::jwks_request`].
@@ -98,17 +54,17 @@ impl Jwks {
             }
             .into());
         }
-        wire::decode_json("jwks", status, response.body()).map(Self)
+        wire::decode_json("jwks", status, response.body())
     }
 
-    /// How many keys the set holds.
+    /// How many keys the set holds (those this crate can read).
     pub fn len(&self) -> usize {
-        self.0.keys().len()
+        self.0.len()
     }
 
     /// Whether the set is empty.
     pub fn is_empty(&self) -> bool {
-        self.0.keys().is_empty()
+        self.0.is_empty()
     }
 }
 
@@ -165,14 +121,6 @@ impl fmt::Debug for ProviderConfig {
             .field("token_auth_signing_algs", token_auth_signing_algs)
             .field("request_signing_algs", request_signing_algs)
             .finish()
-    }
-}
-
-/// The JOSE name of a discovered algorithm.
-fn alg_name<T: Serialize>(alg: &T) -> Option<String> {
-    match serde_json::to_value(alg) {
-        Ok(serde_json::Value::String(name)) => Some(name),
-        _ => None,
     }
 }
 
@@ -470,14 +418,14 @@ impl ProviderConfig {
         status: u16,
         body: &Bytes,
     ) -> Result<Self, Error> {
-        if document.issuer().as_str() != issuer {
+        if document.issuer != issuer {
             return Err(IssuerMismatch {
                 expected: issuer.to_owned(),
-                received: document.issuer().as_str().to_owned(),
+                received: document.issuer.clone(),
             }
             .into());
         }
-        let token_endpoint = document.token_endpoint().ok_or_else(|| {
+        let token_endpoint = document.token_endpoint.as_deref().ok_or_else(|| {
             DecodeError::new(
                 "discovery document",
                 status,
@@ -486,10 +434,10 @@ impl ProviderConfig {
                 body.clone(),
             )
         })?;
-        let mut config = Self::new(issuer, token_endpoint.as_str())?
-            .with_authorization_endpoint(document.authorization_endpoint().as_str())?
-            .with_jwks_uri(document.jwks_uri().as_str())?;
-        let ciba = document.additional_metadata();
+        let mut config = Self::new(issuer, token_endpoint)?
+            .with_authorization_endpoint(&document.authorization_endpoint)?
+            .with_jwks_uri(&document.jwks_uri)?;
+        let ciba = &document.ciba;
         if let Some(endpoint) = &ciba.backchannel_authentication_endpoint {
             config.backchannel_endpoint =
                 Some(endpoint_url("backchannel authentication endpoint", endpoint)?);
@@ -498,15 +446,9 @@ impl ProviderConfig {
         config.request_signing_algs = ciba
             .backchannel_authentication_request_signing_alg_values_supported
             .clone();
-        config.token_auth_signing_algs = document
-            .token_endpoint_auth_signing_alg_values_supported()
-            .map(|algs| algs.iter().filter_map(alg_name).collect());
+        config.token_auth_signing_algs = document.token_endpoint_auth_signing_alg_values_supported.clone();
         // Accept only ID-token algorithms that are both on our allow-list and announced.
-        let announced: Vec<String> = document
-            .id_token_signing_alg_values_supported()
-            .iter()
-            .filter_map(alg_name)
-            .collect();
+        let announced = &document.id_token_signing_alg_values_supported;
         let narrowed: Vec<SigningAlgorithm> = config
             .id_token_algorithms
             .iter()

@@ -1,0 +1,180 @@
+//! The compact JWS of an ID token, split and decoded before any check.
+//!
+//! The shape is the one `openidconnect` 4.1 required (this crate used it until it moved to one
+//! crypto stack): three base64url segments, a header with a known `alg`, and a payload with
+//! `iss` (a URL), `sub`, `exp` and `iat` (seconds, integer or fractional), `aud` (a string or a
+//! list, absent meaning none). Anything else is [`IdTokenError::Malformed`].
+
+use base64::Engine as _;
+use chrono::{DateTime, TimeZone as _, Utc};
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+use crate::error::IdTokenError;
+use crate::provider::jwks::{B64, JWE_CONTENT_ALGORITHMS, JWS_ALGORITHMS};
+
+/// What the header's `alg` names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum HeaderAlg {
+    /// A JWS signature algorithm (RFC 7518 §3.1).
+    Signature(String),
+    /// A JWE content-encryption algorithm: the token is encrypted, which is not supported.
+    Encryption(String),
+    /// `none`.
+    None,
+}
+
+impl<'de> Deserialize<'de> for HeaderAlg {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // Case-sensitive, as RFC 7515 §4.1.1 says.
+        let name = String::deserialize(deserializer)?;
+        if name == "none" {
+            Ok(Self::None)
+        } else if JWE_CONTENT_ALGORITHMS.contains(&name.as_str()) {
+            Ok(Self::Encryption(name))
+        } else if JWS_ALGORITHMS.contains(&name.as_str()) {
+            Ok(Self::Signature(name))
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "unrecognized JSON Web Algorithm `{name}`"
+            )))
+        }
+    }
+}
+
+/// The JOSE header members that are checked.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct Header {
+    pub(crate) alg: HeaderAlg,
+    pub(crate) crit: Option<Vec<String>>,
+    pub(crate) cty: Option<String>,
+    pub(crate) kid: Option<String>,
+    pub(crate) typ: Option<String>,
+}
+
+/// The claims of an ID token the checks and [`super::VerifiedIdToken`] read.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct Claims {
+    #[serde(deserialize_with = "issuer")]
+    pub(crate) iss: String,
+    #[serde(default, deserialize_with = "audiences")]
+    pub(crate) aud: Vec<String>,
+    #[serde(deserialize_with = "timestamp")]
+    pub(crate) exp: DateTime<Utc>,
+    #[serde(deserialize_with = "timestamp")]
+    pub(crate) iat: DateTime<Utc>,
+    #[serde(default, deserialize_with = "optional_timestamp")]
+    pub(crate) auth_time: Option<DateTime<Utc>>,
+    pub(crate) nonce: Option<String>,
+    pub(crate) acr: Option<String>,
+    // Read for its shape only (a list of strings), as before.
+    #[allow(dead_code)]
+    amr: Option<Vec<String>>,
+    pub(crate) azp: Option<String>,
+    #[allow(dead_code)]
+    at_hash: Option<String>,
+    #[allow(dead_code)]
+    c_hash: Option<String>,
+    pub(crate) sub: String,
+    #[serde(rename = "urn:openid:params:jwt:claim:auth_req_id")]
+    pub(crate) auth_req_id: Option<String>,
+}
+
+/// `iss` is an issuer identifier: a URL, kept as written.
+fn issuer<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    url::Url::parse(&text).map_err(serde::de::Error::custom)?;
+    Ok(text)
+}
+
+/// `aud`: one string or a list of strings.
+fn audiences<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    let value = Value::deserialize(deserializer)?;
+    match serde_json::from_value::<Vec<String>>(value.clone()) {
+        Ok(list) => Ok(list),
+        Err(_) => serde_json::from_value::<String>(value)
+            .map(|single| vec![single])
+            .map_err(serde::de::Error::custom),
+    }
+}
+
+/// A NumericDate: seconds since the epoch, a fraction rounded down to the nanosecond.
+fn to_time(seconds: &serde_json::Number) -> Option<DateTime<Utc>> {
+    if let Some(whole) = seconds.as_i64() {
+        return Utc.timestamp_opt(whole, 0).single();
+    }
+    let exact = seconds.as_f64()?;
+    let whole = exact.floor();
+    // Out-of-range values saturate here and are refused by `timestamp_opt`.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let (secs, nanos) = (whole as i64, ((exact - whole) * 1_000_000_000.0).floor() as u32);
+    Utc.timestamp_opt(secs, nanos).single()
+}
+
+fn timestamp<'de, D: Deserializer<'de>>(deserializer: D) -> Result<DateTime<Utc>, D::Error> {
+    let seconds = serde_json::Number::deserialize(deserializer)?;
+    to_time(&seconds).ok_or_else(|| {
+        serde::de::Error::custom(format!(
+            "failed to parse `{seconds}` as UTC datetime (in seconds)"
+        ))
+    })
+}
+
+fn optional_timestamp<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+    match Option::<serde_json::Number>::deserialize(deserializer)? {
+        None => Ok(None),
+        Some(seconds) => to_time(&seconds).map(Some).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "failed to parse `{seconds}` as UTC datetime (in seconds)"
+            ))
+        }),
+    }
+}
+
+/// A compact JWS, split and decoded, its signature not checked yet.
+#[derive(Debug, Clone)]
+pub(crate) struct Jws<'a> {
+    pub(crate) header: Header,
+    pub(crate) claims: Claims,
+    /// `header.payload`, the octets the signature covers.
+    pub(crate) signing_input: &'a str,
+    pub(crate) signature: Vec<u8>,
+}
+
+impl<'a> Jws<'a> {
+    /// Splits and decodes `raw`.
+    ///
+    /// The error texts never quote the token's content (it carries personal data).
+    pub(crate) fn parse(raw: &'a str) -> Result<Self, IdTokenError> {
+        let malformed = |reason: String| IdTokenError::Malformed(reason);
+        let parts: Vec<&str> = raw.split('.').collect();
+        let [header, payload, signature] = parts.as_slice() else {
+            return Err(malformed(format!(
+                "invalid JSON web token: found {} parts (expected 3)",
+                parts.len()
+            )));
+        };
+        let header_json = B64
+            .decode(header)
+            .map_err(|err| malformed(format!("invalid base64url header encoding: {err}")))?;
+        let header: Header = serde_json::from_slice(&header_json)
+            .map_err(|err| malformed(format!("failed to parse header JSON: {err}")))?;
+        let payload_json = B64
+            .decode(payload)
+            .map_err(|err| malformed(format!("invalid base64url payload encoding: {err}")))?;
+        let claims: Claims = serde_json::from_slice(&payload_json)
+            .map_err(|err| malformed(format!("failed to parse payload JSON: {err}")))?;
+        let signature = B64
+            .decode(signature)
+            .map_err(|err| malformed(format!("invalid base64url signature encoding: {err}")))?;
+        let signing_input = raw
+            .rsplit_once('.')
+            .map_or(raw, |(signing_input, _)| signing_input);
+        Ok(Self {
+            header,
+            claims,
+            signing_input,
+            signature,
+        })
+    }
+}
