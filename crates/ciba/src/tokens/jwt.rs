@@ -178,3 +178,6 @@ impl<'a> Jws<'a> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -28,7 +28,13 @@ fn unreadable_keys_are_skipped() {
 }
 
 /// A case: name, keys, the token's `kid` and `alg`, the choice expected.
-type Case<'a> = (&'a str, Value, Option<&'a str>, SigningAlgorithm, Result<(), &'a str>);
+type Case<'a> = (
+    &'a str,
+    Value,
+    Option<&'a str>,
+    SigningAlgorithm,
+    Result<(), &'a str>,
+);
 
 #[test]
 fn key_choice_follows_kid_use_kty_and_alg() {
