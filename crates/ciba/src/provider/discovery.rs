@@ -62,13 +62,8 @@ pub struct DiscoveryDocument {
     /// The CIBA members.
     #[serde(flatten)]
     pub ciba: CibaProviderMetadata,
-    #[serde(flatten)]
-    shape: Shape,
-}
-
-/// The other standard members, read only to refuse a document of the wrong shape.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-struct Shape {
+    // The other standard members, read only to refuse a document of the wrong shape; not a
+    // flattened struct, so that a decoding error keeps its JSON path.
     #[serde(default, deserialize_with = "optional_url_text")]
     userinfo_endpoint: Option<String>,
     #[serde(default, deserialize_with = "optional_url_text")]
@@ -155,3 +150,6 @@ fn optional_algorithms<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Opt
 fn ignored_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<()>, D::Error> {
     Ok(Option::<Vec<IgnoredAny>>::deserialize(deserializer)?.map(|_| ()))
 }
+
+#[cfg(test)]
+mod tests;

@@ -75,6 +75,8 @@ pub(crate) struct Claims {
     at_hash: Option<String>,
     #[allow(dead_code)]
     c_hash: Option<String>,
+    /// Read with the other standard claims, by [`standard_claims`].
+    #[serde(skip)]
     pub(crate) sub: String,
     #[serde(rename = "urn:openid:params:jwt:claim:auth_req_id")]
     pub(crate) auth_req_id: Option<String>,
@@ -131,6 +133,117 @@ fn optional_timestamp<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Opti
     }
 }
 
+/// The OIDC Core §5.1 claims that may carry a `#language` suffix (§5.2).
+const LOCALIZED_CLAIMS: [&str; 8] = [
+    "name",
+    "given_name",
+    "family_name",
+    "middle_name",
+    "nickname",
+    "profile",
+    "picture",
+    "website",
+];
+
+/// The other OIDC Core §5.1 claims that are text.
+const TEXT_CLAIMS: [&str; 9] = [
+    "sub",
+    "preferred_username",
+    "email",
+    "gender",
+    "birthday",
+    "birthdate",
+    "zoneinfo",
+    "locale",
+    "phone_number",
+];
+
+/// The members of the §5.1.1 `address` claim.
+const ADDRESS_MEMBERS: [&str; 6] = [
+    "formatted",
+    "street_address",
+    "locality",
+    "region",
+    "postal_code",
+    "country",
+];
+
+/// The payload's members in order, duplicates kept (a JSON map would keep only the last).
+struct Members(Vec<(String, Value)>);
+
+impl<'de> Deserialize<'de> for Members {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Members;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
+                let mut members = Vec::new();
+                while let Some(entry) = map.next_entry::<String, Value>()? {
+                    members.push(entry);
+                }
+                Ok(Members(members))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Reads `sub` and checks the JSON types of the OIDC Core §5.1 standard claims, as
+/// `openidconnect` did when it decoded them: a token with `"email_verified": "yes"`, a
+/// `sub#en` or a repeated `email` was malformed, and still is. Profile values are never read
+/// (personal data), and the error names the claim, never its value.
+fn standard_claims(members: &[(String, Value)]) -> Result<String, String> {
+    let mut seen: Vec<(&str, Option<&str>)> = Vec::new();
+    let mut subject = None;
+    for (key, value) in members {
+        let (name, tag) = match key.split_once('#') {
+            Some((name, tag)) => (name, Some(tag).filter(|tag| !tag.is_empty())),
+            None => (key.as_str(), None),
+        };
+        let localized = LOCALIZED_CLAIMS.contains(&name);
+        let known = localized
+            || TEXT_CLAIMS.contains(&name)
+            || matches!(
+                name,
+                "email_verified" | "phone_number_verified" | "address" | "updated_at"
+            );
+        if !known {
+            continue;
+        }
+        if tag.is_some() && !localized {
+            return Err(format!("unexpected language tag for claim `{name}`"));
+        }
+        if seen.contains(&(name, tag)) {
+            return Err(format!("duplicate claim `{name}`"));
+        }
+        seen.push((name, tag));
+        let fits = match name {
+            "sub" => value.is_string(),
+            "email_verified" | "phone_number_verified" => value.is_boolean() || value.is_null(),
+            "address" => {
+                value.is_null()
+                    || value.as_object().is_some_and(|address| {
+                        ADDRESS_MEMBERS
+                            .iter()
+                            .all(|member| address.get(*member).is_none_or(|v| v.is_string() || v.is_null()))
+                    })
+            }
+            "updated_at" => value.is_null() || value.as_number().and_then(to_time).is_some(),
+            _ => value.is_string() || value.is_null(),
+        };
+        if !fits {
+            return Err(format!("claim `{name}` has the wrong type"));
+        }
+        if name == "sub" {
+            subject = value.as_str().map(str::to_owned);
+        }
+    }
+    subject.ok_or_else(|| "missing field `sub`".to_owned())
+}
+
 /// A compact JWS, split and decoded, its signature not checked yet.
 #[derive(Debug, Clone)]
 pub(crate) struct Jws<'a> {
@@ -164,6 +277,10 @@ impl<'a> Jws<'a> {
             .map_err(|err| malformed(format!("invalid base64url payload encoding: {err}")))?;
         let claims: Claims = serde_json::from_slice(&payload_json)
             .map_err(|err| malformed(format!("failed to parse payload JSON: {err}")))?;
+        let Members(members) = serde_json::from_slice(&payload_json)
+            .map_err(|err| malformed(format!("failed to parse payload JSON: {err}")))?;
+        let mut claims = claims;
+        claims.sub = standard_claims(&members).map_err(malformed)?;
         let signature = B64
             .decode(signature)
             .map_err(|err| malformed(format!("invalid base64url signature encoding: {err}")))?;

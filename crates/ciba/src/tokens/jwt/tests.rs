@@ -202,3 +202,168 @@ fn malformed_texts_do_not_quote_the_token() {
         "invalid id token: malformed id token: invalid JSON web token: found 2 parts (expected 3)"
     );
 }
+
+/// 1,600-odd verdicts (headers × claims, raw strings, JWK Sets × `kid`), recorded from the
+/// `openidconnect` 4.1 verifier before it was replaced; the snapshot is that recording, unchanged.
+#[test]
+fn verdicts_match_the_openidconnect_baseline() {
+    let headers = [
+        json!({}),
+        json!({"typ": "JWT"}),
+        json!({"typ": "jwt"}),
+        json!({"typ": "application/jose"}),
+        json!({"typ": "x/y;z"}),
+        json!({"typ": ""}),
+        json!({"typ": "/a"}),
+        json!({"typ": 5}),
+        json!({"cty": "json"}),
+        json!({"crit": []}),
+        json!({"crit": null}),
+        json!({"alg": "RS256"}),
+        json!({"alg": "PS256"}),
+        json!({"alg": "HS256"}),
+        json!({"alg": "EdDSA"}),
+        json!({"alg": "es256"}),
+        json!({"alg": "A256GCM"}),
+        json!({"alg": "RSA-OAEP"}),
+        json!({"alg": "none"}),
+        json!({"alg": 1}),
+        json!({"alg": null}),
+        json!({"kid": null}),
+        json!({"kid": "op-1"}),
+        json!({"kid": ""}),
+        json!({"x5u": "https://x"}),
+        json!({"jwk": {}}),
+    ];
+    let claims = [
+        json!({}),
+        json!({"iss": "https://op.example/"}),
+        json!({"iss": "HTTPS://op.example"}),
+        json!({"iss": 5}),
+        json!({"iss": null}),
+        json!({"aud": []}),
+        json!({"aud": ["other"]}),
+        json!({"aud": [testkit::CLIENT_ID, testkit::CLIENT_ID]}),
+        json!({"aud": 5}),
+        json!({"aud": [5]}),
+        json!({"azp": "other"}),
+        json!({"azp": testkit::CLIENT_ID}),
+        json!({"azp": 5}),
+        json!({"sub": 5}),
+        json!({"sub": ""}),
+        json!({"exp": -1}),
+        json!({"exp": 1e20}),
+        json!({"exp": 1_800_000_000}),
+        json!({"exp": 1_799_999_940}),
+        json!({"exp": 1_799_999_941}),
+        json!({"iat": 1_800_000_060}),
+        json!({"iat": 1_800_000_061}),
+        json!({"iat": 1_800_000_060.5}),
+        json!({"iat": null}),
+        json!({"iat": -5}),
+        json!({"auth_time": "x"}),
+        json!({"auth_time": 5}),
+        json!({"nonce": 5}),
+        json!({"acr": 5}),
+        json!({"at_hash": 5}),
+        json!({"urn:openid:params:jwt:claim:auth_req_id": 5}),
+        json!({"email_verified": "yes"}),
+        json!({"address": 5}),
+        json!({"updated_at": "x"}),
+        json!({"name": 5}),
+        json!({"picture": "not a url"}),
+        json!({"amr": ["pwd"]}),
+        json!({"exp": 18446744073709551615_u64}),
+        json!({"name#en": 5}),
+        json!({"name#": "x"}),
+        json!({"address": {"country": 5}}),
+        json!({"address": {"other": 5}}),
+        json!({"address": "x"}),
+        json!({"updated_at": 1.5}),
+        json!({"updated_at": -1e30}),
+        json!({"email_verified": "true"}),
+        json!({"email_verified": null}),
+        json!({"sub#en": "x"}),
+        json!({"nonce": "n"}),
+        json!({"acr": null}),
+        json!({"iss#en": "x"}),
+        json!({"sub#": "x"}),
+        json!({"email#en": "x"}),
+        json!({"email#": "x", "email": "y"}),
+        json!({"name#": "x", "name": "y"}),
+        json!({"name#fr": "x", "name": "y"}),
+        json!({"sub": null}),
+        json!({"email": null, "email#": null}),
+        json!({"updated_at": null}),
+        json!({"address": {}}),
+        json!({"address": {"country": null}}),
+    ];
+    let provider = testkit::provider();
+    let mut out = String::new();
+    for (h, header) in headers.iter().enumerate() {
+        for (c, claim) in claims.iter().enumerate() {
+            let token = sign_raw(&header_with(header), &claims_with(claim));
+            out.push_str(&format!("{h} {c} {}\n", verdict(&provider, &token)));
+        }
+    }
+    for raw in [
+        "",
+        ".",
+        "..",
+        "a.b.c",
+        "e30.e30.",
+        "e30.e30.e30.e30",
+        "eyJhbGciOiJFUzI1NiJ9.e30.",
+        "eyJhbGciOiJFUzI1NiJ9.W10.",
+        "eyJhbGciOiJFUzI1NiJ9.e30=.",
+        "eyJhbGciOiJFUzI1NiJ9.e30.@@",
+    ] {
+        out.push_str(&format!("raw {raw:?} {}\n", verdict(&provider, raw)));
+    }
+    let ec = json!({"kty": "EC", "crv": "P-256", "x": "2zIfTIUuWgPFycMzclVI-0z4YLHSwemBEdjpJZxDm3c", "y": "R8ykN42T4i8O0CLZjmlhurmwO8Ya-IwRwDJt5_5gcxs"});
+    let with = |changes: Value| {
+        let mut key = ec.clone();
+        for (name, value) in changes.as_object().unwrap() {
+            key[name] = value.clone();
+        }
+        key
+    };
+    let sets = [
+        json!([ec.clone()]),
+        json!([with(json!({"kid": "op-ec"}))]),
+        json!([with(json!({"kid": "other"}))]),
+        json!([with(json!({"use": "enc"}))]),
+        json!([with(json!({"use": "sig"}))]),
+        json!([with(json!({"use": "x"}))]),
+        json!([with(json!({"alg": "ES256"}))]),
+        json!([with(json!({"alg": "ES384"}))]),
+        json!([with(json!({"alg": "none"}))]),
+        json!([with(json!({"alg": "A128GCM"}))]),
+        json!([with(json!({"alg": "RSA-OAEP"})), ec.clone()]),
+        json!([with(json!({"crv": "P-384"}))]),
+        json!([with(json!({"crv": "X"}))]),
+        json!([with(json!({"x": 5}))]),
+        json!([with(json!({"x": "!!"}))]),
+        json!([with(json!({"kty": "RSA"}))]),
+        json!([ec.clone(), ec.clone()]),
+        json!([ec.clone(), with(json!({"kid": "op-ec"}))]),
+        json!([with(json!({"kid": "op-ec"})), with(json!({"kid": "op-ec"}))]),
+        json!([with(json!({"kty": "oct"})), ec.clone()]),
+        json!([with(json!({"y": null}))]),
+        json!([with(json!({"d": "AQ"}))]),
+        json!([]),
+        json!([with(json!({"x": "2zIfTIUuWgPFycMzclVI-0z4YLHSwemBEdjpJZxDm3d"}))]),
+    ];
+    for (k, set) in sets.iter().enumerate() {
+        let provider = testkit::provider()
+            .with_jwks(Jwks::from_json(json!({"keys": set}).to_string().as_bytes()).unwrap());
+        for (h, header) in [json!({}), json!({"kid": null}), json!({"kid": "other"})]
+            .iter()
+            .enumerate()
+        {
+            let token = sign_raw(&header_with(header), &claims_with(&json!({})));
+            out.push_str(&format!("jwks {k} {h} {}\n", verdict(&provider, &token)));
+        }
+    }
+    insta::assert_snapshot!("openidconnect_baseline", out);
+}
