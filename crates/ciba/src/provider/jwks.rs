@@ -142,7 +142,12 @@ impl Jwk {
     fn decoding_key(&self, algorithm: SigningAlgorithm) -> Result<DecodingKey, KeyChoiceError> {
         match algorithm {
             SigningAlgorithm::Rs256 | SigningAlgorithm::Ps256 => match (&self.n, &self.e) {
-                (Some(n), Some(e)) => Ok(DecodingKey::from_rsa_raw_components(n, e)),
+                // Unsigned big-endian integers (RFC 7518 §6.3.1): leading zero octets, which some
+                // providers emit, are stripped since aws-lc refuses them.
+                (Some(n), Some(e)) => Ok(DecodingKey::from_rsa_raw_components(
+                    strip_leading_zeros(n),
+                    strip_leading_zeros(e),
+                )),
                 _ => Err(KeyChoiceError::InvalidKey("RSA key lacks `n` or `e`")),
             },
             SigningAlgorithm::Es256 => {
@@ -165,6 +170,14 @@ impl Jwk {
             }
         }
     }
+}
+
+fn strip_leading_zeros(octets: &[u8]) -> &[u8] {
+    let first = octets
+        .iter()
+        .position(|&octet| octet != 0)
+        .unwrap_or(octets.len());
+    &octets[first..]
 }
 
 /// The provider's signing keys (a JWKS).

@@ -187,6 +187,26 @@ fn several_fitting_keys_need_a_kid() {
     );
 }
 
+/// RFC 7518 §6.3.1 forbids leading zero octets in `n`, but the RSA check read `n` as a number
+/// before (`BigUint`), so a key published with one kept working and still does.
+#[test]
+fn an_rsa_modulus_with_a_leading_zero_still_verifies() {
+    let mut jwks: Value = serde_json::from_str(testkit::OP_JWKS).unwrap();
+    let n = URL_SAFE_NO_PAD
+        .decode(jwks["keys"][0]["n"].as_str().unwrap())
+        .unwrap();
+    let padded = [&[0_u8][..], &n].concat();
+    jwks["keys"][0]["n"] = json!(URL_SAFE_NO_PAD.encode(padded));
+    let provider = testkit::provider().with_jwks(Jwks::from_json(jwks.to_string().as_bytes()).unwrap());
+    let rs256 = testkit::mint_with(
+        &claims_with(&json!({})),
+        jsonwebtoken::Algorithm::RS256,
+        testkit::OP_RSA_PEM,
+        "op-1",
+    );
+    assert_eq!(verdict(&provider, &rs256), "ok");
+}
+
 #[test]
 fn malformed_texts_do_not_quote_the_token() {
     let err = validate_id_token(
