@@ -1,7 +1,7 @@
 //! Token responses and ID-token validation.
 //!
 //! ID tokens are checked here, by hand, on `jsonwebtoken`'s aws-lc signature verification: the
-//! shape and header ([`jwt`]), `iss` exactly, `aud` (this client and no other), the signature with
+//! shape and header (`tokens/jwt.rs`), `iss` exactly, `aud` (this client and no other), the signature with
 //! an allowed algorithm and the one fitting key of the JWKS, `exp`/`iat` with the clock skew,
 //! `nonce`, the `azp` rule of OIDC Core §3.1.3.7 items 4–5, and the CIBA
 //! `urn:openid:params:jwt:claim:auth_req_id` claim.

@@ -11,11 +11,16 @@
 //! [OpenID Connect Discovery §3]: https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderMetadata
 //! [CIBA metadata]: https://openid.net/specs/openid-client-initiated-backchannel-authentication-core-1_0.html#rfc.section.4
 
+use bytes::Bytes;
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 use super::jwks::JWS_ALGORITHMS;
+use super::{ProviderConfig, endpoint_url};
+use crate::error::{DecodeError, Error, FlowError, IssuerMismatch};
+use crate::jose::SigningAlgorithm;
+use crate::wire;
 
 /// The CIBA fields of a discovery document ([CIBA §4]).
 ///
@@ -106,6 +111,94 @@ pub struct DiscoveryDocument {
     request_object_encryption_alg_values_supported: Option<()>,
     #[serde(default, deserialize_with = "ignored_list")]
     request_object_encryption_enc_values_supported: Option<()>,
+}
+
+impl ProviderConfig {
+    /// The `GET` of `<issuer>/.well-known/openid-configuration`.
+    ///
+    /// # Errors
+    ///
+    /// [`UsageError::InvalidUrl`](crate::error::UsageError::InvalidUrl) for a bad issuer.
+    pub fn discovery_request(issuer: &str) -> Result<http::Request<Bytes>, Error> {
+        endpoint_url("issuer", issuer)?;
+        let url = format!(
+            "{}/.well-known/openid-configuration",
+            issuer.trim_end_matches('/')
+        );
+        wire::get_json(&url)
+    }
+
+    /// Builds the configuration from the answer to [`ProviderConfig::discovery_request`].
+    ///
+    /// The document's `issuer` must equal `issuer` exactly (OpenID Connect Discovery §4.3).
+    ///
+    /// # Errors
+    ///
+    /// [`FlowError::UnexpectedStatus`] for a non-200 answer, [`Error::IssuerMismatch`] (both values)
+    /// when the document names another issuer, [`Error::Decode`] for a bad document or a missing
+    /// token endpoint; [`UsageError::InvalidUrl`](crate::error::UsageError::InvalidUrl) for endpoints that
+    /// are not `https`.
+    pub fn from_discovery_response(issuer: &str, response: &http::Response<Bytes>) -> Result<Self, Error> {
+        let status = response.status().as_u16();
+        if status != 200 {
+            return Err(FlowError::UnexpectedStatus {
+                status,
+                endpoint: "discovery",
+            }
+            .into());
+        }
+        let document: DiscoveryDocument = wire::decode_json("discovery document", status, response.body())?;
+        Self::from_discovery_document(issuer, &document, status, response.body())
+    }
+
+    fn from_discovery_document(
+        issuer: &str,
+        document: &DiscoveryDocument,
+        status: u16,
+        body: &Bytes,
+    ) -> Result<Self, Error> {
+        if document.issuer != issuer {
+            return Err(IssuerMismatch {
+                expected: issuer.to_owned(),
+                received: document.issuer.clone(),
+            }
+            .into());
+        }
+        let token_endpoint = document.token_endpoint.as_deref().ok_or_else(|| {
+            DecodeError::new(
+                "discovery document",
+                status,
+                "token_endpoint",
+                "missing",
+                body.clone(),
+            )
+        })?;
+        let mut config = Self::new(issuer, token_endpoint)?
+            .with_authorization_endpoint(&document.authorization_endpoint)?
+            .with_jwks_uri(&document.jwks_uri)?;
+        let ciba = &document.ciba;
+        if let Some(endpoint) = &ciba.backchannel_authentication_endpoint {
+            config.backchannel_endpoint =
+                Some(endpoint_url("backchannel authentication endpoint", endpoint)?);
+        }
+        config.delivery_modes = ciba.backchannel_token_delivery_modes_supported.clone();
+        config.request_signing_algs = ciba
+            .backchannel_authentication_request_signing_alg_values_supported
+            .clone();
+        config.token_auth_signing_algs = document.token_endpoint_auth_signing_alg_values_supported.clone();
+        // Accept only ID-token algorithms that are both on our allow-list and announced.
+        let announced = &document.id_token_signing_alg_values_supported;
+        let narrowed: Vec<SigningAlgorithm> = config
+            .id_token_algorithms
+            .iter()
+            .copied()
+            .filter(|alg| announced.iter().any(|name| name == alg.as_str()))
+            .collect();
+        if !narrowed.is_empty() {
+            config.id_token_algorithms = narrowed;
+        }
+        Ok(config)
+    }
 }
 
 /// A URL member, kept as written (a parsed `Url` would add a trailing `/` to a bare host).

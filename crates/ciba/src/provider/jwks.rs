@@ -12,11 +12,14 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{GeneralPurpose, NO_PAD};
+use bytes::Bytes;
 use jsonwebtoken::DecodingKey;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
+use crate::error::{Error, FlowError};
 use crate::jose::SigningAlgorithm;
+use crate::wire;
 
 /// The base64url decoder of JOSE values, tolerant of non-zero trailing bits (as `openidconnect`).
 pub(crate) const B64: GeneralPurpose = GeneralPurpose::new(
@@ -196,6 +199,42 @@ impl<'de> Deserialize<'de> for Jwks {
 }
 
 impl Jwks {
+    /// Decodes a JWKS document; keys this crate cannot read are skipped, not refused.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Decode`] with the JSON path of the first bad value.
+    pub fn from_json(body: &[u8]) -> Result<Self, Error> {
+        wire::decode_json("jwks", 200, &Bytes::copy_from_slice(body))
+    }
+
+    /// Decodes the answer to [`ProviderConfig::jwks_request`](super::ProviderConfig::jwks_request).
+    ///
+    /// # Errors
+    ///
+    /// [`FlowError::UnexpectedStatus`] for a non-200 answer, [`Error::Decode`] for a bad body.
+    pub fn from_response(response: &http::Response<Bytes>) -> Result<Self, Error> {
+        let status = response.status().as_u16();
+        if status != 200 {
+            return Err(FlowError::UnexpectedStatus {
+                status,
+                endpoint: "jwks",
+            }
+            .into());
+        }
+        wire::decode_json("jwks", status, response.body())
+    }
+
+    /// How many keys the set holds (those this crate can read).
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// The one key that checks a signature made with `algorithm` under `kid`.
     pub(crate) fn key_for(
         &self,
