@@ -1,8 +1,7 @@
 //! Signing keys and compact JWS creation: the [`Signer`] port, the default [`KeySigner`], and the
 //! JWT claims this crate signs (client assertions, request objects, JWT-bearer grants).
 //!
-//! `openidconnect` verifies tokens but does not create `private_key_jwt` assertions; the JWS is
-//! assembled here (header and claims as JSON, base64url without padding) and the signature is
+//! No OpenID Connect crate creates `private_key_jwt` assertions; the JWS is assembled here (header and claims as JSON, base64url without padding) and the signature is
 //! produced by a [`Signer`], so an HSM or KMS can hold the key. [`KeySigner`] signs with
 //! `jsonwebtoken`'s aws-lc backend, the workspace's one crypto provider.
 
@@ -45,7 +44,7 @@ impl SigningAlgorithm {
         }
     }
 
-    fn to_jsonwebtoken(self) -> Algorithm {
+    pub(crate) fn to_jsonwebtoken(self) -> Algorithm {
         match self {
             Self::Rs256 => Algorithm::RS256,
             Self::Ps256 => Algorithm::PS256,
@@ -67,8 +66,7 @@ pub struct SignError(pub String);
 
 /// The signing-key port: signs JWS signing inputs with a private key it keeps to itself.
 ///
-/// Implement it to keep the key in an HSM or a cloud KMS (rustls `SigningKey`, openidconnect's
-/// `PrivateSigningKey`). It is called synchronously from the sessions; an implementation that
+/// Implement it to keep the key in an HSM or a cloud KMS (as rustls' `SigningKey`). It is called synchronously from the sessions; an implementation that
 /// talks to a remote KMS should be fast or cache.
 pub trait Signer: Send + Sync + fmt::Debug {
     /// The algorithm of every signature this signer makes.

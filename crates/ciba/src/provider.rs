@@ -1,8 +1,9 @@
 //! What the client knows about the OpenID Provider: endpoints, keys and the operator profile.
 //!
 //! Built either explicitly (the Orange pages document endpoints but no discovery document) or from
-//! an [OpenID Connect Discovery] document with the [CIBA metadata] (`backchannel_*`), decoded with
-//! `openidconnect`'s `ProviderMetadata`. Fetching is the caller's (or the driver's) business: this
+//! an [OpenID Connect Discovery] document with the [CIBA metadata] (`backchannel_*`), decoded into
+//! our own [`DiscoveryDocument`] (not `openidconnect`'s, which brings a second crypto stack).
+//! Fetching is the caller's (or the driver's) business: this
 //! module only builds the `GET` requests and decodes the answers.
 //!
 //! [OpenID Connect Discovery]: https://openid.net/specs/openid-connect-discovery-1_0.html
@@ -12,105 +13,22 @@ use std::fmt;
 use std::time::Duration;
 
 use bytes::Bytes;
-use openidconnect::core::{
-    CoreAuthDisplay, CoreClaimName, CoreClaimType, CoreClientAuthMethod, CoreGrantType, CoreJsonWebKey,
-    CoreJsonWebKeySet, CoreJweContentEncryptionAlgorithm, CoreJweKeyManagementAlgorithm, CoreResponseMode,
-    CoreResponseType, CoreSubjectIdentifierType,
-};
-use openidconnect::{AdditionalProviderMetadata, ProviderMetadata};
-use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::error::{DecodeError, Error, FlowError, IssuerMismatch, UsageError};
+use crate::error::{Error, UsageError};
 use crate::jose::SigningAlgorithm;
 use crate::wire;
 
 mod ciba;
+mod discovery;
 mod id_token;
+pub(crate) mod jwks;
 
 pub use ciba::CibaProvider;
+pub use discovery::{CibaProviderMetadata, DiscoveryDocument};
 pub(crate) use id_token::IdTokenHandling;
 pub use id_token::IdTokenPolicy;
-
-/// The CIBA fields of a discovery document ([CIBA §4]).
-///
-/// [CIBA §4]: https://openid.net/specs/openid-client-initiated-backchannel-authentication-core-1_0.html#rfc.section.4
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CibaProviderMetadata {
-    /// `backchannel_authentication_endpoint`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backchannel_authentication_endpoint: Option<String>,
-    /// `backchannel_token_delivery_modes_supported` (`poll`, `ping`, `push`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backchannel_token_delivery_modes_supported: Option<Vec<String>>,
-    /// `backchannel_authentication_request_signing_alg_values_supported`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backchannel_authentication_request_signing_alg_values_supported: Option<Vec<String>>,
-    /// `backchannel_user_code_parameter_supported`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backchannel_user_code_parameter_supported: Option<bool>,
-}
-
-impl AdditionalProviderMetadata for CibaProviderMetadata {}
-
-/// A discovery document with the CIBA fields, as `openidconnect` decodes it.
-pub type DiscoveryDocument = ProviderMetadata<
-    CibaProviderMetadata,
-    CoreAuthDisplay,
-    CoreClientAuthMethod,
-    CoreClaimName,
-    CoreClaimType,
-    CoreGrantType,
-    CoreJweContentEncryptionAlgorithm,
-    CoreJweKeyManagementAlgorithm,
-    CoreJsonWebKey,
-    CoreResponseMode,
-    CoreResponseType,
-    CoreSubjectIdentifierType,
->;
-
-/// The provider's signing keys (a JWKS, decoded by `openidconnect`).
-#[derive(Debug, Clone)]
-pub struct Jwks(pub(crate) CoreJsonWebKeySet);
-
-impl Jwks {
-    /// Decodes a JWKS document.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Decode`] with the JSON path of the first bad value.
-    pub fn from_json(body: &[u8]) -> Result<Self, Error> {
-        wire::decode_json("jwks", 200, &Bytes::copy_from_slice(body)).map(Self)
-    }
-
-    /// Decodes the answer to [`ProviderConfig::jwks_request`].
-    ///
-    /// # Errors
-    ///
-    /// [`FlowError::UnexpectedStatus`] for a non-200 answer, [`Error::Decode`] for a bad body.
-    pub fn from_response(response: &http::Response<Bytes>) -> Result<Self, Error> {
-        let status = response.status().as_u16();
-        if status != 200 {
-            return Err(FlowError::UnexpectedStatus {
-                status,
-                endpoint: "jwks",
-            }
-            .into());
-        }
-        wire::decode_json("jwks", status, response.body()).map(Self)
-    }
-
-    /// How many keys the set holds.
-    pub fn len(&self) -> usize {
-        self.0.keys().len()
-    }
-
-    /// Whether the set is empty.
-    pub fn is_empty(&self) -> bool {
-        self.0.keys().is_empty()
-    }
-}
+pub use jwks::Jwks;
 
 /// Endpoints, keys and profile of one OpenID Provider.
 #[derive(Clone)]
@@ -165,14 +83,6 @@ impl fmt::Debug for ProviderConfig {
             .field("token_auth_signing_algs", token_auth_signing_algs)
             .field("request_signing_algs", request_signing_algs)
             .finish()
-    }
-}
-
-/// The JOSE name of a discovered algorithm.
-fn alg_name<T: Serialize>(alg: &T) -> Option<String> {
-    match serde_json::to_value(alg) {
-        Ok(serde_json::Value::String(name)) => Some(name),
-        _ => None,
     }
 }
 
@@ -425,98 +335,6 @@ impl ProviderConfig {
             }
             _ => Ok(()),
         }
-    }
-
-    /// The `GET` of `<issuer>/.well-known/openid-configuration`.
-    ///
-    /// # Errors
-    ///
-    /// [`UsageError::InvalidUrl`] for a bad issuer.
-    pub fn discovery_request(issuer: &str) -> Result<http::Request<Bytes>, Error> {
-        endpoint_url("issuer", issuer)?;
-        let url = format!(
-            "{}/.well-known/openid-configuration",
-            issuer.trim_end_matches('/')
-        );
-        wire::get_json(&url)
-    }
-
-    /// Builds the configuration from the answer to [`ProviderConfig::discovery_request`].
-    ///
-    /// The document's `issuer` must equal `issuer` exactly (OpenID Connect Discovery §4.3).
-    ///
-    /// # Errors
-    ///
-    /// [`FlowError::UnexpectedStatus`] for a non-200 answer, [`Error::IssuerMismatch`] (both values)
-    /// when the document names another issuer, [`Error::Decode`] for a bad document or a missing
-    /// token endpoint; [`UsageError::InvalidUrl`] for endpoints that
-    /// are not `https`.
-    pub fn from_discovery_response(issuer: &str, response: &http::Response<Bytes>) -> Result<Self, Error> {
-        let status = response.status().as_u16();
-        if status != 200 {
-            return Err(FlowError::UnexpectedStatus {
-                status,
-                endpoint: "discovery",
-            }
-            .into());
-        }
-        let document: DiscoveryDocument = wire::decode_json("discovery document", status, response.body())?;
-        Self::from_discovery_document(issuer, &document, status, response.body())
-    }
-
-    fn from_discovery_document(
-        issuer: &str,
-        document: &DiscoveryDocument,
-        status: u16,
-        body: &Bytes,
-    ) -> Result<Self, Error> {
-        if document.issuer().as_str() != issuer {
-            return Err(IssuerMismatch {
-                expected: issuer.to_owned(),
-                received: document.issuer().as_str().to_owned(),
-            }
-            .into());
-        }
-        let token_endpoint = document.token_endpoint().ok_or_else(|| {
-            DecodeError::new(
-                "discovery document",
-                status,
-                "token_endpoint",
-                "missing",
-                body.clone(),
-            )
-        })?;
-        let mut config = Self::new(issuer, token_endpoint.as_str())?
-            .with_authorization_endpoint(document.authorization_endpoint().as_str())?
-            .with_jwks_uri(document.jwks_uri().as_str())?;
-        let ciba = document.additional_metadata();
-        if let Some(endpoint) = &ciba.backchannel_authentication_endpoint {
-            config.backchannel_endpoint =
-                Some(endpoint_url("backchannel authentication endpoint", endpoint)?);
-        }
-        config.delivery_modes = ciba.backchannel_token_delivery_modes_supported.clone();
-        config.request_signing_algs = ciba
-            .backchannel_authentication_request_signing_alg_values_supported
-            .clone();
-        config.token_auth_signing_algs = document
-            .token_endpoint_auth_signing_alg_values_supported()
-            .map(|algs| algs.iter().filter_map(alg_name).collect());
-        // Accept only ID-token algorithms that are both on our allow-list and announced.
-        let announced: Vec<String> = document
-            .id_token_signing_alg_values_supported()
-            .iter()
-            .filter_map(alg_name)
-            .collect();
-        let narrowed: Vec<SigningAlgorithm> = config
-            .id_token_algorithms
-            .iter()
-            .copied()
-            .filter(|alg| announced.iter().any(|name| name == alg.as_str()))
-            .collect();
-        if !narrowed.is_empty() {
-            config.id_token_algorithms = narrowed;
-        }
-        Ok(config)
     }
 
     /// The `GET` of the JWKS URI.

@@ -1,26 +1,28 @@
 //! Token responses and ID-token validation.
 //!
-//! ID tokens are verified with `openidconnect`'s `IdTokenVerifier` (signature through the
-//! provider's JWKS, algorithm allow-list, `iss`, `aud`, `exp`), to which this module adds what it
-//! leaves to the client: clock skew on `exp`/`iat`, the `azp` rule of OIDC Core §3.1.3.7 items 4–5,
-//! and the CIBA `urn:openid:params:jwt:claim:auth_req_id` claim.
+//! ID tokens are checked here, by hand, on `jsonwebtoken`'s aws-lc signature verification: the
+//! shape and header (`tokens/jwt.rs`), `iss` exactly, `aud` (this client and no other), the signature with
+//! an allowed algorithm and the one fitting key of the JWKS, `exp`/`iat` with the clock skew,
+//! `nonce`, the `azp` rule of OIDC Core §3.1.3.7 items 4–5, and the CIBA
+//! `urn:openid:params:jwt:claim:auth_req_id` claim.
+//!
+//! Why by hand: `openidconnect`'s `IdTokenVerifier`, used before, verifies with RustCrypto (`rsa`,
+//! `p256`, `ed25519-dalek`, …), a second crypto stack beside aws-lc with its own advisories
+//! (RUSTSEC-2023-0071). The checks and their order are the ones it applied, so no verdict changed;
+//! `jsonwebtoken::decode`'s own validation is not used because its order and claim rules differ.
 
 use std::fmt;
-use std::str::FromStr;
 use std::time::{Duration, SystemTime};
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use netid_core::secret::{Pii, Secret};
 use netid_core::token::{AccessToken, RefreshToken};
-use openidconnect::core::{CoreGenderClaim, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm};
-use openidconnect::{
-    AdditionalClaims, ClaimsVerificationError, ClientId, IdToken, IdTokenVerifier, IssuerUrl, Nonce,
-};
-use serde::{Deserialize, Serialize};
 
 use crate::error::{DecodeError, Error, IdTokenError, UsageError};
 use crate::jose::SigningAlgorithm;
-use crate::provider::{IdTokenHandling, ProviderConfig};
+use crate::provider::{IdTokenHandling, Jwks, ProviderConfig};
 use crate::wire::RawTokenResponse;
 
 /// The tokens a flow ends with.
@@ -121,24 +123,6 @@ impl fmt::Debug for VerifiedIdToken {
     }
 }
 
-/// The extra claim CIBA puts in ID tokens ([CIBA §7.4]).
-///
-/// [CIBA §7.4]: https://openid.net/specs/openid-client-initiated-backchannel-authentication-core-1_0.html#rfc.section.7.4
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-struct CibaClaims {
-    #[serde(
-        rename = "urn:openid:params:jwt:claim:auth_req_id",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    auth_req_id: Option<String>,
-}
-
-impl AdditionalClaims for CibaClaims {}
-
-type CibaIdToken =
-    IdToken<CibaClaims, CoreGenderClaim, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm>;
-
 /// What an ID token must match besides the provider and client, and whether one is needed.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct IdTokenContext<'a> {
@@ -150,26 +134,115 @@ pub(crate) struct IdTokenContext<'a> {
     pub(crate) auth_req_id: Option<&'a str>,
 }
 
-fn core_alg(algorithm: SigningAlgorithm) -> CoreJwsSigningAlgorithm {
-    match algorithm {
-        SigningAlgorithm::Rs256 => CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
-        SigningAlgorithm::Ps256 => CoreJwsSigningAlgorithm::RsaSsaPssSha256,
-        SigningAlgorithm::Es256 => CoreJwsSigningAlgorithm::EcdsaP256Sha256,
-    }
+/// The JOSE `typ` values accepted (RFC 7515 §4.1.9, compared as media types): `JWT`, and
+/// `JOSE`, which some providers send.
+fn typ_accepted(typ: &str) -> bool {
+    let typ = typ.to_lowercase();
+    let normalized = match (typ.find('/'), typ.find(';')) {
+        (None, _) => format!("application/{typ}"),
+        (Some(slash), Some(semicolon)) if slash > semicolon || slash == 0 || slash + 1 >= semicolon => {
+            return false;
+        }
+        _ => typ,
+    };
+    normalized == "application/jwt" || normalized == "application/jose"
 }
 
-fn map_claims_error(err: ClaimsVerificationError) -> IdTokenError {
-    match err {
-        ClaimsVerificationError::Expired(text) => IdTokenError::Expired(text),
-        ClaimsVerificationError::InvalidAudience(text) => IdTokenError::Audience(text),
-        ClaimsVerificationError::InvalidIssuer(text) => IdTokenError::Issuer(text),
-        ClaimsVerificationError::InvalidNonce(_) => IdTokenError::Nonce,
-        ClaimsVerificationError::SignatureVerification(inner) => IdTokenError::Signature(inner.to_string()),
-        other => IdTokenError::Claims(other.to_string()),
+/// The header checks that come before any claim: no `typ` but a JWT's, no `cty` (nested or other
+/// content), no `crit` extension (none is understood), no encrypted token.
+fn check_header(header: &jwt::Header) -> Result<(), IdTokenError> {
+    if let Some(typ) = &header.typ
+        && !typ_accepted(typ)
+    {
+        return Err(IdTokenError::Claims(format!(
+            "unsupported: unexpected or unsupported JWT type `{typ}`"
+        )));
+    }
+    if header.cty.is_some() {
+        return Err(IdTokenError::Claims(
+            "unsupported: nested or non-JSON JWT content types are not supported".to_owned(),
+        ));
+    }
+    if header.crit.is_some() {
+        return Err(IdTokenError::Claims(
+            "unsupported: critical JWT header fields are unsupported".to_owned(),
+        ));
+    }
+    if let jwt::HeaderAlg::Encryption(alg) = &header.alg {
+        return Err(IdTokenError::Claims(format!(
+            "unsupported: JWE encryption is not supported (found algorithm `{alg}`)"
+        )));
+    }
+    Ok(())
+}
+
+/// OIDC Core §3.1.3.7 item 3: `aud` lists this client and no other audience (none is trusted).
+fn check_audiences(audiences: &[String], client_id: &str) -> Result<(), IdTokenError> {
+    if !audiences.iter().any(|aud| aud == client_id) {
+        return Err(IdTokenError::Audience(format!(
+            "must contain `{client_id}` (found {} audiences)",
+            audiences.len()
+        )));
+    }
+    if let Some(other) = audiences.iter().find(|aud| *aud != client_id) {
+        return Err(IdTokenError::Audience(format!(
+            "`{other}` is not a trusted audience"
+        )));
+    }
+    Ok(())
+}
+
+/// OIDC Core §3.1.3.7 items 6–7: the signature, with an allowed algorithm and the one key of the
+/// JWKS that fits it. Never `none` nor HMAC: [`SigningAlgorithm`] names neither.
+fn check_signature(token: &jwt::Jws<'_>, provider: &ProviderConfig, jwks: &Jwks) -> Result<(), IdTokenError> {
+    let name = match &token.header.alg {
+        jwt::HeaderAlg::Signature(name) => name,
+        jwt::HeaderAlg::None => return Err(IdTokenError::Signature("no signature found".to_owned())),
+        jwt::HeaderAlg::Encryption(name) => {
+            return Err(IdTokenError::Signature(format!(
+                "unsupported signature algorithm: {name}"
+            )));
+        }
+    };
+    let algorithm: SigningAlgorithm = provider
+        .id_token_algorithms
+        .iter()
+        .copied()
+        .find(|alg| alg.as_str() == name)
+        .ok_or_else(|| {
+            let allowed: Vec<&str> = provider
+                .id_token_algorithms
+                .iter()
+                .map(|alg| alg.as_str())
+                .collect();
+            IdTokenError::Signature(format!(
+                "disallowed signature algorithm: `{name}` is not one of: {}",
+                allowed.join(", ")
+            ))
+        })?;
+    let key = jwks
+        .key_for(token.header.kid.as_deref(), algorithm)
+        .map_err(|err| IdTokenError::Signature(err.to_string()))?;
+    // `crypto::verify` takes the signature in base64url: the canonical re-encoding of the octets
+    // decoded leniently, so that both sides read the same signature.
+    let signature = URL_SAFE_NO_PAD.encode(&token.signature);
+    match jsonwebtoken::crypto::verify(
+        &signature,
+        token.signing_input.as_bytes(),
+        &key,
+        algorithm.to_jsonwebtoken(),
+    ) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(IdTokenError::Signature("crypto error: bad signature".to_owned())),
+        Err(err) => Err(IdTokenError::Signature(format!("crypto error: {err}"))),
     }
 }
 
 /// Validates `raw` as an ID token of `provider` for `client_id` at `now`.
+///
+/// The order of the checks is the one `openidconnect` 4.1 followed (OIDC Core §3.1.3.7): shape,
+/// header, `iss`, `aud`, signature, `exp`, `iat`, `nonce`; then `azp` and CIBA's `auth_req_id`.
+/// An attacker's token therefore fails with the same [`IdTokenError`] variant as before.
 ///
 /// # Errors
 ///
@@ -185,59 +258,64 @@ pub(crate) fn validate_id_token(
         .jwks
         .as_ref()
         .ok_or(UsageError::MissingProviderValue("the jwks to check id tokens"))?;
-    let token = CibaIdToken::from_str(raw).map_err(|err| IdTokenError::Malformed(err.to_string()))?;
+    let token = jwt::Jws::parse(raw)?;
+    check_header(&token.header)?;
+    let claims = &token.claims;
+    if claims.iss != provider.issuer {
+        return Err(
+            IdTokenError::Issuer(format!("expected `{}` (found `{}`)", provider.issuer, claims.iss)).into(),
+        );
+    }
+    check_audiences(&claims.aud, client_id)?;
+    check_signature(&token, provider, jwks)?;
+
     let skew = provider.clock_skew;
     let now_chrono: DateTime<Utc> = now.into();
+    // `exp` must be after now - skew, `iat` before now + skew.
     let lenient_now: DateTime<Utc> = now.checked_sub(skew).unwrap_or(now).into();
     let latest_iat: DateTime<Utc> = now.checked_add(skew).unwrap_or(now).into();
-    let verifier = IdTokenVerifier::new_public_client(
-        ClientId::new(client_id.to_owned()),
-        IssuerUrl::new(provider.issuer.clone()).map_err(|err| IdTokenError::Issuer(err.to_string()))?,
-        jwks.0.clone(),
-    )
-    .set_allowed_algs(provider.id_token_algorithms.iter().copied().map(core_alg))
-    // `exp` must be after now - skew.
-    .set_time_fn(move || lenient_now)
-    .set_issue_time_verifier_fn(move |iat| {
-        if iat > latest_iat {
-            Err(format!("issued in the future (iat {iat}, now {now_chrono})"))
-        } else {
-            Ok(())
-        }
-    });
-    let nonce = context.nonce;
-    let claims = token
-        .claims(&verifier, |claimed: Option<&Nonce>| match (nonce, claimed) {
-            (None, _) => Ok(()),
-            (Some(expected), Some(claimed)) if expected.ct_eq(claimed.secret()) => Ok(()),
-            (Some(_), _) => Err("nonce mismatch".to_owned()),
-        })
-        .map_err(map_claims_error)?;
+    if lenient_now >= claims.exp {
+        return Err(IdTokenError::Expired(format!(
+            "ID token expired at {} (current time is {lenient_now})",
+            claims.exp
+        ))
+        .into());
+    }
+    if claims.iat > latest_iat {
+        return Err(IdTokenError::Expired(format!(
+            "issued in the future (iat {}, now {now_chrono})",
+            claims.iat
+        ))
+        .into());
+    }
+    match (context.nonce, claims.nonce.as_deref()) {
+        (None, _) => {}
+        (Some(expected), Some(claimed)) if expected.ct_eq(claimed) => {}
+        (Some(_), _) => return Err(IdTokenError::Nonce.into()),
+    }
 
     // OIDC Core §3.1.3.7 items 4–5: several audiences need an azp; an azp must be this client.
-    match claims.authorized_party() {
-        Some(azp) if azp.as_str() != client_id => {
+    match &claims.azp {
+        Some(azp) if azp != client_id => {
             return Err(IdTokenError::Audience("azp names another client".to_owned()).into());
         }
-        None if claims.audiences().len() > 1 => {
+        None if claims.aud.len() > 1 => {
             return Err(IdTokenError::Audience("several audiences and no azp".to_owned()).into());
         }
         _ => {}
     }
-    if let (Some(expected), Some(claimed)) = (
-        context.auth_req_id,
-        claims.additional_claims().auth_req_id.as_deref(),
-    ) && expected != claimed
+    if let (Some(expected), Some(claimed)) = (context.auth_req_id, claims.auth_req_id.as_deref())
+        && expected != claimed
     {
         return Err(IdTokenError::AuthReqId.into());
     }
     Ok(VerifiedIdToken {
-        subject: Pii::new(claims.subject().as_str().to_owned()),
-        issuer: claims.issuer().as_str().to_owned(),
-        issued_at: claims.issue_time().into(),
-        expires_at: claims.expiration().into(),
-        auth_time: claims.auth_time().map(Into::into),
-        acr: claims.auth_context_ref().map(|acr| acr.as_str().to_owned()),
+        subject: Pii::new(claims.sub.clone()),
+        issuer: claims.iss.clone(),
+        issued_at: claims.iat.into(),
+        expires_at: claims.exp.into(),
+        auth_time: claims.auth_time.map(Into::into),
+        acr: claims.acr.clone(),
         raw: Secret::new(raw.to_owned()),
     })
 }
@@ -280,6 +358,8 @@ pub(crate) fn token_set(
         id_token,
     })
 }
+
+mod jwt;
 
 #[cfg(test)]
 mod tests;
