@@ -39,7 +39,14 @@ fn split<'q>(query: &'q str, message_param: &str) -> Result<RawQuery<'q>, Error>
     let query = query.strip_prefix('?').unwrap_or(query);
     let mut raw = RawQuery::default();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        // A bare `RelayState` is not `RelayState=`: read as an empty value, a query whose `=` was
+        // changed to `&` would rebuild the same signed octets and verify (found by fuzzing).
+        let Some((key, value)) = pair.split_once('=') else {
+            if [message_param, "RelayState", "SigAlg", "Signature"].contains(&pair) {
+                return reject(Check::QuerySignature, format!("parameter {pair} has no `=`"));
+            }
+            continue;
+        };
         let slot = match key {
             k if k == message_param => &mut raw.message,
             "RelayState" => &mut raw.relay_state,

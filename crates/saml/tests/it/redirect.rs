@@ -133,6 +133,19 @@ fn tampered_relay_state() {
     );
 }
 
+/// Found by the sandbox's `server_query_signature` fuzz target, the same reading here: the `=` of
+/// a signed empty `RelayState` changed to `&` must not rebuild the signed octets.
+#[test]
+fn fuzz_regression_bare_relay_state_is_not_an_empty_one() {
+    let q = sign(
+        &format!("SAMLResponse={}&RelayState=&SigAlg={SHA256}", message()),
+        "sha256",
+    );
+    check(&q).expect("a signed empty RelayState verifies");
+    check_rejected(&q.replace("RelayState=&", "RelayState&&"), Check::QuerySignature);
+    check_rejected(&q.replace("&RelayState=", "&RelayState"), Check::QuerySignature);
+}
+
 #[test]
 fn injected_relay_state() {
     let q = sign(&format!("SAMLResponse={}&SigAlg={SHA256}", message()), "sha256");

@@ -30,12 +30,22 @@ pub(super) struct RawQuery<'q> {
     signature: Option<&'q str>,
 }
 
+/// The parameters the binding defines, each of which must carry `=`.
+const SIGNED_PARAMETERS: [&str; 5] = ["SAMLRequest", "SAMLResponse", "RelayState", "SigAlg", "Signature"];
+
 /// Splits the query without decoding; a repeated parameter is refused, since the signed octets
 /// and the value acted on could otherwise differ.
 pub(super) fn split(query: &str) -> Result<RawQuery<'_>, &'static str> {
     let mut raw = RawQuery::default();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        // A bare `RelayState` is not `RelayState=`: read as an empty value, a query whose `=` was
+        // changed to `&` would rebuild the same signed octets and verify (found by fuzzing).
+        let Some((key, value)) = pair.split_once('=') else {
+            if SIGNED_PARAMETERS.contains(&pair) {
+                return Err("a SAML query parameter has no `=`");
+            }
+            continue;
+        };
         let slot = match key {
             "SAMLRequest" => &mut raw.saml_request,
             "SAMLResponse" => &mut raw.saml_response,
@@ -223,6 +233,22 @@ mod tests {
             Err("a query parameter is repeated")
         );
         assert_eq!(decode("x+y%2B"), "x y+");
+    }
+
+    /// `fuzz/artifacts/server_query_signature/crash-aeb0925c…`: the `=` of an empty `RelayState`
+    /// changed to `&` (`RelayState&&SigAlg=…`) was read as `RelayState=` and the tampered query
+    /// verified.
+    #[test]
+    fn fuzz_regression_a_bare_relay_state_is_refused() {
+        fuzz(&[0x1e, 0x00, 0x06, 0x0a, b'z', b'\'', 0x00]);
+        assert_eq!(
+            split("SAMLRequest=a&RelayState&SigAlg=s&Signature=t"),
+            Err("a SAML query parameter has no `=`")
+        );
+        for bare in SIGNED_PARAMETERS {
+            assert!(split(&format!("x=1&{bare}")).is_err(), "{bare}");
+        }
+        assert!(split("SAMLRequest=a&other&SigAlg=s").is_ok());
     }
 
     #[test]
