@@ -110,10 +110,12 @@ pub(crate) async fn inject(State(shared): State<Arc<Shared>>, request: Request, 
     let path = request
         .extensions()
         .get::<OriginalUri>()
-        .map_or_else(|| request.uri().path().to_owned(), |uri| uri.path().to_owned());
-    if !lock(&shared.faults).contains_key(&path) {
+        .map_or_else(|| request.uri().path(), |uri| uri.path());
+    // Most requests have no fault: checked on the borrowed path, without copying it.
+    if !lock(&shared.faults).contains_key(path) {
         return next.run(request).await;
     }
+    let path = path.to_owned();
     let Ok(correlator) = echoed(below_hosted_prefix(&path), request.headers()) else {
         return next.run(request).await;
     };

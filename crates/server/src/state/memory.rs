@@ -11,16 +11,42 @@ use super::{Grant, IssuedCode, OpStore, PendingAuth, PollOutcome, PollWrite, loc
 use crate::camara::consent_capture::PendingCapture;
 
 /// The maps behind the [`MemoryStore`]'s mutex. Expired entries are purged on insertion, so
-/// memory stays bounded by the live requests and tokens.
+/// memory stays bounded by the live requests and tokens: at once for the rare codes and captures,
+/// and when the map has doubled since its last purge for the pending requests, tokens and used
+/// `jti`s, whose readers check expiry themselves (a purge on every insertion made a burst of n
+/// CIBA flows cost O(n²) under the one lock).
 #[derive(Debug, Default)]
 struct Maps {
     pending: BTreeMap<String, PendingAuth>,
+    pending_sweep: Sweep,
     codes: BTreeMap<String, IssuedCode>,
     tokens: BTreeMap<String, Grant>,
+    tokens_sweep: Sweep,
     used_jtis: BTreeMap<(String, String), SystemTime>,
+    used_jtis_sweep: Sweep,
     captures: BTreeMap<String, PendingCapture>,
     /// (subscriber id, purpose) → the scopes consented to on a capture page.
     consents: BTreeMap<(String, String), BTreeSet<String>>,
+}
+
+/// When to purge a map of its expired entries: once it holds twice as many entries as after its
+/// last purge (and at least [`Sweep::FLOOR`]), so purging costs O(1) amortised per insertion and
+/// the map holds at most about twice its live entries.
+#[derive(Debug, Default)]
+struct Sweep {
+    next_at: usize,
+}
+
+impl Sweep {
+    const FLOOR: usize = 64;
+
+    /// Purges `map` with `keep` if it is due.
+    fn run<K: Ord, V>(&mut self, map: &mut BTreeMap<K, V>, keep: impl FnMut(&K, &mut V) -> bool) {
+        if map.len() >= self.next_at.max(Self::FLOOR) {
+            map.retain(keep);
+            self.next_at = map.len().saturating_mul(2);
+        }
+    }
 }
 
 /// The state of one process behind one mutex. Never fails, and its futures never wait, so the
@@ -32,8 +58,13 @@ pub(crate) struct MemoryStore(Mutex<Maps>);
 impl OpStore for MemoryStore {
     async fn insert_pending(&self, id: &str, auth: PendingAuth, now: SystemTime) -> Result<(), StoreError> {
         let mut maps = lock(&self.0);
-        maps.pending.retain(|_, p| p.expires > now);
-        maps.pending.insert(id.to_owned(), auth);
+        let Maps {
+            pending,
+            pending_sweep,
+            ..
+        } = &mut *maps;
+        pending_sweep.run(pending, |_, p| p.expires > now);
+        pending.insert(id.to_owned(), auth);
         Ok(())
     }
 
@@ -68,8 +99,11 @@ impl OpStore for MemoryStore {
 
     async fn insert_token(&self, token: &str, grant: Grant, now: SystemTime) -> Result<(), StoreError> {
         let mut maps = lock(&self.0);
-        maps.tokens.retain(|_, g| g.expires > now);
-        maps.tokens.insert(token.to_owned(), grant);
+        let Maps {
+            tokens, tokens_sweep, ..
+        } = &mut *maps;
+        tokens_sweep.run(tokens, |_, g| g.expires > now);
+        tokens.insert(token.to_owned(), grant);
         Ok(())
     }
 
@@ -89,12 +123,18 @@ impl OpStore for MemoryStore {
         now: SystemTime,
     ) -> Result<bool, StoreError> {
         let mut maps = lock(&self.0);
-        maps.used_jtis.retain(|_, until| *until > now);
+        let Maps {
+            used_jtis,
+            used_jtis_sweep,
+            ..
+        } = &mut *maps;
+        used_jtis_sweep.run(used_jtis, |_, until| *until > now);
         let key = (client_id.to_owned(), jti.to_owned());
-        if maps.used_jtis.contains_key(&key) {
+        // An entry not yet purged counts only while it is valid, as if purged at once.
+        if used_jtis.get(&key).is_some_and(|until| *until > now) {
             return Ok(false);
         }
-        maps.used_jtis.insert(key, exp);
+        used_jtis.insert(key, exp);
         Ok(true)
     }
 
@@ -259,6 +299,48 @@ mod tests {
         assert!(spend("t"));
         assert!(!spend("t"), "spent twice");
         assert!(now_or_never(state.grant("t")).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_jti_is_refused_while_valid_and_expired_entries_are_purged_in_bulk() {
+        let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000);
+        let state = MemoryStore::default();
+        let use_jti = |jti: &str, exp, now| now_or_never(state.use_jti("c", jti, exp, now)).unwrap();
+        assert!(use_jti("a", t0 + Duration::from_secs(60), t0));
+        assert!(
+            !use_jti("a", t0 + Duration::from_secs(60), t0 + Duration::from_secs(59)),
+            "replayed"
+        );
+        // Past its `exp` the entry no longer counts, purged or not (as when every insertion purged).
+        assert!(use_jti(
+            "a",
+            t0 + Duration::from_secs(200),
+            t0 + Duration::from_secs(60)
+        ));
+        // Thousands of short-lived jtis: the map never holds much more than twice the live ones.
+        for i in 0..5_000u64 {
+            let now = t0 + Duration::from_secs(1_000 + i);
+            assert!(use_jti(&format!("j{i}"), now + Duration::from_secs(2), now));
+            assert!(lock(&state.0).used_jtis.len() <= 2 * Sweep::FLOOR + 2, "at {i}");
+        }
+    }
+
+    #[test]
+    fn expired_tokens_are_purged_in_bulk_and_never_granted() {
+        let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000);
+        let state = MemoryStore::default();
+        for i in 0..1_000u64 {
+            let now = t0 + Duration::from_secs(i);
+            let grant = Grant {
+                client_id: String::from("c"),
+                subscriber: None,
+                scope: "sim-swap".parse().unwrap(),
+                method: AuthMethod::MobileNetwork,
+                expires: now + Duration::from_secs(1),
+            };
+            now_or_never(state.insert_token(&format!("t{i}"), grant, now)).unwrap();
+            assert!(lock(&state.0).tokens.len() <= 2 * Sweep::FLOOR + 2, "at {i}");
+        }
     }
 
     /// Confirms capture `id` as the capture page does: takes it, then records its consent.
