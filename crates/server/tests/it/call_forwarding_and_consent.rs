@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use super::{CAMILLE, MARIA, NEVER, OPTED_OUT, PETER, TARO, start};
+use crate::support::{CAMILLE, MARIA, NEVER, OPTED_OUT, PETER, TARO, start};
 
 const UNCONDITIONAL: &str = "/call-forwarding-signal/v0.4/unconditional-call-forwardings";
 const LIST: &str = "/call-forwarding-signal/v0.4/call-forwardings";

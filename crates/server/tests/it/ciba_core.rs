@@ -3,18 +3,18 @@
 //! | Section | MUST | Test |
 //! | --- | --- | --- |
 //! | §7.1 | exactly one of `login_hint_token`, `id_token_hint`, `login_hint` | `exactly_one_hint` |
-//! | §7.1 | `scope` with `openid` | `bc_authorize_errors` (main.rs) |
+//! | §7.1 | `scope` with `openid` | `bc_authorize_errors` (ciba_errors.rs) |
 //! | §7.3 | `auth_req_id` (string), `expires_in` (positive integer), `interval` (integer) | `backchannel_answer_fields` |
 //! | §7.3 | a poll-mode client waits `interval` seconds; the default is 5 when absent | `backchannel_answer_fields` |
 //! | §11 | `authorization_pending`, `slow_down`, `expired_token`, `access_denied` as 400 JSON errors | `token_errors_while_polling` |
-//! | §11 | after `slow_down`, polls come at least 5 s further apart | `enforced_interval_answers_slow_down_to_early_polls` (main.rs) |
-//! | §13 | `unknown_user_id` 400, `invalid_client` 401, `access_denied` 403 | `bc_authorize_errors` (main.rs), `exactly_one_hint` |
+//! | §11 | after `slow_down`, polls come at least 5 s further apart | `enforced_interval_answers_slow_down_to_early_polls` (ciba_flow.rs) |
+//! | §13 | `unknown_user_id` 400, `invalid_client` 401, `access_denied` 403 | `bc_authorize_errors` (ciba_errors.rs), `exactly_one_hint` |
 
 use std::time::Duration;
 
 use reqwest::StatusCode;
 
-use super::{ANNA, CAMILLE, FRAUD, JWT_BEARER, NEVER, PETER, start};
+use crate::support::{ANNA, CAMILLE, FRAUD, JWT_BEARER, NEVER, PETER, start};
 
 /// Form parameters of one request.
 type Form<'a> = Vec<(&'a str, &'a str)>;

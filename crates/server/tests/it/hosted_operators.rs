@@ -1,9 +1,12 @@
 //! Operators hosted beside the root on one server (issue 16): each has its own issuer, keys,
 //! subscribers and tokens under `/operators/{id}`, and the root's Telco Finder routes to them.
 
-use netid_server::{HostedOperator, SubscriberStore};
+use jsonwebtoken::jwk::JwkSet;
+use netid_server::{Fault, HostedOperator, Server, ServerConfig, ServerError, SubscriberStore};
+use reqwest::StatusCode;
+use serde_json::json;
 
-use super::*;
+use crate::support::*;
 
 /// Peter's number, with a SIM changed on another day than the root's record of him.
 const FR_SUBSCRIBERS: &str = r#"

@@ -11,7 +11,7 @@
 
 use reqwest::StatusCode;
 
-use super::start;
+use crate::support::start;
 
 #[tokio::test]
 async fn provider_metadata_has_every_required_field() {

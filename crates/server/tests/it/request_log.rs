@@ -4,7 +4,8 @@
 use std::io;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use super::*;
+use netid_server::{Server, ServerConfig};
+use reqwest::StatusCode;
 
 /// A log writer into a shared buffer.
 struct Capture(Arc<Mutex<Vec<u8>>>);

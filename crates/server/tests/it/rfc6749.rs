@@ -11,7 +11,7 @@
 
 use reqwest::StatusCode;
 
-use super::{Answer, FRAUD, JWT_BEARER, PETER, start};
+use crate::support::{Answer, FRAUD, JWT_BEARER, PETER, start};
 
 /// Form parameters of one request.
 type Form<'a> = Vec<(&'a str, &'a str)>;

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::{Answer, TARO, start_with};
+use crate::support::{Answer, TARO, start_with};
 
 #[tokio::test]
 async fn challenges_name_the_bearer_scheme() {

@@ -2,13 +2,21 @@
 //! one operator behind a port-forward. What one starts, issues or records, the other continues,
 //! accepts or refuses; a Redis that stops answering gives 503, never a success.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
 
-use netid_server::ServerHandle;
+use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::{Algorithm, DecodingKey, Header, Validation};
+use netid_core::ports::Clock as _;
+use netid_core::test_util::ManualClock;
+use netid_server::{Server, ServerConfig, ServerError, ServerHandle};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-use super::*;
+use crate::support::*;
 
 mod consent_capture;
 mod single_use;

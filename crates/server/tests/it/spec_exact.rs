@@ -6,7 +6,7 @@ use netid_server::Fault;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use super::{Answer, Env, MARIA, PETER, TARO, start};
+use crate::support::{Answer, Env, MARIA, PETER, TARO, start};
 
 /// Not CAMARA's pattern (a space), but a valid header value.
 const LOOSE_CORRELATOR: &str = "order 42";
