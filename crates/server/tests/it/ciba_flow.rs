@@ -10,8 +10,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::support::{
-    ANNA, CAMILLE, CIBA, Env, FRAUD, JWT_BEARER, NEVER, PETER, Signer, es256_key, other_signer, start,
-    start_with,
+    ANNA, CAMILLE, CIBA, Env, FRAUD, JWT_BEARER, NEVER, PETER, Signer, other_signer, start, start_with,
 };
 
 #[tokio::test]
@@ -163,11 +162,7 @@ async fn demo_config_overrides_delays_and_interval() {
     .await
     .unwrap();
     let env = Env {
-        demo: Signer {
-            client_id: server.demo_client().unwrap().client_id().to_owned(),
-            kid: server.demo_client().unwrap().key_id().to_owned(),
-            key: es256_key(server.demo_client().unwrap().expose_private_key_pem()),
-        },
+        demo: Signer::demo(server.demo_client().unwrap()),
         server,
         clock,
         http: reqwest::Client::new(),

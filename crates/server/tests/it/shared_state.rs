@@ -78,15 +78,8 @@ async fn start_pair(test: &str, redis_url: &str) -> Pair {
     let demo = a.server.demo_client().unwrap();
     // The demo client derives from the shared key: one client key works with both processes.
     assert_eq!(Some(demo.key_id()), b.server.demo_client().map(|d| d.key_id()));
-    let signer = Signer {
-        client_id: demo.client_id().to_owned(),
-        kid: demo.key_id().to_owned(),
-        key: es256_key(demo.expose_private_key_pem()),
-    };
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let signer = Signer::demo(demo);
+    let http = no_redirect_client();
     Pair {
         a,
         b,

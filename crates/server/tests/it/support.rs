@@ -9,7 +9,7 @@ use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use netid_core::ports::Clock as _;
 use netid_core::test_util::{ManualClock, SeededRandom};
-use netid_server::{Server, ServerConfig, ServerHandle};
+use netid_server::{DemoClient, Server, ServerConfig, ServerHandle};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -36,6 +36,25 @@ pub(crate) struct Signer {
     pub(crate) client_id: String,
     pub(crate) kid: String,
     pub(crate) key: EncodingKey,
+}
+
+impl Signer {
+    /// The sandbox's demo client, signing as it hands its key out.
+    pub(crate) fn demo(demo: &DemoClient) -> Self {
+        Self {
+            client_id: demo.client_id().to_owned(),
+            kid: demo.key_id().to_owned(),
+            key: es256_key(demo.expose_private_key_pem()),
+        }
+    }
+}
+
+/// An HTTP client that shows redirects instead of following them.
+pub(crate) fn no_redirect_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
 }
 
 pub(crate) struct Env {
@@ -78,16 +97,8 @@ pub(crate) fn base_config(clock: &ManualClock) -> ServerConfig {
 pub(crate) async fn start_with(configure: impl FnOnce(ServerConfig) -> ServerConfig) -> Env {
     let clock = ManualClock::at_unix(1_767_225_600); // 2026-01-01T00:00:00Z
     let server = Server::start(configure(base_config(&clock))).await.unwrap();
-    let demo = server.demo_client().unwrap();
-    let signer = Signer {
-        client_id: demo.client_id().to_owned(),
-        kid: demo.key_id().to_owned(),
-        key: es256_key(demo.expose_private_key_pem()),
-    };
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let signer = Signer::demo(server.demo_client().unwrap());
+    let http = no_redirect_client();
     Env {
         server,
         clock,
@@ -293,8 +304,7 @@ pub(crate) async fn other_signer(seed: u64, client_id: &str) -> (Signer, String)
     let jwks = demo.public_jwks().to_string();
     let signer = Signer {
         client_id: client_id.to_owned(),
-        kid: demo.key_id().to_owned(),
-        key: es256_key(demo.expose_private_key_pem()),
+        ..Signer::demo(demo)
     };
     server.shutdown().await;
     (signer, jwks)
