@@ -1,5 +1,5 @@
 //! `PhoneNumber::parse_strict`/`parse_lenient` beside `phonenumber::parse(None, …)`, on the inputs of
-//! `crates/core/benches/phone_parse.rs` (copied: a bench file is no library to import from). Times
+//! `crates/core/benches/phone_parse.rs` (`crates/core/benches/inputs/phone.rs`, included by path). Times
 //! are per number; each row parses its five inputs per call.
 
 use std::hint::black_box;
@@ -9,30 +9,9 @@ use netid_core::phone::PhoneNumber;
 
 use crate::Row;
 
-/// Already E.164: every parser accepts them.
-const E164: &[&str] = &[
-    "+33699901040",
-    "+34600000000",
-    "+31612345678",
-    "+819012345678",
-    "+14155550100",
-];
-/// International forms with separators that both parsers accept (checked below).
-const TYPED_INTERNATIONAL: &[&str] = &[
-    "+33 6 99 90 10 40",
-    "+34 600-000-000",
-    "+31 (0)6 1234 5678",
-    "+81 (90) 1234.5678",
-    "+1 (415) 555-0100",
-];
-/// What users and operators send; the crate refuses three of them without a region.
-const TYPED: &[&str] = &[
-    "+33 6 99 90 10 40",
-    "tel:+34-600-000-000",
-    "0031 6 1234 5678",
-    "+81 (90) 1234.5678",
-    "33699901040",
-];
+#[path = "../../crates/core/benches/inputs/phone.rs"]
+mod inputs;
+use inputs::{E164, TYPED, TYPED_INTERNATIONAL};
 
 fn row(
     name: &'static str,

@@ -8,30 +8,9 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use netid_core::phone::PhoneNumber;
 
-/// Realistic inputs of the operator pages and of users, already in E.164 so every parser accepts them.
-const E164: &[&str] = &[
-    "+33699901040",
-    "+34600000000",
-    "+31612345678",
-    "+819012345678",
-    "+14155550100",
-];
-/// International forms with separators that both parsers accept: the like-for-like comparison of
-/// lenient parsing.
-const TYPED_INTERNATIONAL: &[&str] = &[
-    "+33 6 99 90 10 40",
-    "+34 600-000-000",
-    "+31 (0)6 1234 5678",
-    "+81 (90) 1234.5678",
-    "+1 (415) 555-0100",
-];
-const TYPED: &[&str] = &[
-    "+33 6 99 90 10 40",
-    "tel:+34-600-000-000",
-    "0031 6 1234 5678",
-    "+81 (90) 1234.5678",
-    "33699901040",
-];
+#[path = "inputs/phone.rs"]
+mod inputs;
+use inputs::{E164, TYPED, TYPED_INTERNATIONAL};
 
 /// The first call of each parser in this process, timed once: libphonenumber decodes its metadata
 /// and builds its tables lazily on first use, ours has nothing to load. Printed on stderr; a single
