@@ -28,6 +28,7 @@ const INPUT_TIMEOUT_SECONDS: u32 = 10;
 /// Targets that parse XML (SAML messages, metadata).
 const XML_TARGETS: &[&str] = &[
     "saml_response",
+    "saml_c14n",
     "saml_decrypt",
     "saml_redirect",
     "saml_logout",

@@ -21,7 +21,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use bergshamra::c14n::{self, C14nMode};
 
-use aws_lc_rs::signature::{RSA_PKCS1_2048_8192_SHA256, UnparsedPublicKey};
+use aws_lc_rs::signature::{ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256, UnparsedPublicKey};
 use bergshamra::dsig::verify::verify_all_document_with_source;
 use bergshamra::xml::nodeset::NodeSet;
 use bergshamra::{DsigContext, KeysManager};
@@ -136,6 +136,28 @@ fn parts(group: &mut BenchmarkGroup<'_, WallTime>, keys: &KeysManager) {
         c14n::canonicalize_doc(&doc, C14nMode::Exclusive, Some(&nodes), no_prefixes).expect("c14n")
     };
     group.bench_function("part_c14n_signed_info", |b| b.iter(c14n_signed_info));
+    // The SP's own exclusive C14N (`signature/c14n.rs`), which replaced the two rows above in
+    // `response_verifier_full`; same bytes, checked here first.
+    let mut out = Vec::with_capacity(XML.len());
+    netid_saml::fuzzing::exclusive_c14n(&doc, assertion, Some(signature), &mut out);
+    assert_eq!(out, c14n_assertion(), "the same canonical Assertion");
+    out.clear();
+    netid_saml::fuzzing::exclusive_c14n(&doc, signed_info, None, &mut out);
+    assert_eq!(out, c14n_signed_info(), "the same canonical SignedInfo");
+    group.bench_function("part_c14n_assertion_netid", |b| {
+        b.iter(|| {
+            out.clear();
+            netid_saml::fuzzing::exclusive_c14n(&doc, assertion, Some(signature), &mut out);
+            out.len()
+        })
+    });
+    group.bench_function("part_c14n_signed_info_netid", |b| {
+        b.iter(|| {
+            out.clear();
+            netid_saml::fuzzing::exclusive_c14n(&doc, signed_info, None, &mut out);
+            out.len()
+        })
+    });
 
     let canonical = c14n_assertion();
     let expected = BASE64
@@ -178,6 +200,14 @@ fn parts(group: &mut BenchmarkGroup<'_, WallTime>, keys: &KeysManager) {
         .expect("the fixture's signature verifies with aws-lc-rs");
     group.bench_function("part_rsa_verify_aws_lc", |b| {
         b.iter(|| aws_lc.verify(black_box(&signed), black_box(&signature_value)))
+    });
+    // The key parsed once, as the SP's `TrustedKeys` holds it (`signature/keys.rs`).
+    let parsed = ParsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, spki.as_slice()).expect("an RSA key");
+    parsed
+        .verify_sig(&signed, &signature_value)
+        .expect("the fixture's signature verifies with the parsed key");
+    group.bench_function("part_rsa_verify_aws_lc_parsed", |b| {
+        b.iter(|| parsed.verify_sig(black_box(&signed), black_box(&signature_value)))
     });
     group.bench_function("part_rsa_verify_as_bergshamra", |b| {
         b.iter(|| {

@@ -103,11 +103,6 @@ impl Decrypted {
             _ => reject(Check::Decryption, FAILED),
         }
     }
-
-    /// The wrapped plaintext, the source text signatures in it are verified against.
-    pub(crate) fn text(&self) -> &str {
-        &self.text
-    }
 }
 
 /// The wrapper's single element child when it is `saml:<local>`, with only whitespace beside.

@@ -1,4 +1,5 @@
-//! Entry points for the cargo-fuzz targets in `fuzz/fuzz_targets/saml_*.rs`. Not a stable API.
+//! Entry points for the cargo-fuzz targets in `fuzz/fuzz_targets/saml_*.rs` (and a piece the
+//! benches time alone). Not a stable API.
 //!
 //! The IdP metadata seeds are built by the tests of `crates/saml/tests/it/metadata.rs`.
 
@@ -70,6 +71,32 @@ pub fn fuzz_decrypt(data: &[u8]) {
         let _ = v.verify_xml(data, now(), &requests, &replay);
     }
     crate::decrypt::fuzz(data);
+}
+
+/// The SP's exclusive C14N against bergshamra's on any document the SP's hardened parser accepts:
+/// every element as the signed one, with and without an excluded child, under several
+/// `PrefixList`s. Panics on the first difference in output bytes (see `signature::c14n`).
+pub fn fuzz_c14n(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(doc) = xml::parse(text) else {
+        return;
+    };
+    if let Err(difference) = crate::signature::c14n::compare_with_bergshamra(&doc) {
+        panic!("exclusive C14N differs from bergshamra's: {difference}");
+    }
+}
+
+/// The SP's exclusive C14N of `apex` without `excluded` (see `signature::c14n`), for the
+/// `part_c14n_*_netid` rows of the `consume_response` bench.
+pub fn exclusive_c14n<'d>(
+    doc: &'d uppsala::Document<'d>,
+    apex: uppsala::NodeId,
+    excluded: Option<uppsala::NodeId>,
+    out: &mut Vec<u8>,
+) {
+    crate::signature::c14n::exclusive(doc, apex, excluded, &[], out);
 }
 
 /// Feeds an arbitrary query string to the HTTP-Redirect decoder; must never panic.

@@ -170,13 +170,7 @@ impl ResponseVerifier {
 
     /// True when any configured IdP key verifies `signature` over `data`.
     fn verify_raw(&self, algorithm: SignatureAlgorithm, data: &[u8], signature: &[u8]) -> bool {
-        let Ok(alg) = bergshamra::crypto::sign::from_uri(algorithm.uri()) else {
-            return false;
-        };
-        self.keys().keys().any(|key| {
-            // A key of another type (EC key, RSA algorithm) fails here and is simply skipped.
-            matches!(key.software_key(), Ok(Some(k)) if alg.verify(&k, data, signature).unwrap_or(false))
-        })
+        self.keys().verify(algorithm, data, signature)
     }
 }
 

@@ -11,14 +11,13 @@ mod unconsumed;
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
-use bergshamra::KeysManager;
-
 pub use self::content::{NameId, VerifiedAssertion};
 pub(crate) use self::structure::{check_unique_ids, decode_base64};
 pub use self::unconsumed::UnconsumedAssertion;
 use crate::config::{IdentityProvider, ServiceProvider};
 use crate::decrypt::DecryptionKey;
 use crate::error::{Check, Error, reject};
+use crate::signature::TrustedKeys;
 use crate::store::{ReplayCache, RequestStore};
 
 /// Default clock skew tolerated on every time comparison.
@@ -47,7 +46,7 @@ pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 256 * 1024;
 pub struct ResponseVerifier {
     idp: IdentityProvider,
     sp: ServiceProvider,
-    keys: KeysManager,
+    keys: TrustedKeys,
     clock_skew: Duration,
     insecure_allow_unsolicited: bool,
     want_assertions_signed: bool,
@@ -89,10 +88,7 @@ impl ResponseVerifier {
     /// A verifier with the secure defaults: 60 s clock skew, solicited responses only, Response or
     /// Assertion signature required, SHA-1 refused, 256 KiB message cap.
     pub fn new(idp: IdentityProvider, sp: ServiceProvider) -> Self {
-        let mut keys = KeysManager::new();
-        for cert in &idp.certificates {
-            keys.add_key(cert.key.clone());
-        }
+        let keys = TrustedKeys::new(idp.certificates.iter().map(|cert| &cert.key));
         Self {
             idp,
             sp,
@@ -197,7 +193,7 @@ impl ResponseVerifier {
         self.insecure_allow_sha1
     }
 
-    pub(crate) fn keys(&self) -> &KeysManager {
+    pub(crate) fn keys(&self) -> &TrustedKeys {
         &self.keys
     }
 

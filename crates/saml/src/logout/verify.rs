@@ -165,7 +165,6 @@ impl LogoutVerifier {
         // Before anything is decrypted or compared: a tampered message stops here.
         let signed = signature::verify(
             &doc,
-            text,
             root,
             Some(root),
             None,

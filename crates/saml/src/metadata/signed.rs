@@ -4,7 +4,6 @@
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
-use bergshamra::KeysManager;
 use uppsala::{Document, NodeId};
 
 use super::{duration, idp};
@@ -180,7 +179,7 @@ pub fn verify_idp_metadata(
         );
     };
     crate::response::check_unique_ids(&[&doc])?;
-    verify_root_signature(&doc, metadata, root, &trust.certificates)?;
+    verify_root_signature(&doc, root, &trust.certificates)?;
     let entity = if aggregate {
         let wanted = trust.entity_id.as_deref().ok_or_else(|| {
             Error::config("an EntitiesDescriptor needs the IdP's entity ID to pick the IdP")
@@ -239,7 +238,6 @@ pub fn verify_idp_metadata(
 /// The root's enveloped signature is the document's only one, and verifies with `certificates`.
 fn verify_root_signature(
     doc: &Document<'_>,
-    source: &str,
     root: NodeId,
     certificates: &[IdpCertificate],
 ) -> Result<(), Error> {
@@ -260,11 +258,8 @@ fn verify_root_signature(
             );
         }
     }
-    let mut keys = KeysManager::new();
-    for cert in certificates {
-        keys.add_key(cert.key.clone());
-    }
-    let signed = signature::verify(doc, source, root, Some(root), None, &keys, false)?;
+    let keys = signature::TrustedKeys::new(certificates.iter().map(|cert| &cert.key));
+    let signed = signature::verify(doc, root, Some(root), None, &keys, false)?;
     if !signed.response {
         return reject(Check::Signature, "the metadata is not signed");
     }

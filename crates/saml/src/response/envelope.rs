@@ -63,15 +63,8 @@ impl ResponseVerifier {
             Payload::Encrypted(ea) => {
                 // The Response signature is checked before anything is decrypted: when it covers
                 // the EncryptedAssertion, a tampered ciphertext never reaches the decryptor.
-                let outer = signature::verify(
-                    &doc,
-                    text,
-                    root,
-                    Some(root),
-                    None,
-                    &self.keys,
-                    self.insecure_allow_sha1,
-                )?;
+                let outer =
+                    signature::verify(&doc, root, Some(root), None, &self.keys, self.insecure_allow_sha1)?;
                 let decrypted = self.decrypt(&doc, ea, Encrypted::Assertion)?;
                 let (inner, a) = decrypted.parse()?;
                 check_unique_ids(&[&doc, &inner])?;
@@ -85,7 +78,6 @@ impl ResponseVerifier {
                 only_children(&inner, a, "Assertion", ASSERTION_CHILDREN)?;
                 let inner_signed = signature::verify(
                     &inner,
-                    decrypted.text(),
                     wrapper,
                     None,
                     Some(a),
@@ -105,7 +97,6 @@ impl ResponseVerifier {
 
         let signed = signature::verify(
             &doc,
-            text,
             root,
             Some(root),
             Some(assertion),

@@ -3,6 +3,7 @@
 
 mod attacks;
 mod authn_request;
+mod canonical;
 mod encrypted;
 mod encrypted_parts;
 mod fixtures;
