@@ -16,12 +16,15 @@
 //! (see `BENCHMARKS.md`), for checks that the APIs do not need.
 
 mod country;
+mod hashed;
+pub mod serde_lenient;
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use sha2::{Digest, Sha256};
+
+pub use hashed::{HashedPhoneNumber, HashedPhoneNumberError};
 
 /// Longest input the lenient parser reads, in bytes: far above any formatted number.
 const MAX_LENIENT_INPUT: usize = 128;
@@ -301,11 +304,6 @@ impl PhoneNumber {
         &self.expose_e164()[1 + usize::from(self.country_code_len)..]
     }
 
-    /// The Number Verification hashed form: lowercase hex SHA-256 of the `+`-prefixed number.
-    pub fn hashed(&self) -> HashedPhoneNumber {
-        HashedPhoneNumber(hex::encode(Sha256::digest(self.expose_e164().as_bytes())))
-    }
-
     /// Whether libphonenumber's metadata knows the number as valid for its country.
     ///
     /// The first call loads the metadata (about 100 ms).
@@ -378,93 +376,6 @@ impl<'de> Deserialize<'de> for PhoneNumber {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Self::parse_strict(&text).map_err(serde::de::Error::custom)
-    }
-}
-
-/// `#[serde(with = "netid_core::phone::serde_lenient")]`: reads with [`PhoneNumber::parse_lenient`],
-/// writes E.164.
-pub mod serde_lenient {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    use super::PhoneNumber;
-
-    /// Writes the number in E.164 form.
-    ///
-    /// # Errors
-    ///
-    /// Whatever the serializer reports.
-    pub fn serialize<S: Serializer>(number: &PhoneNumber, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(number.expose_e164())
-    }
-
-    /// Reads a number leniently.
-    ///
-    /// # Errors
-    ///
-    /// A custom serde error carrying the [`super::PhoneNumberError`] text (never the digits).
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<PhoneNumber, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        PhoneNumber::parse_lenient(&text).map_err(serde::de::Error::custom)
-    }
-}
-
-/// Why a hashed phone number was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum HashedPhoneNumberError {
-    /// Not 64 hexadecimal characters.
-    #[error("hashed phone number must be 64 hexadecimal characters (SHA-256)")]
-    Format,
-}
-
-/// The SHA-256 of an E.164 number (`+` included), in lowercase hex: Number Verification's
-/// `hashedPhoneNumber`.
-///
-/// A hash of a phone number can be reversed by trying every number, so it is personal data too:
-/// `Debug` is redacted.
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct HashedPhoneNumber(String);
-
-impl HashedPhoneNumber {
-    /// The 64 lowercase hex characters.
-    ///
-    /// # Security
-    ///
-    /// Reversible by enumeration: treat it as the phone number it hashes.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for HashedPhoneNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("HashedPhoneNumber([redacted])")
-    }
-}
-
-impl FromStr for HashedPhoneNumber {
-    type Err = HashedPhoneNumberError;
-
-    /// Accepts upper- or lowercase hex, keeps lowercase.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        if s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()) {
-            Ok(Self(s.to_ascii_lowercase()))
-        } else {
-            Err(HashedPhoneNumberError::Format)
-        }
-    }
-}
-
-impl Serialize for HashedPhoneNumber {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for HashedPhoneNumber {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
     }
 }
 
