@@ -325,9 +325,17 @@ impl SoftwareSigner {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] when the PEM holds no usable private key.
+    /// [`Error::Config`] when the PEM holds no usable private key, and always without the
+    /// `legacy-rsa` feature: AWS-LC, the crate's crypto provider, has no SHA-1 signing, which that
+    /// feature adds with RustCrypto's `rsa`.
     pub fn insecure_rsa_sha1_from_pem(pem: &[u8]) -> Result<Self, Error> {
-        Self::load(pem, SignatureAlgorithm::InsecureRsaSha1)
+        if cfg!(feature = "legacy-rsa") {
+            Self::load(pem, SignatureAlgorithm::InsecureRsaSha1)
+        } else {
+            Err(Error::config(
+                "rsa-sha1 signing needs netid-saml's `legacy-rsa` feature (AWS-LC has no SHA-1 signing)",
+            ))
+        }
     }
 
     /// The private key, for the enveloped XML signatures of the HTTP-POST binding.
@@ -337,7 +345,7 @@ impl SoftwareSigner {
 
     fn load(pem: &[u8], algorithm: SignatureAlgorithm) -> Result<Self, Error> {
         // bergshamra's AWS-LC loader reads PKCS#8 only: a PKCS#1 RSA key is re-encoded first.
-        let pkcs8 = crate::legacy_rsa::pkcs1_pem_as_pkcs8(pem);
+        let pkcs8 = crate::pkcs1::pem_as_pkcs8(pem);
         let pem = pkcs8.as_ref().map_or(pem, |p| p.as_bytes());
         let key = bergshamra::keys::loader::load_pem_auto(pem, None)
             .map_err(|_| Error::config("the signing key PEM cannot be read"))?;
@@ -371,7 +379,11 @@ impl RedirectSigner for SoftwareSigner {
             .map_err(|e| signing(e.to_string()))?
             .ok_or_else(|| signing("the key cannot be used for software signing".into()))?;
         if self.algorithm == SignatureAlgorithm::InsecureRsaSha1 {
+            // Only `insecure_rsa_sha1_from_pem` makes such a signer, and only with the feature.
+            #[cfg(feature = "legacy-rsa")]
             return crate::legacy_rsa::rsa_sha1_sign(&key, data).map_err(signing);
+            #[cfg(not(feature = "legacy-rsa"))]
+            return Err(signing("rsa-sha1 signing needs the `legacy-rsa` feature".into()));
         }
         bergshamra::crypto::sign::from_uri(self.algorithm.uri())
             .and_then(|alg| alg.sign(&key, data))

@@ -338,6 +338,17 @@ fn key_transport(doc: &Document<'_>, method: NodeId, allow_pkcs1v15: bool) -> Re
                 (cipher::RSA_OAEP_MGF1P, Some(_)) => return Err(refuse("MGF on rsa-oaep-mgf1p")),
                 (_, mgf) => cipher::oaep_mgf(mgf).ok_or_else(|| refuse("MGF"))?,
             };
+            if digest != mgf && !cfg!(feature = "legacy-rsa") {
+                return reject(
+                    Check::Algorithm,
+                    format!(
+                        "key transport RSA-OAEP with a {} digest and MGF1-{} needs netid-saml's \
+                         `legacy-rsa` feature (AWS-LC offers only equal hashes)",
+                        digest.name(),
+                        mgf.name()
+                    ),
+                );
+            }
             Ok(KeyTransport::Oaep { digest, mgf, label })
         }
         cipher::RSA_1_5 if allow_pkcs1v15 => Ok(KeyTransport::InsecurePkcs1v15),

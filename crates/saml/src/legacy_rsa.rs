@@ -1,13 +1,11 @@
-//! The two RSA operations the SP still does with RustCrypto's `rsa` because `aws-lc-rs` (the crypto
-//! provider everywhere else, bergshamra's included) has no API for them: RSA-SHA1 signing and
-//! reading a PKCS#1 `RSA PRIVATE KEY` PEM. Mixed-hash RSA-OAEP, the third, is in
-//! `decrypt/cipher.rs`. `rsa` 0.10 computes over constant-time crypto-bigint.
+//! RSA-SHA1 signing, which `aws-lc-rs` (the crypto provider everywhere else, bergshamra's
+//! included) has no API for, on RustCrypto's `rsa` behind the `legacy-rsa` feature. Mixed-hash
+//! RSA-OAEP, the other operation of that feature, is in `decrypt/cipher.rs`. `rsa` 0.10 computes
+//! over constant-time crypto-bigint.
 
 use rsa_next::RsaPrivateKey;
-use rsa_next::pkcs1::DecodeRsaPrivateKey as _;
-use rsa_next::pkcs8::{DecodePrivateKey as _, EncodePrivateKey as _, LineEnding};
+use rsa_next::pkcs8::DecodePrivateKey as _;
 use rsa_next::signature::{SignatureEncoding as _, Signer as _};
-use zeroize::Zeroizing;
 
 /// RSA-SHA1 (PKCS#1 v1.5) over `data`, for the `insecure_rsa_sha1_from_pem` opt-in only.
 pub(crate) fn rsa_sha1_sign(key: &bergshamra::SoftwareKey, data: &[u8]) -> Result<Vec<u8>, String> {
@@ -20,22 +18,9 @@ pub(crate) fn rsa_sha1_sign(key: &bergshamra::SoftwareKey, data: &[u8]) -> Resul
     Ok(signature.to_vec())
 }
 
-/// The PKCS#8 PEM of a PKCS#1 `RSA PRIVATE KEY` PEM; `None` for any other PEM (read as it is).
-pub(crate) fn pkcs1_pem_as_pkcs8(pem: &[u8]) -> Option<Zeroizing<String>> {
-    let text = std::str::from_utf8(pem).ok()?;
-    if !text.contains("-----BEGIN RSA PRIVATE KEY-----") {
-        return None;
-    }
-    RsaPrivateKey::from_pkcs1_pem(text)
-        .ok()?
-        .to_pkcs8_pem(LineEnding::LF)
-        .ok()
-}
-
 #[cfg(test)]
 mod tests {
     use aws_lc_rs::signature::{RSA_PKCS1_2048_8192_SHA1_FOR_LEGACY_USE_ONLY, UnparsedPublicKey};
-    use rsa_next::pkcs1::EncodeRsaPrivateKey as _;
 
     use super::*;
 
@@ -55,16 +40,5 @@ mod tests {
         );
         assert!(public.verify(b"SAMLRequest=abc", &signature).is_ok());
         assert!(public.verify(b"SAMLRequest=abd", &signature).is_err());
-    }
-
-    #[test]
-    fn pkcs1_pem_becomes_the_same_key_in_pkcs8() {
-        let key = RsaPrivateKey::from_pkcs8_pem(SP_KEY).unwrap();
-        let pkcs1 = key.to_pkcs1_pem(LineEnding::LF).unwrap();
-        let pkcs8 = pkcs1_pem_as_pkcs8(pkcs1.as_bytes()).expect("a PKCS#1 PEM");
-        assert_eq!(RsaPrivateKey::from_pkcs8_pem(&pkcs8).unwrap(), key);
-        // Anything else is left to the loader, unchanged.
-        assert!(pkcs1_pem_as_pkcs8(SP_KEY.as_bytes()).is_none());
-        assert!(pkcs1_pem_as_pkcs8(b"\xff").is_none());
     }
 }

@@ -101,6 +101,15 @@
 //!   values are wrapped in [`Pii`](netid_core::secret::Pii), the `OrangeAPIToken` in
 //!   [`Secret`](netid_core::secret::Secret).
 //!
+//! # Features
+//!
+//! * `legacy-rsa` (off): RustCrypto's `rsa` 0.10 for the two RSA operations AWS-LC's Rust API
+//!   lacks, RSA-OAEP key transport whose digest and MGF1 hashes differ (an IdP sending a SHA-256
+//!   digest with `rsa-oaep-mgf1p`) and RSA-SHA1 request signing
+//!   ([`SoftwareSigner::insecure_rsa_sha1_from_pem`]). Without it every signature, digest and
+//!   decryption runs on AWS-LC alone, and both are refused with an error naming the feature.
+//! * `fuzzing` (off): the `arbitrary` grammar of the `saml_response_signed` fuzz target.
+//!
 //! # Standards
 //!
 //! SAML 2.0 Core (AuthnRequest, Response, Assertion, LogoutRequest, LogoutResponse), Bindings
@@ -121,11 +130,13 @@ mod decrypt;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+#[cfg(feature = "legacy-rsa")]
 mod legacy_rsa;
 mod logout;
 mod metadata;
 mod orange;
 mod outgoing;
+mod pkcs1;
 mod redirect;
 mod response;
 mod signature;

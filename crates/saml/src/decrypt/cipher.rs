@@ -14,9 +14,6 @@ use aws_lc_rs::iv::FixedLength;
 use aws_lc_rs::rsa::{
     OAEP_SHA1_MGF1SHA1, OAEP_SHA256_MGF1SHA256, OaepPrivateDecryptingKey, Pkcs1PrivateDecryptingKey,
 };
-use rsa_next::Oaep;
-use sha1::Sha1;
-use sha2_next::Sha256;
 use subtle::{Choice, ConditionallySelectable as _, ConstantTimeEq as _, ConstantTimeGreater as _};
 use zeroize::Zeroizing;
 
@@ -187,6 +184,16 @@ pub(crate) enum OaepHash {
     Sha256,
 }
 
+impl OaepHash {
+    /// The hash's usual name, for messages.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::Sha1 => "SHA-1",
+            Self::Sha256 => "SHA-256",
+        }
+    }
+}
+
 /// A key transport algorithm for `EncryptedKey` (XML Encryption 1.1 §5.5).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum KeyTransport {
@@ -250,7 +257,11 @@ pub(crate) fn unwrap_key(
                     .decrypt(algorithm, encrypted, &mut out, label.as_deref())
                     .ok()?
                     .len(),
+                // `decrypt::key_transport` refuses these without the feature.
+                #[cfg(feature = "legacy-rsa")]
                 None => return unwrap_mixed_oaep(key, *digest, label, encrypted),
+                #[cfg(not(feature = "legacy-rsa"))]
+                None => return None,
             }
         }
     };
@@ -260,7 +271,9 @@ pub(crate) fn unwrap_key(
 
 /// RSA-OAEP whose digest and MGF1 hash differ (XML Encryption 1.1 allows it, and IdPs send
 /// SHA-256 with the default MGF1-SHA1): AWS-LC implements it, but `aws-lc-rs` offers only the
-/// equal pairs, so RustCrypto's `rsa` (constant-time since 0.10, crypto-bigint) does these two.
+/// equal pairs, so RustCrypto's `rsa` (constant-time since 0.10, crypto-bigint) does these two,
+/// with the `legacy-rsa` feature.
+#[cfg(feature = "legacy-rsa")]
 fn unwrap_mixed_oaep(
     key: &DecryptionKey,
     digest: OaepHash,
@@ -270,12 +283,12 @@ fn unwrap_mixed_oaep(
     let label = label.clone().map(Vec::into_boxed_slice);
     let result = match digest {
         OaepHash::Sha256 => {
-            let mut padding = Oaep::<Sha256, Sha1>::new_with_mgf_hash();
+            let mut padding = rsa_next::Oaep::<sha2_next::Sha256, sha1::Sha1>::new_with_mgf_hash();
             padding.label = label;
             key.mixed_oaep.decrypt(padding, encrypted)
         }
         OaepHash::Sha1 => {
-            let mut padding = Oaep::<Sha1, Sha256>::new_with_mgf_hash();
+            let mut padding = rsa_next::Oaep::<sha1::Sha1, sha2_next::Sha256>::new_with_mgf_hash();
             padding.label = label;
             key.mixed_oaep.decrypt(padding, encrypted)
         }

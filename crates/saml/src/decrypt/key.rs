@@ -5,9 +5,6 @@ use std::fmt;
 use aws_lc_rs::rsa::PrivateDecryptingKey;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use rsa_next::RsaPrivateKey;
-use rsa_next::pkcs1::DecodeRsaPrivateKey as _;
-use rsa_next::pkcs8::{DecodePrivateKey as _, EncodePrivateKey as _};
 use zeroize::Zeroizing;
 
 use crate::error::Error;
@@ -19,10 +16,11 @@ use crate::error::Error;
 #[derive(Clone)]
 pub struct DecryptionKey {
     /// The key for AWS-LC: RSA-OAEP with one hash as digest and MGF1, and PKCS#1 v1.5.
-    pub(super) aws_lc: PrivateDecryptingKey,
+    pub(crate) aws_lc: PrivateDecryptingKey,
     /// The same key for RustCrypto's `rsa`, for the RSA-OAEP variants `aws-lc-rs` does not offer
     /// (digest and MGF1 hash differ).
-    pub(super) mixed_oaep: RsaPrivateKey,
+    #[cfg(feature = "legacy-rsa")]
+    pub(super) mixed_oaep: rsa_next::RsaPrivateKey,
 }
 
 impl DecryptionKey {
@@ -52,23 +50,27 @@ impl DecryptionKey {
                     .decode(body.trim())
                     .map_err(|_| Error::config("the key PEM body is not Base64"))?,
             );
-            let key = if pkcs8 {
-                RsaPrivateKey::from_pkcs8_der(&der)
-                    .map_err(|_| Error::config("the PKCS#8 key is not an RSA private key"))?
-            } else {
-                RsaPrivateKey::from_pkcs1_der(&der)
-                    .map_err(|_| Error::config("the PKCS#1 RSA private key does not parse"))?
-            };
             // AWS-LC reads PKCS#8 only: a PKCS#1 key is re-encoded as PKCS#8 first.
-            let pkcs8 = key
-                .to_pkcs8_der()
-                .map_err(|_| Error::config("the RSA private key does not encode as PKCS#8"))?;
-            let aws_lc = PrivateDecryptingKey::from_pkcs8(pkcs8.as_bytes()).map_err(|_| {
-                Error::config("the RSA private key is refused (2048 to 8192 bits are accepted)")
+            let der = if pkcs8 {
+                der
+            } else {
+                crate::pkcs1::der_as_pkcs8(&der).ok_or_else(|| {
+                    Error::config(
+                        "the PKCS#1 RSA private key is refused (malformed, or not 2048 to 8192 bits)",
+                    )
+                })?
+            };
+            let aws_lc = PrivateDecryptingKey::from_pkcs8(&der).map_err(|_| {
+                Error::config("the PKCS#8 key is refused: not an RSA private key, or not 2048 to 8192 bits")
             })?;
             return Ok(Self {
                 aws_lc,
-                mixed_oaep: key,
+                #[cfg(feature = "legacy-rsa")]
+                mixed_oaep: {
+                    use rsa_next::pkcs8::DecodePrivateKey as _;
+                    rsa_next::RsaPrivateKey::from_pkcs8_der(&der)
+                        .map_err(|_| Error::config("the PKCS#8 key is not an RSA private key"))?
+                },
             });
         }
         Err(Error::config("no PEM PRIVATE KEY or RSA PRIVATE KEY block found"))
@@ -77,10 +79,6 @@ impl DecryptionKey {
 
 impl fmt::Debug for DecryptionKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Self {
-            aws_lc: _,
-            mixed_oaep: _,
-        } = self;
         f.write_str("DecryptionKey([redacted])")
     }
 }

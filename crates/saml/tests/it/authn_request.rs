@@ -159,6 +159,11 @@ fn sha1_signing_only_through_the_insecure_constructor() {
         error.to_string(),
         "invalid configuration: rsa-sha1 signing is refused (opt in with insecure_rsa_sha1_from_pem)"
     );
+    if !cfg!(feature = "legacy-rsa") {
+        let e = SoftwareSigner::insecure_rsa_sha1_from_pem(&key).unwrap_err();
+        assert!(e.to_string().contains("`legacy-rsa` feature"), "{e}");
+        return;
+    }
     let signer = SoftwareSigner::insecure_rsa_sha1_from_pem(&key).unwrap();
     assert_eq!(signer.algorithm(), SignatureAlgorithm::InsecureRsaSha1);
     let url = request().signed_redirect_url(None, &signer).unwrap();
