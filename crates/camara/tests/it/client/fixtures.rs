@@ -11,7 +11,7 @@ use netid_transport::test_util::ReplayEvent;
 
 use crate::support::{expected, fixture, response, start};
 
-pub(super) const CHECK: &str = "https://api.orange.com/camara/oes/sim-swap/v1/check";
+const CHECK: &str = "https://api.orange.com/camara/oes/sim-swap/v1/check";
 
 pub(super) fn request() -> v1::check::Request {
     v1::check::Request::new(MaxAge::DEFAULT)
