@@ -10,7 +10,8 @@
 //! transforms to enveloped + exc-c14n, and it cost 7 µs of 41 per Response. What is kept from it:
 //! IDs must be unique in the document (the same attribute names), every `ds:Signature` of the
 //! document is checked, Base64 and digest comparison as bergshamra reads them, keys from the
-//! configuration only. The attack suite in `tests/it/attacks.rs` runs against this code.
+//! configuration only. The attack suite (`tests/it/attacks.rs` and `tests/it/attacks/`) runs against
+//! this code.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;

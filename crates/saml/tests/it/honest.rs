@@ -214,7 +214,7 @@ fn every_orange_attribute_is_typed() {
 #[test]
 fn response_without_issuer_is_accepted() {
     // SAML Core §3.2.2 and Profiles §4.1.4.2: a Response MAY omit its Issuer; the Assertion's is
-    // still required (see attacks::assertion_without_issuer).
+    // still required (see attacks::protocol::assertion_without_issuer).
     for sign in [Sign::Assertion, Sign::Response, Sign::Both] {
         let resp = Resp {
             sign,
