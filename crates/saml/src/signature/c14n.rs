@@ -16,6 +16,7 @@ use std::borrow::Cow;
 
 use bergshamra::c14n::escape::{escape_attr_into, escape_pi_into, escape_text_into};
 use bergshamra::c14n::render::Attr;
+use bergshamra::xml::nodeset::NodeSet;
 use uppsala::{Document, NodeId, NodeKind};
 
 const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
@@ -204,6 +205,23 @@ fn write_name(out: &mut Vec<u8>, element: &uppsala::Element<'_>) {
     out.extend_from_slice(element.name.local_name.as_bytes());
 }
 
+/// The document subset [`exclusive`] canonicalizes, as bergshamra's general canonicalizer takes it:
+/// `apex`'s subtree without comments, `excluded`'s subtree removed (the enveloped-signature
+/// transform).
+pub(super) fn node_set(doc: &Document<'_>, apex: NodeId, excluded: Option<NodeId>) -> NodeSet {
+    fn remove_subtree(doc: &Document<'_>, id: NodeId, nodes: &mut NodeSet) {
+        nodes.remove_id(id);
+        for child in doc.children_iter(id) {
+            remove_subtree(doc, child, nodes);
+        }
+    }
+    let mut nodes = NodeSet::tree_without_comments(apex, doc);
+    if let Some(excluded) = excluded {
+        remove_subtree(doc, excluded, &mut nodes);
+    }
+    nodes
+}
+
 /// The `PrefixList`s the differential check tries on every apex.
 const PREFIX_LISTS: [&[&str]; 4] = [
     &[],
@@ -223,14 +241,6 @@ const PREFIX_LISTS: [&[&str]; 4] = [
 /// A description of the first difference, with both outputs.
 pub(crate) fn compare_with_bergshamra(doc: &Document<'_>) -> Result<(), String> {
     use bergshamra::c14n::{C14nMode, canonicalize_doc};
-    use bergshamra::xml::nodeset::NodeSet;
-
-    fn remove_subtree(doc: &Document<'_>, id: NodeId, nodes: &mut NodeSet) {
-        nodes.remove_id(id);
-        for child in doc.children_iter(id) {
-            remove_subtree(doc, child, nodes);
-        }
-    }
 
     let elements = doc
         .descendants(doc.root())
@@ -244,10 +254,7 @@ pub(crate) fn compare_with_bergshamra(doc: &Document<'_>) -> Result<(), String> 
             .collect();
         for excluded in [None, children.first().copied(), children.last().copied()] {
             for prefixes in PREFIX_LISTS {
-                let mut nodes = NodeSet::tree_without_comments(apex, doc);
-                if let Some(x) = excluded {
-                    remove_subtree(doc, x, &mut nodes);
-                }
+                let nodes = node_set(doc, apex, excluded);
                 let Ok(expected) = canonicalize_doc(doc, C14nMode::Exclusive, Some(&nodes), prefixes) else {
                     continue;
                 };

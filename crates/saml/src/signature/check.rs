@@ -16,7 +16,6 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use bergshamra::c14n::{C14nMode, canonicalize_doc};
-use bergshamra::xml::nodeset::NodeSet;
 use uppsala::{Document, NodeId, NodeKind};
 
 use super::keys::TrustedKeys;
@@ -107,14 +106,7 @@ fn inclusive_without(
     sig: NodeId,
     out: &mut Vec<u8>,
 ) -> Result<(), Error> {
-    fn remove_subtree(doc: &Document<'_>, id: NodeId, nodes: &mut NodeSet) {
-        nodes.remove_id(id);
-        for child in doc.children_iter(id) {
-            remove_subtree(doc, child, nodes);
-        }
-    }
-    let mut nodes = NodeSet::tree_without_comments(parent, doc);
-    remove_subtree(doc, sig, &mut nodes);
+    let nodes = c14n::node_set(doc, parent, Some(sig));
     let canonical =
         canonicalize_doc(doc, C14nMode::Inclusive, Some(&nodes), &[] as &[&str]).map_err(|e| {
             Error::reject(
