@@ -80,7 +80,7 @@
 //!   own exclusive C14N (`signature/c14n.rs`), instead of calling
 //!   [bergshamra](https://crates.io/crates/bergshamra)'s general XML-DSig verifier: that verifier's
 //!   URI resolution, transform pipeline, node sets and key ranking were two thirds of the non-RSA
-//!   cost of a Response (41 µs in all; 26 µs now, BENCHMARKS.md), and the profile has no use for
+//!   cost of a Response (41 µs in all; about 27 µs now, BENCHMARKS.md), and the profile has no use for
 //!   them. The C14N reproduces bergshamra's byte for byte, which a property test and the
 //!   `saml_c14n` fuzz target check against it; bergshamra still supplies key loading, C14N
 //!   escaping and attribute order, inclusive C14N and ECDSA verification.
