@@ -123,7 +123,14 @@ impl Drop for RouteDir {
 
 #[tokio::test]
 async fn netid_route_prints_the_envelope() {
-    let sandbox = Server::start(ServerConfig::demo()).await.expect("sandbox");
+    // The sandbox itself for Spanish numbers and for one device range (an explicit route replaces
+    // the demo's implicit one).
+    let sandbox_route =
+        TelcoRoute::from_ranges(SANDBOX_OPERATOR_ID, ["+34"], ["198.51.100.0/24"], [] as [&str; 0])
+            .expect("route");
+    let sandbox = Server::start(ServerConfig::demo().with_telco_route(sandbox_route))
+        .await
+        .expect("sandbox");
     let demo = sandbox.demo_client().expect("demo client");
     let dir = RouteDir(std::env::temp_dir().join(format!("netid-e2e-route-{}", sandbox.local_addr().port())));
     std::fs::create_dir_all(&dir.0).expect("dir");
@@ -137,8 +144,14 @@ async fn netid_route_prints_the_envelope() {
     let args = |phone: &str| {
         let mut args = RouteArgs::default();
         args.config = Some(dir.0.join("netid.toml"));
-        phone.clone_into(&mut args.phone_number);
+        args.phone_number = Some(phone.to_owned());
         args.json = true;
+        args
+    };
+    let device = |ip: &str| {
+        let mut args = args("");
+        args.phone_number = None;
+        args.ip = Some(ip.to_owned());
         args
     };
     let no_env = |_: &str| None;
@@ -156,6 +169,27 @@ async fn netid_route_prints_the_envelope() {
     assert_eq!(status, 1, "{report}");
     assert_eq!(report["outcome"], "failed");
     assert_eq!(report["error"]["kind"], "not_supported");
+
+    // A device's public address: routed by range, hidden unless revealed, IPv6 with brackets.
+    let (_, address) = route::plan(&device("198.51.100.7:40404"), &no_env).expect("plan");
+    let (report, status) = route::run(&finder, &address, false).await;
+    assert_eq!(status, 0, "{report}");
+    assert_eq!(report["operator_id"], SANDBOX_OPERATOR_ID);
+    assert_eq!(report["ip"], "[IPv4 address hidden]");
+    assert!(report.get("phone_number").is_none(), "{report}");
+    assert!(route::human(&report).starts_with("[IPv4 address hidden]: operator netid-sandbox"));
+    let (report, _) = route::run(&finder, &address, true).await;
+    assert_eq!(report["ip"], "198.51.100.7:40404");
+    let (_, v6) = route::plan(&device("[2001:db8::7]:40404"), &no_env).expect("plan");
+    let (report, status) = route::run(&finder, &v6, true).await;
+    assert_eq!(status, 1, "no IPv6 range is routed: {report}");
+    assert_eq!(report["ip"], "[2001:db8::7]:40404");
+    assert_eq!(report["error"]["kind"], "not_supported");
+    let error = route::plan(&device("198.51.100.x"), &no_env).expect_err("not an address");
+    assert!(
+        error.starts_with("--ip: expected an IPv4 or IPv6 address"),
+        "{error}"
+    );
 
     let mut missing = args("+34654654654");
     missing.config = Some(dir.0.join("absent.toml"));

@@ -108,10 +108,11 @@ enum Command {
         "Exit status: 0 answered · 1 no token or a failed call · 2 usage error · 130 interrupted."
     ))]
     ConsentInfo(Box<netid_cli::api::ConsentInfoArgs>),
-    /// Which operator serves a number: its id, API root and OpenID discovery URL (GSMA Open
-    /// Gateway Telco Finder, as the operator file's `[telco-finder]` table names it).
+    /// Which operator serves a number or a device's public address: its id, API root and OpenID
+    /// discovery URL (GSMA Open Gateway Telco Finder, as the operator file's `[telco-finder]`
+    /// table names it).
     #[command(
-        after_help = "Example: netid route --config netid.toml --phone-number +34654654654 --json\n\nExit status: 0 resolved · 1 not supported or a failed call · 2 usage error · 130 interrupted."
+        after_help = "Examples:\n  netid route --config netid.toml --phone-number +34654654654 --json\n  netid route --config netid.toml --ip 198.51.100.7:40404\n\nExit status: 0 resolved · 1 not supported or a failed call · 2 usage error · 130 interrupted."
     )]
     Route(Box<netid_cli::route::RouteArgs>),
 }

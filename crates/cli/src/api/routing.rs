@@ -1,7 +1,6 @@
 //! `--route`: what the Telco Finder is asked about (a number, or a device's public address), the
 //! finder of the operator file, and the operator it names.
 
-use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 
 use netid::description::EnvLookup;
@@ -21,7 +20,7 @@ use crate::operator_file;
 /// A usage message for a malformed address or number, or when nothing names a target.
 pub(super) fn target(call: &CallArgs, number: Option<PhoneNumber>) -> Result<SearchTarget, String> {
     if let Some(text) = &call.route_ip {
-        return parse_device(text).map_err(|()| {
+        return crate::route::parse_device(text).ok_or_else(|| {
             String::from("--route-ip: expected an IPv4 or IPv6 address, optionally with :PORT ([v6]:PORT)")
         });
     }
@@ -34,19 +33,6 @@ pub(super) fn target(call: &CallArgs, number: Option<PhoneNumber>) -> Result<Sea
              (or --phone-number NUMBER in clear)",
         )
     })
-}
-
-/// `ADDRESS[:PORT]`: an address alone, or with its public port (`[v6]:PORT` for IPv6).
-fn parse_device(text: &str) -> Result<SearchTarget, ()> {
-    let text = text.trim();
-    if let Ok(address) = text.parse::<SocketAddr>() {
-        return Ok(SearchTarget::from(address));
-    }
-    text.trim_start_matches('[')
-        .trim_end_matches(']')
-        .parse::<IpAddr>()
-        .map(SearchTarget::from)
-        .map_err(|_| ())
 }
 
 /// The Telco Finder of the operator file's `[telco-finder]` table, for `--route`; the operators it
@@ -89,6 +75,8 @@ pub(super) async fn route(
 
 #[cfg(test)]
 mod tests {
+    use std::net::{IpAddr, SocketAddr};
+
     use super::*;
 
     #[test]
