@@ -133,8 +133,12 @@ pub(crate) struct Signed {
 /// decrypted Assertion, verified in a document of its own), `assertion` the single Assertion (if
 /// any, and `None` when it is still encrypted). Signatures may only be direct children of these
 /// two elements, at most one each, placed right after the Issuer, in the shape [`profile`]
-/// checks; no other signature may be in the document, IDs must be unique, and each signature must
-/// verify with a configured key and cover exactly its parent.
+/// checks; no other signature may be in the document, and each signature must verify with a
+/// configured key and cover exactly its parent.
+///
+/// The caller has refused duplicate IDs first (`response::check_unique_ids`, which every caller
+/// runs): the Reference is checked against the parent's ID, so an ID shared with another element
+/// would make the signed element ambiguous to any other reader.
 pub(crate) fn verify(
     doc: &Document<'_>,
     scope: NodeId,
@@ -145,16 +149,14 @@ pub(crate) fn verify(
 ) -> Result<Signed, Error> {
     let mut signed = Signed::default();
     let mut expected = Vec::new();
-    // One walk of the whole document: its signatures (those outside `scope` included, which only
-    // the count below sees) and its ID values.
+    // One walk of the whole document: its signatures, those outside `scope` included, which only
+    // the count below sees.
     let mut everywhere = 0;
-    let mut ids = Vec::new();
     for node in doc.descendants(doc.root()) {
-        let Some(element) = doc.element(node) else {
-            continue;
-        };
-        check::collect_ids(element, &mut ids);
-        if !element.matches_name_ns(NS_DS, "Signature") {
+        if !doc
+            .element(node)
+            .is_some_and(|e| e.matches_name_ns(NS_DS, "Signature"))
+        {
             continue;
         }
         everywhere += 1;
@@ -198,7 +200,6 @@ pub(crate) fn verify(
     if everywhere != expected.len() {
         return reject(Check::Signature, "the verifier saw a different set of signatures");
     }
-    check::unique_ids(ids)?;
     let mut canonical = Vec::with_capacity(doc.input_text().len());
     for (sig, parent, parts) in &expected {
         check::signature(doc, *sig, *parent, parts, keys, &mut canonical)?;

@@ -167,3 +167,29 @@ pub(crate) fn decode_base64(input: &[u8], max_decoded: usize) -> Result<Vec<u8>,
     }
     Ok(decoded)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_across_the_id_attribute_names() {
+        for (xml, unique) in [
+            (r#"<a ID="x"><b ID="y"/><c Id="z" AssertionID="w"/></a>"#, true),
+            (r#"<a ID="x"><b Id="x"/></a>"#, false),
+            (r#"<a ID="x"><b AssertionID="x"/></a>"#, false),
+            (r#"<a xmlns:p="urn:p"><b p:id="x"/><c ID="x"/></a>"#, false),
+            (r#"<a ID="x"><b Name="x"/></a>"#, true),
+        ] {
+            let doc = uppsala::parse(xml).unwrap();
+            assert_eq!(check_unique_ids(&[&doc]).is_ok(), unique, "{xml}");
+        }
+        // Across the Response and the decrypted Assertion too.
+        let outer = uppsala::parse(r#"<r ID="x"/>"#).unwrap();
+        let inner = uppsala::parse(r#"<a ID="x"/>"#).unwrap();
+        assert_eq!(
+            check_unique_ids(&[&outer, &inner]).unwrap_err().check(),
+            Some(Check::DuplicateId)
+        );
+    }
+}

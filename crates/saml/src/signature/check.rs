@@ -8,10 +8,10 @@
 //! runs a transform pipeline over node sets and ranks keys by the message's `KeyInfo`; none of
 //! that is needed once the profile has fixed the Reference to the signature's parent and the
 //! transforms to enveloped + exc-c14n, and it cost 7 µs of 41 per Response. What is kept from it:
-//! IDs must be unique in the document (the same attribute names), every `ds:Signature` of the
-//! document is checked, Base64 and digest comparison as bergshamra reads them, keys from the
-//! configuration only. The attack suite (`tests/it/attacks.rs` and `tests/it/attacks/`) runs against
-//! this code.
+//! every `ds:Signature` of the document is checked, Base64 and digest comparison as bergshamra
+//! reads them, keys from the configuration only. Unique IDs, which it required too, are checked
+//! before this by every caller (`response::check_unique_ids`). The attack suite
+//! (`tests/it/attacks.rs` and `tests/it/attacks/`) runs against this code.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -22,32 +22,6 @@ use super::keys::TrustedKeys;
 use super::profile::Parts;
 use super::{c14n, short};
 use crate::error::{Check, Error, reject};
-
-/// The attributes bergshamra's verifier treats as IDs (`build_verify_id_map`), matched by local
-/// name whatever their namespace.
-const ID_ATTRIBUTES: [&str; 4] = ["Id", "ID", "id", "AssertionID"];
-
-/// Adds the values of `element`'s ID attributes to `ids`.
-pub(super) fn collect_ids<'d>(element: &'d uppsala::Element<'_>, ids: &mut Vec<&'d str>) {
-    ids.extend(
-        ID_ATTRIBUTES
-            .iter()
-            .filter_map(|name| element.get_attribute(name)),
-    );
-}
-
-/// Refuses a document in which two ID attributes carry the same value (`ids` from
-/// [`collect_ids`] on every element): a reference to it would be ambiguous to any other reader.
-pub(super) fn unique_ids(mut ids: Vec<&str>) -> Result<(), Error> {
-    ids.sort_unstable();
-    match ids.windows(2).find(|w| w[0] == w[1]) {
-        Some(w) => reject(
-            Check::Signature,
-            format!("signature processing failed: duplicate ID: {}", short(w[0])),
-        ),
-        None => Ok(()),
-    }
-}
 
 /// Checks the digest and the signature value of `sig`, the enveloped signature of `parent`.
 pub(super) fn signature(
@@ -154,26 +128,6 @@ fn base64_text(doc: &Document<'_>, id: NodeId, what: &str) -> Result<Vec<u8>, Er
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ids_are_unique_across_the_id_attribute_names() {
-        for (xml, unique) in [
-            (r#"<a ID="x"><b ID="y"/><c Id="z" AssertionID="w"/></a>"#, true),
-            (r#"<a ID="x"><b Id="x"/></a>"#, false),
-            (r#"<a ID="x"><b AssertionID="x"/></a>"#, false),
-            (r#"<a xmlns:p="urn:p"><b p:id="x"/><c ID="x"/></a>"#, false),
-            (r#"<a ID="x"><b Name="x"/></a>"#, true),
-        ] {
-            let doc = uppsala::parse(xml).unwrap();
-            let mut ids = Vec::new();
-            for node in doc.descendants(doc.root()) {
-                if let Some(element) = doc.element(node) {
-                    collect_ids(element, &mut ids);
-                }
-            }
-            assert_eq!(unique_ids(ids).is_ok(), unique, "{xml}");
-        }
-    }
 
     #[test]
     fn base64_is_read_from_the_first_text_node_without_whitespace() {
