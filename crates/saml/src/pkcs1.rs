@@ -1,5 +1,5 @@
-//! PKCS#1 `RSA PRIVATE KEY` containers re-wrapped as PKCS#8, the one form AWS-LC's key loaders and
-//! bergshamra's AWS-LC loader read. AWS-LC parses the PKCS#1 key (`rsa::KeyPair::from_der`) and
+//! Private-key PEM blocks, and PKCS#1 `RSA PRIVATE KEY` containers re-wrapped as PKCS#8, the one
+//! form AWS-LC's key loaders and bergshamra's AWS-LC loader read. AWS-LC parses the PKCS#1 key (`rsa::KeyPair::from_der`) and
 //! writes the PKCS#8 form, so no second RSA implementation is involved.
 
 use aws_lc_rs::encoding::AsDer as _;
@@ -15,24 +15,29 @@ pub(crate) fn der_as_pkcs8(pkcs1: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
     Some(Zeroizing::new(pkcs8.as_ref().to_vec()))
 }
 
+/// The Base64 body of the first `-----BEGIN {label}-----` block of `text` (empty when there is
+/// none), its lines joined; decode it after trimming.
+pub(crate) fn pem_body(text: &str, label: &str) -> Zeroizing<String> {
+    let begin = format!("-----BEGIN {label}-----");
+    let end = format!("-----END {label}-----");
+    Zeroizing::new(
+        text.lines()
+            .skip_while(|l| l.trim() != begin)
+            .skip(1)
+            .take_while(|l| l.trim() != end)
+            .collect(),
+    )
+}
+
 /// The PKCS#8 PEM of a PKCS#1 `RSA PRIVATE KEY` PEM; `None` for any other PEM (read as it is) and
 /// for a PKCS#1 key AWS-LC refuses (the loader then reports it).
 pub(crate) fn pem_as_pkcs8(pem: &[u8]) -> Option<Zeroizing<String>> {
-    const BEGIN: &str = "-----BEGIN RSA PRIVATE KEY-----";
-    const END: &str = "-----END RSA PRIVATE KEY-----";
     let text = std::str::from_utf8(pem).ok()?;
-    let body: Zeroizing<String> = Zeroizing::new(
-        text.lines()
-            .skip_while(|l| l.trim() != BEGIN)
-            .skip(1)
-            .take_while(|l| l.trim() != END)
-            .map(str::trim)
-            .collect(),
-    );
+    let body = pem_body(text, "RSA PRIVATE KEY");
     if body.is_empty() {
         return None;
     }
-    let der = Zeroizing::new(STANDARD.decode(body.as_bytes()).ok()?);
+    let der = Zeroizing::new(STANDARD.decode(body.trim()).ok()?);
     let pkcs8 = der_as_pkcs8(&der)?;
     let encoded = Zeroizing::new(STANDARD.encode(pkcs8.as_slice()));
     let mut out = Zeroizing::new(String::with_capacity(encoded.len() + 80));

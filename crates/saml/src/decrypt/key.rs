@@ -33,15 +33,7 @@ impl DecryptionKey {
     pub fn from_pem(pem: &[u8]) -> Result<Self, Error> {
         let text = std::str::from_utf8(pem).map_err(|_| Error::config("the key PEM is not UTF-8"))?;
         for (label, pkcs8) in [("PRIVATE KEY", true), ("RSA PRIVATE KEY", false)] {
-            let begin = format!("-----BEGIN {label}-----");
-            let end = format!("-----END {label}-----");
-            let body: Zeroizing<String> = Zeroizing::new(
-                text.lines()
-                    .skip_while(|l| l.trim() != begin)
-                    .skip(1)
-                    .take_while(|l| l.trim() != end)
-                    .collect(),
-            );
+            let body = crate::pkcs1::pem_body(text, label);
             if body.is_empty() {
                 continue;
             }
