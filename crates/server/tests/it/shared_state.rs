@@ -111,16 +111,7 @@ impl Pair {
     }
 
     async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.bytes().await.unwrap();
-        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Answer {
-            status,
-            body,
-            headers,
-        }
+        Answer::read(request).await
     }
 
     async fn form(&self, to: &Process, path: &str, pairs: &[(&str, &str)]) -> Answer {

@@ -76,6 +76,20 @@ pub(crate) struct Answer {
 }
 
 impl Answer {
+    /// Sends `request` and reads its answer (a body that is not JSON reads as `Null`).
+    pub(crate) async fn read(request: reqwest::RequestBuilder) -> Self {
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.unwrap();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Self {
+            status,
+            body,
+            headers,
+        }
+    }
+
     pub(crate) fn error(&self) -> &str {
         self.body["error"].as_str().unwrap_or_default()
     }
@@ -156,16 +170,7 @@ impl Env {
     }
 
     pub(crate) async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.bytes().await.unwrap();
-        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Answer {
-            status,
-            body,
-            headers,
-        }
+        Answer::read(request).await
     }
 
     pub(crate) async fn form(&self, path: &str, pairs: &[(&str, &str)]) -> Answer {
