@@ -131,3 +131,16 @@ pub(crate) fn render(request: &http::Request<Bytes>) -> String {
     }
     out
 }
+
+/// A refused ID token as the tests compare verdicts: the `IdTokenError` variant's name, or
+/// `other: …` for any other error.
+pub(crate) fn error_kind(error: &crate::Error) -> String {
+    match error {
+        crate::Error::IdToken(err) => format!("{err:?}")
+            .split('(')
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+        other => format!("other: {other}"),
+    }
+}

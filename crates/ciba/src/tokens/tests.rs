@@ -41,12 +41,7 @@ fn unsigned_jws(header: &Value, claims: &Value, signature: &[u8]) -> String {
 fn kind(result: Result<VerifiedIdToken, Error>) -> String {
     match result {
         Ok(token) => format!("ok sub={}", token.subject.expose_pii()),
-        Err(Error::IdToken(err)) => format!("{err:?}")
-            .split('(')
-            .next()
-            .unwrap_or_default()
-            .to_owned(),
-        Err(other) => format!("other: {other}"),
+        Err(error) => testkit::error_kind(&error),
     }
 }
 

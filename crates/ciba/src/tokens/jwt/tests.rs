@@ -57,12 +57,7 @@ fn verdict(provider: &ProviderConfig, token: &str) -> String {
         IdTokenContext::default(),
     ) {
         Ok(_) => "ok".to_owned(),
-        Err(Error::IdToken(err)) => format!("{err:?}")
-            .split('(')
-            .next()
-            .unwrap_or_default()
-            .to_owned(),
-        Err(other) => format!("other: {other}"),
+        Err(error) => testkit::error_kind(&error),
     }
 }
 
