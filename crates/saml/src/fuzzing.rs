@@ -52,7 +52,8 @@ pub fn fuzz_response(data: &[u8]) {
 /// The XML Encryption path: whole messages through a verifier holding the test SP decryption
 /// key (the EncryptedAssertion structure and algorithm checks), then the data decryption and the
 /// plaintext check directly (see `decrypt::fuzz`); never panics, and a decryption failure is
-/// always the one indistinguishable error.
+/// always the one indistinguishable error. The input is also read as an SP key PEM and as a
+/// PKCS#1 key DER (`pkcs1.rs`): a PKCS#1 key AWS-LC re-wraps must load as a decryption key.
 pub fn fuzz_decrypt(data: &[u8]) {
     static VERIFIER: OnceLock<Option<ResponseVerifier>> = OnceLock::new();
     let v = VERIFIER.get_or_init(|| {
@@ -71,6 +72,13 @@ pub fn fuzz_decrypt(data: &[u8]) {
         let _ = v.verify_xml(data, now(), &requests, &replay);
     }
     crate::decrypt::fuzz(data);
+    let _ = crate::DecryptionKey::from_pem(data);
+    if let Some(pkcs8) = crate::pkcs1::der_as_pkcs8(data) {
+        assert!(
+            aws_lc_rs::rsa::PrivateDecryptingKey::from_pkcs8(&pkcs8).is_ok(),
+            "a re-wrapped PKCS#1 key must load as PKCS#8"
+        );
+    }
 }
 
 /// The SP's exclusive C14N against bergshamra's on any document the SP's hardened parser accepts:

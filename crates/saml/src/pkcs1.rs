@@ -76,6 +76,15 @@ mod tests {
     }
 
     #[test]
+    fn the_fuzz_entry_holds_on_the_pkcs1_fixture() {
+        let body = pem_body(SP_KEY_PKCS1, "RSA PRIVATE KEY");
+        let der = STANDARD.decode(body.trim()).unwrap();
+        assert!(der_as_pkcs8(&der).is_some());
+        crate::fuzzing::fuzz_decrypt(&der);
+        crate::fuzzing::fuzz_decrypt(SP_KEY_PKCS1.as_bytes());
+    }
+
+    #[test]
     fn decryption_keys_read_both_containers_as_the_same_key() {
         use aws_lc_rs::encoding::AsDer as _;
         let public = |pem: &str| {
